@@ -1,0 +1,2 @@
+import CCmarkGFM
+public func cmarkVersion() -> String { String(cString: cmark_version_string()) }
