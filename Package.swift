@@ -20,10 +20,13 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // One system call Swift's Glibc module does not expose: an atomic directory swap.
+        .target(name: "CPortalSystem"),
         .target(
             name: "PortalCore",
             dependencies: [
                 "CCmarkGFM",
+                "CPortalSystem",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

@@ -1,2 +1,64 @@
+import ArgumentParser
+import Foundation
 import PortalCore
-print("portal")
+
+@main
+struct Portal: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "portal",
+        abstract: "Compile a police force's Strategic Policing Requirement assurance report into a static website.",
+        discussion: """
+            Authors write Markdown and data files in Content/; portal checks every reference and \
+            figure and writes plain HTML into Public/, ready to publish with rsync.
+            """,
+        subcommands: [BuildCommand.self],
+        defaultSubcommand: nil
+    )
+}
+
+/// Options every command that reads a site shares.
+struct SiteOptions: ParsableArguments {
+    @Option(name: .long, help: "The folder holding Content/ and Themes/.", completion: .directory)
+    var root: String = "."
+
+    var rootURL: URL { URL(fileURLWithPath: root, isDirectory: true) }
+}
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build the site from Content/ into the output folder.",
+        discussion: """
+            Exits 0 on success with a one-line summary, 1 when the content has errors (each printed \
+            as path:line:column: error: message), 2 on a usage error. A failed build leaves the \
+            previous output untouched.
+            """
+    )
+
+    @OptionGroup var site: SiteOptions
+
+    @Option(name: .long, help: "Where to write the site (default: ROOT/Public).", completion: .directory)
+    var output: String?
+
+    func run() throws {
+        let options = BuildOptions(
+            root: site.rootURL, output: output.map { URL(fileURLWithPath: $0, isDirectory: true) })
+        switch build(options) {
+        case .success(let report):
+            for warning in report.warnings { printError(warning.description) }
+            print(report.summary)
+        case .failure(.content(let diagnostics)):
+            for diagnostic in diagnostics { printError(diagnostic.description) }
+            let errors = diagnostics.errors.count
+            printError("build failed: \(errors) error\(errors == 1 ? "" : "s"); the previous output is unchanged")
+            throw ExitCode(1)
+        case .failure(.write(let message)):
+            printError(message)
+            throw ExitCode(1)
+        }
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

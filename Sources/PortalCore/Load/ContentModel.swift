@@ -1,0 +1,272 @@
+/// What the Load stage produces: every input parsed and typed, nothing cross-checked yet.
+
+public struct SiteConfig: Sendable {
+    public var title: String
+    public var organisation: String
+    public var language: String
+    public var theme: Located<String>
+    /// Raw HTML in Markdown is dropped unless this is on.
+    public var allowRawHTML: Bool
+    public var report: ReportInfo
+
+    public static let allowedKeys = ["title", "organisation", "language", "theme", "allow_raw_html", "report"]
+}
+
+public struct ReportInfo: Sendable {
+    public var title: String?
+    public var board: String?
+    public var recipient: String?
+    public var agendaItem: String?
+    public var meetingDate: String?
+    public var updates: String?
+    public var updatesParagraph: Located<Int>?
+
+    static let allowedKeys = [
+        "title", "board", "recipient", "agenda_item", "meeting_date", "updates", "updates_paragraph",
+    ]
+}
+
+public enum SectionKind: String, Sendable {
+    case threat, context
+}
+
+/// A figure the report states, with the paragraph that states it.
+public struct Figure: Sendable {
+    public var label: String
+    public var value: FigureValue
+    public var unit: String?
+    public var target: Number?
+    public var targetLabel: String?
+    public var paragraph: Located<Int>
+
+    static let allowedKeys = ["label", "value", "unit", "target", "target_label", "paragraph"]
+}
+
+public enum FigureValue: Sendable {
+    case number(Number)
+    case text(String)
+}
+
+public struct Inspection: Sendable {
+    public var body: String
+    public var status: String
+    public var date: String?
+    public var paragraph: Located<Int>?
+
+    static let allowedKeys = ["body", "status", "date", "paragraph"]
+}
+
+/// A report section (`Content/threats/<slug>.md`): one of the SPR threats or a context section.
+public struct SectionSource: Sendable {
+    public var file: String
+    public var slug: String
+    public var title: Located<String>
+    public var order: Located<Int>
+    public var kind: SectionKind
+    public var summary: String
+    public var lead: String?
+    public var boards: [Located<String>]
+    public var capabilities: [Located<String>]
+    public var inspection: Inspection?
+    public var keyFigures: [Figure]
+    public var body: MarkdownBody
+
+    static let allowedKeys = [
+        "title", "order", "kind", "summary", "lead", "boards", "capabilities", "inspection", "key_figures",
+    ]
+}
+
+public enum CapabilityLevel: String, Sendable, CaseIterable {
+    case local, regional, national
+}
+
+/// A capability (`Content/capabilities/<slug>.md`).
+public struct CapabilitySource: Sendable {
+    public var file: String
+    public var slug: String
+    public var title: Located<String>
+    public var summary: String
+    public var level: CapabilityLevel?
+    public var threats: [Located<String>]
+    public var figures: [Figure]
+    public var aliases: [String]
+    public var body: MarkdownBody
+
+    static let allowedKeys = ["title", "summary", "level", "threats", "figures", "aliases"]
+}
+
+/// A Markdown body with what is needed to map cmark's positions back to the file.
+public struct MarkdownBody: Sendable {
+    public var file: String
+    public var document: MarkdownDocument
+    /// The body's source, to read the numbers authors wrote (`75.`) exactly as written.
+    var lines: LineIndex
+    var firstLine: Int
+
+    /// Converts a cmark position (body-relative line, byte column) into a file location.
+    func location(line: Int, byteColumn: Int) -> SourceLocation {
+        SourceLocation(
+            file: file, line: line + firstLine - 1, column: lines.characterColumn(line: line, byteColumn: byteColumn))
+    }
+
+    func location(of node: MarkdownNode) -> SourceLocation {
+        location(line: node.startLine, byteColumn: node.startColumn)
+    }
+}
+
+public struct GlossaryEntry: Sendable {
+    public var term: String
+    public var expansion: String
+    public var paragraph: Located<Int>?
+    public var location: SourceLocation
+
+    static let allowedKeys = ["term", "expansion", "paragraph"]
+}
+
+/// Boards, partners and operations share one shape: a named thing the report mentions.
+public enum EntityKind: String, Sendable, CaseIterable {
+    case board, partner, operation
+
+    public var file: String {
+        switch self {
+        case .board: return "boards.yaml"
+        case .partner: return "partners.yaml"
+        case .operation: return "operations.yaml"
+        }
+    }
+
+    var allowedKeys: [String] {
+        switch self {
+        case .board: return ["id", "name", "chair", "level", "threats", "paragraphs"]
+        case .partner: return ["id", "name", "threats", "paragraphs"]
+        case .operation: return ["id", "name", "description", "scope", "threats", "paragraphs"]
+        }
+    }
+}
+
+public struct EntitySource: Sendable {
+    public var kind: EntityKind
+    public var id: Located<String>
+    public var name: String
+    public var description: String?
+    public var chair: String?
+    /// Board level or operation scope, as the report puts it.
+    public var scope: String?
+    public var threats: [Located<String>]
+    public var paragraphs: [Located<Int>]
+}
+
+/// A date at the precision the report gives: a year, a month or a day.
+public struct PartialDate: Sendable, Comparable, Hashable {
+    public var year: Int
+    public var month: Int?
+    public var day: Int?
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-").map { Int($0) }
+        guard (1...3).contains(parts.count), parts.allSatisfy({ $0 != nil }) else { return nil }
+        year = parts[0]!
+        month = parts.count > 1 ? parts[1] : nil
+        day = parts.count > 2 ? parts[2] : nil
+        guard (1000...9999).contains(year) else { return nil }
+        if let month, !(1...12).contains(month) { return nil }
+        if let day, !(1...31).contains(day) { return nil }
+    }
+
+    /// The earliest day the period covers, so "2024" sorts before "2024-03-31".
+    var sortKey: (Int, Int, Int) { (year, month ?? 0, day ?? 0) }
+
+    public static func < (a: PartialDate, b: PartialDate) -> Bool { a.sortKey < b.sortKey }
+
+    /// "31 March 2024", "January 2024", "2024".
+    public var formatted: String {
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
+        switch (month, day) {
+        case (let month?, let day?): return "\(day) \(months[month - 1]) \(year)"
+        case (let month?, nil): return "\(months[month - 1]) \(year)"
+        default: return "\(year)"
+        }
+    }
+
+    /// ISO form for `<time datetime>`.
+    public var iso: String {
+        var text = String(year)
+        if let month { text += "-" + (month < 10 ? "0" : "") + String(month) }
+        if let day { text += "-" + (day < 10 ? "0" : "") + String(day) }
+        return text
+    }
+}
+
+public struct CommitmentSource: Sendable {
+    public var id: Located<String>
+    public var what: String
+    public var due: PartialDate?
+    public var dueText: String?
+    public var paragraph: Located<Int>
+    public var threat: Located<String>?
+
+    static let allowedKeys = ["id", "what", "due", "due_text", "paragraph", "threat"]
+}
+
+/// A table of figures: `Content/data/tables/<id>.csv` with its sidecar `<id>.yaml`.
+public struct TableSource: Sendable {
+    public var id: String
+    public var csvFile: String
+    public var sidecarFile: String
+    public var caption: Located<String>
+    public var description: String?
+    public var paragraphs: [Located<Int>]
+    public var units: [String: Located<String>]
+    public var header: [Located<String>]
+    public var rows: [[Located<String>]]
+    public var totals: [TotalCheck]
+    public var discrepancies: [Discrepancy]
+    public var csvText: String
+
+    static let allowedKeys = ["caption", "description", "paragraphs", "units", "totals", "discrepancies"]
+}
+
+/// A stated total the build verifies: a column that sums others (in every row), or a row that
+/// sums or subtracts others (in every numeric column).
+public struct TotalCheck: Sendable {
+    public enum Target: Sendable {
+        case column(String)
+        case row(String)
+    }
+    public enum Operation: Sendable {
+        case sum([String])
+        case difference(String, String)
+    }
+    public var target: Target
+    public var operation: Operation
+    public var location: SourceLocation
+
+    static let allowedKeys = ["column", "row", "sum_of", "difference_of"]
+}
+
+/// A figure the report states that does not add up, kept as stated and flagged to readers.
+public struct Discrepancy: Sendable {
+    public var row: String
+    public var column: String
+    public var expected: Number
+    public var note: String
+    public var location: SourceLocation
+
+    static let allowedKeys = ["row", "column", "expected", "note"]
+}
+
+/// Everything read from `Content/` and the theme.
+public struct LoadedSite: Sendable {
+    public var root: String
+    public var config: SiteConfig
+    public var sections: [SectionSource]
+    public var capabilities: [CapabilitySource]
+    public var glossary: [GlossaryEntry]
+    public var entities: [EntitySource]
+    public var commitments: [CommitmentSource]
+    public var tables: [TableSource]
+    public var theme: Theme
+}

@@ -1,0 +1,335 @@
+import Foundation
+
+/// Load stage: reads `Content/` and the theme under a site root. Parses only; cross-checks are
+/// the resolver's job. Every problem becomes a diagnostic so an author sees them all at once.
+public func loadSite(root: URL) -> (LoadedSite?, [Diagnostic]) {
+    var diagnostics: [Diagnostic] = []
+    let content = root.appendingPathComponent("Content")
+    guard FileManager.default.fileExists(atPath: content.appendingPathComponent("site.yaml").path) else {
+        return (
+            nil,
+            [
+                .error(
+                    "no-site", "no Content/site.yaml under \(root.path)",
+                    hint: "run portal from the folder that holds Content/ and Themes/, or pass --root",
+                    at: SourceLocation(file: "Content/site.yaml"))
+            ]
+        )
+    }
+
+    let config = loadConfig(root: root, diagnostics: &diagnostics)
+
+    // Markdown files are the bulk of the work: read and parse them on every core.
+    let sectionFiles = markdownFiles(root: root, folder: "Content/threats")
+    let capabilityFiles = markdownFiles(root: root, folder: "Content/capabilities")
+    let parsed = parallelMap(sectionFiles + capabilityFiles) { path in
+        readMarkdown(root: root, path: path)
+    }
+    var sections: [SectionSource] = []
+    var capabilities: [CapabilitySource] = []
+    for (index, item) in parsed.enumerated() {
+        guard let (front, body) = item.value else {
+            diagnostics += item.diagnostics
+            continue
+        }
+        diagnostics += item.diagnostics
+        let path = index < sectionFiles.count ? sectionFiles[index] : capabilityFiles[index - sectionFiles.count]
+        if index < sectionFiles.count {
+            if let section = readSection(front, body: body, path: path, diagnostics: &diagnostics) {
+                sections.append(section)
+            }
+        } else if let capability = readCapability(front, body: body, path: path, diagnostics: &diagnostics) {
+            capabilities.append(capability)
+        }
+    }
+
+    let glossary = readDataFile(root: root, name: "glossary.yaml", what: "glossary entry", diagnostics: &diagnostics) {
+        readGlossaryEntry(&$0)
+    }
+    var entities: [EntitySource] = []
+    for kind in EntityKind.allCases {
+        entities += readDataFile(root: root, name: kind.file, what: "\(kind.rawValue) entry", diagnostics: &diagnostics)
+        {
+            readEntity(&$0, kind: kind)
+        }
+    }
+    let commitments = readDataFile(
+        root: root, name: "commitments.yaml", what: "commitment", diagnostics: &diagnostics
+    ) { readCommitment(&$0) }
+    let tables = loadTables(root: root, diagnostics: &diagnostics)
+
+    var theme: Theme?
+    if let config {
+        let (loaded, problems) = loadTheme(root: root, name: config.theme)
+        theme = loaded
+        diagnostics += problems
+    }
+    guard let config, let theme else { return (nil, diagnostics) }
+    let site = LoadedSite(
+        root: root.path, config: config, sections: sections, capabilities: capabilities, glossary: glossary,
+        entities: entities, commitments: commitments, tables: tables, theme: theme)
+    return (site, diagnostics)
+}
+
+/// The outcome of reading one file: a value or not, plus what was wrong with it.
+struct Loaded<Value> {
+    var value: Value?
+    var diagnostics: [Diagnostic]
+}
+
+extension Loaded: Sendable where Value: Sendable {}
+
+private func markdownFiles(root: URL, folder: String) -> [String] {
+    listFiles(under: root.appendingPathComponent(folder))
+        .filter { $0.hasSuffix(".md") && !$0.contains("/") }
+        .map { "\(folder)/\($0)" }
+}
+
+private func readText(root: URL, path: String) -> Result<SourceFile, Diagnostic> {
+    SourceFile.read(root.appendingPathComponent(path), path: path)
+}
+
+/// Reads a Markdown file: front matter as YAML, body parsed once by cmark.
+private func readMarkdown(root: URL, path: String) -> Loaded<(YAMLNode?, MarkdownBody)> {
+    let source: SourceFile
+    switch readText(root: root, path: path) {
+    case .failure(let diagnostic): return Loaded(value: nil, diagnostics: [diagnostic])
+    case .success(let file): source = file
+    }
+    let split: FrontMatterSplit
+    switch splitFrontMatter(source.text, file: path) {
+    case .failure(let diagnostic): return Loaded(value: nil, diagnostics: [diagnostic])
+    case .success(let value): split = value
+    }
+    var front: YAMLNode?
+    if let yaml = split.yaml {
+        switch parseYAML(yaml, file: path, firstLine: split.yamlFirstLine) {
+        case .failure(let diagnostic): return Loaded(value: nil, diagnostics: [diagnostic])
+        case .success(let node): front = node
+        }
+    }
+    let body = MarkdownBody(
+        file: path, document: MarkdownDocument(split.body), lines: LineIndex(split.body),
+        firstLine: split.bodyFirstLine)
+    return Loaded(value: (front, body), diagnostics: [])
+}
+
+/// `Content/threats/serious-and-organised-crime.md` has the slug `serious-and-organised-crime`.
+func slug(ofFile path: String) -> String {
+    ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+}
+
+/// Slugs become file names and URL parts: keep them to lower-case letters, digits and hyphens.
+func isValidSlug(_ slug: String) -> Bool {
+    !slug.isEmpty && slug.first != "-" && slug.last != "-"
+        && slug.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+}
+
+private func checkSlug(_ slug: String, path: String, diagnostics: inout [Diagnostic]) -> Bool {
+    if isValidSlug(slug) { return true }
+    diagnostics.append(
+        .error(
+            "invalid-slug", "file name '\(slug)' is not a valid slug",
+            hint: "rename the file using lower-case letters, digits and hyphens only",
+            at: SourceLocation(file: path)))
+    return false
+}
+
+private func readSection(_ front: YAMLNode?, body: MarkdownBody, path: String, diagnostics: inout [Diagnostic])
+    -> SectionSource?
+{
+    let slug = slug(ofFile: path)
+    guard checkSlug(slug, path: path, diagnostics: &diagnostics) else { return nil }
+    var reader = FieldReader(front, what: "front matter", at: SourceLocation(file: path))
+    let title = reader.string("title", required: true)
+    let order = reader.int("order", required: true)
+    let kindText = reader.string("kind")
+    var kind = SectionKind.threat
+    if let kindText {
+        if let value = SectionKind(rawValue: kindText.value) {
+            kind = value
+        } else {
+            reader.diagnostics.append(
+                .error(
+                    "invalid-value", "'kind' must be 'threat' or 'context', found '\(kindText.value)'",
+                    hint: didYouMean(kindText.value, in: ["threat", "context"]), at: kindText.location))
+        }
+    }
+    let summary = reader.string("summary", required: true)
+    let lead = reader.string("lead")
+    let boards = reader.stringList("boards")
+    let capabilities = reader.stringList("capabilities")
+    var inspection: Inspection?
+    if let node = reader.node("inspection") {
+        var sub = FieldReader(node, what: "inspection", at: node.location)
+        if let body = sub.string("body", required: true), let status = sub.string("status", required: true) {
+            inspection = Inspection(
+                body: body.value, status: status.value, date: sub.string("date")?.value, paragraph: sub.int("paragraph")
+            )
+        }
+        sub.finish(allowed: Inspection.allowedKeys)
+        reader.diagnostics += sub.diagnostics
+    }
+    let figures = reader.list("key_figures", what: "key figure") { readFigure(&$0) }
+    reader.finish(allowed: SectionSource.allowedKeys)
+    diagnostics += reader.diagnostics
+    guard let title, let order else { return nil }
+    return SectionSource(
+        file: path, slug: slug, title: title, order: order, kind: kind, summary: summary?.value ?? "",
+        lead: lead?.value, boards: boards, capabilities: capabilities, inspection: inspection, keyFigures: figures,
+        body: body)
+}
+
+private func readCapability(
+    _ front: YAMLNode?, body: MarkdownBody, path: String, diagnostics: inout [Diagnostic]
+) -> CapabilitySource? {
+    let slug = slug(ofFile: path)
+    guard checkSlug(slug, path: path, diagnostics: &diagnostics) else { return nil }
+    var reader = FieldReader(front, what: "front matter", at: SourceLocation(file: path))
+    let title = reader.string("title", required: true)
+    let summary = reader.string("summary", required: true)
+    var level: CapabilityLevel?
+    if let text = reader.string("level") {
+        level = CapabilityLevel(rawValue: text.value)
+        if level == nil {
+            reader.diagnostics.append(
+                .error(
+                    "invalid-value", "'level' must be local, regional or national, found '\(text.value)'",
+                    hint: didYouMean(text.value, in: CapabilityLevel.allCases.map(\.rawValue)), at: text.location))
+        }
+    }
+    let threats = reader.stringList("threats")
+    let figures = reader.list("figures", what: "figure") { readFigure(&$0) }
+    let aliases = reader.stringList("aliases").map(\.value)
+    reader.finish(allowed: CapabilitySource.allowedKeys)
+    diagnostics += reader.diagnostics
+    guard let title else { return nil }
+    return CapabilitySource(
+        file: path, slug: slug, title: title, summary: summary?.value ?? "", level: level, threats: threats,
+        figures: figures, aliases: aliases, body: body)
+}
+
+private func readFigure(_ reader: inout FieldReader) -> Figure? {
+    let label = reader.string("label", required: true)
+    let valueText = reader.string("value", required: true)
+    let unit = reader.string("unit")
+    let target = reader.number("target")
+    let targetLabel = reader.string("target_label")
+    let paragraph = reader.int("paragraph", required: true)
+    reader.finish(allowed: Figure.allowedKeys)
+    guard let label, let valueText, let paragraph else { return nil }
+    let value: FigureValue = Number(valueText.value).map { .number($0) } ?? .text(valueText.value)
+    return Figure(
+        label: label.value, value: value, unit: unit?.value, target: target?.value, targetLabel: targetLabel?.value,
+        paragraph: paragraph)
+}
+
+private func loadConfig(root: URL, diagnostics: inout [Diagnostic]) -> SiteConfig? {
+    let path = "Content/site.yaml"
+    guard let node = readYAMLFile(root: root, path: path, diagnostics: &diagnostics) else { return nil }
+    var reader = FieldReader(node, what: "site.yaml", at: SourceLocation(file: path))
+    let title = reader.string("title", required: true)
+    let organisation = reader.string("organisation")
+    let language = reader.string("language")
+    let theme = reader.string("theme") ?? Located("default", at: SourceLocation(file: path))
+    let allowRaw = reader.bool("allow_raw_html")
+    var report = ReportInfo()
+    if let node = reader.node("report") {
+        var sub = FieldReader(node, what: "report", at: node.location)
+        report = ReportInfo(
+            title: sub.string("title")?.value, board: sub.string("board")?.value,
+            recipient: sub.string("recipient")?.value, agendaItem: sub.string("agenda_item")?.value,
+            meetingDate: sub.string("meeting_date")?.value, updates: sub.string("updates")?.value,
+            updatesParagraph: sub.int("updates_paragraph"))
+        sub.finish(allowed: ReportInfo.allowedKeys)
+        reader.diagnostics += sub.diagnostics
+    }
+    reader.finish(allowed: SiteConfig.allowedKeys)
+    diagnostics += reader.diagnostics
+    guard let title else { return nil }
+    return SiteConfig(
+        title: title.value, organisation: organisation?.value ?? "", language: language?.value ?? "en",
+        theme: theme, allowRawHTML: allowRaw?.value ?? false, report: report)
+}
+
+private func readYAMLFile(root: URL, path: String, diagnostics: inout [Diagnostic]) -> YAMLNode? {
+    switch readText(root: root, path: path) {
+    case .failure(let diagnostic):
+        diagnostics.append(diagnostic)
+        return nil
+    case .success(let source):
+        switch parseYAML(source.text, file: path) {
+        case .failure(let diagnostic):
+            diagnostics.append(diagnostic)
+            return nil
+        case .success(let node): return node
+        }
+    }
+}
+
+/// Data files are optional: a site without operations simply has none.
+private func readDataFile<T>(
+    root: URL, name: String, what: String, diagnostics: inout [Diagnostic], _ read: (inout FieldReader) -> T?
+) -> [T] {
+    let path = "Content/data/\(name)"
+    guard FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) else { return [] }
+    guard let node = readYAMLFile(root: root, path: path, diagnostics: &diagnostics) else { return [] }
+    let (values, problems) = readList(node, file: path, what: what, read)
+    diagnostics += problems
+    return values
+}
+
+private func readGlossaryEntry(_ reader: inout FieldReader) -> GlossaryEntry? {
+    let term = reader.string("term", required: true)
+    let expansion = reader.string("expansion")
+    let paragraph = reader.int("paragraph")
+    reader.finish(allowed: GlossaryEntry.allowedKeys)
+    guard let term else { return nil }
+    return GlossaryEntry(
+        term: term.value, expansion: expansion?.value ?? "", paragraph: paragraph, location: term.location)
+}
+
+private func readEntity(_ reader: inout FieldReader, kind: EntityKind) -> EntitySource? {
+    let id = reader.string("id", required: true)
+    let name = reader.string("name", required: true)
+    let description = kind == .operation ? reader.string("description") : nil
+    let chair = kind == .board ? reader.string("chair") : nil
+    let scope = kind == .board ? reader.string("level") : kind == .operation ? reader.string("scope") : nil
+    let threats = reader.stringList("threats")
+    let paragraphs = reader.intList("paragraphs")
+    reader.finish(allowed: kind.allowedKeys)
+    guard let id, let name else { return nil }
+    if !isValidSlug(id.value) {
+        reader.diagnostics.append(
+            .error(
+                "invalid-slug", "id '\(id.value)' is not a valid id",
+                hint: "use lower-case letters, digits and hyphens only", at: id.location))
+        return nil
+    }
+    return EntitySource(
+        kind: kind, id: id, name: name.value, description: description?.value, chair: chair?.value,
+        scope: scope?.value, threats: threats, paragraphs: paragraphs)
+}
+
+private func readCommitment(_ reader: inout FieldReader) -> CommitmentSource? {
+    let id = reader.string("id", required: true)
+    let what = reader.string("what", required: true)
+    let dueText = reader.string("due")
+    let phrase = reader.string("due_text")
+    let paragraph = reader.int("paragraph", required: true)
+    let threat = reader.string("threat")
+    reader.finish(allowed: CommitmentSource.allowedKeys)
+    var due: PartialDate?
+    if let dueText {
+        due = PartialDate(dueText.value)
+        if due == nil {
+            reader.diagnostics.append(
+                .error(
+                    "invalid-date", "'due' must be a date like 2024-03-31, 2024-03 or 2024, found '\(dueText.value)'",
+                    hint: "put the report's own wording in 'due_text'", at: dueText.location))
+        }
+    }
+    guard let id, let what, let paragraph else { return nil }
+    return CommitmentSource(
+        id: id, what: what.value, due: due, dueText: phrase?.value, paragraph: paragraph, threat: threat)
+}

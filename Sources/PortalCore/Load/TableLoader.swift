@@ -1,0 +1,176 @@
+import Foundation
+
+/// Reads `Content/data/tables/<id>.csv` with its sidecar `<id>.yaml`.
+func loadTables(root: URL, diagnostics: inout [Diagnostic]) -> [TableSource] {
+    let folder = "Content/data/tables"
+    let files = listFiles(under: root.appendingPathComponent(folder)).filter { !$0.contains("/") }
+    var tables: [TableSource] = []
+    for file in files where file.hasSuffix(".csv") {
+        let id = String(file.dropLast(4))
+        let csvPath = "\(folder)/\(file)"
+        let sidecarPath = "\(folder)/\(id).yaml"
+        guard isValidSlug(id) else {
+            diagnostics.append(
+                .error(
+                    "invalid-slug", "table file name '\(id)' is not a valid id",
+                    hint: "rename it using lower-case letters, digits and hyphens only",
+                    at: SourceLocation(file: csvPath)))
+            continue
+        }
+        guard FileManager.default.fileExists(atPath: root.appendingPathComponent(sidecarPath).path) else {
+            diagnostics.append(
+                .error(
+                    "table-sidecar-missing", "table '\(id)' has no sidecar \(id).yaml",
+                    hint: "create \(sidecarPath) with at least 'caption' and 'paragraphs'",
+                    at: SourceLocation(file: csvPath)))
+            continue
+        }
+        if let table = loadTable(
+            root: root, id: id, csvPath: csvPath, sidecarPath: sidecarPath, diagnostics: &diagnostics)
+        {
+            tables.append(table)
+        }
+    }
+    for file in files where file.hasSuffix(".yaml") {
+        let id = String(file.dropLast(5))
+        if !files.contains("\(id).csv") {
+            diagnostics.append(
+                .error(
+                    "table-csv-missing", "sidecar \(file) has no table \(id).csv beside it",
+                    hint: "add the CSV or remove the sidecar", at: SourceLocation(file: "\(folder)/\(file)")))
+        }
+    }
+    return tables
+}
+
+private func loadTable(root: URL, id: String, csvPath: String, sidecarPath: String, diagnostics: inout [Diagnostic])
+    -> TableSource?
+{
+    let csvSource: SourceFile
+    switch SourceFile.read(root.appendingPathComponent(csvPath), path: csvPath) {
+    case .failure(let diagnostic):
+        diagnostics.append(diagnostic)
+        return nil
+    case .success(let file): csvSource = file
+    }
+    let csv: CSVTable
+    switch parseCSV(csvSource.text, file: csvPath) {
+    case .failure(let diagnostic):
+        diagnostics.append(diagnostic)
+        return nil
+    case .success(let table): csv = table
+    }
+    guard let header = csv.rows.first, header.count >= 2 else {
+        diagnostics.append(
+            .error(
+                "csv-empty", "table '\(id)' needs a header row and at least two columns",
+                hint: "the first row names the columns; the first column labels the rows",
+                at: SourceLocation(file: csvPath)))
+        return nil
+    }
+    var ok = true
+    let rows = Array(csv.rows.dropFirst())
+    for row in rows where row.count != header.count {
+        ok = false
+        diagnostics.append(
+            .error(
+                "csv-ragged", "row has \(row.count) cells but the header has \(header.count)",
+                hint: row.count < header.count
+                    ? "add the missing cells (leave a cell empty if there is no figure)"
+                    : "remove the extra cells or quote a cell that contains a comma",
+                at: row[0].location))
+    }
+
+    let sidecarSource: SourceFile
+    switch SourceFile.read(root.appendingPathComponent(sidecarPath), path: sidecarPath) {
+    case .failure(let diagnostic):
+        diagnostics.append(diagnostic)
+        return nil
+    case .success(let file): sidecarSource = file
+    }
+    let node: YAMLNode?
+    switch parseYAML(sidecarSource.text, file: sidecarPath) {
+    case .failure(let diagnostic):
+        diagnostics.append(diagnostic)
+        return nil
+    case .success(let value): node = value
+    }
+    var reader = FieldReader(node, what: "table sidecar", at: SourceLocation(file: sidecarPath))
+    let caption = reader.string("caption", required: true)
+    let description = reader.string("description")
+    let paragraphs = reader.intList("paragraphs")
+    if paragraphs.isEmpty && !reader.has("paragraphs") {
+        reader.diagnostics.append(
+            .error(
+                "missing-field", "table sidecar is missing the required field 'paragraphs'",
+                hint: "list the report paragraphs the figures come from, e.g. 'paragraphs: [75]'",
+                at: SourceLocation(file: sidecarPath)))
+    }
+    var units: [String: Located<String>] = [:]
+    if let unitNode = reader.node("units") {
+        for (key, value) in unitNode.mapping ?? [] {
+            guard let column = key.string, let unit = value.string else { continue }
+            units[column] = Located(unit, at: value.location)
+        }
+        if unitNode.mapping == nil {
+            reader.diagnostics.append(
+                .error(
+                    "yaml-type", "'units' must map column names to units such as \"%\" or \"£\"", at: unitNode.location)
+            )
+        }
+    }
+    let totals = reader.list("totals", what: "total check") { readTotalCheck(&$0) }
+    let discrepancies = reader.list("discrepancies", what: "discrepancy") { readDiscrepancy(&$0) }
+    reader.finish(allowed: TableSource.allowedKeys)
+    diagnostics += reader.diagnostics
+    guard ok, let caption else { return nil }
+    return TableSource(
+        id: id, csvFile: csvPath, sidecarFile: sidecarPath, caption: caption, description: description?.value,
+        paragraphs: paragraphs, units: units, header: header, rows: rows, totals: totals,
+        discrepancies: discrepancies, csvText: csvSource.text)
+}
+
+private func readTotalCheck(_ reader: inout FieldReader) -> TotalCheck? {
+    let location = reader.location
+    let column = reader.string("column")
+    let row = reader.string("row")
+    let sum = reader.stringList("sum_of")
+    let difference = reader.stringList("difference_of")
+    reader.finish(allowed: TotalCheck.allowedKeys)
+    let target: TotalCheck.Target
+    switch (column, row) {
+    case (let column?, nil): target = .column(column.value)
+    case (nil, let row?): target = .row(row.value)
+    default:
+        reader.diagnostics.append(
+            .error(
+                "total-invalid", "a total check names either a 'column' or a 'row' that holds the total",
+                hint: "e.g. 'column: Total' with 'sum_of: [A, B]'", at: location))
+        return nil
+    }
+    let operation: TotalCheck.Operation
+    if !sum.isEmpty && difference.isEmpty {
+        operation = .sum(sum.map(\.value))
+    } else if sum.isEmpty && difference.count == 2 {
+        operation = .difference(difference[0].value, difference[1].value)
+    } else {
+        reader.diagnostics.append(
+            .error(
+                "total-invalid", "a total check needs 'sum_of: [...]' or 'difference_of: [minuend, subtrahend]'",
+                at: location))
+        return nil
+    }
+    return TotalCheck(target: target, operation: operation, location: location)
+}
+
+private func readDiscrepancy(_ reader: inout FieldReader) -> Discrepancy? {
+    let location = reader.location
+    let row = reader.string("row", required: true)
+    let column = reader.string("column", required: true)
+    let expected = reader.number("expected", required: true)
+    let note = reader.string("note", required: true)
+    reader.finish(allowed: Discrepancy.allowedKeys)
+    guard let row, let column, let expected, let note else { return nil }
+    return Discrepancy(
+        row: row.value, column: column.value, expected: expected.value, note: note.value, location: location)
+}

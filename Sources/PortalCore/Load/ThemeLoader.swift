@@ -1,0 +1,90 @@
+import Foundation
+import Mustache
+
+/// A theme: compiled Mustache templates (compiled once per build) and static assets.
+public struct Theme: Sendable {
+    public var name: String
+    public var folder: String
+    var library: MustacheLibrary
+    /// Asset files relative to the theme's `assets/` folder, copied to `assets/` in the output.
+    public var assets: [String]
+
+    /// Templates a theme must provide; each renders one kind of page.
+    public static let requiredTemplates = [
+        "layout", "home", "section", "capability", "capabilities", "glossary", "table", "tables", "register",
+        "commitments", "report", "not-found",
+    ]
+
+    func render(_ context: [String: Any], template: String) -> String? {
+        library.render(context, withTemplate: template)
+    }
+}
+
+func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
+    let folder = "Themes/\(name.value)"
+    let themeURL = root.appendingPathComponent(folder)
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: themeURL.path, isDirectory: &isDirectory), isDirectory.boolValue
+    else {
+        let available =
+            (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Themes").path))?
+            .filter { !$0.hasPrefix(".") } ?? []
+        return (
+            nil,
+            [
+                .error(
+                    "theme-missing", "theme '\(name.value)' not found in Themes/",
+                    hint: didYouMean(name.value, in: available), at: name.location)
+            ]
+        )
+    }
+    var diagnostics: [Diagnostic] = []
+    var library = MustacheLibrary()
+    let templatesFolder = "\(folder)/templates"
+    for file in listFiles(under: root.appendingPathComponent(templatesFolder)) where file.hasSuffix(".mustache") {
+        let path = "\(templatesFolder)/\(file)"
+        switch SourceFile.read(root.appendingPathComponent(path), path: path) {
+        case .failure(let diagnostic): diagnostics.append(diagnostic)
+        case .success(let source):
+            do {
+                try library.register(source.text, named: String(file.dropLast(".mustache".count)))
+            } catch let error as MustacheTemplate.ParserError {
+                diagnostics.append(
+                    .error(
+                        "template-invalid", "template does not parse: \(error.error)",
+                        at: SourceLocation(
+                            file: path, line: error.context.lineNumber, column: error.context.columnNumber)))
+            } catch {
+                diagnostics.append(
+                    .error("template-invalid", "template does not parse: \(error)", at: SourceLocation(file: path)))
+            }
+        }
+    }
+    for template in Theme.requiredTemplates where library.getTemplate(named: template) == nil {
+        diagnostics.append(
+            .error(
+                "template-missing", "theme '\(name.value)' has no '\(template)' template",
+                hint: "create \(templatesFolder)/\(template).mustache (copy it from Themes/default)",
+                at: SourceLocation(file: "\(templatesFolder)/\(template).mustache", line: 1, column: 1)))
+    }
+    if diagnostics.hasErrors { return (nil, diagnostics) }
+    let assets = listFiles(under: root.appendingPathComponent("\(folder)/assets"))
+    return (Theme(name: name.value, folder: folder, library: library, assets: assets), diagnostics)
+}
+
+/// Files below a folder, as sorted relative paths (sorted so builds are deterministic).
+func listFiles(under url: URL) -> [String] {
+    guard let enumerator = FileManager.default.enumerator(atPath: url.path) else { return [] }
+    var files: [String] = []
+    for case let path as String in enumerator {
+        let name = (path as NSString).lastPathComponent
+        if name.hasPrefix(".") { continue }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent(path).path, isDirectory: &isDirectory),
+            !isDirectory.boolValue
+        {
+            files.append(path)
+        }
+    }
+    return files.sorted()
+}

@@ -1,2 +1,0 @@
-import CCmarkGFM
-public func cmarkVersion() -> String { String(cString: cmark_version_string()) }

@@ -1,0 +1,92 @@
+import CCmarkGFM
+
+/// Acronyms from the glossary, to mark their first use on a page with `<abbr title>`.
+struct AbbreviationIndex: Sendable {
+    private var entries: [String: [GlossaryEntry]] = [:]
+
+    init(_ glossary: [GlossaryEntry]) {
+        for entry in glossary where !entry.expansion.isEmpty && !entry.term.contains(" ") {
+            entries[entry.term, default: []].append(entry)
+        }
+    }
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    /// The expansion for a term on a page. A term the report expands two ways (CTAG) takes the
+    /// expansion given on this page, or names both.
+    func expansion(of term: String, onPage paragraphs: Set<Int>) -> String? {
+        guard let list = entries[term] else { return nil }
+        let local = list.filter { $0.paragraph.map { paragraphs.contains($0.value) } ?? false }
+        let chosen = local.isEmpty ? list : local
+        var seen = Set<String>()
+        return chosen.map(\.expansion).filter { seen.insert($0).inserted }.joined(separator: " or ")
+    }
+
+    /// The glossary term a word stands for: the word itself or its plural ("AFOs", "PSU’s").
+    func term(for word: Substring) -> String? {
+        if entries[String(word)] != nil { return String(word) }
+        if word.count > 2, word.hasSuffix("s") {
+            let singular = String(word.dropLast())
+            if entries[singular] != nil { return singular }
+        }
+        return nil
+    }
+}
+
+/// Wraps the first use of each glossary acronym in `<abbr>`. Works on cmark text nodes, so link
+/// targets, code and image descriptions are never touched.
+func insertAbbreviations(
+    in root: MarkdownNode, index: AbbreviationIndex, pageParagraphs: Set<Int>, seen: inout Set<String>
+) {
+    guard !index.isEmpty else { return }
+    for node in root.descendants where node.type == CMARK_NODE_TEXT {
+        guard !hasAncestor(node, ofType: CMARK_NODE_IMAGE), let text = node.literal else { continue }
+        var pieces: [(text: String, abbr: (term: String, title: String)?)] = []
+        var rest = Substring(text)
+        var cursor = text.startIndex
+        var start = text.startIndex
+        while cursor < text.endIndex {
+            guard isWordCharacter(text[cursor]) else {
+                cursor = text.index(after: cursor)
+                continue
+            }
+            let wordStart = cursor
+            while cursor < text.endIndex, isWordCharacter(text[cursor]) || text[cursor] == "&" {
+                cursor = text.index(after: cursor)
+            }
+            var word = text[wordStart..<cursor]
+            while word.last == "&" { word = word.dropLast() }
+            guard let term = index.term(for: word), !seen.contains(term),
+                let title = index.expansion(of: term, onPage: pageParagraphs)
+            else { continue }
+            seen.insert(term)
+            pieces.append((String(text[start..<wordStart]), nil))
+            pieces.append((String(word), (term, title)))
+            start = word.endIndex
+            rest = text[start...]
+        }
+        guard !pieces.isEmpty else { continue }
+        for piece in pieces {
+            if let abbr = piece.abbr {
+                node.insertBefore(
+                    .html("<abbr title=\"\(escapeHTML(abbr.title))\">\(escapeHTML(piece.text))</abbr>", block: false))
+            } else if !piece.text.isEmpty {
+                node.insertBefore(.text(piece.text))
+            }
+        }
+        if rest.isEmpty { node.remove() } else { node.literal = String(rest) }
+    }
+}
+
+private func isWordCharacter(_ character: Character) -> Bool {
+    character.isASCII && (character.isLetter || character.isNumber)
+}
+
+func hasAncestor(_ node: MarkdownNode, ofType type: cmark_node_type) -> Bool {
+    var current = node.parent
+    while let candidate = current {
+        if candidate.type == type { return true }
+        current = candidate.parent
+    }
+    return false
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// A capability: what the report says about it, its figures, and every threat and paragraph
+/// that relies on it (the backlinks).
+func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPage {
+    let graph = context.graph
+    let page = PageID.capability(capability.slug)
+    let linker = Linker(from: page)
+    let body = context.capabilityBodies[capability.slug]?.html ?? ""
+    var values: [String: Any] = [
+        "title": capability.title,
+        "summary": capability.source.summary,
+        "level": levelName(capability.source.level),
+        "has_level": capability.source.level != nil,
+        "aliases": capability.source.aliases.joined(separator: ", "),
+        "figures": capability.source.figures.map { figureContext($0, linker: linker, graph: graph) },
+        "body": body,
+        "has_body": !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+        "threats": capability.sections.compactMap { slug in
+            graph.section(slug).map { ["title": $0.title, "href": linker.href(.section(slug))] }
+        },
+    ]
+    let citations = graph.citations[.capability(capability.slug)] ?? []
+    values["citations"] = citationGroups(citations, linker: linker, graph: graph)
+    let citingParagraphs = Set(citations.compactMap(\.paragraph)).count
+    values["citation_count"] = citingParagraphs
+    values["citation_noun"] = citingParagraphs == 1 ? "paragraph" : "paragraphs"
+    let fromPages = Set(citations.filter { $0.paragraph == nil }.map(\.page)).sorted()
+    values["other_citations"] = fromPages.compactMap { page -> [String: Any]? in
+        if case .capability(let slug) = page, let other = graph.capability(slug) {
+            return ["title": other.title, "href": linker.href(page)]
+        }
+        if case .section(let slug) = page, let section = graph.section(slug) {
+            return ["title": section.title, "href": linker.href(page)]
+        }
+        return nil
+    }
+    return BuiltPage(
+        template: "capability", title: capability.title, description: capability.source.summary,
+        breadcrumbs: [Crumb(title: "Capabilities", page: .capabilities)], context: values)
+}
+
+/// Citing paragraphs grouped by section, in report order, each with a short excerpt.
+func citationGroups(_ citations: [Citation], linker: Linker, graph: SiteGraph) -> [[String: Any]] {
+    var bySection: [String: [Int]] = [:]
+    for citation in citations {
+        guard let number = citation.paragraph, case .section(let slug) = citation.page else { continue }
+        if !(bySection[slug]?.contains(number) ?? false) { bySection[slug, default: []].append(number) }
+    }
+    return graph.sections.compactMap { section -> [String: Any]? in
+        guard let numbers = bySection[section.slug] else { return nil }
+        return [
+            "title": section.title, "href": linker.href(.section(section.slug)),
+            "paragraphs": numbers.sorted().compactMap { number -> [String: Any]? in
+                guard let paragraph = graph.paragraph(number) else { return nil }
+                return [
+                    "number": number, "href": linker.href(.section(section.slug), fragment: "p\(number)"),
+                    "excerpt": excerpt(paragraph.text),
+                ]
+            },
+        ]
+    }
+}
+
+/// All capabilities, by level and by the threats that rely on them.
+func capabilitiesIndexPage(_ context: RenderContext) -> BuiltPage {
+    let graph = context.graph
+    let linker = Linker(from: .capabilities)
+    let levels: [CapabilityLevel?] = CapabilityLevel.allCases + [nil]
+    let byLevel = levels.compactMap { level -> [String: Any]? in
+        let items = graph.capabilities.filter { $0.source.level == level }
+        guard !items.isEmpty else { return nil }
+        return [
+            "name": levelName(level), "id": "level-\(level?.rawValue ?? "not-stated")",
+            "items": items.map { capabilityLink($0, linker: linker) },
+        ]
+    }
+    let byThreat = graph.sections.compactMap { section -> [String: Any]? in
+        let items = section.capabilities.compactMap { graph.capability($0) }
+        guard !items.isEmpty else { return nil }
+        return [
+            "title": section.title, "href": linker.href(.section(section.slug)), "id": "threat-\(section.slug)",
+            "items": items.map { capabilityLink($0, linker: linker) },
+        ]
+    }
+    return BuiltPage(
+        template: "capabilities", title: "Capabilities",
+        description: "Capabilities the force relies on to meet the Strategic Policing Requirement",
+        context: [
+            "count": graph.capabilities.count, "by_level": byLevel, "by_threat": byThreat,
+            "all": graph.capabilities.map { capabilityLink($0, linker: linker) },
+        ])
+}

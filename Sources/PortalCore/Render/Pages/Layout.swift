@@ -1,0 +1,81 @@
+/// The page shell every page shares: site navigation, breadcrumbs, language, asset paths.
+func layoutContext(for page: PageID, title: String, breadcrumbs: [Crumb], graph: SiteGraph) -> [String: Any] {
+    let href = { (target: PageID) in relativeURL(from: page.path, to: target.path) }
+    var nav: [[String: Any]] = []
+    nav.append(["title": "Overview", "href": href(.home), "current": page == .home])
+    for section in graph.sections {
+        nav.append([
+            "title": section.title, "href": href(.section(section.slug)), "current": page == .section(section.slug),
+        ])
+    }
+    var reference: [[String: Any]] = []
+    let referencePages: [(String, PageID)] =
+        [("Capabilities", .capabilities), ("Figures", .tables), ("Commitments", .commitments)]
+        + EntityKind.allCases.map { ($0.pluralSlug.capitalized, PageID.register($0)) }
+        + [("Glossary", .glossary), ("Full report", .report)]
+    for (name, target) in referencePages {
+        reference.append(["title": name, "href": href(target), "current": page == target])
+    }
+    let trail = page == .home ? [] : [Crumb(title: "Overview", page: .home)] + breadcrumbs
+    return [
+        "lang": graph.config.language,
+        "site_title": graph.config.title,
+        "organisation": graph.config.organisation,
+        "title": title,
+        "is_home": page == .home,
+        "root": rootPrefix(of: page.path),
+        "home_href": href(.home),
+        "nav": nav,
+        "reference_nav": reference,
+        "breadcrumbs": trail.map { ["title": $0.title, "href": href($0.page)] },
+        "has_breadcrumbs": !trail.isEmpty,
+    ]
+}
+
+/// Links from one page to others, always relative.
+struct Linker {
+    var from: PageID
+
+    func href(_ target: PageID, fragment: String? = nil) -> String {
+        relativeURL(from: from.path, to: target.path) + (fragment.map { "#" + $0 } ?? "")
+    }
+
+    /// A link to a report paragraph wherever it is.
+    func paragraph(_ number: Int, graph: SiteGraph) -> String? {
+        graph.paragraphIndex[number].map { href(.section($0), fragment: "p\(number)") }
+    }
+
+    /// "paragraphs 59 and 75" with each number linked; escaped HTML.
+    func paragraphsHTML(_ numbers: [Int], graph: SiteGraph) -> String {
+        paragraphLinks(numbers, base: rootPrefix(of: from.path), graph: graph)
+    }
+}
+
+/// A figure as text: "42", "13.3%", "£60,000", or the words the report used.
+func figureText(_ figure: Figure) -> String {
+    switch figure.value {
+    case .number(let number): return withUnit(number.formatted, unit: figure.unit)
+    case .text(let text): return text
+    }
+}
+
+func figureContext(_ figure: Figure, linker: Linker, graph: SiteGraph) -> [String: Any] {
+    var context: [String: Any] = [
+        "label": figure.label, "value": figureText(figure), "paragraph": figure.paragraph.value,
+        "paragraph_href": linker.paragraph(figure.paragraph.value, graph: graph) ?? "",
+    ]
+    if let target = figure.target {
+        context["target"] = withUnit(target.formatted, unit: figure.unit)
+        context["target_label"] = figure.targetLabel ?? "target"
+    }
+    return context
+}
+
+func levelName(_ level: CapabilityLevel?) -> String {
+    switch level {
+    case .local: return "Local"
+    case .regional: return "Regional"
+    case .national: return "National"
+    case nil: return "Level not stated"
+    }
+}

@@ -1,0 +1,45 @@
+/// A table of figures on its own page, with its sources and a CSV download.
+func tablePage(_ table: DataTable, context: RenderContext) -> BuiltPage {
+    let graph = context.graph
+    let page = PageID.table(table.id)
+    let linker = Linker(from: page)
+    var values: [String: Any] = [
+        "title": table.source.caption.value,
+        "table_html": renderDataTable(table, base: rootPrefix(of: page.path), graph: graph),
+        "paragraphs_html": linker.paragraphsHTML(table.source.paragraphs.map(\.value), graph: graph),
+        "csv_href": "\(table.id).csv",
+        "verified": table.verifiedTotals,
+        "has_verified": table.verifiedTotals > 0,
+        "discrepancy_count": table.discrepancies.count,
+        "has_discrepancies": !table.discrepancies.isEmpty,
+    ]
+    if let slug = table.section, let section = graph.section(slug) {
+        values["section_title"] = section.title
+        values["section_href"] = linker.href(.section(slug))
+    }
+    return BuiltPage(
+        template: "table", title: table.source.caption.value, description: table.source.caption.value,
+        breadcrumbs: [Crumb(title: "Figures", page: .tables)], context: values)
+}
+
+func tablesIndexPage(_ context: RenderContext) -> BuiltPage {
+    let graph = context.graph
+    let linker = Linker(from: .tables)
+    let tables = graph.tables.sorted {
+        ($0.source.paragraphs.first?.value ?? 0, $0.id) < ($1.source.paragraphs.first?.value ?? 0, $1.id)
+    }
+    return BuiltPage(
+        template: "tables", title: "Figures", description: "Tables of figures stated in the report",
+        context: [
+            "tables": tables.map { table -> [String: Any] in
+                var values: [String: Any] = [
+                    "caption": table.source.caption.value, "href": linker.href(.table(table.id)),
+                    "paragraphs_html": linker.paragraphsHTML(table.source.paragraphs.map(\.value), graph: graph),
+                ]
+                if let slug = table.section, let section = graph.section(slug) {
+                    values["section_title"] = section.title
+                }
+                return values
+            }
+        ])
+}

@@ -1,0 +1,255 @@
+import CCmarkGFM
+import Foundation
+
+/// Link schemes authors write: `[armed policing](capability:armed-policing)`.
+enum ReferenceScheme: String, CaseIterable {
+    case capability, threat, section, table, para, board, operation, partner
+}
+
+let externalSchemes: Set<String> = ["http", "https", "mailto", "tel"]
+
+/// Where a Markdown body lives, to resolve its relative links and same-page fragments.
+struct LinkContext {
+    var body: MarkdownBody
+    var page: PageID
+    /// Set for report sections: the paragraphs and headings `#...` fragments may point at.
+    var section: String?
+    /// The list item of each numbered paragraph, to know which paragraph a link sits in.
+    var paragraphNodes: [MarkdownNode: Int] = [:]
+}
+
+/// Everything the resolver knows about ids, for checking references and suggesting fixes.
+struct ReferenceIndex {
+    var sections: [String: (paragraphs: Set<Int>, headings: Set<String>, file: String)]
+    var capabilities: [String: String]  // slug -> file
+    var tables: Set<String>
+    var entities: [EntityKind: Set<String>]
+    var paragraphs: [Int: String]
+}
+
+struct ResolvedLinks {
+    var links: [MarkdownNode: LinkTarget] = [:]
+    var citations: [CitedThing: [Citation]] = [:]
+    var diagnostics: [Diagnostic] = []
+    var count = 0
+}
+
+/// Walks a body's cmark tree (never the HTML) and resolves every link and image.
+func resolveLinks(in context: LinkContext, index: ReferenceIndex, into result: inout ResolvedLinks) {
+    for node in context.body.document.root.descendants {
+        let type = node.type
+        guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE else { continue }
+        let location = context.body.location(of: node)
+        let isImage = type == CMARK_NODE_IMAGE
+        switch resolveReference(node.url, isImage: isImage, context: context, index: index, at: location) {
+        case .failure(let diagnostic): result.diagnostics.append(diagnostic)
+        case .success(let (target, cited)):
+            result.links[node] = target
+            result.count += 1
+            if isImage, node.firstChild == nil {
+                result.diagnostics.append(
+                    .warning(
+                        "image-alt-missing", "image has no alternative text",
+                        hint: "write a short description between the brackets: ![description](...)", at: location))
+            }
+            let paragraph = enclosingParagraph(of: node, in: context.paragraphNodes)
+            for thing in cited {
+                result.citations[thing, default: []].append(
+                    Citation(page: context.page, paragraph: paragraph, location: location))
+            }
+        }
+    }
+}
+
+private func enclosingParagraph(of node: MarkdownNode, in items: [MarkdownNode: Int]) -> Int? {
+    var current: MarkdownNode? = node
+    while let candidate = current {
+        if let number = items[candidate] { return number }
+        current = candidate.parent
+    }
+    return nil
+}
+
+/// Resolves one link destination. Returns the target and the things it cites (for backlinks).
+func resolveReference(
+    _ url: String, isImage: Bool, context: LinkContext, index: ReferenceIndex, at location: SourceLocation
+) -> Result<(LinkTarget, [CitedThing]), Diagnostic> {
+    if url.hasPrefix("#") {
+        let fragment = String(url.dropFirst())
+        guard let section = context.section, let info = index.sections[section] else {
+            return .success((.fragment(fragment), []))
+        }
+        if let problem = checkFragment(fragment, in: info, page: "this page", at: location) { return .failure(problem) }
+        return .success((.fragment(fragment), []))
+    }
+    guard let colon = url.firstIndex(of: ":"), isScheme(url[..<colon]) else {
+        return resolveRelative(url, context: context, index: index, at: location)
+    }
+    let schemeName = url[..<colon].lowercased()
+    if externalSchemes.contains(schemeName) {
+        if isImage {
+            return .failure(
+                .error(
+                    "external-image", "images must not load from outside the site",
+                    hint: "intranet pages load nothing from outside; link to it instead", at: location))
+        }
+        return .success((.external(url), []))
+    }
+    guard let scheme = ReferenceScheme(rawValue: schemeName) else {
+        return .failure(
+            .error(
+                "unknown-scheme", "unknown link scheme '\(schemeName):'",
+                hint: didYouMean(schemeName, in: ReferenceScheme.allCases.map(\.rawValue) + ["https"]), at: location))
+    }
+    var rest = String(url[url.index(after: colon)...])
+    var fragment: String?
+    if let hash = rest.firstIndex(of: "#") {
+        fragment = String(rest[rest.index(after: hash)...])
+        rest = String(rest[..<hash])
+    }
+    rest = rest.removingPercentEncoding ?? rest
+    if isImage && scheme != .table {
+        return .failure(
+            .error(
+                "invalid-embed", "only tables can be embedded with ![...](table:id)",
+                hint: "use a link [text](\(url)) instead", at: location))
+    }
+
+    switch scheme {
+    case .threat, .section:
+        guard let info = index.sections[rest] else {
+            return .failure(unknown("threat", rest, in: Array(index.sections.keys), at: location))
+        }
+        if let fragment, let problem = checkFragment(fragment, in: info, page: rest, at: location) {
+            return .failure(problem)
+        }
+        return .success((.page(.section(rest), fragment: fragment), [.section(rest)]))
+    case .capability:
+        guard index.capabilities[rest] != nil else {
+            return .failure(unknown("capability", rest, in: Array(index.capabilities.keys), at: location))
+        }
+        if let fragment {
+            return .failure(noFragment("capability", fragment, at: location))
+        }
+        return .success((.page(.capability(rest), fragment: nil), [.capability(rest)]))
+    case .table:
+        guard index.tables.contains(rest) else {
+            return .failure(unknown("table", rest, in: Array(index.tables), at: location))
+        }
+        if let fragment { return .failure(noFragment("table", fragment, at: location)) }
+        return .success((isImage ? .embedTable(rest) : .page(.table(rest), fragment: nil), [.table(rest)]))
+    case .para:
+        let digits = rest.hasPrefix("p") ? String(rest.dropFirst()) : rest
+        guard let number = Int(digits), let section = index.paragraphs[number] else {
+            return .failure(
+                .error(
+                    "unknown-paragraph", "there is no paragraph \(rest) in the report",
+                    hint: "paragraph references are numbers such as 'para:75'", at: location))
+        }
+        if let fragment { return .failure(noFragment("paragraph", fragment, at: location)) }
+        return .success((.page(.section(section), fragment: "p\(number)"), [.section(section)]))
+    case .board, .operation, .partner:
+        let kind = EntityKind(rawValue: scheme.rawValue)!
+        let ids = index.entities[kind] ?? []
+        guard ids.contains(rest) else {
+            return .failure(
+                unknown(kind.rawValue, rest, in: Array(ids), at: location, file: "Content/data/\(kind.file)"))
+        }
+        if let fragment { return .failure(noFragment(kind.rawValue, fragment, at: location)) }
+        return .success((.page(.register(kind), fragment: "\(kind.rawValue)-\(rest)"), [.entity(kind, rest)]))
+    }
+}
+
+private func isScheme(_ text: Substring) -> Bool {
+    guard let first = text.unicodeScalars.first, ("a"..."z").contains(first) || ("A"..."Z").contains(first) else {
+        return false
+    }
+    return text.unicodeScalars.allSatisfy {
+        ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "+" || $0 == "-"
+            || $0 == "."
+    }
+}
+
+private func checkFragment(
+    _ fragment: String, in info: (paragraphs: Set<Int>, headings: Set<String>, file: String), page: String,
+    at location: SourceLocation
+) -> Diagnostic? {
+    if fragment.isEmpty || fragment == "top" { return nil }
+    if fragment.first == "p", let number = Int(fragment.dropFirst()) {
+        if info.paragraphs.contains(number) { return nil }
+        return .error(
+            "unknown-paragraph", "paragraph \(number) is not on \(page)",
+            hint: "use 'para:\(number)' to link a paragraph wherever it is", at: location)
+    }
+    if info.headings.contains(fragment) { return nil }
+    return .error(
+        "unknown-fragment", "'#\(fragment)' is not a paragraph or heading on \(page)",
+        hint: didYouMean(fragment, in: Array(info.headings), listing: false) ?? "paragraph anchors look like '#p75'",
+        at: location)
+}
+
+private func unknown(
+    _ what: String, _ id: String, in candidates: [String], at location: SourceLocation, file: String? = nil
+)
+    -> Diagnostic
+{
+    .error(
+        "unknown-reference", "unknown \(what) '\(id)'",
+        hint: didYouMean(id, in: candidates) ?? (file.map { "add it to \($0)" }), at: location)
+}
+
+private func noFragment(_ what: String, _ fragment: String, at location: SourceLocation) -> Diagnostic {
+    .error(
+        "unknown-fragment", "a \(what) reference cannot have a fragment ('#\(fragment)')",
+        hint: "remove '#\(fragment)'", at: location)
+}
+
+/// Relative links to other Markdown files (`../capabilities/jesip.md`) become links to their pages.
+private func resolveRelative(_ url: String, context: LinkContext, index: ReferenceIndex, at location: SourceLocation)
+    -> Result<(LinkTarget, [CitedThing]), Diagnostic>
+{
+    var path = url
+    var fragment: String?
+    if let hash = path.firstIndex(of: "#") {
+        fragment = String(path[path.index(after: hash)...])
+        path = String(path[..<hash])
+    }
+    path = path.removingPercentEncoding ?? path
+    guard path.hasSuffix(".md"), !path.hasPrefix("/") else {
+        return .failure(
+            .error(
+                "invalid-link", "cannot resolve link '\(url)'",
+                hint: "link pages with a scheme such as 'capability:armed-policing' or a relative '.md' path",
+                at: location))
+    }
+    let directory = (context.body.file as NSString).deletingLastPathComponent
+    let target = normalisePath(directory + "/" + path)
+    if let (slug, info) = index.sections.first(where: { $0.value.file == target }) {
+        if let fragment, let problem = checkFragment(fragment, in: info, page: slug, at: location) {
+            return .failure(problem)
+        }
+        return .success((.page(.section(slug), fragment: fragment), [.section(slug)]))
+    }
+    if let (slug, _) = index.capabilities.first(where: { $0.value == target }) {
+        if let fragment { return .failure(noFragment("capability", fragment, at: location)) }
+        return .success((.page(.capability(slug), fragment: nil), [.capability(slug)]))
+    }
+    return .failure(
+        .error(
+            "unknown-reference", "no page is built from '\(target)'",
+            hint: "check the path; links are relative to \(context.body.file)", at: location))
+}
+
+/// Resolves `.` and `..` in a slash-separated path.
+func normalisePath(_ path: String) -> String {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/") {
+        if part == "." || part.isEmpty { continue }
+        if part == ".." {
+            if !parts.isEmpty { parts.removeLast() }
+            continue
+        }
+        parts.append(part)
+    }
+    return parts.joined(separator: "/")
+}

@@ -1,0 +1,282 @@
+/// Resolve stage: builds the site graph from what was loaded. Checks every reference and every
+/// figure, computes backlinks, and collects all problems instead of stopping at the first.
+public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
+    var diagnostics: [Diagnostic] = []
+
+    // Sections in report order; two sections claiming one place is an authoring mistake.
+    let sources = loaded.sections.sorted { ($0.order.value, $0.slug) < ($1.order.value, $1.slug) }
+    var seenOrder: [Int: SectionSource] = [:]
+    for source in sources {
+        if let other = seenOrder[source.order.value] {
+            diagnostics.append(
+                .error(
+                    "duplicate-order", "order \(source.order.value) is already used by \(other.file)",
+                    hint: "give each section its own order number", at: source.order.location))
+        }
+        seenOrder[source.order.value] = source
+        if reservedSlugs.contains(source.slug) {
+            diagnostics.append(
+                .error(
+                    "reserved-slug", "'\(source.slug)' is reserved for the site's own pages",
+                    hint: "rename the file", at: SourceLocation(file: source.file)))
+        }
+    }
+    for capability in loaded.capabilities where reservedSlugs.contains(capability.slug) {
+        diagnostics.append(
+            .error(
+                "reserved-slug", "'\(capability.slug)' is reserved for the site's own pages", hint: "rename the file",
+                at: SourceLocation(file: capability.file)))
+    }
+
+    // Numbered paragraphs: unique across the whole site, since `#p75` must mean one paragraph.
+    var outlines = parallelMap(sources) { outline(of: $0.body, section: $0.slug) }
+    // Heading ids too, so the full report can reuse each section's ids unchanged.
+    var headingIDs = reservedPageIDs
+    for index in outlines.indices {
+        for heading in outlines[index].headings.indices {
+            let id = outlines[index].headings[heading].id
+            outlines[index].headings[heading].id = uniqueID(id, taken: &headingIDs)
+        }
+    }
+    var paragraphIndex: [Int: String] = [:]
+    var paragraphLocation: [Int: SourceLocation] = [:]
+    for (source, outline) in zip(sources, outlines) {
+        diagnostics += outline.diagnostics
+        var previous: Int?
+        for paragraph in outline.paragraphs {
+            if let first = paragraphLocation[paragraph.number] {
+                diagnostics.append(
+                    .error(
+                        "duplicate-paragraph", "paragraph \(paragraph.number) is numbered twice",
+                        hint: "it is also at \(first); paragraph numbers must be unique across the report",
+                        at: paragraph.location))
+            } else {
+                paragraphIndex[paragraph.number] = source.slug
+                paragraphLocation[paragraph.number] = paragraph.location
+            }
+            if let previous, paragraph.number != previous + 1 {
+                diagnostics.append(
+                    .warning(
+                        "paragraph-sequence", "paragraph \(paragraph.number) follows paragraph \(previous)",
+                        hint: "check the numbering; board papers number paragraphs consecutively",
+                        at: paragraph.location))
+            }
+            previous = paragraph.number
+        }
+    }
+
+    var entities: [Entity] = []
+    var entityIDs: [EntityKind: Set<String>] = [:]
+    for source in loaded.entities {
+        if entityIDs[source.kind, default: []].contains(source.id.value) {
+            diagnostics.append(
+                .error(
+                    "duplicate-id", "\(source.kind.rawValue) id '\(source.id.value)' is used twice",
+                    hint: "ids must be unique within \(source.kind.file)", at: source.id.location))
+            continue
+        }
+        entityIDs[source.kind, default: []].insert(source.id.value)
+        entities.append(Entity(source: source))
+    }
+
+    let index = ReferenceIndex(
+        sections: Dictionary(
+            uniqueKeysWithValues: zip(sources, outlines).map {
+                ($0.slug, (Set($1.paragraphs.map(\.number)), Set($1.headings.map(\.id)), $0.file))
+            }),
+        capabilities: Dictionary(uniqueKeysWithValues: loaded.capabilities.map { ($0.slug, $0.file) }),
+        tables: Set(loaded.tables.map(\.id)), entities: entityIDs, paragraphs: paragraphIndex)
+
+    // Every link of every body, resolved by walking cmark's tree.
+    var contexts: [LinkContext] = []
+    for (source, outline) in zip(sources, outlines) {
+        contexts.append(
+            LinkContext(
+                body: source.body, page: .section(source.slug), section: source.slug,
+                paragraphNodes: Dictionary(uniqueKeysWithValues: outline.paragraphs.map { ($0.node, $0.number) })))
+    }
+    for capability in loaded.capabilities {
+        contexts.append(LinkContext(body: capability.body, page: .capability(capability.slug), section: nil))
+    }
+    let perBody = parallelMap(contexts) { context in
+        var result = ResolvedLinks()
+        resolveLinks(in: context, index: index, into: &result)
+        return result
+    }
+    var links: [MarkdownNode: LinkTarget] = [:]
+    var citations: [CitedThing: [Citation]] = [:]
+    var referenceCount = 0
+    for result in perBody {
+        links.merge(result.links) { first, _ in first }
+        for (thing, list) in result.citations { citations[thing, default: []] += list }
+        diagnostics += result.diagnostics
+        referenceCount += result.count
+    }
+
+    // Front matter and data files name things by id: check each one.
+    var checker = IDChecker(index: index, diagnostics: diagnostics)
+    for source in sources {
+        checker.capabilities(source.capabilities)
+        checker.entities(.board, source.boards)
+        checker.paragraphs(source.keyFigures.map(\.paragraph) + [source.inspection?.paragraph].compactMap { $0 })
+    }
+    for capability in loaded.capabilities {
+        checker.sections(capability.threats)
+        checker.paragraphs(capability.figures.map(\.paragraph))
+    }
+    for entity in loaded.entities {
+        checker.sections(entity.threats)
+        checker.paragraphs(entity.paragraphs)
+    }
+    checker.paragraphs(loaded.glossary.compactMap(\.paragraph))
+    checker.paragraphs([loaded.config.report.updatesParagraph].compactMap { $0 })
+    var commitmentIDs = Set<String>()
+    for commitment in loaded.commitments {
+        checker.paragraphs([commitment.paragraph])
+        checker.sections([commitment.threat].compactMap { $0 })
+        if !commitmentIDs.insert(commitment.id.value).inserted {
+            checker.diagnostics.append(
+                .error(
+                    "duplicate-id", "commitment id '\(commitment.id.value)' is used twice",
+                    hint: "ids must be unique within commitments.yaml", at: commitment.id.location))
+        }
+    }
+    checker.paragraphs(loaded.tables.flatMap(\.paragraphs))
+    diagnostics = checker.diagnostics
+
+    // Tables: verify every stated total.
+    var tables: [DataTable] = []
+    for source in loaded.tables {
+        var (table, problems) = verifyTable(source)
+        table.section = source.paragraphs.first.flatMap { paragraphIndex[$0.value] }
+        tables.append(table)
+        diagnostics += problems
+    }
+
+    // Relations both ways: a section relies on the capabilities it lists or cites, and a
+    // capability serves every section that relies on it.
+    let capabilityCitations = Dictionary(
+        grouping: citations.flatMap { thing, list -> [(String, Citation)] in
+            if case .capability(let slug) = thing { return list.map { (slug, $0) } }
+            return []
+        }, by: \.0)
+    var sectionCapabilities: [String: Set<String>] = [:]
+    for source in sources { sectionCapabilities[source.slug] = Set(source.capabilities.map(\.value)) }
+    for (slug, list) in capabilityCitations {
+        for (_, citation) in list {
+            if case .section(let section) = citation.page { sectionCapabilities[section, default: []].insert(slug) }
+        }
+    }
+    for capability in loaded.capabilities {
+        for threat in capability.threats where index.sections[threat.value] != nil {
+            sectionCapabilities[threat.value, default: []].insert(capability.slug)
+        }
+    }
+    let order = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1.slug, $0) })
+    let capabilityTitles = Dictionary(uniqueKeysWithValues: loaded.capabilities.map { ($0.slug, $0.title.value) })
+
+    var sections: [Section] = []
+    for (source, outline) in zip(sources, outlines) {
+        let capabilities = (sectionCapabilities[source.slug] ?? []).filter { capabilityTitles[$0] != nil }
+            .sorted { (capabilityTitles[$0]!, $0) < (capabilityTitles[$1]!, $1) }
+        sections.append(
+            Section(
+                source: source, paragraphs: outline.paragraphs, headings: outline.headings,
+                capabilities: capabilities,
+                boards: source.boards.map(\.value).filter { entityIDs[.board]?.contains($0) ?? false },
+                tables: tables.filter { $0.section == source.slug }.map(\.id)))
+    }
+    var capabilities: [Capability] = []
+    for source in loaded.capabilities {
+        let serves = sectionCapabilities.filter { $0.value.contains(source.slug) }.map(\.key)
+            .sorted { order[$0]! < order[$1]! }
+        let headings = outline(of: source.body, section: nil).headings
+        capabilities.append(Capability(source: source, sections: serves, headings: headings))
+        let cited = (capabilityCitations[source.slug] ?? []).contains { $0.1.paragraph != nil }
+        if !cited {
+            diagnostics.append(
+                .warning(
+                    "orphan-capability", "capability '\(source.slug)' is not cited by any numbered paragraph",
+                    hint: "link it from the paragraphs that rely on it: [text](capability:\(source.slug))",
+                    at: source.title.location))
+        }
+    }
+    capabilities.sort { ($0.title.lowercased(), $0.slug) < ($1.title.lowercased(), $1.slug) }
+
+    let commitments = loaded.commitments.map { source in
+        Commitment(source: source, section: source.threat?.value ?? paragraphIndex[source.paragraph.value])
+    }.sorted { a, b in
+        switch (a.source.due, b.source.due) {
+        case (let x?, let y?): return (x, a.source.paragraph.value) < (y, b.source.paragraph.value)
+        case (.some, nil): return true
+        case (nil, .some): return false
+        case (nil, nil): return a.source.paragraph.value < b.source.paragraph.value
+        }
+    }
+
+    for (thing, list) in citations {
+        citations[thing] = list.sorted {
+            ($0.paragraph ?? Int.max, $0.location) < ($1.paragraph ?? Int.max, $1.location)
+        }
+    }
+
+    if diagnostics.hasErrors { return (nil, diagnostics) }
+    let graph = SiteGraph(
+        config: loaded.config, theme: loaded.theme, root: loaded.root, sections: sections, capabilities: capabilities,
+        tables: tables.sorted { $0.id < $1.id }, glossary: loaded.glossary, entities: entities,
+        commitments: commitments, paragraphIndex: paragraphIndex, links: links, citations: citations,
+        referenceCount: referenceCount,
+        sectionIndex: Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1.slug, $0) }),
+        capabilityIndex: Dictionary(uniqueKeysWithValues: capabilities.enumerated().map { ($1.slug, $0) }),
+        tableIndex: [:])
+    var result = graph
+    result.tableIndex = Dictionary(uniqueKeysWithValues: result.tables.enumerated().map { ($1.id, $0) })
+    return (result, diagnostics)
+}
+
+/// Slugs the site's own pages use in the same folders.
+let reservedSlugs: Set<String> = ["index"]
+
+/// Checks ids named in front matter and data files, with did-you-mean hints.
+private struct IDChecker {
+    let index: ReferenceIndex
+    var diagnostics: [Diagnostic]
+
+    mutating func sections(_ slugs: [Located<String>]) {
+        for slug in slugs where index.sections[slug.value] == nil {
+            diagnostics.append(
+                .error(
+                    "unknown-reference", "unknown threat '\(slug.value)'",
+                    hint: didYouMean(slug.value, in: Array(index.sections.keys)), at: slug.location))
+        }
+    }
+
+    mutating func capabilities(_ slugs: [Located<String>]) {
+        for slug in slugs where index.capabilities[slug.value] == nil {
+            diagnostics.append(
+                .error(
+                    "unknown-reference", "unknown capability '\(slug.value)'",
+                    hint: didYouMean(slug.value, in: Array(index.capabilities.keys)), at: slug.location))
+        }
+    }
+
+    mutating func entities(_ kind: EntityKind, _ ids: [Located<String>]) {
+        let known = index.entities[kind] ?? []
+        for id in ids where !known.contains(id.value) {
+            diagnostics.append(
+                .error(
+                    "unknown-reference", "unknown \(kind.rawValue) '\(id.value)'",
+                    hint: didYouMean(id.value, in: Array(known)) ?? "add it to Content/data/\(kind.file)",
+                    at: id.location))
+        }
+    }
+
+    mutating func paragraphs(_ numbers: [Located<Int>]) {
+        for number in numbers where index.paragraphs[number.value] == nil {
+            diagnostics.append(
+                .error(
+                    "unknown-paragraph", "there is no paragraph \(number.value) in the report",
+                    hint: "cite the number of a numbered paragraph in Content/threats/", at: number.location))
+        }
+    }
+}

@@ -1,0 +1,134 @@
+/// What the Resolve stage produces: the site graph with every reference resolved, backlinks
+/// computed and data verified. Render reads it; nothing after this point can fail on content.
+
+/// A numbered paragraph of the report (`75. ...` in a section file), anchored as `#p75`.
+public struct Paragraph: Sendable {
+    public var number: Int
+    public var section: String
+    /// The list item node that holds the paragraph in its section's Markdown tree.
+    var node: MarkdownNode
+    public var location: SourceLocation
+    /// Plain text, for excerpts on capability pages and the search index.
+    public var text: String
+}
+
+/// Where a resolved link points.
+public enum LinkTarget: Hashable, Sendable {
+    /// A page of the site, with an optional fragment (`p75`).
+    case page(PageID, fragment: String?)
+    /// A same-page fragment.
+    case fragment(String)
+    /// An address outside the site, left as written.
+    case external(String)
+    /// `![caption](table:id)`: the table itself is drawn in place.
+    case embedTable(String)
+}
+
+/// Something that can be cited, to collect backlinks for it.
+public enum CitedThing: Hashable, Sendable {
+    case section(String)
+    case capability(String)
+    case table(String)
+    case entity(EntityKind, String)
+}
+
+/// One place that cites something: a page, and the report paragraph the link sits in.
+public struct Citation: Hashable, Sendable {
+    public var page: PageID
+    public var paragraph: Int?
+    public var location: SourceLocation
+}
+
+public struct Section: Sendable {
+    public var source: SectionSource
+    public var slug: String { source.slug }
+    public var title: String { source.title.value }
+    public var paragraphs: [Paragraph]
+    public var headings: [Heading]
+    /// Capabilities the section relies on: listed in its front matter or cited in its text.
+    public var capabilities: [String]
+    public var boards: [String]
+    public var tables: [String]
+}
+
+public struct Capability: Sendable {
+    public var source: CapabilitySource
+    public var slug: String { source.slug }
+    public var title: String { source.title.value }
+    /// Threat sections that rely on it, in report order.
+    public var sections: [String]
+    public var headings: [Heading]
+}
+
+/// A heading in a Markdown body, with the id the contents list links to.
+public struct Heading: Sendable {
+    public var level: Int
+    public var text: String
+    public var id: String
+    var node: MarkdownNode
+}
+
+/// A verified table: its cells typed, its totals checked.
+public struct DataTable: Sendable {
+    public var source: TableSource
+    public var id: String { source.id }
+    /// For each column, whether every stated cell is a number (those are right-aligned).
+    public var numericColumns: [Bool]
+    /// Cells that do not add up, keyed by row and column index, with the figure they sum to.
+    public var discrepancies: [TableCellKey: Discrepancy]
+    /// How many stated totals the build verified.
+    public var verifiedTotals: Int
+    /// The section that holds the table's source paragraph, if any.
+    public var section: String?
+}
+
+public struct TableCellKey: Hashable, Sendable {
+    public var row: Int
+    public var column: Int
+}
+
+public struct Entity: Sendable {
+    public var source: EntitySource
+    public var id: String { source.id.value }
+    public var anchor: String { "\(source.kind.rawValue)-\(source.id.value)" }
+}
+
+public struct Commitment: Sendable {
+    public var source: CommitmentSource
+    /// The section the commitment belongs to (named, or derived from its paragraph).
+    public var section: String?
+}
+
+/// The resolved site.
+public struct SiteGraph: Sendable {
+    public var config: SiteConfig
+    public var theme: Theme
+    public var root: String
+    /// Report sections in report order.
+    public var sections: [Section]
+    /// Capabilities sorted by title.
+    public var capabilities: [Capability]
+    public var tables: [DataTable]
+    public var glossary: [GlossaryEntry]
+    public var entities: [Entity]
+    /// Commitments soonest first; undated ones last.
+    public var commitments: [Commitment]
+    /// Paragraph number to the section holding it.
+    public var paragraphIndex: [Int: String]
+    /// Every link in every Markdown body, resolved.
+    var links: [MarkdownNode: LinkTarget]
+    public var citations: [CitedThing: [Citation]]
+    public var referenceCount: Int
+    var sectionIndex: [String: Int]
+    var capabilityIndex: [String: Int]
+    var tableIndex: [String: Int]
+
+    public func section(_ slug: String) -> Section? { sectionIndex[slug].map { sections[$0] } }
+    public func capability(_ slug: String) -> Capability? { capabilityIndex[slug].map { capabilities[$0] } }
+    public func table(_ id: String) -> DataTable? { tableIndex[id].map { tables[$0] } }
+
+    public func paragraph(_ number: Int) -> Paragraph? {
+        guard let slug = paragraphIndex[number] else { return nil }
+        return section(slug)?.paragraphs.first { $0.number == number }
+    }
+}

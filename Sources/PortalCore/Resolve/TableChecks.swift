@@ -1,0 +1,160 @@
+/// Verifies a table's stated totals against its cells, so a typo in a figure cannot reach the
+/// board unnoticed. Figures the report states that do not add up are kept as stated, but must
+/// be declared as discrepancies with the figure they should be; the page then flags them.
+func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
+    var diagnostics: [Diagnostic] = []
+    let columns = source.header.map(\.value)
+    let rowLabels = source.rows.map { $0[0].value }
+
+    // A cell is a number, empty (not stated) or text; a column is numeric if all its stated cells are.
+    let numbers: [[Number?]] = source.rows.map { row in row.map { Number($0.value) } }
+    var numericColumns = [Bool](repeating: false, count: columns.count)
+    for column in 1..<columns.count {
+        let stated = source.rows.filter { !$0[column].value.isEmpty }
+        numericColumns[column] = !stated.isEmpty && stated.allSatisfy { Number($0[column].value) != nil }
+    }
+
+    func columnIndex(_ name: String, at location: SourceLocation) -> Int? {
+        if let index = columns.firstIndex(of: name), index > 0 { return index }
+        diagnostics.append(
+            .error(
+                "unknown-column", "table '\(source.id)' has no column '\(name)'",
+                hint: didYouMean(name, in: Array(columns.dropFirst())), at: location))
+        return nil
+    }
+    func rowIndex(_ name: String, at location: SourceLocation) -> Int? {
+        if let index = rowLabels.firstIndex(of: name) { return index }
+        diagnostics.append(
+            .error(
+                "unknown-row", "table '\(source.id)' has no row '\(name)'", hint: didYouMean(name, in: rowLabels),
+                at: location))
+        return nil
+    }
+
+    var discrepancies: [TableCellKey: Discrepancy] = [:]
+    for discrepancy in source.discrepancies {
+        guard let row = rowIndex(discrepancy.row, at: discrepancy.location),
+            let column = columnIndex(discrepancy.column, at: discrepancy.location)
+        else { continue }
+        let key = TableCellKey(row: row, column: column)
+        if numbers[row][column] == discrepancy.expected {
+            diagnostics.append(
+                .error(
+                    "discrepancy-resolved",
+                    "declared discrepancy at '\(discrepancy.row)' / '\(discrepancy.column)' is not one: the cell already states \(discrepancy.expected)",
+                    hint: "remove the discrepancy entry", at: discrepancy.location))
+            continue
+        }
+        discrepancies[key] = discrepancy
+    }
+    // Checks that use a discrepant cell as an input use the figure it should be, so one wrong
+    // cell is reported once, not again in every total that includes it.
+    var effective = numbers
+    for (key, discrepancy) in discrepancies { effective[key.row][key.column] = discrepancy.expected }
+
+    var confirmed = Set<TableCellKey>()
+    var verified = 0
+    for check in source.totals {
+        // Each check becomes a list of (target cell, input cells, combine) over rows or columns.
+        var cases: [(target: TableCellKey, inputs: [TableCellKey], label: String)] = []
+        var isDifference = false
+        switch (check.target, check.operation) {
+        case (.column(let name), let operation):
+            guard let target = columnIndex(name, at: check.location) else { continue }
+            let inputNames: [String]
+            switch operation {
+            case .sum(let names): inputNames = names
+            case .difference(let a, let b):
+                inputNames = [a, b]
+                isDifference = true
+            }
+            let inputs = inputNames.compactMap { columnIndex($0, at: check.location) }
+            guard inputs.count == inputNames.count else { continue }
+            for row in source.rows.indices {
+                cases.append(
+                    (
+                        TableCellKey(row: row, column: target), inputs.map { TableCellKey(row: row, column: $0) },
+                        inputNames.joined(separator: isDifference ? " − " : " + ")
+                    ))
+            }
+        case (.row(let name), let operation):
+            guard let target = rowIndex(name, at: check.location) else { continue }
+            let inputNames: [String]
+            switch operation {
+            case .sum(let names): inputNames = names
+            case .difference(let a, let b):
+                inputNames = [a, b]
+                isDifference = true
+            }
+            let inputs = inputNames.compactMap { rowIndex($0, at: check.location) }
+            guard inputs.count == inputNames.count else { continue }
+            for column in 1..<columns.count where numericColumns[column] {
+                cases.append(
+                    (
+                        TableCellKey(row: target, column: column), inputs.map { TableCellKey(row: $0, column: column) },
+                        inputNames.joined(separator: isDifference ? " − " : " + ")
+                    ))
+            }
+        }
+        for item in cases {
+            let inputValues = item.inputs.map { effective[$0.row][$0.column] }
+            // A total over cells the report leaves empty cannot be checked; skip rather than guess.
+            guard let stated = numbers[item.target.row][item.target.column], !inputValues.contains(where: { $0 == nil })
+            else { continue }
+            let values = inputValues.map { $0! }
+            let computed =
+                isDifference
+                ? values[0] - values[1]
+                : values.dropFirst().reduce(values[0], +)
+            let cell = source.rows[item.target.row][item.target.column]
+            let cellName = "'\(rowLabels[item.target.row])' / '\(columns[item.target.column])'"
+            if let discrepancy = discrepancies[item.target] {
+                if computed.value == discrepancy.expected.value {
+                    confirmed.insert(item.target)
+                } else {
+                    diagnostics.append(
+                        .error(
+                            "discrepancy-mismatch",
+                            "discrepancy at \(cellName) declares \(discrepancy.expected) but \(item.label) gives \(computed)",
+                            hint: "set 'expected: \(computed.plain)'", at: discrepancy.location))
+                }
+                continue
+            }
+            if computed.value == stated.value {
+                verified += 1
+            } else {
+                diagnostics.append(
+                    .error(
+                        "total-mismatch",
+                        "stated total \(stated) at \(cellName) does not match \(item.label) = \(computed)",
+                        hint:
+                            "correct the figure, or if the report itself states it, declare it under 'discrepancies' in \(source.sidecarFile)",
+                        at: cell.location))
+            }
+        }
+    }
+    for (key, discrepancy) in discrepancies where !confirmed.contains(key) {
+        diagnostics.append(
+            .error(
+                "discrepancy-unchecked",
+                "discrepancy at '\(discrepancy.row)' / '\(discrepancy.column)' is not covered by any total check",
+                hint: "add the total check that shows the figure should be \(discrepancy.expected)",
+                at: discrepancy.location))
+    }
+    for (unitColumn, unit) in source.units {
+        if !columns.contains(unitColumn) {
+            diagnostics.append(
+                .error(
+                    "unknown-column", "'units' names a column '\(unitColumn)' the table does not have",
+                    hint: didYouMean(unitColumn, in: columns), at: unit.location))
+        }
+        if unit.value != "%" && unit.value != "£" {
+            diagnostics.append(
+                .error("invalid-value", "unit must be \"%\" or \"£\", found '\(unit.value)'", at: unit.location))
+        }
+    }
+    let table = DataTable(
+        source: source, numericColumns: numericColumns, discrepancies: discrepancies, verifiedTotals: verified,
+        section: nil)
+    return (table, diagnostics)
+}
