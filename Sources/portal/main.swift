@@ -4,6 +4,22 @@ import PortalCore
 
 @main
 struct Portal: ParsableCommand {
+    /// Exit codes as documented: 0 success, 1 content errors, 2 usage errors. ArgumentParser's
+    /// own usage code (64) is mapped to 2, the convention most command-line tools follow.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                printError(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "portal",
         abstract: "Compile a police force's Strategic Policing Requirement assurance report into a static website.",

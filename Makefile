@@ -1,0 +1,57 @@
+# Assurance Portal. Quick start: `make site` then `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+RELEASE_BIN := .build/release/portal
+DEBUG_BIN := .build/debug/portal
+TEST_OUT := test-output
+
+.PHONY: site build test unit e2e browser content-check lint format deps test-deps clean
+
+## site: install what is missing, build portal, compile Content/ into Public/
+site: deps
+	$(SWIFT) build -c release --product portal
+	$(RELEASE_BIN) build
+
+## build: compile the portal tool only
+build: deps
+	$(SWIFT) build -c release --product portal
+
+## test: every test: format check, unit tests, end-to-end build, content faithfulness, browser checks
+test: test-deps lint unit e2e content-check browser
+
+deps:
+	@.ci/install-deps build
+
+test-deps:
+	@.ci/install-deps test
+
+unit: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# The real Content/ built by the real binary into a scratch folder, twice: the second build must
+# rewrite nothing and leave byte-identical output.
+e2e: unit
+	@rm -rf $(TEST_OUT)/site && mkdir -p $(TEST_OUT)
+	$(DEBUG_BIN) build --output $(TEST_OUT)/site
+	@cp -a $(TEST_OUT)/site $(TEST_OUT)/site-first
+	$(DEBUG_BIN) build --output $(TEST_OUT)/site | tee $(TEST_OUT)/second-build.txt
+	@grep -q " 0 written, " $(TEST_OUT)/second-build.txt || { echo "e2e: second build rewrote files" >&2; exit 1; }
+	@diff -r $(TEST_OUT)/site-first $(TEST_OUT)/site >/dev/null || { echo "e2e: output differs between builds" >&2; exit 1; }
+	@rm -rf $(TEST_OUT)/site-first
+	@echo "e2e: two builds byte-identical, second build wrote nothing"
+
+content-check:
+	python3 Tests/content/check_faithful.py
+
+browser: e2e
+	Tests/browser/run.sh $(TEST_OUT)/site
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build $(TEST_OUT) Public/.portal-output

@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+
+@testable import PortalCore
+
+/// The repository root, found from this file, so tests can use the real theme and content.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// A throwaway site on disk: the real default theme plus the files a test gives.
+struct SiteFixture {
+    let root: URL
+
+    /// A small but complete site that builds cleanly; tests override files to break it.
+    static let validFiles: [String: String] = [
+        "Content/site.yaml": """
+        title: Test portal
+        organisation: Test Constabulary
+        language: en-GB
+        report:
+          board: Test Board
+          agenda_item: 3
+        """,
+        "Content/threats/alpha.md": """
+        ---
+        title: Alpha threat
+        order: 1
+        summary: How the force meets the alpha threat.
+        capabilities: [drones]
+        boards: [alpha-board]
+        ---
+
+        1. The force relies on [its drones](capability:drones) and the [ACC](para:2).
+
+        2. The table below shows the figures.
+
+           ![Drone numbers](table:drone-numbers)
+
+        ## Later questions
+
+        3. See [paragraph 1](#p1) and [the beta section](threat:beta#p4).
+        """,
+        "Content/threats/beta.md": """
+        ---
+        title: Beta threat
+        order: 2
+        summary: Beta.
+        ---
+
+        4. Beta relies on [drones](capability:drones) as well, under [the board](board:alpha-board).
+        """,
+        "Content/capabilities/drones.md": """
+        ---
+        title: Drones
+        summary: Unmanned aircraft.
+        level: local
+        threats: [alpha]
+        ---
+
+        Drones are described in [paragraph 1](para:1).
+        """,
+        "Content/data/glossary.yaml": """
+        - term: ACC
+          expansion: Assistant Chief Constable
+        """,
+        "Content/data/boards.yaml": """
+        - id: alpha-board
+          name: Alpha Board
+          chair: The Chair
+          paragraphs: [4]
+        """,
+        "Content/data/tables/drone-numbers.csv": """
+        Measure,North,South,Total
+        Drones,2,3,5
+        Pilots,4,1.5,5.5
+        """,
+        "Content/data/tables/drone-numbers.yaml": """
+        caption: Drones and pilots by area
+        paragraphs: [2]
+        totals:
+          - column: Total
+            sum_of: [North, South]
+        """,
+    ]
+
+    init(overriding overrides: [String: String?] = [:], includeTheme: Bool = true) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("portal-test-\(UUID().uuidString)")
+        var files: [String: String?] = Self.validFiles
+        for (path, text) in overrides { files[path] = text }
+        for (path, text) in files {
+            guard let text else { continue }
+            try write(text, to: path)
+        }
+        if includeTheme {
+            try FileManager.default.copyItem(
+                at: repositoryRoot.appendingPathComponent("Themes"), to: root.appendingPathComponent("Themes"))
+        }
+    }
+
+    func write(_ text: String, to path: String) throws {
+        try writeBytes(Array(text.utf8), to: path)
+    }
+
+    func writeBytes(_ bytes: [UInt8], to path: String) throws {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
+    }
+
+    func remove(_ path: String) throws {
+        try FileManager.default.removeItem(at: root.appendingPathComponent(path))
+    }
+
+    var output: URL { root.appendingPathComponent("Public") }
+
+    func build() -> Result<BuildReport, BuildFailure> {
+        PortalCore.build(BuildOptions(root: root))
+    }
+
+    /// Builds and returns the diagnostics of a failed build (failing the test if it succeeds).
+    func failingBuild(sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [Diagnostic] {
+        switch build() {
+        case .success:
+            Issue.record("expected the build to fail", sourceLocation: sourceLocation)
+            return []
+        case .failure(.content(let diagnostics)): return diagnostics
+        case .failure(.write(let message)):
+            Issue.record("unexpected write failure: \(message)", sourceLocation: sourceLocation)
+            return []
+        }
+    }
+
+    func read(_ path: String) throws -> String {
+        try String(contentsOf: output.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    func graph() -> (SiteGraph?, [Diagnostic]) { loadAndResolve(root: root) }
+}
+
+/// Every file under a folder with its bytes and modification time, to prove a folder unchanged.
+func snapshot(of folder: URL) -> [String: (Data, Date)] {
+    var result: [String: (Data, Date)] = [:]
+    let manager = FileManager.default
+    guard let enumerator = manager.enumerator(atPath: folder.path) else { return [:] }
+    for case let path as String in enumerator {
+        let url = folder.appendingPathComponent(path)
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+        let attributes = try? manager.attributesOfItem(atPath: url.path)
+        result[path] = (
+            manager.contents(atPath: url.path) ?? Data(), attributes?[.modificationDate] as? Date ?? .distantPast
+        )
+    }
+    return result
+}
+
+func sameSnapshot(_ a: [String: (Data, Date)], _ b: [String: (Data, Date)]) -> Bool {
+    a.count == b.count && a.allSatisfy { key, value in b[key].map { $0.0 == value.0 && $0.1 == value.1 } ?? false }
+}
