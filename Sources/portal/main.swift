@@ -27,7 +27,7 @@ struct Portal: ParsableCommand {
             Authors write Markdown and data files in Content/; portal checks every reference and \
             figure and writes plain HTML into Public/, ready to publish with rsync.
             """,
-        subcommands: [BuildCommand.self],
+        subcommands: [BuildCommand.self, CheckCommand.self],
         defaultSubcommand: nil
     )
 }
@@ -72,6 +72,44 @@ struct BuildCommand: ParsableCommand {
             printError(message)
             throw ExitCode(1)
         }
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the content without writing anything.",
+        discussion: """
+            Runs every validation of a build: references, front matter, required fields, table \
+            totals, paragraph numbers, orphan capabilities, acronyms missing from the glossary, \
+            images without alternative text, empty sections. Exits 0 when clean, 1 on errors \
+            (or on warnings with --strict).
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @OptionGroup var site: SiteOptions
+
+    @Option(name: .long, help: "Output format: text (path:line:column: ...) or json.")
+    var format: Format = .text
+
+    @Flag(name: .long, help: "Fail on warnings too.")
+    var strict = false
+
+    func run() throws {
+        let diagnostics = check(root: site.rootURL)
+        switch format {
+        case .json: print(diagnosticsJSON(diagnostics))
+        case .text:
+            for diagnostic in diagnostics { printError(diagnostic.description) }
+            let errors = diagnostics.errors.count
+            let warnings = diagnostics.warnings.count
+            print("checked: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+        }
+        if diagnostics.hasErrors || (strict && !diagnostics.isEmpty) { throw ExitCode(1) }
     }
 }
 

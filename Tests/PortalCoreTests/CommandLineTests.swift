@@ -61,3 +61,25 @@ struct CommandLineTests {
         #expect(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("index.html").path))
     }
 }
+
+extension CommandLineTests {
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: binary.path)))
+    func checkExitCodesAndJSON() throws {
+        let clean = try SiteFixture()
+        #expect(try run(["check", "--root", clean.root.path]).status == 0)
+        let warned = try SiteFixture(overriding: [
+            "Content/capabilities/lonely.md": "---\ntitle: Lonely\nsummary: Not cited.\n---\n"
+        ])
+        #expect(try run(["check", "--root", warned.root.path]).status == 0)
+        #expect(try run(["check", "--root", warned.root.path, "--strict"]).status == 1)
+        let broken = try SiteFixture(overriding: [
+            "Content/threats/beta.md": "---\ntitle: Beta\norder: 2\nsummary: B.\n---\n\n4. [x](capability:drone).\n"
+        ])
+        let result = try run(["check", "--root", broken.root.path, "--format", "json"])
+        #expect(result.status == 1)
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(json?["errors"] as? Int == 1)
+        // check writes nothing
+        #expect(!FileManager.default.fileExists(atPath: broken.output.path))
+    }
+}

@@ -47,6 +47,11 @@ public func loadAndResolve(root: URL) -> (SiteGraph?, [Diagnostic]) {
     return (graph, all)
 }
 
+/// Every validation a build does, without rendering or writing anything.
+public func check(root: URL) -> [Diagnostic] {
+    loadAndResolve(root: root).1
+}
+
 public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = DispatchTime.now()
     let (graph, diagnostics) = loadAndResolve(root: options.root)

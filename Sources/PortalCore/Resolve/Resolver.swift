@@ -203,6 +203,23 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     }
     capabilities.sort { ($0.title.lowercased(), $0.slug) < ($1.title.lowercased(), $1.slug) }
 
+    for section in sections where section.paragraphs.isEmpty && section.source.body.document.root.firstChild == nil {
+        diagnostics.append(
+            .warning(
+                "empty-section", "section '\(section.slug)' has no text",
+                hint: "write its numbered paragraphs, or remove the file", at: section.source.title.location))
+    }
+    // Acronyms readers would meet unexplained. Operation names written in capitals are names.
+    let known = Set(loaded.glossary.map(\.term))
+    let names = Set(
+        loaded.entities.filter { $0.kind == .operation }.flatMap { entity in
+            [entity.id.value.uppercased()] + entity.name.split(separator: " ").map { $0.uppercased() }
+        })
+    let bodies = sources.map(\.body) + loaded.capabilities.map(\.body)
+    for problems in parallelMap(bodies, { missingAcronyms(in: $0, known: known, names: names) }) {
+        diagnostics += problems
+    }
+
     let commitments = loaded.commitments.map { source in
         Commitment(source: source, section: source.threat?.value ?? paragraphIndex[source.paragraph.value])
     }.sorted { a, b in
