@@ -44,8 +44,11 @@ e2e: unit
 content-check:
 	python3 Tests/content/check_faithful.py
 
+# Every page: links and fragments (each paragraph anchor exactly once outside the full report),
+# the Nu HTML checker, and axe-core at 1280 and 375 px in headless Chromium, with screenshots.
 browser: e2e
-	Tests/browser/run.sh $(TEST_OUT)/site
+	CHECK_LINKS_ARGS="--unique-pattern ^p[0-9]+$$ --unique-exclude report/index.html --strict-disk --expect-ids p1..p149" \
+	SCREENSHOTS=$(TEST_OUT)/screenshots Tests/browser/run.sh $(TEST_OUT)/site
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

