@@ -68,8 +68,7 @@ func insertAbbreviations(
         guard !pieces.isEmpty else { continue }
         for piece in pieces {
             if let abbr = piece.abbr {
-                node.insertBefore(
-                    .html("<abbr title=\"\(escapeHTML(abbr.title))\">\(escapeHTML(piece.text))</abbr>", block: false))
+                node.insertBefore(.html(abbreviationHTML(word: piece.text, expansion: abbr.title), block: false))
             } else if !piece.text.isEmpty {
                 node.insertBefore(.text(piece.text))
             }
@@ -89,4 +88,9 @@ func hasAncestor(_ node: MarkdownNode, ofType type: cmark_node_type) -> Bool {
         current = candidate.parent
     }
     return false
+}
+
+/// The markup for an acronym's first use on a page. Both values are escaped here.
+func abbreviationHTML(word: String, expansion: String) -> String {
+    "<abbr title=\"\(escapeHTML(expansion))\">\(escapeHTML(word))</abbr>"
 }
