@@ -69,7 +69,7 @@ public struct SectionSource: Sendable {
     public var capabilities: [Located<String>]
     public var inspection: Inspection?
     public var keyFigures: [Figure]
-    public var body: MarkdownBody
+    public var body: ParsedBody
 
     static let allowedKeys = [
         "title", "order", "kind", "summary", "lead", "boards", "capabilities", "inspection", "key_figures",
@@ -90,28 +90,9 @@ public struct CapabilitySource: Sendable {
     public var threats: [Located<String>]
     public var figures: [Figure]
     public var aliases: [String]
-    public var body: MarkdownBody
+    public var body: ParsedBody
 
     static let allowedKeys = ["title", "summary", "level", "threats", "figures", "aliases"]
-}
-
-/// A Markdown body with what is needed to map cmark's positions back to the file.
-public struct MarkdownBody: Sendable {
-    public var file: String
-    public var document: MarkdownDocument
-    /// The body's source, to read the numbers authors wrote (`75.`) exactly as written.
-    var lines: LineIndex
-    var firstLine: Int
-
-    /// Converts a cmark position (body-relative line, byte column) into a file location.
-    func location(line: Int, byteColumn: Int) -> SourceLocation {
-        SourceLocation(
-            file: file, line: line + firstLine - 1, column: lines.characterColumn(line: line, byteColumn: byteColumn))
-    }
-
-    func location(of node: MarkdownNode) -> SourceLocation {
-        location(line: node.startLine, byteColumn: node.startColumn)
-    }
 }
 
 public struct GlossaryEntry: Sendable {

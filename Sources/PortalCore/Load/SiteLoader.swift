@@ -19,30 +19,7 @@ public func loadSite(root: URL) -> (LoadedSite?, [Diagnostic]) {
 
     let config = loadConfig(root: root, diagnostics: &diagnostics)
 
-    // Markdown files are the bulk of the work: read and parse them on every core.
-    let sectionFiles = markdownFiles(root: root, folder: "Content/threats")
-    let capabilityFiles = markdownFiles(root: root, folder: "Content/capabilities")
-    let parsed = parallelMap(sectionFiles + capabilityFiles) { path in
-        readMarkdown(root: root, path: path)
-    }
-    var sections: [SectionSource] = []
-    var capabilities: [CapabilitySource] = []
-    for (index, item) in parsed.enumerated() {
-        guard let (front, body) = item.value else {
-            diagnostics += item.diagnostics
-            continue
-        }
-        diagnostics += item.diagnostics
-        let path = index < sectionFiles.count ? sectionFiles[index] : capabilityFiles[index - sectionFiles.count]
-        if index < sectionFiles.count {
-            if let section = readSection(front, body: body, path: path, diagnostics: &diagnostics) {
-                sections.append(section)
-            }
-        } else if let capability = readCapability(front, body: body, path: path, diagnostics: &diagnostics) {
-            capabilities.append(capability)
-        }
-    }
-
+    // Data files first: parsing Markdown uses the glossary (acronyms) and the operation names.
     let glossary = readDataFile(root: root, name: "glossary.yaml", what: "glossary entry", diagnostics: &diagnostics) {
         readGlossaryEntry(&$0)
     }
@@ -57,6 +34,29 @@ public func loadSite(root: URL) -> (LoadedSite?, [Diagnostic]) {
         root: root, name: "commitments.yaml", what: "commitment", diagnostics: &diagnostics
     ) { readCommitment(&$0) }
     let tables = loadTables(root: root, diagnostics: &diagnostics)
+    let environment = bodyEnvironment(config: config, glossary: glossary, entities: entities)
+
+    // Markdown files are the bulk of the work: read and parse them on every core.
+    let sectionFiles = markdownFiles(root: root, folder: "Content/threats")
+    let capabilityFiles = markdownFiles(root: root, folder: "Content/capabilities")
+    let files = sectionFiles.map { ($0, true) } + capabilityFiles.map { ($0, false) }
+    let parsed = parallelMap(files) { path, numbered in
+        readMarkdown(root: root, path: path, numbered: numbered, environment: environment)
+    }
+    var sections: [SectionSource] = []
+    var capabilities: [CapabilitySource] = []
+    for ((path, isSection), item) in zip(files, parsed) {
+        diagnostics += item.diagnostics
+        guard let (front, body) = item.value else { continue }
+        diagnostics += body.diagnostics
+        if isSection {
+            if let section = readSection(front, body: body, path: path, diagnostics: &diagnostics) {
+                sections.append(section)
+            }
+        } else if let capability = readCapability(front, body: body, path: path, diagnostics: &diagnostics) {
+            capabilities.append(capability)
+        }
+    }
 
     var theme: Theme?
     if let config {
@@ -89,8 +89,22 @@ private func readText(root: URL, path: String) -> Result<SourceFile, Diagnostic>
     SourceFile.read(root.appendingPathComponent(path), path: path)
 }
 
-/// Reads a Markdown file: front matter as YAML, body parsed once by cmark.
-private func readMarkdown(root: URL, path: String) -> Loaded<(YAMLNode?, MarkdownBody)> {
+/// What every body is parsed with; built from files that are read before any Markdown.
+func bodyEnvironment(config: SiteConfig?, glossary: [GlossaryEntry], entities: [EntitySource]) -> BodyEnvironment {
+    // Operation names written in capitals (Op VANGUARD) are names, not acronyms.
+    let names = Set(
+        entities.filter { $0.kind == .operation }.flatMap { entity in
+            [entity.id.value.uppercased()] + entity.name.split(separator: " ").map { $0.uppercased() }
+        })
+    return BodyEnvironment(
+        allowRawHTML: config?.allowRawHTML ?? false, abbreviations: AbbreviationIndex(glossary),
+        knownAcronyms: Set(glossary.map(\.term)), names: names)
+}
+
+/// Reads a Markdown file: front matter as YAML, body parsed once by cmark into facts and HTML.
+private func readMarkdown(root: URL, path: String, numbered: Bool, environment: BodyEnvironment) -> Loaded<
+    (YAMLNode?, ParsedBody)
+> {
     let source: SourceFile
     switch readText(root: root, path: path) {
     case .failure(let diagnostic): return Loaded(value: nil, diagnostics: [diagnostic])
@@ -108,9 +122,8 @@ private func readMarkdown(root: URL, path: String) -> Loaded<(YAMLNode?, Markdow
         case .success(let node): front = node
         }
     }
-    let body = MarkdownBody(
-        file: path, document: MarkdownDocument(split.body), lines: LineIndex(split.body),
-        firstLine: split.bodyFirstLine)
+    let body = parseBody(
+        split.body, file: path, firstLine: split.bodyFirstLine, numbered: numbered, environment: environment)
     return Loaded(value: (front, body), diagnostics: [])
 }
 
@@ -135,7 +148,7 @@ private func checkSlug(_ slug: String, path: String, diagnostics: inout [Diagnos
     return false
 }
 
-private func readSection(_ front: YAMLNode?, body: MarkdownBody, path: String, diagnostics: inout [Diagnostic])
+private func readSection(_ front: YAMLNode?, body: ParsedBody, path: String, diagnostics: inout [Diagnostic])
     -> SectionSource?
 {
     let slug = slug(ofFile: path)
@@ -181,7 +194,7 @@ private func readSection(_ front: YAMLNode?, body: MarkdownBody, path: String, d
 }
 
 private func readCapability(
-    _ front: YAMLNode?, body: MarkdownBody, path: String, diagnostics: inout [Diagnostic]
+    _ front: YAMLNode?, body: ParsedBody, path: String, diagnostics: inout [Diagnostic]
 ) -> CapabilitySource? {
     let slug = slug(ofFile: path)
     guard checkSlug(slug, path: path, diagnostics: &diagnostics) else { return nil }

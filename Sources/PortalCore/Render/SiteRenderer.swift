@@ -26,18 +26,13 @@ struct RenderContext: @unchecked Sendable {
 /// Render stage: every Markdown body once, then every page, in parallel. Pure: returns the
 /// files; writing them is the Write stage's job.
 public func renderSite(_ graph: SiteGraph) -> ([OutputFile], [Diagnostic]) {
-    let abbreviations = AbbreviationIndex(graph.glossary)
     let sectionBodies = parallelMap(graph.sections) { section in
-        renderBody(
-            section.source.body,
-            context: BodyRenderContext(
-                graph: graph, abbreviations: abbreviations, section: section, headings: section.headings))
+        finishBody(
+            section.source.body, links: section.links, headings: section.headings, section: section.slug, graph: graph)
     }
     let capabilityBodies = parallelMap(graph.capabilities) { capability in
-        renderBody(
-            capability.source.body,
-            context: BodyRenderContext(
-                graph: graph, abbreviations: abbreviations, section: nil, headings: capability.headings))
+        finishBody(
+            capability.source.body, links: capability.links, headings: capability.headings, section: nil, graph: graph)
     }
     let context = RenderContext(
         graph: graph,

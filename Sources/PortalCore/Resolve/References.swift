@@ -10,12 +10,10 @@ let externalSchemes: Set<String> = ["http", "https", "mailto", "tel"]
 
 /// Where a Markdown body lives, to resolve its relative links and same-page fragments.
 struct LinkContext {
-    var body: MarkdownBody
+    var body: ParsedBody
     var page: PageID
     /// Set for report sections: the paragraphs and headings `#...` fragments may point at.
     var section: String?
-    /// The list item of each numbered paragraph, to know which paragraph a link sits in.
-    var paragraphNodes: [MarkdownNode: Int] = [:]
 }
 
 /// Everything the resolver knows about ids, for checking references and suggesting fixes.
@@ -28,46 +26,36 @@ struct ReferenceIndex {
 }
 
 struct ResolvedLinks {
-    var links: [MarkdownNode: LinkTarget] = [:]
+    var targets: [LinkTarget?] = []
     var citations: [CitedThing: [Citation]] = [:]
     var diagnostics: [Diagnostic] = []
     var count = 0
 }
 
-/// Walks a body's cmark tree (never the HTML) and resolves every link and image.
-func resolveLinks(in context: LinkContext, index: ReferenceIndex, into result: inout ResolvedLinks) {
-    for node in context.body.document.root.descendants {
-        let type = node.type
-        guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE else { continue }
-        let location = context.body.location(of: node)
-        let isImage = type == CMARK_NODE_IMAGE
-        switch resolveReference(node.url, isImage: isImage, context: context, index: index, at: location) {
-        case .failure(let diagnostic): result.diagnostics.append(diagnostic)
+/// Resolves every link and image of a body from the facts parsing read off cmark's tree.
+func resolveLinks(in context: LinkContext, index: ReferenceIndex) -> ResolvedLinks {
+    var result = ResolvedLinks()
+    for link in context.body.links {
+        switch resolveReference(link.url, isImage: link.isImage, context: context, index: index, at: link.location) {
+        case .failure(let diagnostic):
+            result.diagnostics.append(diagnostic)
+            result.targets.append(nil)
         case .success(let (target, cited)):
-            result.links[node] = target
+            result.targets.append(target)
             result.count += 1
-            if isImage, node.firstChild == nil {
+            if link.isImage, !link.hasText {
                 result.diagnostics.append(
                     .warning(
                         "image-alt-missing", "image has no alternative text",
-                        hint: "write a short description between the brackets: ![description](...)", at: location))
+                        hint: "write a short description between the brackets: ![description](...)", at: link.location))
             }
-            let paragraph = enclosingParagraph(of: node, in: context.paragraphNodes)
             for thing in cited {
                 result.citations[thing, default: []].append(
-                    Citation(page: context.page, paragraph: paragraph, location: location))
+                    Citation(page: context.page, paragraph: link.paragraph, location: link.location))
             }
         }
     }
-}
-
-private func enclosingParagraph(of node: MarkdownNode, in items: [MarkdownNode: Int]) -> Int? {
-    var current: MarkdownNode? = node
-    while let candidate = current {
-        if let number = items[candidate] { return number }
-        current = candidate.parent
-    }
-    return nil
+    return result
 }
 
 /// Resolves one link destination. Returns the target and the things it cites (for backlinks).

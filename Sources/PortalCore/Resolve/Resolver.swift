@@ -28,22 +28,17 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
                 at: SourceLocation(file: capability.file)))
     }
 
-    // Numbered paragraphs: unique across the whole site, since `#p75` must mean one paragraph.
-    var outlines = parallelMap(sources) { outline(of: $0.body, section: $0.slug) }
-    // Heading ids too, so the full report can reuse each section's ids unchanged.
-    var headingIDs = reservedPageIDs
-    for index in outlines.indices {
-        for heading in outlines[index].headings.indices {
-            let id = outlines[index].headings[heading].id
-            outlines[index].headings[heading].id = uniqueID(id, taken: &headingIDs)
-        }
+    // Heading ids unique across the report, so the full report can reuse each section's ids.
+    var takenIDs = reservedPageIDs
+    let sectionHeadings = sources.map { source in
+        source.body.headings.map { Heading(level: $0.level, text: $0.text, id: uniqueID($0.baseID, taken: &takenIDs)) }
     }
+    // Numbered paragraphs: unique across the whole site, since `#p75` must mean one paragraph.
     var paragraphIndex: [Int: String] = [:]
     var paragraphLocation: [Int: SourceLocation] = [:]
-    for (source, outline) in zip(sources, outlines) {
-        diagnostics += outline.diagnostics
+    for source in sources {
         var previous: Int?
-        for paragraph in outline.paragraphs {
+        for paragraph in source.body.paragraphs {
             if let first = paragraphLocation[paragraph.number] {
                 diagnostics.append(
                     .error(
@@ -81,33 +76,20 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
 
     let index = ReferenceIndex(
         sections: Dictionary(
-            uniqueKeysWithValues: zip(sources, outlines).map {
-                ($0.slug, (Set($1.paragraphs.map(\.number)), Set($1.headings.map(\.id)), $0.file))
+            uniqueKeysWithValues: zip(sources, sectionHeadings).map {
+                ($0.slug, (Set($0.body.paragraphs.map(\.number)), Set($1.map(\.id)), $0.file))
             }),
         capabilities: Dictionary(uniqueKeysWithValues: loaded.capabilities.map { ($0.slug, $0.file) }),
         tables: Set(loaded.tables.map(\.id)), entities: entityIDs, paragraphs: paragraphIndex)
 
-    // Every link of every body, resolved by walking cmark's tree.
-    var contexts: [LinkContext] = []
-    for (source, outline) in zip(sources, outlines) {
-        contexts.append(
-            LinkContext(
-                body: source.body, page: .section(source.slug), section: source.slug,
-                paragraphNodes: Dictionary(uniqueKeysWithValues: outline.paragraphs.map { ($0.node, $0.number) })))
-    }
-    for capability in loaded.capabilities {
-        contexts.append(LinkContext(body: capability.body, page: .capability(capability.slug), section: nil))
-    }
-    let perBody = parallelMap(contexts) { context in
-        var result = ResolvedLinks()
-        resolveLinks(in: context, index: index, into: &result)
-        return result
-    }
-    var links: [MarkdownNode: LinkTarget] = [:]
+    // Every link of every body, resolved from the facts parsing read off cmark's tree.
+    let contexts =
+        sources.map { LinkContext(body: $0.body, page: .section($0.slug), section: $0.slug) }
+        + loaded.capabilities.map { LinkContext(body: $0.body, page: .capability($0.slug), section: nil) }
+    let perBody = parallelMap(contexts) { resolveLinks(in: $0, index: index) }
     var citations: [CitedThing: [Citation]] = [:]
     var referenceCount = 0
     for result in perBody {
-        links.merge(result.links) { first, _ in first }
         for (thing, list) in result.citations { citations[thing, default: []] += list }
         diagnostics += result.diagnostics
         referenceCount += result.count
@@ -176,22 +158,31 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     let capabilityTitles = Dictionary(uniqueKeysWithValues: loaded.capabilities.map { ($0.slug, $0.title.value) })
 
     var sections: [Section] = []
-    for (source, outline) in zip(sources, outlines) {
+    for (position, (source, headings)) in zip(sources, sectionHeadings).enumerated() {
         let capabilities = (sectionCapabilities[source.slug] ?? []).filter { capabilityTitles[$0] != nil }
             .sorted { (capabilityTitles[$0]!, $0) < (capabilityTitles[$1]!, $1) }
         sections.append(
             Section(
-                source: source, paragraphs: outline.paragraphs, headings: outline.headings,
+                source: source,
+                paragraphs: source.body.paragraphs.map {
+                    Paragraph(number: $0.number, section: source.slug, location: $0.location, text: $0.text)
+                }, headings: headings,
                 capabilities: capabilities,
                 boards: source.boards.map(\.value).filter { entityIDs[.board]?.contains($0) ?? false },
-                tables: tables.filter { $0.section == source.slug }.map(\.id)))
+                tables: tables.filter { $0.section == source.slug }.map(\.id), links: perBody[position].targets))
     }
     var capabilities: [Capability] = []
     for source in loaded.capabilities {
         let serves = sectionCapabilities.filter { $0.value.contains(source.slug) }.map(\.key)
             .sorted { order[$0]! < order[$1]! }
-        let headings = outline(of: source.body, section: nil).headings
-        capabilities.append(Capability(source: source, sections: serves, headings: headings))
+        var capabilityIDs = reservedPageIDs
+        let headings = source.body.headings.map {
+            Heading(level: $0.level, text: $0.text, id: uniqueID($0.baseID, taken: &capabilityIDs))
+        }
+        capabilities.append(
+            Capability(
+                source: source, sections: serves, headings: headings,
+                links: perBody[sources.count + capabilities.count].targets))
         let cited = (capabilityCitations[source.slug] ?? []).contains { $0.1.paragraph != nil }
         if !cited {
             diagnostics.append(
@@ -203,23 +194,12 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     }
     capabilities.sort { ($0.title.lowercased(), $0.slug) < ($1.title.lowercased(), $1.slug) }
 
-    for section in sections where section.paragraphs.isEmpty && section.source.body.document.root.firstChild == nil {
+    for section in sections where section.paragraphs.isEmpty && section.source.body.isEmpty {
         diagnostics.append(
             .warning(
                 "empty-section", "section '\(section.slug)' has no text",
                 hint: "write its numbered paragraphs, or remove the file", at: section.source.title.location))
     }
-    // Acronyms readers would meet unexplained. Operation names written in capitals are names.
-    let known = Set(loaded.glossary.map(\.term))
-    let names = Set(
-        loaded.entities.filter { $0.kind == .operation }.flatMap { entity in
-            [entity.id.value.uppercased()] + entity.name.split(separator: " ").map { $0.uppercased() }
-        })
-    let bodies = sources.map(\.body) + loaded.capabilities.map(\.body)
-    for problems in parallelMap(bodies, { missingAcronyms(in: $0, known: known, names: names) }) {
-        diagnostics += problems
-    }
-
     let commitments = loaded.commitments.map { source in
         Commitment(source: source, section: source.threat?.value ?? paragraphIndex[source.paragraph.value])
     }.sorted { a, b in
@@ -241,7 +221,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     let graph = SiteGraph(
         config: loaded.config, theme: loaded.theme, root: loaded.root, sections: sections, capabilities: capabilities,
         tables: tables.sorted { $0.id < $1.id }, glossary: loaded.glossary, entities: entities,
-        commitments: commitments, paragraphIndex: paragraphIndex, links: links, citations: citations,
+        commitments: commitments, paragraphIndex: paragraphIndex, citations: citations,
         referenceCount: referenceCount,
         sectionIndex: Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1.slug, $0) }),
         capabilityIndex: Dictionary(uniqueKeysWithValues: capabilities.enumerated().map { ($1.slug, $0) }),

@@ -5,8 +5,6 @@
 public struct Paragraph: Sendable {
     public var number: Int
     public var section: String
-    /// The list item node that holds the paragraph in its section's Markdown tree.
-    var node: MarkdownNode
     public var location: SourceLocation
     /// Plain text, for excerpts on capability pages and the search index.
     public var text: String
@@ -49,6 +47,8 @@ public struct Section: Sendable {
     public var capabilities: [String]
     public var boards: [String]
     public var tables: [String]
+    /// Where each link of the body points, in the body's link order (nil: not resolved).
+    public var links: [LinkTarget?]
 }
 
 public struct Capability: Sendable {
@@ -58,6 +58,7 @@ public struct Capability: Sendable {
     /// Threat sections that rely on it, in report order.
     public var sections: [String]
     public var headings: [Heading]
+    public var links: [LinkTarget?]
 }
 
 /// A heading in a Markdown body, with the id the contents list links to.
@@ -65,7 +66,6 @@ public struct Heading: Sendable {
     public var level: Int
     public var text: String
     public var id: String
-    var node: MarkdownNode
 }
 
 /// A verified table: its cells typed, its totals checked.
@@ -115,8 +115,6 @@ public struct SiteGraph: Sendable {
     public var commitments: [Commitment]
     /// Paragraph number to the section holding it.
     public var paragraphIndex: [Int: String]
-    /// Every link in every Markdown body, resolved.
-    var links: [MarkdownNode: LinkTarget]
     public var citations: [CitedThing: [Citation]]
     public var referenceCount: Int
     var sectionIndex: [String: Int]

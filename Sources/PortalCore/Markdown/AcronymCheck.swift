@@ -1,31 +1,5 @@
-import CCmarkGFM
-
-/// Finds acronyms a body uses that the glossary does not list, so readers never meet an
-/// unexplained abbreviation. A word counts as an acronym when it has two or more capitals and no
-/// lower-case letters apart from a plural "s" (AFOs) or one inside (CoP); words the site declares
-/// as names, such as operation names written in capitals, are not acronyms.
-func missingAcronyms(in body: MarkdownBody, known: Set<String>, names: Set<String>) -> [Diagnostic] {
-    var diagnostics: [Diagnostic] = []
-    var reported = Set<String>()
-    for node in body.document.root.descendants where node.type == CMARK_NODE_TEXT {
-        guard let text = node.literal else { continue }
-        for (word, offset) in acronymCandidatesWithOffsets(in: text) {
-            let singular = word.hasSuffix("s") ? String(word.dropLast()) : word
-            if known.contains(word) || known.contains(singular) || names.contains(word.uppercased())
-                || names.contains(singular.uppercased()) || reported.contains(singular)
-            {
-                continue
-            }
-            reported.insert(singular)
-            diagnostics.append(
-                .warning(
-                    "acronym-missing", "acronym '\(singular)' is not in the glossary",
-                    hint: "add '- {term: \(singular), expansion: ...}' to Content/data/glossary.yaml",
-                    at: body.location(line: node.startLine, byteColumn: node.startColumn + offset)))
-        }
-    }
-    return diagnostics
-}
+/// Acronym detection: a word counts as an acronym when it has two or more capitals and no
+/// lower-case letters apart from a plural "s" (AFOs) or one inside (CoP).
 
 /// Words that look like acronyms: at least two capitals, otherwise only digits, '&' between
 /// letters, a trailing plural 's' or an apostrophe-s.
