@@ -6,9 +6,13 @@ public struct BuildOptions: Sendable {
     /// Where the site is written; `ROOT/Public` by default.
     public var output: URL
 
-    public init(root: URL, output: URL? = nil) {
+    /// Reuse the last build where it is safe (see `incrementalBuild`); off, every build is full.
+    public var incremental: Bool
+
+    public init(root: URL, output: URL? = nil, incremental: Bool = true) {
         self.root = root.standardizedFileURL
         self.output = (output ?? root.appendingPathComponent("Public")).standardizedFileURL
+        self.incremental = incremental
     }
 }
 
@@ -22,10 +26,13 @@ public struct BuildReport: Sendable {
     public var milliseconds: Int
     public var write: WriteSummary
     public var warnings: [Diagnostic]
+    /// Set when the build reused the last one: "up to date" or how many files changed.
+    public var incremental: String? = nil
 
     public var summary: String {
-        "built \(pages) pages (\(capabilities) capabilities, \(tables) tables, \(paragraphs) paragraphs, "
-            + "\(references) references) in \(milliseconds) ms: \(write.written.count) written, "
+        let how = incremental.map { " (incremental: \($0))" } ?? ""
+        return "built \(pages) pages (\(capabilities) capabilities, \(tables) tables, \(paragraphs) paragraphs, "
+            + "\(references) references) in \(milliseconds) ms\(how): \(write.written.count) written, "
             + "\(write.unchanged) unchanged, \(write.removed.count) removed"
     }
 }
@@ -54,20 +61,35 @@ public func check(root: URL) -> [Diagnostic] {
 
 public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = DispatchTime.now()
-    let (graph, diagnostics) = loadAndResolve(root: options.root)
-    guard let graph else { return .failure(.content(diagnostics)) }
-    let (files, renderDiagnostics) = renderSite(graph)
-    if renderDiagnostics.hasErrors { return .failure(.content((diagnostics + renderDiagnostics).sortedByLocation())) }
+    let stamps = InputStamps.take(root: options.root)
+    if options.incremental, case .built(let report) = incrementalBuild(options, stamps: stamps, start: start) {
+        return .success(report)
+    }
+    let (loaded, loadDiagnostics) = loadSite(root: options.root)
+    guard let loaded else { return .failure(.content(loadDiagnostics.sortedByLocation())) }
+    let (graph, resolveDiagnostics) = resolveSite(loaded)
+    let diagnostics = (loadDiagnostics + resolveDiagnostics).sortedByLocation()
+    guard let graph, !diagnostics.hasErrors else { return .failure(.content(diagnostics)) }
+    let output = renderSiteKeepingLinks(graph)
+    if output.diagnostics.hasErrors {
+        return .failure(.content((diagnostics + output.diagnostics).sortedByLocation()))
+    }
     let summary: WriteSummary
     do {
-        summary = try writeSite(files, to: options.output)
+        summary = try writeSite(output.files, to: options.output)
     } catch {
         return .failure(.write("\(error)"))
     }
+    let counts = BuildCounts(
+        pages: output.files.filter { $0.path.hasSuffix(".html") }.count, capabilities: graph.capabilities.count,
+        tables: graph.tables.count, paragraphs: graph.paragraphIndex.count, references: graph.referenceCount)
+    recordState(
+        options: options, stamps: stamps, graph: graph, output: output, loadWarnings: loadDiagnostics.warnings,
+        resolveWarnings: resolveDiagnostics.warnings + output.diagnostics.warnings, counts: counts)
     let elapsed = Int((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000)
     return .success(
         BuildReport(
-            pages: files.filter { $0.path.hasSuffix(".html") }.count, capabilities: graph.capabilities.count,
-            tables: graph.tables.count, references: graph.referenceCount, paragraphs: graph.paragraphIndex.count,
-            milliseconds: elapsed, write: summary, warnings: (diagnostics + renderDiagnostics).warnings))
+            pages: counts.pages, capabilities: counts.capabilities, tables: counts.tables,
+            references: counts.references, paragraphs: counts.paragraphs, milliseconds: elapsed, write: summary,
+            warnings: (diagnostics + output.diagnostics).warnings))
 }

@@ -70,6 +70,8 @@ public struct SectionSource: Sendable {
     public var inspection: Inspection?
     public var keyFigures: [Figure]
     public var body: ParsedBody
+    /// Fingerprint of what other pages depend on (front matter and the body's structure).
+    public var interface: String = ""
 
     static let allowedKeys = [
         "title", "order", "kind", "summary", "lead", "boards", "capabilities", "inspection", "key_figures",
@@ -91,6 +93,7 @@ public struct CapabilitySource: Sendable {
     public var figures: [Figure]
     public var aliases: [String]
     public var body: ParsedBody
+    public var interface: String = ""
 
     static let allowedKeys = ["title", "summary", "level", "threats", "figures", "aliases"]
 }
@@ -206,8 +209,10 @@ public struct TableSource: Sendable {
     public var totals: [TotalCheck]
     public var discrepancies: [Discrepancy]
     public var csvText: String
+    /// The sidecar's `chart:`, a bar chart drawn at build time beside the table.
+    public var chart: ChartSpec? = nil
 
-    static let allowedKeys = ["caption", "description", "paragraphs", "units", "totals", "discrepancies"]
+    static let allowedKeys = ["caption", "description", "paragraphs", "units", "totals", "discrepancies", "chart"]
 }
 
 /// A stated total the build verifies: a column that sums others (in every row), or a row that

@@ -18,45 +18,28 @@ public func loadSite(root: URL) -> (LoadedSite?, [Diagnostic]) {
     }
 
     let config = loadConfig(root: root, diagnostics: &diagnostics)
-
     // Data files first: parsing Markdown uses the glossary (acronyms) and the operation names.
-    let glossary = readDataFile(root: root, name: "glossary.yaml", what: "glossary entry", diagnostics: &diagnostics) {
-        readGlossaryEntry(&$0)
-    }
-    var entities: [EntitySource] = []
-    for kind in EntityKind.allCases {
-        entities += readDataFile(root: root, name: kind.file, what: "\(kind.rawValue) entry", diagnostics: &diagnostics)
-        {
-            readEntity(&$0, kind: kind)
-        }
-    }
-    let commitments = readDataFile(
-        root: root, name: "commitments.yaml", what: "commitment", diagnostics: &diagnostics
-    ) { readCommitment(&$0) }
+    let data = loadDataFiles(root: root, config: config, diagnostics: &diagnostics)
     let tables = loadTables(root: root, diagnostics: &diagnostics)
-    let environment = bodyEnvironment(config: config, glossary: glossary, entities: entities)
 
     // Markdown files are the bulk of the work: read and parse them on every core.
-    let sectionFiles = markdownFiles(root: root, folder: "Content/threats")
-    let capabilityFiles = markdownFiles(root: root, folder: "Content/capabilities")
-    let files = sectionFiles.map { ($0, true) } + capabilityFiles.map { ($0, false) }
-    let parsed = parallelMap(files) { path, numbered in
-        readMarkdown(root: root, path: path, numbered: numbered, environment: environment)
+    let files = markdownSourceFiles(root: root)
+    let parsed = parallelMap(files) { path in
+        loadSource(root: root, path: path, environment: data.environment)
     }
     var sections: [SectionSource] = []
     var capabilities: [CapabilitySource] = []
-    for ((path, isSection), item) in zip(files, parsed) {
+    for item in parsed {
         diagnostics += item.diagnostics
-        guard let (front, body) = item.value else { continue }
-        diagnostics += body.diagnostics
-        if isSection {
-            if let section = readSection(front, body: body, path: path, diagnostics: &diagnostics) {
-                sections.append(section)
-            }
-        } else if let capability = readCapability(front, body: body, path: path, diagnostics: &diagnostics) {
-            capabilities.append(capability)
+        switch item.value {
+        case .section(let section)?: sections.append(section)
+        case .capability(let capability)?: capabilities.append(capability)
+        case nil: break
         }
     }
+    let glossary = data.glossary
+    let entities = data.entities
+    let commitments = data.commitments
 
     var theme: Theme?
     if let config {
@@ -87,6 +70,65 @@ private func markdownFiles(root: URL, folder: String) -> [String] {
 
 private func readText(root: URL, path: String) -> Result<SourceFile, Diagnostic> {
     SourceFile.read(root.appendingPathComponent(path), path: path)
+}
+
+/// The data files, read before any Markdown because parsing uses them.
+struct DataFiles {
+    var glossary: [GlossaryEntry]
+    var entities: [EntitySource]
+    var commitments: [CommitmentSource]
+    var environment: BodyEnvironment
+}
+
+func loadDataFiles(root: URL, config: SiteConfig?, diagnostics: inout [Diagnostic]) -> DataFiles {
+    let glossary = readDataFile(root: root, name: "glossary.yaml", what: "glossary entry", diagnostics: &diagnostics) {
+        readGlossaryEntry(&$0)
+    }
+    var entities: [EntitySource] = []
+    for kind in EntityKind.allCases {
+        entities += readDataFile(root: root, name: kind.file, what: "\(kind.rawValue) entry", diagnostics: &diagnostics)
+        {
+            readEntity(&$0, kind: kind)
+        }
+    }
+    let commitments = readDataFile(
+        root: root, name: "commitments.yaml", what: "commitment", diagnostics: &diagnostics
+    ) { readCommitment(&$0) }
+    return DataFiles(
+        glossary: glossary, entities: entities, commitments: commitments,
+        environment: bodyEnvironment(config: config, glossary: glossary, entities: entities))
+}
+
+/// Section files, then capability files, as paths relative to the root.
+func markdownSourceFiles(root: URL) -> [String] {
+    markdownFiles(root: root, folder: "Content/threats") + markdownFiles(root: root, folder: "Content/capabilities")
+}
+
+/// One section or capability file, loaded.
+enum SourceDocument: Sendable {
+    case section(SectionSource)
+    case capability(CapabilitySource)
+}
+
+/// Reads, parses and types one Markdown source. Used by full builds and by incremental builds
+/// that re-read only the files that changed.
+func loadSource(root: URL, path: String, environment: BodyEnvironment) -> Loaded<SourceDocument> {
+    let item = readMarkdown(
+        root: root, path: path, numbered: path.hasPrefix("Content/threats/"), environment: environment)
+    var diagnostics = item.diagnostics
+    guard let (front, body) = item.value else { return Loaded(value: nil, diagnostics: diagnostics) }
+    diagnostics += body.diagnostics
+    var hasher = StableHasher()
+    front?.combine(into: &hasher)
+    body.combineInterface(into: &hasher)
+    if path.hasPrefix("Content/threats/") {
+        var section = readSection(front, body: body, path: path, diagnostics: &diagnostics)
+        section?.interface = hasher.hex
+        return Loaded(value: section.map { .section($0) }, diagnostics: diagnostics)
+    }
+    var capability = readCapability(front, body: body, path: path, diagnostics: &diagnostics)
+    capability?.interface = hasher.hex
+    return Loaded(value: capability.map { .capability($0) }, diagnostics: diagnostics)
 }
 
 /// What every body is parsed with; built from files that are read before any Markdown.
@@ -237,7 +279,7 @@ private func readFigure(_ reader: inout FieldReader) -> Figure? {
         paragraph: paragraph)
 }
 
-private func loadConfig(root: URL, diagnostics: inout [Diagnostic]) -> SiteConfig? {
+func loadConfig(root: URL, diagnostics: inout [Diagnostic]) -> SiteConfig? {
     let path = "Content/site.yaml"
     guard let node = readYAMLFile(root: root, path: path, diagnostics: &diagnostics) else { return nil }
     var reader = FieldReader(node, what: "site.yaml", at: SourceLocation(file: path))

@@ -121,13 +121,16 @@ private func loadTable(root: URL, id: String, csvPath: String, sidecarPath: Stri
     }
     let totals = reader.list("totals", what: "total check") { readTotalCheck(&$0) }
     let discrepancies = reader.list("discrepancies", what: "discrepancy") { readDiscrepancy(&$0) }
+    let chart = reader.node("chart").flatMap { node in
+        readChartSpec(node, header: header, rows: rows, diagnostics: &reader.diagnostics)
+    }
     reader.finish(allowed: TableSource.allowedKeys)
     diagnostics += reader.diagnostics
     guard ok, let caption else { return nil }
     return TableSource(
         id: id, csvFile: csvPath, sidecarFile: sidecarPath, caption: caption, description: description?.value,
         paragraphs: paragraphs, units: units, header: header, rows: rows, totals: totals,
-        discrepancies: discrepancies, csvText: csvSource.text)
+        discrepancies: discrepancies, csvText: csvSource.text, chart: chart)
 }
 
 private func readTotalCheck(_ reader: inout FieldReader) -> TotalCheck? {

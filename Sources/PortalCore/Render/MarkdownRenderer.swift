@@ -8,6 +8,8 @@ public struct RenderedBody: Sendable {
         case other(html: String)
     }
     public var blocks: [Block]
+    /// Names the body in the markers around it, e.g. `threats/terrorism`.
+    public var key: String = ""
 
     /// The body as one HTML string: numbered paragraphs wrapped with their `#pN` anchors.
     public var html: String { html(headingShift: 0) }
@@ -15,7 +17,10 @@ public struct RenderedBody: Sendable {
     /// The body with its headings moved down a level, for pages that nest it under their own
     /// heading (the full report puts each section under an `h2`).
     public func html(headingShift shift: Int) -> String {
-        var output = ""
+        // Comment markers delimit the body in every page that shows it, so an edit that changes
+        // only the text can be spliced into those pages without rendering the site again.
+        guard !blocks.isEmpty else { return "" }
+        var output = fragmentStart(key)
         for block in blocks {
             switch block {
             case .heading(let level, let id, _, let html):
@@ -25,9 +30,13 @@ public struct RenderedBody: Sendable {
             case .paragraph(let number, let html): output += paragraphHTML(number: number, body: html)
             }
         }
-        return output
+        return output + fragmentEnd
     }
 }
+
+/// Markers around a fragment of a page that depends on one source file's text.
+func fragmentStart(_ key: String) -> String { "<!--portal:\(key)-->" }
+let fragmentEnd = "<!--/portal-->"
 
 /// A numbered paragraph: its number is a link to itself, so readers can copy "para 75" links.
 func paragraphHTML(number: Int, body: String) -> String {
@@ -36,42 +45,51 @@ func paragraphHTML(number: Int, body: String) -> String {
         + "<div class=\"para-body\">\n\(body)</div></div>\n"
 }
 
-/// Render stage for Markdown: fills the placeholders parsing left for internal links and table
-/// embeds. Every page showing report Markdown sits one folder deep, so one result serves the
-/// section page and the full report alike.
-func finishBody(
-    _ body: ParsedBody, links: [LinkTarget?], headings: [Heading], section: String?, graph: SiteGraph
-) -> RenderedBody {
+/// Where a body's links point and what its embeds draw, as final HTML, once the site is resolved.
+struct BodyLinks: Sendable {
+    var hrefs: [String]
+    var embeds: [Int: String]
+}
+
+/// Every page showing report Markdown sits one folder deep, so one result serves the section
+/// page and the full report alike.
+func bodyLinks(_ links: [LinkTarget?], section: String?, graph: SiteGraph) -> BodyLinks {
     let base = "../"
-    func href(_ index: Int) -> String {
-        guard index < links.count, let target = links[index] else { return "#" }
+    var embeds: [Int: String] = [:]
+    let hrefs = links.enumerated().map { index, target -> String in
+        guard let target else { return "#" }
         switch target {
         case .external(let url): return url
         case .fragment(let fragment): return "#" + fragment
-        case .embedTable(let id): return base + PageID.table(id).path
+        case .embedTable(let id):
+            if let table = graph.table(id) { embeds[index] = renderDataTable(table, base: base, graph: graph) }
+            return base + PageID.table(id).path
         case .page(let page, let fragment):
             if let fragment, case .section(let slug) = page, slug == section { return "#" + fragment }
             return base + page.path + (fragment.map { "#" + $0 } ?? "")
         }
     }
-    func embed(_ index: Int) -> String {
-        guard index < links.count, case .embedTable(let id) = links[index], let table = graph.table(id) else {
-            return ""
-        }
-        return renderDataTable(table, base: base, graph: graph)
-    }
+    return BodyLinks(hrefs: hrefs, embeds: embeds)
+}
+
+/// Render stage for Markdown: fills the placeholders parsing left for internal links and table
+/// embeds, and gives headings their ids.
+func finishBody(_ body: ParsedBody, links: BodyLinks, headingIDs: [String], key: String) -> RenderedBody {
+    let href = { (index: Int) in index < links.hrefs.count ? links.hrefs[index] : "#" }
+    let embed = { (index: Int) in links.embeds[index] ?? "" }
     let blocks: [RenderedBody.Block] = body.blocks.map { block in
         switch block {
         case .heading(let index, let level, let html):
-            let heading = headings[index]
-            return .heading(level: level, id: heading.id, text: heading.text, html: fillPlaceholders(html, href, embed))
+            return .heading(
+                level: level, id: headingIDs[index], text: body.headings[index].text,
+                html: fillPlaceholders(html, href, embed))
         case .paragraph(let number, let html):
             return .paragraph(number: number, html: fillPlaceholders(html, href, embed))
         case .other(let html):
             return .other(html: fillPlaceholders(html, href, embed))
         }
     }
-    return RenderedBody(blocks: blocks)
+    return RenderedBody(blocks: blocks, key: key)
 }
 
 /// Replaces `portal-link:N` with link N's address and `<!--portal-embed:N-->` with table N,

@@ -21,24 +21,44 @@ struct RenderContext: @unchecked Sendable {
     var graph: SiteGraph
     var sectionBodies: [String: RenderedBody]
     var capabilityBodies: [String: RenderedBody]
+    /// When each source file last changed, for "Last updated" lines; empty outside git.
+    var history = GitHistory()
 }
 
 /// Render stage: every Markdown body once, then every page, in parallel. Pure: returns the
 /// files; writing them is the Write stage's job.
 public func renderSite(_ graph: SiteGraph) -> ([OutputFile], [Diagnostic]) {
-    let sectionBodies = parallelMap(graph.sections) { section in
+    let output = renderSiteKeepingLinks(graph)
+    return (output.files, output.diagnostics)
+}
+
+/// The rendered site with each body's resolved links, which incremental builds keep.
+struct RenderOutput {
+    var files: [OutputFile]
+    var diagnostics: [Diagnostic]
+    /// Keyed by source file.
+    var links: [String: BodyLinks]
+}
+
+func renderSiteKeepingLinks(_ graph: SiteGraph) -> RenderOutput {
+    let sectionLinks = parallelMap(graph.sections) { bodyLinks($0.links, section: $0.slug, graph: graph) }
+    let capabilityLinks = parallelMap(graph.capabilities) { bodyLinks($0.links, section: nil, graph: graph) }
+    let sectionBodies = zip(graph.sections, sectionLinks).map { section, links in
         finishBody(
-            section.source.body, links: section.links, headings: section.headings, section: section.slug, graph: graph)
+            section.source.body, links: links, headingIDs: section.headings.map(\.id),
+            key: sourceKey(section.source.file))
     }
-    let capabilityBodies = parallelMap(graph.capabilities) { capability in
+    let capabilityBodies = zip(graph.capabilities, capabilityLinks).map { capability, links in
         finishBody(
-            capability.source.body, links: capability.links, headings: capability.headings, section: nil, graph: graph)
+            capability.source.body, links: links, headingIDs: capability.headings.map(\.id),
+            key: sourceKey(capability.source.file))
     }
-    let context = RenderContext(
+    var context = RenderContext(
         graph: graph,
         sectionBodies: Dictionary(uniqueKeysWithValues: zip(graph.sections.map(\.slug), sectionBodies)),
         capabilityBodies: Dictionary(uniqueKeysWithValues: zip(graph.capabilities.map(\.slug), capabilityBodies)))
 
+    context.history = GitHistory.load(root: graph.root)
     let pages = allPages(graph)
     let rendered = parallelMap(pages) { page in renderPage(page, context: context) }
     var files: [OutputFile] = []
@@ -53,6 +73,7 @@ public func renderSite(_ graph: SiteGraph) -> ([OutputFile], [Diagnostic]) {
     for table in graph.tables {
         files.append(OutputFile(path: "tables/\(table.id).csv", text: table.source.csvText))
     }
+    files.append(searchIndexFile(graph))
     for asset in graph.theme.assets {
         let url = URL(fileURLWithPath: graph.root).appendingPathComponent("\(graph.theme.folder)/assets/\(asset)")
         guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -64,12 +85,22 @@ public func renderSite(_ graph: SiteGraph) -> ([OutputFile], [Diagnostic]) {
         }
         files.append(OutputFile(path: "assets/\(asset)", bytes: [UInt8](data)))
     }
-    return (files.sorted { $0.path < $1.path }, diagnostics)
+    let links = Dictionary(
+        uniqueKeysWithValues: Array(zip(graph.sections.map(\.source.file), sectionLinks))
+            + Array(zip(graph.capabilities.map(\.source.file), capabilityLinks)))
+    return RenderOutput(files: files.sorted { $0.path < $1.path }, diagnostics: diagnostics, links: links)
+}
+
+/// `Content/threats/terrorism.md` is `threats/terrorism` in fragment markers.
+func sourceKey(_ file: String) -> String {
+    var key = file.hasPrefix("Content/") ? String(file.dropFirst("Content/".count)) : file
+    if key.hasSuffix(".md") { key.removeLast(3) }
+    return key
 }
 
 /// Every page of the site, in a stable order.
 func allPages(_ graph: SiteGraph) -> [PageID] {
-    var pages: [PageID] = [.home, .capabilities, .tables, .glossary, .commitments, .report, .notFound]
+    var pages: [PageID] = [.home, .capabilities, .tables, .glossary, .commitments, .report, .search, .notFound]
     pages += EntityKind.allCases.map { .register($0) }
     pages += graph.sections.map { .section($0.slug) }
     pages += graph.capabilities.map { .capability($0.slug) }
@@ -86,6 +117,9 @@ private func renderPage(_ page: PageID, context: RenderContext) -> Result<Output
     var layout = layoutContext(for: page, title: built.title, breadcrumbs: built.breadcrumbs, graph: context.graph)
     layout["content"] = inner
     layout["description"] = built.description
+    if let change = context.history.lastChange(of: built.sources) {
+        layout["last_updated"] = ["date": change.date.formatted, "date_iso": change.date.iso, "author": change.author]
+    }
     guard let html = theme.render(layout, template: "layout") else {
         return .failure(missingTemplate("layout", theme: theme))
     }
@@ -106,6 +140,8 @@ struct BuiltPage {
     var description: String = ""
     var breadcrumbs: [Crumb] = []
     var context: [String: Any]
+    /// The source files the page shows, for its "Last updated" line.
+    var sources: [String] = []
 }
 
 struct Crumb {
@@ -125,7 +161,7 @@ private func buildPage(_ page: PageID, context: RenderContext) -> BuiltPage {
     case .register(let kind): return registerPage(kind, context: context)
     case .commitments: return commitmentsPage(context)
     case .report: return reportPage(context)
-    case .search: return BuiltPage(template: "search", title: "Search", context: [:])
+    case .search: return searchPage(context)
     case .notFound: return notFoundPage(context)
     }
 }

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+@testable import PortalCore
+
+/// Incremental builds: a no-op does nothing, a text-only edit rewrites just the pages that show
+/// the text, and every result is byte-identical to a full build of the same content.
+@Suite("Incremental builds")
+struct IncrementalTests {
+    func built(_ fixture: SiteFixture, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> BuildReport
+    {
+        switch fixture.build() {
+        case .success(let report): return report
+        case .failure(let failure):
+            Issue.record("build failed: \(failure)", sourceLocation: sourceLocation)
+            throw failure
+        }
+    }
+
+    /// The same content built from nothing, to compare with what the incremental build left.
+    func expectSameAsFullBuild(_ fixture: SiteFixture, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let fresh = fixture.root.appendingPathComponent("fresh-output")
+        guard case .success = build(BuildOptions(root: fixture.root, output: fresh, incremental: false)) else {
+            Issue.record("full build failed", sourceLocation: sourceLocation)
+            return
+        }
+        let a = snapshot(of: fixture.output).mapValues(\.0)
+        let b = snapshot(of: fresh).mapValues(\.0)
+        #expect(a == b, "incremental output differs from a full build", sourceLocation: sourceLocation)
+    }
+
+    @Test func noOpRebuildTouchesNothing() throws {
+        let fixture = try SiteFixture()
+        _ = try built(fixture)
+        let before = snapshot(of: fixture.output)
+        let report = try built(fixture)
+        #expect(report.incremental == "up to date")
+        #expect(report.write.written.isEmpty)
+        #expect(sameSnapshot(before, snapshot(of: fixture.output)))
+    }
+
+    @Test func textEditRewritesOnlyThePagesShowingIt() throws {
+        let fixture = try SiteFixture()
+        _ = try built(fixture)
+        Thread.sleep(forTimeInterval: 0.01)
+        try fixture.write(
+            SiteFixture.validFiles["Content/capabilities/drones.md"]!.replacingOccurrences(
+                of: "Drones are described", with: "Drones are well described"), to: "Content/capabilities/drones.md")
+        let report = try built(fixture)
+        #expect(report.incremental == "1 changed file")
+        #expect(report.write.written == ["capabilities/drones.html"])
+        #expect(try fixture.read("capabilities/drones.html").contains("well described"))
+        expectSameAsFullBuild(fixture)
+    }
+
+    @Test func structuralEditFallsBackToAFullBuild() throws {
+        let fixture = try SiteFixture()
+        _ = try built(fixture)
+        try fixture.write(
+            SiteFixture.validFiles["Content/capabilities/drones.md"]!.replacingOccurrences(
+                of: "title: Drones", with: "title: Aerial drones"), to: "Content/capabilities/drones.md")
+        let report = try built(fixture)
+        #expect(report.incremental == nil)
+        #expect(report.write.written.contains("capabilities/drones.html"))
+        #expect(report.write.written.contains("threats/alpha.html"))  // lists the capability by title
+        expectSameAsFullBuild(fixture)
+    }
+
+    @Test func dataEditFallsBackToAFullBuild() throws {
+        let fixture = try SiteFixture()
+        _ = try built(fixture)
+        try fixture.write("- id: alpha-board\n  name: Alpha Oversight Board\n", to: "Content/data/boards.yaml")
+        let report = try built(fixture)
+        #expect(report.incremental == nil)
+        #expect(try fixture.read("reference/boards.html").contains("Alpha Oversight Board"))
+        expectSameAsFullBuild(fixture)
+    }
+
+    @Test func failedBuildThenFixRecovers() throws {
+        let fixture = try SiteFixture()
+        _ = try built(fixture)
+        let good = SiteFixture.validFiles["Content/capabilities/drones.md"]!
+        try fixture.write(good + "\nSee [x](capability:nope).\n", to: "Content/capabilities/drones.md")
+        guard case .failure = fixture.build() else {
+            Issue.record("a broken link must fail the incremental build too")
+            return
+        }
+        try fixture.write(
+            good.replacingOccurrences(of: "are described", with: "are now described"),
+            to: "Content/capabilities/drones.md")
+        _ = try built(fixture)
+        #expect(try fixture.read("capabilities/drones.html").contains("now described"))
+        expectSameAsFullBuild(fixture)
+    }
+
+    @Test func deletedOutputIsRebuilt() throws {
+        let fixture = try SiteFixture()
+        _ = try built(fixture)
+        try FileManager.default.removeItem(at: fixture.output)
+        let report = try built(fixture)
+        #expect(report.incremental == nil)
+        #expect(FileManager.default.fileExists(atPath: fixture.output.appendingPathComponent("index.html").path))
+    }
+
+    @Test func stateRoundTrips() throws {
+        var state = BuildState(
+            executable: "x", output: "/o", global: "g", marker: FileStamp(size: 1, modified: 2), sources: [:],
+            warnings: [], summary: BuildCounts(pages: 3, capabilities: 1, tables: 1, paragraphs: 4, references: 5))
+        state.sources["Content/threats/a.md"] = BuildState.SourceState(
+            stamp: FileStamp(size: 10, modified: 20), interface: "abc",
+            entry: BuildState.SourceEntry(
+                hrefs: ["../a.html", "#p1"], embeds: [1: "<table>\n</table>\n"], headingIDs: ["h"],
+                bodyPages: ["threats/a.html"], excerpts: [.init(paragraph: 1, page: "capabilities/c.html")]))
+        state.warnings = [
+            .init(fromLoad: true, diagnostic: .warning("w", "message", hint: "hint", at: .init(file: "f")))
+        ]
+        let decoded = try #require(BuildState.decode(state.encoded()))
+        #expect(decoded.sources["Content/threats/a.md"]?.entry.embeds[1] == "<table>\n</table>\n")
+        #expect(decoded.sources["Content/threats/a.md"]?.entry.excerpts.first?.page == "capabilities/c.html")
+        #expect(decoded.warnings.first?.diagnostic.hint == "hint")
+        #expect(decoded.summary.references == 5)
+        #expect(BuildState.decode(Array(state.encoded().dropLast(5))) == nil)
+    }
+
+    @Test func spliceReplacesEveryMarkedFragment() {
+        let html = "a<!--portal:k-->old<!--/portal-->b<!--portal:k-->old<!--/portal-->c"
+        #expect(
+            splice(html, key: "k", with: "<!--portal:k-->new<!--/portal-->")
+                == "a<!--portal:k-->new<!--/portal-->b<!--portal:k-->new<!--/portal-->c")
+        #expect(splice(html, key: "other", with: "x") == nil)
+    }
+}
