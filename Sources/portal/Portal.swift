@@ -27,7 +27,7 @@ struct Portal: ParsableCommand {
             Authors write Markdown and data files in Content/; portal checks every reference and \
             figure and writes plain HTML into Public/, ready to publish with rsync.
             """,
-        subcommands: [BuildCommand.self, CheckCommand.self],
+        subcommands: [BuildCommand.self, CheckCommand.self, ServeCommand.self, NewCommand.self, PublishCommand.self],
         defaultSubcommand: nil
     )
 }
@@ -56,10 +56,20 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: "Where to write the site (default: ROOT/Public).", completion: .directory)
     var output: String?
 
+    @Flag(name: .long, help: "Ignore the last build's cache (.portal-cache) and build everything.")
+    var full = false
+
     func run() throws {
-        let options = BuildOptions(
-            root: site.rootURL, output: output.map { URL(fileURLWithPath: $0, isDirectory: true) })
-        switch build(options) {
+        var options = BuildOptions(
+            root: site.rootURL, output: output.map { URL(fileURLWithPath: $0, isDirectory: true) },
+            incremental: !full)
+        let terminal = TerminalProgress()
+        if let terminal {
+            options.progress = { @Sendable progress in terminal.show(progress) }
+        }
+        let result = build(options)
+        terminal?.clear()
+        switch result {
         case .success(let report):
             for warning in report.warnings { printError(warning.description) }
             print(report.summary)
