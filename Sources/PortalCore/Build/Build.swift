@@ -8,11 +8,14 @@ public struct BuildOptions: Sendable {
 
     /// Reuse the last build where it is safe (see `incrementalBuild`); off, every build is full.
     public var incremental: Bool
+    /// Called as each stage advances, from any thread; the command line draws a progress line.
+    public var progress: (@Sendable (BuildProgress) -> Void)?
 
     public init(root: URL, output: URL? = nil, incremental: Bool = true) {
         self.root = root.standardizedFileURL
         self.output = (output ?? root.appendingPathComponent("Public")).standardizedFileURL
         self.incremental = incremental
+        self.progress = nil
     }
 }
 
@@ -65,18 +68,18 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     if options.incremental, case .built(let report) = incrementalBuild(options, stamps: stamps, start: start) {
         return .success(report)
     }
-    let (loaded, loadDiagnostics) = loadSite(root: options.root)
+    let (loaded, loadDiagnostics) = loadSite(root: options.root, progress: options.progress)
     guard let loaded else { return .failure(.content(loadDiagnostics.sortedByLocation())) }
     let (graph, resolveDiagnostics) = resolveSite(loaded)
     let diagnostics = (loadDiagnostics + resolveDiagnostics).sortedByLocation()
     guard let graph, !diagnostics.hasErrors else { return .failure(.content(diagnostics)) }
-    let output = renderSiteKeepingLinks(graph)
+    let output = renderSiteKeepingLinks(graph, progress: options.progress)
     if output.diagnostics.hasErrors {
         return .failure(.content((diagnostics + output.diagnostics).sortedByLocation()))
     }
     let summary: WriteSummary
     do {
-        summary = try writeSite(output.files, to: options.output)
+        summary = try writeSite(output.files, to: options.output, progress: options.progress)
     } catch {
         return .failure(.write("\(error)"))
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Load stage: reads `Content/` and the theme under a site root. Parses only; cross-checks are
 /// the resolver's job. Every problem becomes a diagnostic so an author sees them all at once.
-public func loadSite(root: URL) -> (LoadedSite?, [Diagnostic]) {
+public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? = nil) -> (LoadedSite?, [Diagnostic]) {
     var diagnostics: [Diagnostic] = []
     let content = root.appendingPathComponent("Content")
     guard FileManager.default.fileExists(atPath: content.appendingPathComponent("site.yaml").path) else {
@@ -24,7 +24,8 @@ public func loadSite(root: URL) -> (LoadedSite?, [Diagnostic]) {
 
     // Markdown files are the bulk of the work: read and parse them on every core.
     let files = markdownSourceFiles(root: root)
-    let parsed = parallelMap(files) { path in
+    let counter = progress.map { ProgressCounter(stage: "reading", total: files.count, report: $0) }
+    let parsed = parallelMap(files, progress: counter) { path in
         loadSource(root: root, path: path, environment: data.environment)
     }
     var sections: [SectionSource] = []

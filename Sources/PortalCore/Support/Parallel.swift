@@ -2,13 +2,21 @@ import Dispatch
 
 /// Maps over items on every core. Pages are independent once resolved, so render and parse work
 /// splits cleanly; results keep the input order so output stays deterministic.
-func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
-    if items.count < 2 { return items.map(transform) }
+func parallelMap<T: Sendable, R: Sendable>(
+    _ items: [T], progress: ProgressCounter? = nil, _ transform: @Sendable (T) -> R
+) -> [R] {
+    if items.count < 2 {
+        return items.map { item in
+            defer { progress?.advance() }
+            return transform(item)
+        }
+    }
     var results = [R?](repeating: nil, count: items.count)
     results.withUnsafeMutableBufferPointer { buffer in
         nonisolated(unsafe) let slots = buffer
         DispatchQueue.concurrentPerform(iterations: items.count) { index in
             slots[index] = transform(items[index])
+            progress?.advance()
         }
     }
     return results.map { $0! }

@@ -18,7 +18,9 @@ let preservedFiles = ["README.md"]
 /// place in one step. Files whose bytes did not change are hard-linked from the previous build,
 /// so they keep their modification times and rsync sends only what changed. A failure at any
 /// point leaves the previous output exactly as it was.
-public func writeSite(_ files: [OutputFile], to output: URL) throws -> WriteSummary {
+public func writeSite(
+    _ files: [OutputFile], to output: URL, progress: (@Sendable (BuildProgress) -> Void)? = nil
+) throws -> WriteSummary {
     let manager = FileManager.default
     let outputPath = output.standardizedFileURL.path
     try checkOwnership(of: outputPath)
@@ -45,7 +47,8 @@ public func writeSite(_ files: [OutputFile], to output: URL) throws -> WriteSumm
     for folder in folders.sorted() {
         try manager.createDirectory(atPath: "\(staging)/\(folder)", withIntermediateDirectories: true)
     }
-    let outcomes = parallelMap(all) { file -> Result<Bool, Error> in
+    let counter = progress.map { ProgressCounter(stage: "writing", total: all.count, report: $0) }
+    let outcomes = parallelMap(all, progress: counter) { file -> Result<Bool, Error> in
         Result { try place(file, staging: staging, previous: outputPath) }
     }
     var summary = WriteSummary()
