@@ -91,6 +91,12 @@ func hasAncestor(_ node: MarkdownNode, ofType type: cmark_node_type) -> Bool {
 }
 
 /// The markup for an acronym's first use on a page. Both values are escaped here.
+///
+/// `title` shows the expansion on hover. The expansion also follows as text, visually hidden, so
+/// every screen reader reads it (few read `title`), and the theme shows it in brackets while
+/// anything in the paragraph has keyboard focus: no extra tab stop per acronym, and a link
+/// around the acronym stays valid HTML (nothing focusable may sit inside a link).
 func abbreviationHTML(word: String, expansion: String) -> String {
-    "<abbr title=\"\(escapeHTML(expansion))\">\(escapeHTML(word))</abbr>"
+    let title = escapeHTML(expansion)
+    return "<abbr title=\"\(title)\">\(escapeHTML(word))</abbr><span class=\"abbr-expansion\"> (\(title))</span>"
 }

@@ -40,7 +40,7 @@ struct RenderOutput {
     var links: [String: BodyLinks]
 }
 
-func renderSiteKeepingLinks(_ graph: SiteGraph) -> RenderOutput {
+func renderSiteKeepingLinks(_ graph: SiteGraph, progress: (@Sendable (BuildProgress) -> Void)? = nil) -> RenderOutput {
     let sectionLinks = parallelMap(graph.sections) { bodyLinks($0.links, section: $0.slug, graph: graph) }
     let capabilityLinks = parallelMap(graph.capabilities) { bodyLinks($0.links, section: nil, graph: graph) }
     let sectionBodies = zip(graph.sections, sectionLinks).map { section, links in
@@ -53,14 +53,15 @@ func renderSiteKeepingLinks(_ graph: SiteGraph) -> RenderOutput {
             capability.source.body, links: links, headingIDs: capability.headings.map(\.id),
             key: sourceKey(capability.source.file))
     }
-    var context = RenderContext(
+    let context = RenderContext(
         graph: graph,
         sectionBodies: Dictionary(uniqueKeysWithValues: zip(graph.sections.map(\.slug), sectionBodies)),
-        capabilityBodies: Dictionary(uniqueKeysWithValues: zip(graph.capabilities.map(\.slug), capabilityBodies)))
+        capabilityBodies: Dictionary(uniqueKeysWithValues: zip(graph.capabilities.map(\.slug), capabilityBodies)),
+        history: GitHistory.load(root: graph.root))
 
-    context.history = GitHistory.load(root: graph.root)
     let pages = allPages(graph)
-    let rendered = parallelMap(pages) { page in renderPage(page, context: context) }
+    let counter = progress.map { ProgressCounter(stage: "rendering", total: pages.count, report: $0) }
+    let rendered = parallelMap(pages, progress: counter) { page in renderPage(page, context: context) }
     var files: [OutputFile] = []
     var diagnostics: [Diagnostic] = []
     for result in rendered {

@@ -13,6 +13,9 @@ func renderDataTable(_ table: DataTable, base: String, headingLevel: Int? = nil,
     let hasEmpty = source.rows.contains { row in row.dropFirst().contains { $0.value.isEmpty } }
 
     var html = "<div class=\"data-table\" id=\"table-\(table.id)\">\n"
+    if let chart = source.chart {
+        html += chartFigureHTML(table, spec: chart, id: "table-\(table.id)-chart")
+    }
     html += "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"\(captionID)\" tabindex=\"0\">\n<table>\n"
     html += "<caption id=\"\(captionID)\">\(escapeHTML(source.caption.value))"
     html +=

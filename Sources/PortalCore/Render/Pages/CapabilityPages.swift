@@ -35,9 +35,35 @@ func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPa
         }
         return nil
     }
+    // Tables the capability's own text points to are drawn here, chart and all, unless embedded.
+    var linked: [String] = []
+    var embedded = Set<String>()
+    for target in capability.links {
+        switch target {
+        case .page(.table(let id), _)?: if !linked.contains(id) { linked.append(id) }
+        case .embedTable(let id)?: embedded.insert(id)
+        default: break
+        }
+    }
+    values["tables"] = linked.filter { !embedded.contains($0) }.compactMap { id in
+        graph.table(id).map { table -> [String: Any] in
+            [
+                "caption": table.source.caption.value, "href": linker.href(.table(id)),
+                "csv_href": relativeURL(from: page.path, to: "tables/\(id).csv"),
+                "table_html": renderDataTable(table, base: rootPrefix(of: page.path), graph: graph),
+            ]
+        }
+    }
+    var contents: [[String: String]] = []
+    if !capability.source.figures.isEmpty { contents.append(["id": "key-facts", "text": "Figures"]) }
+    if !linked.isEmpty { contents.append(["id": "tables", "text": "Tables of figures"]) }
+    contents.append(["id": "cited-in", "text": "Where the report relies on it"])
+    values["contents"] = contents
+    values["has_contents"] = contents.count > 2 || citingParagraphs > 6
     return BuiltPage(
         template: "capability", title: capability.title, description: capability.source.summary,
-        breadcrumbs: [Crumb(title: "Capabilities", page: .capabilities)], context: values)
+        breadcrumbs: [Crumb(title: "Capabilities", page: .capabilities)], context: values,
+        sources: [capability.source.file])
 }
 
 /// Citing paragraphs grouped by section, in report order, each with a short excerpt.
@@ -71,7 +97,7 @@ func capabilitiesIndexPage(_ context: RenderContext) -> BuiltPage {
         let items = graph.capabilities.filter { $0.source.level == level }
         guard !items.isEmpty else { return nil }
         return [
-            "name": levelName(level), "id": "level-\(level?.rawValue ?? "not-stated")",
+            "name": levelName(level), "id": "level-\(level?.rawValue ?? "not-stated")", "count": items.count,
             "items": items.map { capabilityLink($0, linker: linker) },
         ]
     }
@@ -80,7 +106,7 @@ func capabilitiesIndexPage(_ context: RenderContext) -> BuiltPage {
         guard !items.isEmpty else { return nil }
         return [
             "title": section.title, "href": linker.href(.section(section.slug)), "id": "threat-\(section.slug)",
-            "items": items.map { capabilityLink($0, linker: linker) },
+            "count": items.count, "items": items.map { capabilityLink($0, linker: linker) },
         ]
     }
     return BuiltPage(

@@ -26,7 +26,28 @@ func homePage(_ context: RenderContext) -> BuiltPage {
     let other = graph.sections.filter { $0.source.kind == .context }.map {
         ["title": $0.title, "href": linker.href(.section($0.slug)), "summary": $0.source.summary]
     }
-    let commitments = graph.commitments.map { commitmentContext($0, linker: linker, graph: graph) }
+    // Coming up: dated commitments only, by the end of the period each names, so "January 2024"
+    // comes before "2024" (which may mean December); undated ones are on the commitments page.
+    let commitments = graph.commitments.compactMap { commitment in
+        commitment.source.due.map { (commitment, $0) }
+    }.sorted { a, b in
+        let (x, y) = (endOfPeriod(a.1), endOfPeriod(b.1))
+        return (x.0, x.1, x.2, a.0.source.paragraph.value) < (y.0, y.1, y.2, b.0.source.paragraph.value)
+    }.map { commitmentContext($0.0, linker: linker, graph: graph) }
+    let charts = graph.tables.filter { $0.source.chart?.overview ?? false }.sorted {
+        ($0.source.paragraphs.first?.value ?? 0, $0.id) < ($1.source.paragraphs.first?.value ?? 0, $1.id)
+    }.map { table -> [String: Any] in
+        var values: [String: Any] = [
+            "html": chartFigureHTML(table, spec: table.source.chart!, id: "overview-\(table.id)", withDataTable: true),
+            "href": linker.href(.table(table.id)), "caption": table.source.caption.value,
+            "paragraphs_html": linker.paragraphsHTML(table.source.paragraphs.map(\.value), graph: graph),
+        ]
+        if let slug = table.section, let section = graph.section(slug) {
+            values["section_title"] = section.title
+            values["section_href"] = linker.href(.section(slug))
+        }
+        return values
+    }
     return BuiltPage(
         template: "home", title: graph.config.title,
         description: "\(graph.config.organisation): assurance on the Strategic Policing Requirement",
@@ -36,8 +57,10 @@ func homePage(_ context: RenderContext) -> BuiltPage {
             "threats": threats,
             "context_sections": other,
             "commitments": Array(commitments.prefix(6)),
-            "more_commitments": commitments.count > 6,
-            "commitment_count": commitments.count,
+            "commitment_count": graph.commitments.count,
+            "charts": charts,
+            "threat_count": threats.count,
+            "search_href": linker.href(.search),
             "commitments_href": linker.href(.commitments),
             "capability_count": graph.capabilities.count,
             "capabilities_href": linker.href(.capabilities),
@@ -58,6 +81,7 @@ func threatCard(_ section: Section, linker: Linker, graph: SiteGraph) -> [String
         "boards": boardLinks(section, linker: linker, graph: graph),
         "key_figures": section.source.keyFigures.map { figureContext($0, linker: linker, graph: graph) },
         "paragraph_range": paragraphRange(section),
+        "capabilities_href": linker.href(.section(section.slug), fragment: "capabilities"),
     ]
     if let lead = section.source.lead { card["lead"] = lead }
     if let inspection = section.source.inspection {
@@ -107,4 +131,9 @@ func commitmentContext(_ commitment: Commitment, linker: Linker, graph: SiteGrap
         context["section_href"] = linker.href(.section(slug))
     }
     return context
+}
+
+/// The last day a partial date can mean: "2024" ends in December, "March 2024" on the 31st.
+func endOfPeriod(_ date: PartialDate) -> (Int, Int, Int) {
+    (date.year, date.month ?? 12, date.day ?? 31)
 }

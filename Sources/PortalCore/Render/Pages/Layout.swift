@@ -18,6 +18,11 @@ func layoutContext(for page: PageID, title: String, breadcrumbs: [Crumb], graph:
     }
     let trail = page == .home ? [] : [Crumb(title: "Overview", page: .home)] + breadcrumbs
     return [
+        "page_kind": pageKind(page),
+        "is_search": page == .search,
+        "search_href": href(.search),
+        "report_href": href(.report),
+        "glossary_href": href(.glossary),
         "lang": graph.config.language,
         "site_title": graph.config.title,
         "organisation": graph.config.organisation,
@@ -30,6 +35,24 @@ func layoutContext(for page: PageID, title: String, breadcrumbs: [Crumb], graph:
         "breadcrumbs": trail.map { ["title": $0.title, "href": href($0.page)] },
         "has_breadcrumbs": !trail.isEmpty,
     ]
+}
+
+/// A class for the page's `<body>`, so the theme can lay out each kind of page its own way.
+func pageKind(_ page: PageID) -> String {
+    switch page {
+    case .home: return "home"
+    case .section: return "section"
+    case .capability: return "capability"
+    case .capabilities: return "capabilities"
+    case .table: return "table"
+    case .tables: return "tables"
+    case .glossary: return "glossary"
+    case .register: return "register"
+    case .commitments: return "commitments"
+    case .report: return "report"
+    case .search: return "search"
+    case .notFound: return "not-found"
+    }
 }
 
 /// Links from one page to others, always relative.
@@ -67,6 +90,9 @@ func figureContext(_ figure: Figure, linker: Linker, graph: SiteGraph) -> [Strin
     if let target = figure.target {
         context["target"] = withUnit(target.formatted, unit: figure.unit)
         context["target_label"] = figure.targetLabel ?? "target"
+        if case .number(let value) = figure.value {
+            context["target_gap"] = gapText(value, target, unit: figure.unit, words: (lower: "below", higher: "above"))
+        }
     }
     return context
 }

@@ -2,14 +2,18 @@
 func glossaryPage(_ context: RenderContext) -> BuiltPage {
     let graph = context.graph
     let linker = Linker(from: .glossary)
-    let sorted = graph.glossary.sorted {
-        ($0.term.uppercased(), $0.term, $0.expansion) < ($1.term.uppercased(), $1.term, $1.expansion)
+    // Anchors follow the glossary file's order, so search links to the same entry.
+    let anchors = glossaryAnchors(graph.glossary)
+    let sorted = graph.glossary.indices.sorted {
+        let a = graph.glossary[$0]
+        let b = graph.glossary[$1]
+        return (a.term.uppercased(), a.term, a.expansion, $0) < (b.term.uppercased(), b.term, b.expansion, $1)
     }
-    var groups: [(String, [GlossaryEntry])] = []
-    for entry in sorted {
-        let letter = entry.term.first.map { String($0).uppercased() } ?? "#"
+    var groups: [(String, [Int])] = []
+    for index in sorted {
+        let letter = graph.glossary[index].term.first.map { String($0).uppercased() } ?? "#"
         let key = letter.first!.isLetter ? letter : "#"
-        if groups.last?.0 == key { groups[groups.count - 1].1.append(entry) } else { groups.append((key, [entry])) }
+        if groups.last?.0 == key { groups[groups.count - 1].1.append(index) } else { groups.append((key, [index])) }
     }
     return BuiltPage(
         template: "glossary", title: "Glossary", description: "Acronyms used in the report",
@@ -18,9 +22,12 @@ func glossaryPage(_ context: RenderContext) -> BuiltPage {
             "letters": groups.map { letter, entries -> [String: Any] in
                 [
                     "letter": letter, "id": "letter-\(letter == "#" ? "other" : letter.lowercased())",
-                    "entries": entries.map { entry -> [String: Any] in
+                    "count": entries.count,
+                    "entries": entries.map { index -> [String: Any] in
+                        let entry = graph.glossary[index]
                         var values: [String: Any] = [
                             "term": entry.term, "expansion": entry.expansion, "expanded": !entry.expansion.isEmpty,
+                            "anchor": anchors[index],
                         ]
                         if let paragraph = entry.paragraph, let href = linker.paragraph(paragraph.value, graph: graph) {
                             values["paragraph"] = paragraph.value
@@ -30,7 +37,7 @@ func glossaryPage(_ context: RenderContext) -> BuiltPage {
                     },
                 ]
             },
-        ])
+        ], sources: ["Content/data/glossary.yaml"])
 }
 
 /// Boards, partners or operations: one entry each, with where the report mentions it.
@@ -72,7 +79,7 @@ func registerPage(_ kind: EntityKind, context: RenderContext) -> BuiltPage {
                 if !paragraphs.isEmpty { values["paragraphs_html"] = linker.paragraphsHTML(paragraphs, graph: graph) }
                 return values
             },
-        ])
+        ], sources: ["Content/data/\(kind.file)"])
 }
 
 /// Dated commitments and milestones, soonest first.
@@ -85,31 +92,41 @@ func commitmentsPage(_ context: RenderContext) -> BuiltPage {
         context: [
             "count": graph.commitments.count,
             "commitments": graph.commitments.map { commitmentContext($0, linker: linker, graph: graph) },
-        ])
+        ], sources: ["Content/data/commitments.yaml"])
 }
 
 /// The whole report in paragraph order, for reading straight through and printing.
 func reportPage(_ context: RenderContext) -> BuiltPage {
     let graph = context.graph
     let report = graph.config.report
+    // Only what the report states: Mustache shows a section for an empty string too.
+    var details: [String: Any] = [:]
+    let stated: [(String, String?)] = [
+        ("board", report.board), ("recipient", report.recipient), ("agenda_item", report.agendaItem),
+        ("meeting_date", report.meetingDate),
+    ]
+    for (key, value) in stated {
+        if let value, !value.isEmpty { details[key] = value }
+    }
     return BuiltPage(
         template: "report", title: "Full report",
         description: report.title ?? graph.config.title,
-        context: [
+        context: details.merging([
             "report_title": report.title ?? graph.config.title,
             "organisation": graph.config.organisation,
-            "board": report.board ?? "",
-            "agenda_item": report.agendaItem ?? "",
+            "paragraph_count": graph.paragraphIndex.count,
             "sections": graph.sections.map { section -> [String: Any] in
                 [
                     "title": section.title, "id": "section-\(section.slug)",
                     "href": relativeURL(from: PageID.report.path, to: PageID.section(section.slug).path),
-                    "summary": section.source.summary,
+                    // The paper prints a threat's question under its title; a context section's
+                    // summary only repeats its first paragraph.
+                    "summary": section.source.kind == .threat ? section.source.summary : "",
                     "body": context.sectionBodies[section.slug]?.html(headingShift: 1) ?? "",
                     "paragraph_range": paragraphRange(section),
                 ]
             },
-        ])
+        ]) { first, _ in first }, sources: graph.sections.map(\.source.file))
 }
 
 func notFoundPage(_ context: RenderContext) -> BuiltPage {

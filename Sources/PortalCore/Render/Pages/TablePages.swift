@@ -19,7 +19,8 @@ func tablePage(_ table: DataTable, context: RenderContext) -> BuiltPage {
     }
     return BuiltPage(
         template: "table", title: table.source.caption.value, description: table.source.caption.value,
-        breadcrumbs: [Crumb(title: "Figures", page: .tables)], context: values)
+        breadcrumbs: [Crumb(title: "Figures", page: .tables)], context: values,
+        sources: [table.source.csvFile, table.source.sidecarFile])
 }
 
 func tablesIndexPage(_ context: RenderContext) -> BuiltPage {
@@ -38,7 +39,9 @@ func tablesIndexPage(_ context: RenderContext) -> BuiltPage {
                 ]
                 if let slug = table.section, let section = graph.section(slug) {
                     values["section_title"] = section.title
+                    values["section_href"] = linker.href(.section(slug))
                 }
+                if let chart = table.source.chart { values["chart_title"] = chart.title ?? "chart" }
                 return values
             }
         ])

@@ -1,0 +1,143 @@
+/// The prebuilt search index. It is a script that assigns a global, not a JSON file, because the
+/// search page must work from `file://` on the intranet copy, where browsers block `fetch()` of
+/// local files but still run a plain `<script src>`. `assets/search.js` reads it.
+///
+/// Shape (kept compact for sites of 10,000 pages: each paragraph's text is stored once, the
+/// section's address and title once per section):
+///
+///     window.PORTAL_SEARCH = {
+///       "sections": [[href, title], ...],
+///       "paragraphs": [[number, section index, text], ...],
+///       "entries": [[kind, title, href, keywords, text, section index or -1], ...]
+///     };
+///
+/// Addresses are relative to the site root.
+func searchIndexFile(_ graph: SiteGraph) -> OutputFile {
+    OutputFile(path: searchIndexPath, text: "window.PORTAL_SEARCH = " + searchIndexJSON(graph) + ";\n")
+}
+
+let searchIndexPath = "search/index.js"
+
+/// Longer texts are cut here: enough for any paragraph of a board paper, bounded for huge sites.
+let searchTextLimit = 2000
+
+/// One thing search can find besides a numbered paragraph.
+struct SearchEntry: Equatable {
+    var kind: String
+    var title: String
+    var href: String
+    var keywords: [String] = []
+    var text: String = ""
+    var section: Int = -1
+}
+
+func searchIndexJSON(_ graph: SiteGraph) -> String {
+    let sectionNumber = Dictionary(uniqueKeysWithValues: graph.sections.enumerated().map { ($1.slug, $0) })
+    var json = "{\"sections\":["
+    json += graph.sections.map { "[\(jsonString(PageID.section($0.slug).path)),\(jsonString($0.title))]" }
+        .joined(separator: ",")
+    json += "],\n\"paragraphs\":[\n"
+    var paragraphs: [String] = []
+    for (index, section) in graph.sections.enumerated() {
+        for paragraph in section.paragraphs {
+            let text = excerpt(paragraph.text, limit: searchTextLimit)
+            paragraphs.append("[\(paragraph.number),\(index),\(jsonString(text))]")
+        }
+    }
+    json += paragraphs.joined(separator: ",\n")
+    json += "],\n\"entries\":[\n"
+    json += searchEntries(graph, sectionNumber: sectionNumber).map { entry in
+        "[\(jsonString(entry.kind)),\(jsonString(entry.title)),\(jsonString(entry.href)),"
+            + "\(jsonString(entry.keywords.joined(separator: "|"))),\(jsonString(entry.text)),\(entry.section)]"
+    }.joined(separator: ",\n")
+    json += "]}"
+    return json
+}
+
+/// Sections, their headings, capabilities, tables, glossary terms, boards, partners, operations
+/// and commitments, in a stable order.
+func searchEntries(_ graph: SiteGraph, sectionNumber: [String: Int]) -> [SearchEntry] {
+    var entries: [SearchEntry] = []
+    for (index, section) in graph.sections.enumerated() {
+        let path = PageID.section(section.slug).path
+        entries.append(
+            SearchEntry(
+                kind: "Section", title: section.title, href: path,
+                keywords: [section.source.lead].compactMap { $0 }, text: section.source.summary, section: index))
+        for heading in section.headings {
+            entries.append(SearchEntry(kind: "Heading", title: heading.text, href: path + "#" + heading.id, section: index))
+        }
+    }
+    for capability in graph.capabilities {
+        entries.append(
+            SearchEntry(
+                kind: "Capability", title: capability.title, href: PageID.capability(capability.slug).path,
+                keywords: capability.source.aliases + [capability.source.level.map { levelName($0) }].compactMap { $0 },
+                text: capability.source.summary))
+    }
+    for table in graph.tables {
+        let source = table.source
+        let labels = source.header.map(\.value) + source.rows.compactMap { $0.first?.value }
+        entries.append(
+            SearchEntry(
+                kind: "Table", title: source.caption.value, href: PageID.table(table.id).path, keywords: labels,
+                text: source.description ?? "", section: table.section.flatMap { sectionNumber[$0] } ?? -1))
+    }
+    let anchors = glossaryAnchors(graph.glossary)
+    for (index, entry) in graph.glossary.enumerated() {
+        entries.append(
+            SearchEntry(
+                kind: "Glossary", title: entry.term, href: PageID.glossary.path + "#" + anchors[index],
+                text: entry.expansion))
+    }
+    for entity in graph.entities.sorted(by: { ($0.source.kind.rawValue, $0.id) < ($1.source.kind.rawValue, $1.id) }) {
+        let source = entity.source
+        entries.append(
+            SearchEntry(
+                kind: source.kind.rawValue.capitalized, title: source.name,
+                href: PageID.register(source.kind).path + "#" + entity.anchor,
+                keywords: [source.chair, source.scope].compactMap { $0 }, text: source.description ?? ""))
+    }
+    for commitment in graph.commitments {
+        let source = commitment.source
+        entries.append(
+            SearchEntry(
+                kind: "Commitment", title: source.what, href: PageID.commitments.path,
+                keywords: [source.due?.formatted, source.dueText].compactMap { $0 },
+                text: "Paragraph \(source.paragraph.value)", section: commitment.section.flatMap { sectionNumber[$0] } ?? -1))
+    }
+    return entries
+}
+
+/// A unique fragment for each glossary entry, in the glossary's own order: `term-ctsfo`, and
+/// `term-ctag-2` for a term the report expands a second way.
+func glossaryAnchors(_ glossary: [GlossaryEntry]) -> [String] {
+    var taken = Set<String>()
+    return glossary.map { entry in uniqueID("term-" + headingID(entry.term), taken: &taken) }
+}
+
+/// A JSON string literal that is also safe inside a script: `<`, U+2028 and U+2029 are escaped.
+func jsonString(_ text: String) -> String {
+    var output = "\""
+    output.reserveCapacity(text.utf8.count + 2)
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": output += "\\\""
+        case "\\": output += "\\\\"
+        case "\n": output += "\\n"
+        case "\r": output += "\\r"
+        case "\t": output += "\\t"
+        case "<": output += "\\u003c"
+        case "\u{2028}": output += "\\u2028"
+        case "\u{2029}": output += "\\u2029"
+        default:
+            if scalar.value < 0x20 {
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                output.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return output + "\""
+}
