@@ -9,37 +9,37 @@ struct FrontMatterSplit {
 }
 
 /// Front matter is a block between `---` lines at the very top of the file, as in Hugo and Zola.
+/// Scans UTF-8 bytes line by line and stops at the closing line, so the body is never split.
 func splitFrontMatter(_ text: String, file: String) -> Result<FrontMatterSplit, Diagnostic> {
     guard text.hasPrefix("---\n") || text == "---" else {
         return .success(FrontMatterSplit(yaml: nil, yamlFirstLine: 1, body: text, bodyFirstLine: 1))
     }
-    var lineNumber = 1
-    var yamlLines: [Substring] = []
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
-    lines = lines.dropFirst()
-    while let line = lines.first {
-        lines = lines.dropFirst()
-        lineNumber += 1
-        if line.trimmingTrailingSpaces() == "---" || line.trimmingTrailingSpaces() == "..." {
+    let utf8 = text.utf8
+    var lineStart = utf8.index(utf8.startIndex, offsetBy: 4, limitedBy: utf8.endIndex) ?? utf8.endIndex
+    let yamlStart = lineStart
+    var lineNumber = 2
+    while lineStart < utf8.endIndex {
+        let lineEnd = utf8[lineStart...].firstIndex(of: 0x0A) ?? utf8.endIndex
+        var trimmedEnd = lineEnd
+        while trimmedEnd > lineStart,
+            utf8[utf8.index(before: trimmedEnd)] == 0x20 || utf8[utf8.index(before: trimmedEnd)] == 0x09
+        {
+            trimmedEnd = utf8.index(before: trimmedEnd)
+        }
+        let line = utf8[lineStart..<trimmedEnd]
+        if line.elementsEqual("---".utf8) || line.elementsEqual("...".utf8) {
+            let yamlEnd = lineStart > yamlStart ? utf8.index(before: lineStart) : yamlStart
+            let bodyStart = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : lineEnd
             return .success(
                 FrontMatterSplit(
-                    yaml: yamlLines.joined(separator: "\n"), yamlFirstLine: 2,
-                    body: lines.joined(separator: "\n"), bodyFirstLine: lineNumber + 1))
+                    yaml: String(text[yamlStart..<yamlEnd]), yamlFirstLine: 2, body: String(text[bodyStart...]),
+                    bodyFirstLine: lineNumber + 1))
         }
-        yamlLines.append(line)
+        lineNumber += 1
+        lineStart = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : lineEnd
     }
     return .failure(
         .error(
             "front-matter-unclosed", "front matter starts with '---' but is never closed",
             hint: "add a line '---' after the last front matter field", at: SourceLocation(file: file, line: 1)))
-}
-
-extension Substring {
-    func trimmingTrailingSpaces() -> Substring {
-        var end = endIndex
-        while end > startIndex, self[index(before: end)] == " " || self[index(before: end)] == "\t" {
-            end = index(before: end)
-        }
-        return self[startIndex..<end]
-    }
 }
