@@ -133,7 +133,10 @@ struct MarkdownNode: Hashable, @unchecked Sendable {
             default: break
             }
         }
-        return text.trimmingCharacters(in: .whitespaces)
+        // Trimmed by hand: Foundation's trimming goes through NSString, costly on every paragraph.
+        while text.last == " " { text.removeLast() }
+        while text.first == " " { text.removeFirst() }
+        return text
     }
 
     static func html(_ html: String, block: Bool) -> MarkdownNode {

@@ -40,45 +40,36 @@ func insertAbbreviations(
 ) {
     guard !index.isEmpty else { return }
     for node in root.descendants where node.type == CMARK_NODE_TEXT {
-        guard !hasAncestor(node, ofType: CMARK_NODE_IMAGE), let text = node.literal else { continue }
-        var pieces: [(text: String, abbr: (term: String, title: String)?)] = []
-        var rest = Substring(text)
-        var cursor = text.startIndex
-        var start = text.startIndex
-        while cursor < text.endIndex {
-            guard isWordCharacter(text[cursor]) else {
-                cursor = text.index(after: cursor)
-                continue
-            }
-            let wordStart = cursor
-            while cursor < text.endIndex, isWordCharacter(text[cursor]) || text[cursor] == "&" {
-                cursor = text.index(after: cursor)
-            }
-            var word = text[wordStart..<cursor]
-            while word.last == "&" { word = word.dropLast() }
-            guard let term = index.term(for: word), !seen.contains(term),
+        guard let text = node.literal, !hasAncestor(node, ofType: CMARK_NODE_IMAGE) else { continue }
+        let bytes = Array(text.utf8)
+        var pieces: [(text: String, abbr: String?)] = []
+        var start = 0
+        for range in asciiWords(in: bytes) {
+            // Glossary terms begin with a capital; most words can be skipped without a lookup.
+            guard isASCIIUppercase(bytes[range.lowerBound]) else { continue }
+            let word = String(decoding: bytes[range], as: UTF8.self)
+            guard let term = index.term(for: Substring(word)), !seen.contains(term),
                 let title = index.expansion(of: term, onPage: pageParagraphs)
             else { continue }
             seen.insert(term)
-            pieces.append((String(text[start..<wordStart]), nil))
-            pieces.append((String(word), (term, title)))
-            start = word.endIndex
-            rest = text[start...]
+            pieces.append((String(decoding: bytes[start..<range.lowerBound], as: UTF8.self), nil))
+            pieces.append((word, title))
+            start = range.upperBound
         }
         guard !pieces.isEmpty else { continue }
         for piece in pieces {
-            if let abbr = piece.abbr {
-                node.insertBefore(.html(abbreviationHTML(word: piece.text, expansion: abbr.title), block: false))
+            if let title = piece.abbr {
+                node.insertBefore(.html(abbreviationHTML(word: piece.text, expansion: title), block: false))
             } else if !piece.text.isEmpty {
                 node.insertBefore(.text(piece.text))
             }
         }
-        if rest.isEmpty { node.remove() } else { node.literal = String(rest) }
+        if start == bytes.count {
+            node.remove()
+        } else {
+            node.literal = String(decoding: bytes[start...], as: UTF8.self)
+        }
     }
-}
-
-private func isWordCharacter(_ character: Character) -> Bool {
-    character.isASCII && (character.isLetter || character.isNumber)
 }
 
 func hasAncestor(_ node: MarkdownNode, ofType type: cmark_node_type) -> Bool {
