@@ -87,10 +87,11 @@ public func writeSite(
 private func place(_ file: OutputFile, staging: String, previous: String) throws -> Bool {
     let target = "\(staging)/\(file.path)"
     let old = "\(previous)/\(file.path)"
-    if let existing = FileManager.default.contents(atPath: old), existing.elementsEqual(file.bytes) {
+    // Sizes first: most changed files differ in size, and then the old one need not be read.
+    if let stamp = FileStamp.of(old), stamp.size == file.bytes.count, readFileBytes(old) == file.bytes {
         if link(old, target) == 0 { return false }
         // Hard links can fail across devices; copy, keeping the old modification time.
-        try Data(file.bytes).write(to: URL(fileURLWithPath: target))
+        try writeFileBytes(file.bytes, to: target)
         if let attributes = try? FileManager.default.attributesOfItem(atPath: old),
             let date = attributes[.modificationDate]
         {
@@ -98,7 +99,7 @@ private func place(_ file: OutputFile, staging: String, previous: String) throws
         }
         return false
     }
-    try Data(file.bytes).write(to: URL(fileURLWithPath: target))
+    try writeFileBytes(file.bytes, to: target)
     return true
 }
 

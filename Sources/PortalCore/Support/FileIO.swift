@@ -1,0 +1,55 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Plain POSIX file writes and reads for the thousands of output files of a build. Foundation's
+/// `Data.write` syncs each file to disk, which made writing dominate builds; the build's
+/// atomicity comes from swapping the whole staging folder, not from syncing each file.
+func writeFileBytes(_ bytes: [UInt8], to path: String) throws {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw POSIXFileError(path: path, code: errno, action: "create") }
+    defer { close(descriptor) }
+    var offset = 0
+    try bytes.withUnsafeBytes { buffer in
+        while offset < buffer.count {
+            let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw POSIXFileError(path: path, code: errno, action: "write")
+            }
+            offset += written
+        }
+    }
+}
+
+/// The file's bytes, or nil if it cannot be read.
+func readFileBytes(_ path: String) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { return nil }
+    var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+    var offset = 0
+    let complete = bytes.withUnsafeMutableBytes { buffer -> Bool in
+        while offset < buffer.count {
+            let count = read(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return false }
+            offset += count
+        }
+        return true
+    }
+    return complete ? bytes : nil
+}
+
+struct POSIXFileError: Error, CustomStringConvertible {
+    var path: String
+    var code: Int32
+    var action: String
+    var description: String { "cannot \(action) \(path): \(String(cString: strerror(code)))" }
+}
