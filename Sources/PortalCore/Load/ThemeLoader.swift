@@ -1,11 +1,10 @@
 import Foundation
-import Mustache
 
-/// A theme: compiled Mustache templates (compiled once per build) and static assets.
+/// A theme: Mustache templates (compiled once per build, see `Render/Templates`) and assets.
 public struct Theme: Sendable {
     public var name: String
     public var folder: String
-    var library: MustacheLibrary
+    var library: TemplateLibrary
     /// Asset files relative to the theme's `assets/` folder, copied to `assets/` in the output.
     public var assets: [String]
 
@@ -16,7 +15,7 @@ public struct Theme: Sendable {
     ]
 
     func render(_ context: [String: Any], template: String) -> String? {
-        library.render(context, withTemplate: template)
+        library.render(TemplateValue(context), template: template)
     }
 }
 
@@ -39,7 +38,7 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
         )
     }
     var diagnostics: [Diagnostic] = []
-    var library = MustacheLibrary()
+    var library = TemplateLibrary()
     let templatesFolder = "\(folder)/templates"
     for file in listFiles(under: root.appendingPathComponent(templatesFolder)) where file.hasSuffix(".mustache") {
         let path = "\(templatesFolder)/\(file)"
@@ -47,20 +46,17 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
         case .failure(let diagnostic): diagnostics.append(diagnostic)
         case .success(let source):
             do {
-                try library.register(source.text, named: String(file.dropLast(".mustache".count)))
-            } catch let error as MustacheTemplate.ParserError {
-                diagnostics.append(
-                    .error(
-                        "template-invalid", "template does not parse: \(error.error)",
-                        at: SourceLocation(
-                            file: path, line: error.context.lineNumber, column: error.context.columnNumber)))
+                library.register(try Template(source.text), named: String(file.dropLast(".mustache".count)))
             } catch {
                 diagnostics.append(
-                    .error("template-invalid", "template does not parse: \(error)", at: SourceLocation(file: path)))
+                    .error(
+                        "template-invalid", "template does not parse: \(error.message)",
+                        hint: "check that every {{#section}} has its {{/section}} and every tag is closed",
+                        at: SourceLocation(file: path, line: error.line, column: error.column)))
             }
         }
     }
-    for template in Theme.requiredTemplates where library.getTemplate(named: template) == nil {
+    for template in Theme.requiredTemplates where library.template(named: template) == nil {
         diagnostics.append(
             .error(
                 "template-missing", "theme '\(name.value)' has no '\(template)' template",

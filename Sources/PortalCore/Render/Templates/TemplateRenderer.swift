@@ -1,0 +1,116 @@
+/// Templates by name, for partials and pages.
+public struct TemplateLibrary: Sendable {
+    var templates: [String: Template] = [:]
+
+    public init() {}
+
+    public mutating func register(_ template: Template, named name: String) { templates[name] = template }
+
+    public func template(named name: String) -> Template? { templates[name] }
+
+    /// Renders a template by name, or nil if there is none.
+    public func render(_ value: TemplateValue, template name: String) -> String? {
+        guard let template = templates[name] else { return nil }
+        var output: [UInt8] = []
+        output.reserveCapacity(16_384)
+        var renderer = TemplateRenderer(library: self, stack: [value], loops: [])
+        renderer.render(template.nodes, into: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+}
+
+private struct TemplateRenderer {
+    let library: TemplateLibrary
+    var stack: [TemplateValue]
+    /// Position in each list being iterated, innermost last, for `first()`, `last()`, `index()`.
+    var loops: [(index: Int, count: Int)]
+
+    mutating func render(_ nodes: [TemplateNode], into output: inout [UInt8]) {
+        for node in nodes {
+            switch node {
+            case .text(let bytes): output.append(contentsOf: bytes)
+            case .variable(let name, let escaped):
+                guard let value = resolve(name) else { continue }
+                switch value {
+                case .text(let text): escaped ? appendEscaped(text, to: &output) : output.append(contentsOf: text.utf8)
+                case .number(let number): output.append(contentsOf: String(number).utf8)
+                case .bool(let bool): output.append(contentsOf: (bool ? "true" : "false").utf8)
+                case .list, .object: break
+                }
+            case .section(let name, let inverted, let children):
+                let value = resolve(name)
+                if inverted {
+                    if !(value?.isTruthy ?? false) { render(children, into: &output) }
+                    continue
+                }
+                guard let value, value.isTruthy else { continue }
+                switch value {
+                case .list(let items):
+                    for (index, item) in items.enumerated() {
+                        stack.append(item)
+                        loops.append((index, items.count))
+                        render(children, into: &output)
+                        loops.removeLast()
+                        stack.removeLast()
+                    }
+                case .bool:
+                    render(children, into: &output)
+                default:
+                    stack.append(value)
+                    render(children, into: &output)
+                    stack.removeLast()
+                }
+            case .partial(let name):
+                if let template = library.template(named: name) { render(template.nodes, into: &output) }
+            }
+        }
+    }
+
+    func resolve(_ name: TemplateName) -> TemplateValue? {
+        if let transform = name.transform {
+            switch transform {
+            case "first": return loops.last.map { .bool($0.index == 0) }
+            case "last": return loops.last.map { .bool($0.index == $0.count - 1) }
+            case "index": return loops.last.map { .number($0.index) }
+            case "empty":
+                guard let value = lookup(name.parts) else { return .bool(true) }
+                if case .list(let items) = value { return .bool(items.isEmpty) }
+                return .bool(!value.isTruthy)
+            case "count":
+                if case .list(let items)? = lookup(name.parts) { return .number(items.count) }
+                return .number(0)
+            default: return nil
+            }
+        }
+        return lookup(name.parts)
+    }
+
+    /// The first part is looked up from the innermost context out; the rest descend from it.
+    func lookup(_ parts: [String]) -> TemplateValue? {
+        guard let first = parts.first else { return nil }
+        if first == "." { return stack.last }
+        var value: TemplateValue?
+        for context in stack.reversed() {
+            if let found = context.child(first) {
+                value = found
+                break
+            }
+        }
+        for part in parts.dropFirst() { value = value?.child(part) }
+        return value
+    }
+}
+
+/// Same escapes as `escapeHTML`, appended straight to the output bytes.
+private func appendEscaped(_ text: String, to output: inout [UInt8]) {
+    for byte in text.utf8 {
+        switch byte {
+        case 0x26: output.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
+        case 0x3C: output.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])  // &lt;
+        case 0x3E: output.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])  // &gt;
+        case 0x22: output.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])  // &quot;
+        case 0x27: output.append(contentsOf: [0x26, 0x23, 0x33, 0x39, 0x3B])  // &#39;
+        default: output.append(byte)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Testing
+
+@testable import PortalCore
+
+@Suite("Templates")
+struct TemplateTests {
+    func render(_ template: String, _ context: [String: Any], partials: [String: String] = [:]) throws -> String {
+        var library = TemplateLibrary()
+        library.register(try Template(template), named: "page")
+        for (name, text) in partials { library.register(try Template(text), named: name) }
+        return library.render(TemplateValue(context), template: "page") ?? "<missing>"
+    }
+
+    @Test func variablesAreEscapedUnlessTriple() throws {
+        let context: [String: Any] = ["x": "<b>'a' & \"b\"</b>", "n": 42]
+        #expect(
+            try render("{{x}}|{{{x}}}|{{& x}}|{{n}}", context)
+                == "&lt;b&gt;&#39;a&#39; &amp; &quot;b&quot;&lt;/b&gt;|<b>'a' & \"b\"</b>|<b>'a' & \"b\"</b>|42")
+    }
+
+    @Test func sectionsIterateListsAndPushObjects() throws {
+        let context: [String: Any] = [
+            "items": [["name": "a"], ["name": "b"]], "report": ["board": "SPCB"], "yes": true, "no": false,
+            "title": "outer",
+        ]
+        #expect(try render("{{#items}}{{name}}{{title}};{{/items}}", context) == "aouter;bouter;")
+        #expect(try render("{{#report}}{{board}}{{/report}} {{report.board}}", context) == "SPCB SPCB")
+        #expect(
+            try render("{{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{^no}}n{{/no}}{{^missing}}m{{/missing}}", context) == "Ynm")
+        #expect(
+            try render("{{#items}}{{.}}{{/items}}{{#title}}[{{.}}]{{/title}}", ["items": ["x", "y"], "title": "t"])
+                == "xy[t]")
+    }
+
+    @Test func emptyTextAndEmptyListsAreFalse() throws {
+        #expect(try render("{{#a}}A{{/a}}{{^a}}-{{/a}}{{#l}}L{{/l}}{{^l}}-{{/l}}", ["a": "", "l": [Any]()]) == "--")
+    }
+
+    @Test func transforms() throws {
+        let context: [String: Any] = ["boards": ["a", "b", "c"], "none": [Any]()]
+        #expect(try render("{{#boards}}{{.}}{{^last()}}, {{/last()}}{{/boards}}", context) == "a, b, c")
+        #expect(try render("{{#boards}}{{#first()}}>{{/first()}}{{index()}}{{/boards}}", context) == ">012")
+        #expect(
+            try render("{{^empty(boards)}}has{{/empty(boards)}}{{#empty(none)}} none{{/empty(none)}}", context)
+                == "has none")
+        #expect(try render("{{count(boards)}}", context) == "3")
+    }
+
+    @Test func standaloneTagsRemoveTheirLines() throws {
+        let template = "<ul>\n  {{#items}}\n<li>{{.}}</li>\n  {{/items}}\n{{! note }}\n</ul>\n"
+        #expect(try render(template, ["items": ["a", "b"]]) == "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n")
+        let adjacent = "a\n{{#x}}\n{{/x}}\n{{^x}}\nnone\n{{/x}}\nb\n"
+        #expect(try render(adjacent, ["x": false]) == "a\nnone\nb\n")
+    }
+
+    @Test func partials() throws {
+        #expect(try render("[{{> item}}]", ["name": "n"], partials: ["item": "<{{name}}>"]) == "[<n>]")
+    }
+
+    @Test func errorsSayWhere() {
+        #expect(throws: TemplateError.self) { try Template("a\n{{#x}}\nb") }
+        do {
+            _ = try Template("line one\n  {{#x}}{{/y}}")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.line == 2)
+            #expect(error.message.contains("{{#x}}"))
+        }
+        #expect(throws: TemplateError.self) { try Template("{{ unclosed") }
+    }
+}
