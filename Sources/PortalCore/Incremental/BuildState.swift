@@ -178,5 +178,6 @@ extension BuildState {
 
 /// Tabs and newlines separate records; messages never need them.
 private func clean(_ text: String) -> String {
-    text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
+    guard text.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A }) else { return text }
+    return String(decoding: text.utf8.map { $0 == 0x09 || $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
 }

@@ -26,8 +26,16 @@ public func escapeHTML(_ text: String) -> String {
 
 /// A short excerpt ending at a word boundary.
 func excerpt(_ text: String, limit: Int = 240) -> String {
-    guard text.count > limit else { return text }
+    guard text.utf8.count > limit, text.count > limit else { return text }
     let cut = text.prefix(limit)
-    let end = cut.lastIndex(of: " ") ?? cut.endIndex
-    return String(cut[..<end]).trimmingCharacters(in: .punctuationCharacters.union(.whitespaces)) + "…"
+    var end = cut.lastIndex(of: " ") ?? cut.endIndex
+    // No dangling punctuation or space before the ellipsis.
+    while end > cut.startIndex {
+        let previous = cut[cut.index(before: end)]
+        guard previous.isWhitespace || previous.isPunctuation else { break }
+        end = cut.index(before: end)
+    }
+    var start = cut.startIndex
+    while start < end, cut[start].isWhitespace || cut[start].isPunctuation { start = cut.index(after: start) }
+    return String(cut[start..<end]) + "…"
 }
