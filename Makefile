@@ -5,7 +5,7 @@ RELEASE_BIN := .build/release/portal
 DEBUG_BIN := .build/debug/portal
 TEST_OUT := test-output
 
-.PHONY: site build test unit e2e browser content-check lint format deps test-deps clean
+.PHONY: site build test unit e2e browser content-check lint format deps test-deps clean screenshot
 
 ## site: install what is missing, build portal, compile Content/ into Public/
 site: deps
@@ -45,10 +45,16 @@ content-check:
 	python3 Tests/content/check_faithful.py
 
 # Every page: links and fragments (each paragraph anchor exactly once outside the full report),
-# the Nu HTML checker, and axe-core at 1280 and 375 px in headless Chromium, with screenshots.
+# the Nu HTML checker, axe-core at 1280 and 375 px, and what readers do (skip link, search,
+# print to PDF), with screenshots and the printed report in test-output/screenshots.
 browser: e2e
 	CHECK_LINKS_ARGS="--unique-pattern ^p[0-9]+$$ --unique-exclude report/index.html --strict-disk --expect-ids p1..p149" \
+	CHECK_READER_ARGS="--paragraphs 149" \
 	SCREENSHOTS=$(TEST_OUT)/screenshots Tests/browser/run.sh $(TEST_OUT)/site
+
+## screenshot: refresh the README's picture of the home page
+screenshot: e2e
+	python3 Tests/browser/check_reader.py $(TEST_OUT)/site --readme-screenshot docs/screenshot-home.png
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

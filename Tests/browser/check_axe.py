@@ -95,7 +95,7 @@ def default_screenshot_pages(site):
         files = sorted(p.relative_to(site).as_posix() for p in (site / folder).glob("*.html")
                        if p.name != "index.html") if (site / folder).is_dir() else []
         picks += files[:1]  # first real entry page, not the listing
-    picks.append("report.html")
+    picks.append("report/index.html")
     return [p for p in picks if (site / p).is_file()]
 
 
@@ -229,7 +229,7 @@ def main(argv=None):
     ap.add_argument("--serve", action="store_true", help="use http://127.0.0.1 instead of file://")
     ap.add_argument("--screenshots", metavar="OUT_DIR", help="save full-page PNGs here")
     ap.add_argument("--screenshot-pages", nargs="+", metavar="PAGE",
-                    help="pages to screenshot (default: index.html, first threat, first capability, report.html)")
+                    help="pages to screenshot (default: index.html, first threat, first capability, report/index.html)")
     ap.add_argument("--viewports", nargs="+", default=["1280x900", "375x812"], metavar="WxH")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
                     help="browsers run in parallel (default: 2, or 1 on a single CPU)")

@@ -8,6 +8,9 @@
 #   CHECK_HTML_ARGS   default: empty (add --css to validate CSS files too)
 #   CHECK_AXE_ARGS    default: --fail-on any
 #   SCREENSHOTS=DIR   also save full-page screenshots there
+#   CHECK_READER_ARGS also run check_reader.py (skip link, search, print to PDF) with these
+#                     arguments, e.g. "--paragraphs 149"; set but empty runs it with none.
+#                     With SCREENSHOTS it saves its screenshots and the printed report there.
 #   SKIP_INSTALL=1    never install anything
 #   PYTHON            interpreter to use (default python3)
 # Works on a fresh Debian bookworm as root; as another user it uses sudo for apt-get.
@@ -90,6 +93,12 @@ step() {
 step check_links "$PYTHON" "$HERE/check_links.py" "$SITE" "${LINK_ARGS[@]}"
 step check_html  bash "$HERE/check_html.sh" "$SITE" "${HTML_ARGS[@]}"
 step check_axe   "$PYTHON" "$HERE/check_axe.py" "$SITE" "${AXE_ARGS[@]}"
+# What readers do (search, skip link, print) is specific to the report: only when asked.
+if [ -n "${CHECK_READER_ARGS+set}" ]; then
+    read -r -a READER_ARGS <<< "${CHECK_READER_ARGS}"
+    [ -n "${SCREENSHOTS:-}" ] && READER_ARGS+=(--screenshots "$SCREENSHOTS")
+    step check_reader "$PYTHON" "$HERE/check_reader.py" "$SITE" "${READER_ARGS[@]}"
+fi
 
 echo "== summary"
 printf '%s\n' "${SUMMARY[@]}"

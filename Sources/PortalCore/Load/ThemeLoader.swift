@@ -11,7 +11,7 @@ public struct Theme: Sendable {
     /// Templates a theme must provide; each renders one kind of page.
     public static let requiredTemplates = [
         "layout", "home", "section", "capability", "capabilities", "glossary", "table", "tables", "register",
-        "commitments", "report", "not-found",
+        "commitments", "report", "search", "not-found",
     ]
 
     func render(_ context: [String: Any], template: String) -> String? {

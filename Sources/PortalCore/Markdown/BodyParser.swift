@@ -238,6 +238,7 @@ func uniqueID(_ base: String, taken: inout Set<String>) -> String {
 let reservedPageIDs: Set<String> = [
     "top", "main", "main-content", "contents", "cited-in", "figures", "capabilities", "key-facts", "search",
     "site-nav", "breadcrumbs", "footer", "related", "tables", "commitments", "glossary", "boards",
+    "site-search-q", "nav-menu-sections", "nav-menu-reference",
 ]
 
 /// GFM tables drawn like data tables: header cells with scope, alignment by class (the `align`

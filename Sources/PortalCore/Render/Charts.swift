@@ -56,7 +56,8 @@ func chartSummary(_ data: ChartData, spec: ChartSpec) -> [String] {
         guard let numberA = a.number, let numberB = b.number else {
             if a.number == nil && b.number == nil { return "\(prefix)\(nameA) and \(nameB) not stated." }
             return a.number == nil
-                ? "\(prefix)\(nameB) \(b.text); \(nameA) not stated." : "\(prefix)\(nameA) \(a.text); \(nameB) not stated."
+                ? "\(prefix)\(nameB) \(b.text); \(nameA) not stated."
+                : "\(prefix)\(nameA) \(a.text); \(nameB) not stated."
         }
         let gap = gapText(numberA, numberB, unit: a.unit ?? b.unit, words: spec.gapWords)
         guard let template = spec.summary else {
@@ -79,7 +80,9 @@ func chartSummary(_ data: ChartData, spec: ChartSpec) -> [String] {
         let items = data.groups.indices.map { "\(data.groups[$0]) \(data.values[$0][indexB].text)" }
         return ["\(nameB): \(joinedList(items)).", "\(nameA): not stated in the report."]
     }
-    return data.groups.indices.map { sentence(data.values[$0][indexA], data.values[$0][indexB], group: data.groups[$0]) }
+    return data.groups.indices.map {
+        sentence(data.values[$0][indexA], data.values[$0][indexB], group: data.groups[$0])
+    }
 }
 
 /// "14 below", "3,500 more", "4.3 percentage points above", "the same".

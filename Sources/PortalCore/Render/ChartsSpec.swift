@@ -72,7 +72,9 @@ func readChartSpec(
     let allRows = rows.compactMap { $0.first?.value }
     let allColumns = header.dropFirst().map(\.value)
     for name in rowNames where !allRows.contains(name.value) {
-        fail("chart row '\(name.value)' is not a row of the table", hint: didYouMean(name.value, in: allRows), at: name.location)
+        fail(
+            "chart row '\(name.value)' is not a row of the table", hint: didYouMean(name.value, in: allRows),
+            at: name.location)
     }
     for name in columnNames where !allColumns.contains(name.value) {
         fail(
@@ -81,16 +83,18 @@ func readChartSpec(
     }
     guard ok else { return nil }
 
-    // Every drawn cell is a figure or empty ("not stated"): a word cannot be a bar.
+    // Every drawn cell is a figure or empty ("not stated"): a word cannot be a bar. By default
+    // the numeric columns, as the table checks count them: at least one figure, and no words.
     let chosenRows = rowNames.isEmpty ? allRows : rowNames.map(\.value)
     let numericColumns = allColumns.enumerated().filter { index, _ in
-        rows.allSatisfy { row in
-            index + 1 < row.count && (row[index + 1].value.isEmpty || Number(row[index + 1].value) != nil)
-        }
+        let cells = rows.compactMap { index + 1 < $0.count ? $0[index + 1].value : nil }.filter { !$0.isEmpty }
+        return !cells.isEmpty && cells.allSatisfy { Number($0) != nil }
     }.map(\.element)
     let chosenColumns = columnNames.isEmpty ? numericColumns : columnNames.map(\.value)
     if chosenColumns.isEmpty {
-        fail("the table has no numeric column to chart", hint: "name the columns to draw: 'columns: [...]'", at: node.location)
+        fail(
+            "the table has no numeric column to chart", hint: "name the columns to draw: 'columns: [...]'",
+            at: node.location)
     }
     for name in columnNames {
         guard let column = header.firstIndex(where: { $0.value == name.value }) else { continue }

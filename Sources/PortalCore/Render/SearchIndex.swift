@@ -7,6 +7,7 @@
 ///
 ///     window.PORTAL_SEARCH = {
 ///       "sections": [[href, title], ...],
+///       "paragraphLimit": 133,      (only when texts were cut to fit a very large site)
 ///       "paragraphs": [[number, section index, text], ...],
 ///       "entries": [[kind, title, href, keywords, text, section index or -1], ...]
 ///     };
@@ -18,8 +19,17 @@ func searchIndexFile(_ graph: SiteGraph) -> OutputFile {
 
 let searchIndexPath = "search/index.js"
 
-/// Longer texts are cut here: enough for any paragraph of a board paper, bounded for huge sites.
+/// Longer texts are cut here: enough for any paragraph of a board paper.
 let searchTextLimit = 2000
+
+/// The paragraph texts together stay under about this many characters: a site of 120,000
+/// paragraphs keeps the opening of each (a browser must load the whole index at once).
+let searchTextBudget = 16_000_000
+
+/// How much of each paragraph the index keeps, for a site of `count` paragraphs.
+func searchTextLimit(paragraphs count: Int) -> Int {
+    min(searchTextLimit, max(120, searchTextBudget / max(count, 1)))
+}
 
 /// One thing search can find besides a numbered paragraph.
 struct SearchEntry: Equatable {
@@ -36,14 +46,19 @@ func searchIndexJSON(_ graph: SiteGraph) -> String {
     var json = "{\"sections\":["
     json += graph.sections.map { "[\(jsonString(PageID.section($0.slug).path)),\(jsonString($0.title))]" }
         .joined(separator: ",")
-    json += "],\n\"paragraphs\":[\n"
+    let limit = searchTextLimit(paragraphs: graph.paragraphIndex.count)
     var paragraphs: [String] = []
+    var truncated = false
     for (index, section) in graph.sections.enumerated() {
         for paragraph in section.paragraphs {
-            let text = excerpt(paragraph.text, limit: searchTextLimit)
+            let text = excerpt(paragraph.text, limit: limit)
+            truncated = truncated || (limit < searchTextLimit && text.count < paragraph.text.count)
             paragraphs.append("[\(paragraph.number),\(index),\(jsonString(text))]")
         }
     }
+    // The search page tells readers when only the opening of each paragraph is searched.
+    if truncated { json += "],\n\"paragraphLimit\":\(limit)" } else { json += "]" }
+    json += ",\n\"paragraphs\":[\n"
     json += paragraphs.joined(separator: ",\n")
     json += "],\n\"entries\":[\n"
     json += searchEntries(graph, sectionNumber: sectionNumber).map { entry in
@@ -65,7 +80,8 @@ func searchEntries(_ graph: SiteGraph, sectionNumber: [String: Int]) -> [SearchE
                 kind: "Section", title: section.title, href: path,
                 keywords: [section.source.lead].compactMap { $0 }, text: section.source.summary, section: index))
         for heading in section.headings {
-            entries.append(SearchEntry(kind: "Heading", title: heading.text, href: path + "#" + heading.id, section: index))
+            entries.append(
+                SearchEntry(kind: "Heading", title: heading.text, href: path + "#" + heading.id, section: index))
         }
     }
     for capability in graph.capabilities {
@@ -104,7 +120,8 @@ func searchEntries(_ graph: SiteGraph, sectionNumber: [String: Int]) -> [SearchE
             SearchEntry(
                 kind: "Commitment", title: source.what, href: PageID.commitments.path,
                 keywords: [source.due?.formatted, source.dueText].compactMap { $0 },
-                text: "Paragraph \(source.paragraph.value)", section: commitment.section.flatMap { sectionNumber[$0] } ?? -1))
+                text: "Paragraph \(source.paragraph.value)",
+                section: commitment.section.flatMap { sectionNumber[$0] } ?? -1))
     }
     return entries
 }

@@ -54,6 +54,7 @@
     var section = e[5] >= 0 && sections[e[5]] ? sections[e[5]][1] : "";
     var context = e[0] === "Heading" ? "Heading in " + section
       : e[0] === "Section" ? "Report section"
+      : e[0] === "Capability" && keywords.length ? "Capability · " + keywords.join(", ")
       : section ? e[0] + " · " + section : e[0];
     docs.push({
       kind: e[0], title: e[1], href: e[2], context: context, text: e[4], order: docs.length,
@@ -184,7 +185,9 @@
       results.appendChild(section);
     });
     status.textContent = outcome.count + (outcome.count === 1 ? " result" : " results") +
-      " for “" + outcome.query + "”: " + parts.join(", ") + ".";
+      " for “" + outcome.query + "”: " + parts.join(", ") + "." +
+      (data.paragraphLimit ? " This report is so long that search looks at the first " + data.paragraphLimit +
+        " characters of each paragraph." : "");
   }
 
   function run(updateAddress) {
@@ -211,7 +214,11 @@
 
   var params = /[?&]q=([^&#]*)/.exec(window.location.search);
   if (params) {
-    input.value = decodeURIComponent(params[1].replace(/\+/g, " "));
+    try {
+      input.value = decodeURIComponent(params[1].replace(/\+/g, " "));
+    } catch (e) {
+      input.value = params[1];
+    }
     run(false);
   }
 })();

@@ -3,9 +3,18 @@ func layoutContext(for page: PageID, title: String, breadcrumbs: [Crumb], graph:
     let href = { (target: PageID) in relativeURL(from: page.path, to: target.path) }
     var nav: [[String: Any]] = []
     nav.append(["title": "Overview", "href": href(.home), "current": page == .home])
-    for section in graph.sections {
+    // A board paper has a dozen sections; a site with thousands lists the first ones, the page
+    // being read, and a link to all of them, so each page's size does not grow with the site.
+    for (index, section) in graph.sections.enumerated()
+    where index < maxNavSections || page == .section(section.slug) {
         nav.append([
             "title": section.title, "href": href(.section(section.slug)), "current": page == .section(section.slug),
+        ])
+    }
+    if graph.sections.count > maxNavSections {
+        nav.append([
+            "title": "All \(formatNumberText(String(graph.sections.count))) sections",
+            "href": href(.home) + "#threats", "current": false,
         ])
     }
     var reference: [[String: Any]] = []
@@ -36,6 +45,9 @@ func layoutContext(for page: PageID, title: String, breadcrumbs: [Crumb], graph:
         "has_breadcrumbs": !trail.isEmpty,
     ]
 }
+
+/// How many report sections the site navigation lists before it links to the full list.
+let maxNavSections = 24
 
 /// A class for the page's `<body>`, so the theme can lay out each kind of page its own way.
 func pageKind(_ page: PageID) -> String {

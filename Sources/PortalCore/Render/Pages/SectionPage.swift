@@ -15,10 +15,11 @@ func sectionPage(_ section: Section, context: RenderContext) -> BuiltPage {
         graph.capability(slug).map { capabilityLink($0, linker: linker) }
     }
     // A table drawn in the narrative is linked from here; any other is drawn here, chart and all.
-    let embedded = Set(section.links.compactMap { target -> String? in
-        if case .embedTable(let id) = target { return id }
-        return nil
-    })
+    let embedded = Set(
+        section.links.compactMap { target -> String? in
+            if case .embedTable(let id) = target { return id }
+            return nil
+        })
     values["tables"] = section.tables.compactMap { id in
         graph.table(id).map { table -> [String: Any] in
             var item: [String: Any] = [
