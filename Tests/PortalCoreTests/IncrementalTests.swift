@@ -130,3 +130,47 @@ struct IncrementalTests {
         #expect(splice(html, key: "other", with: "x") == nil)
     }
 }
+
+extension IncrementalTests {
+    /// The real report: editing the text of paragraph 66 changes exactly the pages that show it.
+    @Test func oneParagraphEditOnTheRealContent() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("portal-real-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        for folder in ["Content", "Themes"] {
+            try FileManager.default.copyItem(
+                at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
+        }
+        let options = BuildOptions(root: root)
+        guard case .success = build(options) else {
+            Issue.record("the real content must build")
+            return
+        }
+        let file = root.appendingPathComponent("Content/threats/terrorism.md")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let edited = text.replacingOccurrences(
+            of: "currently sit at 42,", with: "currently sit at 42 (as of December),")
+        #expect(edited != text)
+        try edited.write(to: file, atomically: true, encoding: .utf8)
+
+        guard case .success(let report) = build(options) else {
+            Issue.record("the edited content must build")
+            return
+        }
+        #expect(report.incremental == "1 changed file")
+        #expect(
+            report.write.written == [
+                "capabilities/armed-policing.html", "report/index.html", "search/index.js", "threats/terrorism.html",
+            ])
+        let fresh = root.appendingPathComponent("fresh")
+        guard case .success = build(BuildOptions(root: root, output: fresh, incremental: false)) else {
+            Issue.record("full build failed")
+            return
+        }
+        let a = snapshot(of: root.appendingPathComponent("Public")).mapValues(\.0)
+        let b = snapshot(of: fresh).mapValues(\.0)
+        #expect(
+            a == b,
+            "incremental output differs from a full build: \(Set(a.keys).symmetricDifference(b.keys)) \(a.keys.filter { a[$0] != b[$0] })"
+        )
+    }
+}

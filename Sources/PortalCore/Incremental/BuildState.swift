@@ -14,6 +14,8 @@ struct BuildState: Sendable {
     var sources: [String: SourceState]
     var warnings: [StoredWarning]
     var summary: BuildCounts
+    /// How much of each paragraph the search index keeps; nil when the site has no index.
+    var searchLimit: Int? = nil
 
     struct SourceState: Sendable {
         var stamp: FileStamp
@@ -70,6 +72,7 @@ extension BuildState {
         line("output", output)
         line("global", global)
         line("marker", marker.map { "\($0.size)\t\($0.modified)" } ?? "-")
+        if let searchLimit { line("search", String(searchLimit)) }
         line(
             "counts", String(summary.pages), String(summary.capabilities), String(summary.tables),
             String(summary.paragraphs), String(summary.references))
@@ -119,6 +122,9 @@ extension BuildState {
                 if fields.count == 3, let size = Int64(fields[1]), let time = Int64(fields[2]) {
                     state.marker = FileStamp(size: size, modified: time)
                 }
+            case "search":
+                guard fields.count == 2, let limit = Int(fields[1]) else { return nil }
+                state.searchLimit = limit
             case "counts":
                 guard fields.count == 6 else { return nil }
                 let numbers = fields.dropFirst().map { Int($0) ?? 0 }

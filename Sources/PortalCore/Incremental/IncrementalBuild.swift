@@ -85,9 +85,29 @@ func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: Dispa
             let current =
                 updates[excerpt.page] ?? (try? String(contentsOfFile: "\(outputPath)/\(excerpt.page)", encoding: .utf8))
             guard let paragraph = paragraphs[excerpt.paragraph], let html = current,
-                let spliced = splice(html, key: excerptKey(excerpt.paragraph), with: excerptFragment(paragraph))
+                let spliced = splice(
+                    html, key: excerptKey(excerpt.paragraph),
+                    with: excerptFragment(number: paragraph.number, text: paragraph.text))
             else { return .fullBuildNeeded("\(excerpt.page) has no marked excerpt of paragraph \(excerpt.paragraph)") }
             updates[excerpt.page] = spliced
+        }
+        // Its paragraphs' lines in the search index.
+        if let limit = state.searchLimit, !body.paragraphs.isEmpty {
+            let current =
+                updates[searchIndexPath]
+                ?? (try? String(contentsOfFile: "\(outputPath)/\(searchIndexPath)", encoding: .utf8))
+            guard var index = current else { return .fullBuildNeeded("\(searchIndexPath) is missing") }
+            let hasLimitNote = index.contains("\"paragraphLimit\"")
+            for paragraph in body.paragraphs {
+                guard
+                    let updated = replaceSearchLine(
+                        in: index, paragraph: paragraph, limit: limit, hasLimitNote: hasLimitNote)
+                else {
+                    return .fullBuildNeeded("\(searchIndexPath) cannot take paragraph \(paragraph.number) in place")
+                }
+                index = updated
+            }
+            updates[searchIndexPath] = index
         }
         source.stamp = stamps.sources[file]!
         newState.sources[file] = source
@@ -134,9 +154,49 @@ func splice(_ html: String, key: String, with replacement: String) -> String? {
 
 func excerptKey(_ number: Int) -> String { "p\(number)" }
 
+/// Replaces paragraph N's line of the search index (`[N,section,"text"]`), keeping its section.
+/// Nil when the line is not there, or when the index's note that texts were cut would have to
+/// change (that depends on every paragraph, so it takes a full build).
+func replaceSearchLine(in index: String, paragraph: ParagraphFacts, limit: Int, hasLimitNote: Bool) -> String? {
+    let bytes = Array(index.utf8)
+    let marker = Array("\n[\(paragraph.number),".utf8)
+    guard let found = firstRange(of: marker, in: bytes) else { return nil }
+    let start = found.lowerBound + 1
+    var cursor = found.upperBound
+    var section = 0
+    while cursor < bytes.count, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39 {
+        section = section * 10 + Int(bytes[cursor] - 0x30)
+        cursor += 1
+    }
+    guard cursor + 1 < bytes.count, bytes[cursor] == 0x2C, bytes[cursor + 1] == 0x22 else { return nil }
+    cursor += 2
+    // The end of the JSON string: the first quote not escaped by a backslash.
+    while cursor < bytes.count, bytes[cursor] != 0x22 {
+        cursor += bytes[cursor] == 0x5C ? 2 : 1
+    }
+    guard cursor + 1 < bytes.count, bytes[cursor + 1] == 0x5D else { return nil }
+    let end = cursor + 2
+    let (line, truncated) = searchParagraphLine(
+        number: paragraph.number, section: section, text: paragraph.text, limit: limit)
+    if truncated != hasLimitNote && (truncated || limit < searchTextLimit) { return nil }
+    return String(decoding: bytes[..<start] + Array(line.utf8) + bytes[end...], as: UTF8.self)
+}
+
+private func firstRange(of pattern: [UInt8], in bytes: [UInt8]) -> Range<Int>? {
+    guard !pattern.isEmpty, bytes.count >= pattern.count else { return nil }
+    var index = 0
+    while index <= bytes.count - pattern.count {
+        if bytes[index] == pattern[0], bytes[index..<index + pattern.count].elementsEqual(pattern) {
+            return index..<index + pattern.count
+        }
+        index += 1
+    }
+    return nil
+}
+
 /// A paragraph's excerpt as capability pages show it, escaped and marked for splicing.
-func excerptFragment(_ paragraph: ParagraphFacts) -> String {
-    fragmentStart(excerptKey(paragraph.number)) + escapeHTML(excerpt(paragraph.text)) + fragmentEnd
+func excerptFragment(number: Int, text: String) -> String {
+    fragmentStart(excerptKey(number)) + escapeHTML(excerpt(text)) + fragmentEnd
 }
 
 private func report(
@@ -190,11 +250,12 @@ func recordState(
         BuildState.remove(root: options.root)
         return
     }
+    let hasSearch = output.files.contains { $0.path == searchIndexPath }
     let state = BuildState(
         executable: executableStamp(), output: options.output.path, global: stamps.global,
         marker: FileStamp.of("\(options.output.path)/\(outputMarker)"), sources: sources,
         warnings: loadWarnings.map { .init(fromLoad: true, diagnostic: $0) }
             + resolveWarnings.map { .init(fromLoad: false, diagnostic: $0) },
-        summary: counts)
+        summary: counts, searchLimit: hasSearch ? searchTextLimit(paragraphs: graph.paragraphIndex.count) : nil)
     do { try state.write(root: options.root) } catch { BuildState.remove(root: options.root) }
 }

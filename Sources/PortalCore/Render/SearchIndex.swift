@@ -31,6 +31,14 @@ func searchTextLimit(paragraphs count: Int) -> Int {
     min(searchTextLimit, max(120, searchTextBudget / max(count, 1)))
 }
 
+/// A paragraph's line in the index (one line each, so an edit can replace it in place), and
+/// whether its text was cut to the limit.
+func searchParagraphLine(number: Int, section: Int, text: String, limit: Int) -> (line: String, truncated: Bool) {
+    let kept = excerpt(text, limit: limit)
+    let truncated = limit < searchTextLimit && kept.count < text.count
+    return ("[\(number),\(section),\(jsonString(kept))]", truncated)
+}
+
 /// One thing search can find besides a numbered paragraph.
 struct SearchEntry: Equatable {
     var kind: String
@@ -51,9 +59,10 @@ func searchIndexJSON(_ graph: SiteGraph) -> String {
     var truncated = false
     for (index, section) in graph.sections.enumerated() {
         for paragraph in section.paragraphs {
-            let text = excerpt(paragraph.text, limit: limit)
-            truncated = truncated || (limit < searchTextLimit && text.count < paragraph.text.count)
-            paragraphs.append("[\(paragraph.number),\(index),\(jsonString(text))]")
+            let (line, cut) = searchParagraphLine(
+                number: paragraph.number, section: index, text: paragraph.text, limit: limit)
+            truncated = truncated || cut
+            paragraphs.append(line)
         }
     }
     // The search page tells readers when only the opening of each paragraph is searched.

@@ -81,7 +81,8 @@ func citationGroups(_ citations: [Citation], linker: Linker, graph: SiteGraph) -
                 guard let paragraph = graph.paragraph(number) else { return nil }
                 return [
                     "number": number, "href": linker.href(.section(section.slug), fragment: "p\(number)"),
-                    "excerpt": excerpt(paragraph.text),
+                    // Escaped and marked, so an edit of the paragraph can be spliced in (Incremental/).
+                    "excerpt_html": excerptFragment(number: number, text: paragraph.text),
                 ]
             },
         ]
