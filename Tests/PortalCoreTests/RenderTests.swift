@@ -110,3 +110,16 @@ struct RenderTests {
         #expect(relativeURL(from: "reference/glossary.html", to: "capabilities/x.html") == "../capabilities/x.html")
     }
 }
+
+extension RenderTests {
+    @Test func fullReportCanBeTurnedOff() throws {
+        var config = SiteFixture.validFiles["Content/site.yaml"]!
+        config += "\nfull_report: false\n"
+        let pages = try render(["Content/site.yaml": config])
+        #expect(pages["report/index.html"] == nil)
+        for (path, html) in pages where path.hasSuffix(".html") {
+            #expect(!html.contains("report/index.html"), "\(path) links the full report")
+        }
+        #expect(try render()["report/index.html"] != nil)
+    }
+}

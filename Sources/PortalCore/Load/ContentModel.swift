@@ -7,9 +7,14 @@ public struct SiteConfig: Sendable {
     public var theme: Located<String>
     /// Raw HTML in Markdown is dropped unless this is on.
     public var allowRawHTML: Bool
+    /// The full report on one page (`report/index.html`), for reading through and printing.
+    /// On by default; a site of thousands of sections may turn it off.
+    public var fullReport: Bool = true
     public var report: ReportInfo
 
-    public static let allowedKeys = ["title", "organisation", "language", "theme", "allow_raw_html", "report"]
+    public static let allowedKeys = [
+        "title", "organisation", "language", "theme", "allow_raw_html", "full_report", "report",
+    ]
 }
 
 public struct ReportInfo: Sendable {

@@ -289,6 +289,7 @@ func loadConfig(root: URL, diagnostics: inout [Diagnostic]) -> SiteConfig? {
     let language = reader.string("language")
     let theme = reader.string("theme") ?? Located("default", at: SourceLocation(file: path))
     let allowRaw = reader.bool("allow_raw_html")
+    let fullReport = reader.bool("full_report")
     var report = ReportInfo()
     if let node = reader.node("report") {
         var sub = FieldReader(node, what: "report", at: node.location)
@@ -305,7 +306,7 @@ func loadConfig(root: URL, diagnostics: inout [Diagnostic]) -> SiteConfig? {
     guard let title else { return nil }
     return SiteConfig(
         title: title.value, organisation: organisation?.value ?? "", language: language?.value ?? "en",
-        theme: theme, allowRawHTML: allowRaw?.value ?? false, report: report)
+        theme: theme, allowRawHTML: allowRaw?.value ?? false, fullReport: fullReport?.value ?? true, report: report)
 }
 
 private func readYAMLFile(root: URL, path: String, diagnostics: inout [Diagnostic]) -> YAMLNode? {

@@ -101,7 +101,8 @@ func sourceKey(_ file: String) -> String {
 
 /// Every page of the site, in a stable order.
 func allPages(_ graph: SiteGraph) -> [PageID] {
-    var pages: [PageID] = [.home, .capabilities, .tables, .glossary, .commitments, .report, .search, .notFound]
+    var pages: [PageID] = [.home, .capabilities, .tables, .glossary, .commitments, .search, .notFound]
+    if graph.config.fullReport { pages.append(.report) }
     pages += EntityKind.allCases.map { .register($0) }
     pages += graph.sections.map { .section($0.slug) }
     pages += graph.capabilities.map { .capability($0.slug) }

@@ -68,7 +68,7 @@ func homePage(_ context: RenderContext) -> BuiltPage {
             "tables_href": linker.href(.tables),
             "glossary_count": graph.glossary.count,
             "glossary_href": linker.href(.glossary),
-            "report_href": linker.href(.report),
+            "report_href": graph.config.fullReport ? linker.href(.report) : "",
             "paragraph_count": graph.paragraphIndex.count,
         ])
 }

@@ -5,8 +5,11 @@ func layoutContext(for page: PageID, title: String, breadcrumbs: [Crumb], graph:
     nav.append(["title": "Overview", "href": href(.home), "current": page == .home])
     // A board paper has a dozen sections; a site with thousands lists the first ones, the page
     // being read, and a link to all of them, so each page's size does not grow with the site.
-    for (index, section) in graph.sections.enumerated()
-    where index < maxNavSections || page == .section(section.slug) {
+    var listed = Array(graph.sections.prefix(maxNavSections))
+    if case .section(let slug) = page, let position = graph.sectionIndex[slug], position >= maxNavSections {
+        listed.append(graph.sections[position])
+    }
+    for section in listed {
         nav.append([
             "title": section.title, "href": href(.section(section.slug)), "current": page == .section(section.slug),
         ])
@@ -21,7 +24,7 @@ func layoutContext(for page: PageID, title: String, breadcrumbs: [Crumb], graph:
     let referencePages: [(String, PageID)] =
         [("Capabilities", .capabilities), ("Figures", .tables), ("Commitments", .commitments)]
         + EntityKind.allCases.map { ($0.pluralSlug.capitalized, PageID.register($0)) }
-        + [("Glossary", .glossary), ("Full report", .report)]
+        + [("Glossary", .glossary)] + (graph.config.fullReport ? [("Full report", PageID.report)] : [])
     for (name, target) in referencePages {
         reference.append(["title": name, "href": href(target), "current": page == target])
     }
@@ -30,7 +33,7 @@ func layoutContext(for page: PageID, title: String, breadcrumbs: [Crumb], graph:
         "page_kind": pageKind(page),
         "is_search": page == .search,
         "search_href": href(.search),
-        "report_href": href(.report),
+        "report_href": graph.config.fullReport ? href(.report) : "",
         "glossary_href": href(.glossary),
         "lang": graph.config.language,
         "site_title": graph.config.title,

@@ -11,7 +11,7 @@ func searchPage(_ context: RenderContext) -> BuiltPage {
             "index_src": relativeURL(from: PageID.search.path, to: searchIndexPath),
             "script_src": relativeURL(from: PageID.search.path, to: "assets/search.js"),
             "root": rootPrefix(of: PageID.search.path),
-            "report_href": linker.href(.report),
+            "report_href": context.graph.config.fullReport ? linker.href(.report) : "",
             "capabilities_href": linker.href(.capabilities),
             "glossary_href": linker.href(.glossary),
             "tables_href": linker.href(.tables),

@@ -5,7 +5,7 @@ func sectionPage(_ section: Section, context: RenderContext) -> BuiltPage {
     let page = PageID.section(section.slug)
     let linker = Linker(from: page)
     let body = context.sectionBodies[section.slug] ?? RenderedBody(blocks: [])
-    let position = graph.sections.firstIndex { $0.slug == section.slug } ?? 0
+    let position = graph.sectionIndex[section.slug] ?? 0
 
     var values = threatCard(section, linker: linker, graph: graph)
     values["capabilities_href"] = "#capabilities"
@@ -56,7 +56,7 @@ func sectionPage(_ section: Section, context: RenderContext) -> BuiltPage {
         let next = graph.sections[position + 1]
         values["next"] = ["title": next.title, "href": linker.href(.section(next.slug))]
     }
-    values["report_href"] = linker.href(.report, fragment: "section-\(section.slug)")
+    if graph.config.fullReport { values["report_href"] = linker.href(.report, fragment: "section-\(section.slug)") }
     return BuiltPage(
         template: "section", title: section.title, description: section.source.summary,
         breadcrumbs: [], context: values, sources: [section.source.file])
