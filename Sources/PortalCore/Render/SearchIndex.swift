@@ -143,27 +143,39 @@ func glossaryAnchors(_ glossary: [GlossaryEntry]) -> [String] {
 }
 
 /// A JSON string literal that is also safe inside a script: `<`, U+2028 and U+2029 are escaped.
+/// Works on UTF-8 bytes: the index holds every paragraph of the report.
 func jsonString(_ text: String) -> String {
-    var output = "\""
+    var output: [UInt8] = [0x22]
     output.reserveCapacity(text.utf8.count + 2)
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": output += "\\\""
-        case "\\": output += "\\\\"
-        case "\n": output += "\\n"
-        case "\r": output += "\\r"
-        case "\t": output += "\\t"
-        case "<": output += "\\u003c"
-        case "\u{2028}": output += "\\u2028"
-        case "\u{2029}": output += "\\u2029"
-        default:
-            if scalar.value < 0x20 {
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    let hex = Array("0123456789abcdef".utf8)
+    var bytes = text.utf8.makeIterator()
+    var pending: [UInt8] = []
+    while let byte = pending.isEmpty ? bytes.next() : pending.removeFirst() {
+        switch byte {
+        case 0x22: output += [0x5C, 0x22]
+        case 0x5C: output += [0x5C, 0x5C]
+        case 0x0A: output += [0x5C, 0x6E]
+        case 0x0D: output += [0x5C, 0x72]
+        case 0x09: output += [0x5C, 0x74]
+        case 0x3C: output += Array("\\u003c".utf8)
+        case 0xE2:
+            // U+2028 and U+2029 end lines in older JavaScript: E2 80 A8 and E2 80 A9 in UTF-8.
+            let second = bytes.next()
+            let third = second == 0x80 ? bytes.next() : nil
+            if second == 0x80, let third, third == 0xA8 || third == 0xA9 {
+                output += Array((third == 0xA8 ? "\\u2028" : "\\u2029").utf8)
             } else {
-                output.unicodeScalars.append(scalar)
+                output.append(byte)
+                pending = [second, third].compactMap { $0 }
+            }
+        default:
+            if byte < 0x20 {
+                output += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            } else {
+                output.append(byte)
             }
         }
     }
-    return output + "\""
+    output.append(0x22)
+    return String(decoding: output, as: UTF8.self)
 }

@@ -59,9 +59,13 @@ func renderSiteKeepingLinks(_ graph: SiteGraph, progress: (@Sendable (BuildProgr
         capabilityBodies: Dictionary(uniqueKeysWithValues: zip(graph.capabilities.map(\.slug), capabilityBodies)),
         history: GitHistory.load(root: graph.root))
 
-    let pages = allPages(graph)
-    let counter = progress.map { ProgressCounter(stage: "rendering", total: pages.count, report: $0) }
-    let rendered = parallelMap(pages, progress: counter) { page in renderPage(page, context: context) }
+    // The search index is one long job: it goes first, so the pages fill the other cores.
+    let jobs = [nil] + allPages(graph).map { Optional($0) }
+    let counter = progress.map { ProgressCounter(stage: "rendering", total: jobs.count, report: $0) }
+    let rendered = parallelMap(jobs, progress: counter) { page -> Result<OutputFile, Diagnostic> in
+        guard let page else { return .success(searchIndexFile(graph)) }
+        return renderPage(page, context: context)
+    }
     var files: [OutputFile] = []
     var diagnostics: [Diagnostic] = []
     for result in rendered {
@@ -74,7 +78,6 @@ func renderSiteKeepingLinks(_ graph: SiteGraph, progress: (@Sendable (BuildProgr
     for table in graph.tables {
         files.append(OutputFile(path: "tables/\(table.id).csv", text: table.source.csvText))
     }
-    files.append(searchIndexFile(graph))
     for asset in graph.theme.assets {
         let url = URL(fileURLWithPath: graph.root).appendingPathComponent("\(graph.theme.folder)/assets/\(asset)")
         guard let data = FileManager.default.contents(atPath: url.path) else {
