@@ -212,13 +212,17 @@ private func resolveRelative(_ url: String, context: LinkContext, index: Referen
     }
     let directory = (context.body.file as NSString).deletingLastPathComponent
     let target = normalisePath(directory + "/" + path)
-    if let (slug, info) = index.sections.first(where: { $0.value.file == target }) {
+    // A page's file name is its slug, so the target is found without scanning every page.
+    let targetSlug = slug(ofFile: target)
+    if let info = index.sections[targetSlug], info.file == target {
+        let slug = targetSlug
         if let fragment, let problem = checkFragment(fragment, in: info, page: slug, at: location) {
             return .failure(problem)
         }
         return .success((.page(.section(slug), fragment: fragment), [.section(slug)]))
     }
-    if let (slug, _) = index.capabilities.first(where: { $0.value == target }) {
+    if index.capabilities[targetSlug] == target {
+        let slug = targetSlug
         if let fragment { return .failure(noFragment("capability", fragment, at: location)) }
         return .success((.page(.capability(slug), fragment: nil), [.capability(slug)]))
     }

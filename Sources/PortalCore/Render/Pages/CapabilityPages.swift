@@ -66,23 +66,28 @@ func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPa
         sources: [capability.source.file])
 }
 
-/// Citing paragraphs grouped by section, in report order, each with a short excerpt.
+/// Citing paragraphs grouped by section, in report order, each with a short excerpt. Only the
+/// citing sections are visited: a capability on a 10,000-section site is cited by a few dozen.
 func citationGroups(_ citations: [Citation], linker: Linker, graph: SiteGraph) -> [[String: Any]] {
-    var bySection: [String: [Int]] = [:]
+    var bySection: [Int: Set<Int>] = [:]
     for citation in citations {
-        guard let number = citation.paragraph, case .section(let slug) = citation.page else { continue }
-        if !(bySection[slug]?.contains(number) ?? false) { bySection[slug, default: []].append(number) }
+        guard let number = citation.paragraph, case .section(let slug) = citation.page,
+            let position = graph.sectionIndex[slug]
+        else { continue }
+        bySection[position, default: []].insert(number)
     }
-    return graph.sections.compactMap { section -> [String: Any]? in
-        guard let numbers = bySection[section.slug] else { return nil }
+    return bySection.keys.sorted().map { position -> [String: Any] in
+        let section = graph.sections[position]
+        let page = PageID.section(section.slug)
+        let texts = Dictionary(section.paragraphs.map { ($0.number, $0.text) }) { first, _ in first }
         return [
-            "title": section.title, "href": linker.href(.section(section.slug)),
-            "paragraphs": numbers.sorted().compactMap { number -> [String: Any]? in
-                guard let paragraph = graph.paragraph(number) else { return nil }
+            "title": section.title, "href": linker.href(page),
+            "paragraphs": bySection[position]!.sorted().compactMap { number -> [String: Any]? in
+                guard let text = texts[number] else { return nil }
                 return [
-                    "number": number, "href": linker.href(.section(section.slug), fragment: "p\(number)"),
+                    "number": number, "href": linker.href(page, fragment: "p\(number)"),
                     // Escaped and marked, so an edit of the paragraph can be spliced in (Incremental/).
-                    "excerpt_html": excerptFragment(number: number, text: paragraph.text),
+                    "excerpt_html": excerptFragment(number: number, text: text),
                 ]
             },
         ]
