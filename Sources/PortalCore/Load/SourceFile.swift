@@ -37,13 +37,13 @@ public struct SourceFile: Sendable {
 
     /// Reads a file from disk; unreadable files become diagnostics like any other bad input.
     public static func read(_ url: URL, path: String) -> Result<SourceFile, Diagnostic> {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        guard let data = readFileBytes(url.path) else {
             return .failure(
                 .error(
                     "unreadable-file", "cannot read file", hint: "check that it exists and is readable",
                     at: SourceLocation(file: path)))
         }
-        return decode([UInt8](data), path: path)
+        return decode(data, path: path)
     }
 }
 

@@ -46,7 +46,9 @@ public struct YAMLNode: Sendable {
 /// Parses YAML text. `firstLine` shifts line numbers for front matter embedded in a Markdown file.
 func parseYAML(_ text: String, file: String, firstLine: Int = 1) -> Result<YAMLNode?, Diagnostic> {
     do {
-        guard let node = try Yams.compose(yaml: text) else { return .success(nil) }
+        // No implicit typing (the loader types values itself) and UTF-8 stated outright: Yams would
+        // otherwise run regular expressions on every scalar and read the environment per document.
+        guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return .success(nil) }
         return .success(convert(node, file: file, lineOffset: firstLine - 1))
     } catch let error as YamlError {
         return .failure(yamlDiagnostic(error, file: file, lineOffset: firstLine - 1))

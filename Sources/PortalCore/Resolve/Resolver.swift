@@ -171,10 +171,16 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
                 boards: source.boards.map(\.value).filter { entityIDs[.board]?.contains($0) ?? false },
                 tables: tables.filter { $0.section == source.slug }.map(\.id), links: perBody[position].targets))
     }
+    // The same relation read the other way, built once rather than searched per capability.
+    var capabilitySections: [String: [String]] = [:]
+    for (section, slugs) in sectionCapabilities {
+        for slug in slugs { capabilitySections[slug, default: []].append(section) }
+    }
     var capabilities: [Capability] = []
     for source in loaded.capabilities {
-        let serves = sectionCapabilities.filter { $0.value.contains(source.slug) }.map(\.key)
-            .sorted { order[$0]! < order[$1]! }
+        let serves = (capabilitySections[source.slug] ?? []).filter { order[$0] != nil }.sorted {
+            order[$0]! < order[$1]!
+        }
         var capabilityIDs = reservedPageIDs
         let headings = source.body.headings.map {
             Heading(level: $0.level, text: $0.text, id: uniqueID($0.baseID, taken: &capabilityIDs))
