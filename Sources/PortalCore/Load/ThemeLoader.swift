@@ -17,6 +17,10 @@ public struct Theme: Sendable {
     func render(_ context: [String: Any], template: String) -> String? {
         library.render(TemplateValue(context), template: template)
     }
+
+    func renderBytes(_ value: TemplateValue, template: String) -> [UInt8]? {
+        library.renderBytes(value, template: template)
+    }
 }
 
 func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {

@@ -1,7 +1,9 @@
 /// Words in running text, read as ASCII bytes: a word starts with a letter or digit and may
 /// hold '&' inside (IT&D). Acronym checks and `<abbr>` marking share this tokenizer; working on
 /// bytes keeps it cheap on 10,000-page sites.
-func asciiWords(in bytes: [UInt8]) -> [Range<Int>] {
+func asciiWords(in bytes: some RandomAccessCollection<UInt8>) -> [Range<Int>] {
+    // Offsets from the start, whatever the collection's own indices are.
+    let bytes = Array(bytes)
     var words: [Range<Int>] = []
     var index = 0
     while index < bytes.count {
@@ -34,18 +36,21 @@ func acronymCandidates(in text: String) -> [String] {
 /// Candidates with their UTF-8 offset in the text, to point diagnostics at the word itself.
 func acronymCandidatesWithOffsets(in text: String) -> [(word: String, offset: Int)] {
     let bytes = Array(text.utf8)
-    var result: [(word: String, offset: Int)] = []
-    for range in asciiWords(in: bytes) {
-        var capitals = 0
-        for byte in bytes[range] where isASCIIUppercase(byte) { capitals += 1 }
-        guard capitals >= 2 else { continue }
-        let bodyEnd = bytes[range.upperBound - 1] == 0x73 ? range.upperBound - 1 : range.upperBound
-        var lower = 0
-        for byte in bytes[range.lowerBound..<bodyEnd] where isASCIILowercase(byte) { lower += 1 }
-        let firstUpper = isASCIIUppercase(bytes[range.lowerBound])
-        let lastUpper = bodyEnd > range.lowerBound && isASCIIUppercase(bytes[bodyEnd - 1])
-        guard lower == 0 || (lower == 1 && firstUpper && lastUpper) else { continue }
-        result.append((String(decoding: bytes[range], as: UTF8.self), range.lowerBound))
-    }
-    return result
+    return asciiWords(in: bytes).compactMap { range in acronymCandidate(bytes, range).map { ($0, range.lowerBound) } }
+}
+
+/// The word at `range` if it looks like an acronym.
+func acronymCandidate(_ bytes: some RandomAccessCollection<UInt8>, _ range: Range<Int>) -> String? {
+    let base = bytes.startIndex
+    func at(_ offset: Int) -> UInt8 { bytes[bytes.index(base, offsetBy: offset)] }
+    var capitals = 0
+    for offset in range where isASCIIUppercase(at(offset)) { capitals += 1 }
+    guard capitals >= 2 else { return nil }
+    let bodyEnd = at(range.upperBound - 1) == 0x73 ? range.upperBound - 1 : range.upperBound
+    var lower = 0
+    for offset in range.lowerBound..<bodyEnd where isASCIILowercase(at(offset)) { lower += 1 }
+    let firstUpper = isASCIIUppercase(at(range.lowerBound))
+    let lastUpper = bodyEnd > range.lowerBound && isASCIIUppercase(at(bodyEnd - 1))
+    guard lower == 0 || (lower == 1 && firstUpper && lastUpper) else { return nil }
+    return String(decoding: range.map(at), as: UTF8.self)
 }

@@ -84,57 +84,118 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
     for block in root.children {
         if block.type == CMARK_NODE_HEADING {
             headingIndex[block] = headings.count
-            let text = block.plainText
-            headings.append(HeadingFacts(level: block.headingLevel, text: text, baseID: headingID(text)))
+            headings.append(HeadingFacts(level: block.headingLevel, text: "", baseID: ""))
         } else if numbered, block.isOrderedList {
             for item in block.children {
                 let line = lines.line(item.startLine)
                 let start = line.startIndex + max(item.startColumn - 1, 0)
                 let digits = line[min(start, line.endIndex)...].prefix { $0 >= 0x30 && $0 <= 0x39 }
                 guard let number = Int(String(decoding: digits, as: UTF8.self)) else { continue }
-                paragraphOf[item] = number
-                paragraphs.append(ParagraphFacts(number: number, location: location(of: item), text: item.plainText))
+                paragraphOf[item] = paragraphs.count
+                paragraphs.append(ParagraphFacts(number: number, location: location(of: item), text: ""))
             }
         }
     }
+    let pageParagraphs = Set(paragraphs.map(\.number))
 
-    // One walk collects what the next steps change; changing a node frees its subtree, which a
-    // live walk would then visit.
+    // One walk over cmark's tree reads the plain text of paragraphs and headings, the links, the
+    // acronyms and where `<abbr>` goes. Changes come after it: changing a node frees its subtree,
+    // which a live walk would then visit.
     var links: [LinkFacts] = []
     var linkNodes: [MarkdownNode] = []
     var rawHTML: [MarkdownNode] = []
     var tables: [MarkdownNode] = []
+    var abbreviationSites: [(node: MarkdownNode, words: [(range: Range<Int>, term: String)])] = []
     var diagnostics: [Diagnostic] = []
     var reportedAcronyms = Set<String>()
-    for node in root.descendants {
+    var owner: MarkdownNode?
+    var ownerText: [UInt8] = []
+    var enclosingItem: MarkdownNode?
+    var imageDepth = 0
+    var openTables: [MarkdownNode] = []
+    let iterator = cmark_iter_new(root.raw)
+    defer { cmark_iter_free(iterator) }
+    while true {
+        let event = cmark_iter_next(iterator)
+        if event == CMARK_EVENT_DONE { break }
+        guard let node = MarkdownNode(cmark_iter_get_node(iterator)) else { continue }
         let type = node.type
-        if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
-            let url = node.url
+        if event == CMARK_EVENT_EXIT {
+            if type == CMARK_NODE_IMAGE { imageDepth -= 1 }
+            if openTables.last == node { openTables.removeLast() }
+            if node == owner {
+                var end = ownerText.count
+                while end > 0, ownerText[end - 1] == 0x20 { end -= 1 }
+                var start = 0
+                while start < end, ownerText[start] == 0x20 { start += 1 }
+                let text = String(decoding: ownerText[start..<end], as: UTF8.self)
+                if let index = paragraphOf[node] {
+                    paragraphs[index].text = text
+                } else if let index = headingIndex[node] {
+                    headings[index].text = text
+                    headings[index].baseID = headingID(text)
+                }
+                owner = nil
+            }
+            if node == enclosingItem { enclosingItem = nil }
+            continue
+        }
+        if paragraphOf[node] != nil || headingIndex[node] != nil {
+            owner = node
+            ownerText.removeAll(keepingCapacity: true)
+            if paragraphOf[node] != nil { enclosingItem = node }
+        }
+        switch type {
+        case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+            guard let literal = cmark_node_get_literal(node.raw) else { continue }
+            let bytes = UnsafeBufferPointer(
+                start: UnsafeRawPointer(literal).assumingMemoryBound(to: UInt8.self), count: strlen(literal))
+            if owner != nil { ownerText.append(contentsOf: bytes) }
+            guard type == CMARK_NODE_TEXT else { continue }
+            var sites: [(range: Range<Int>, term: String)] = []
+            for range in asciiWords(in: bytes) {
+                if let word = acronymCandidate(bytes, range) {
+                    let singular = word.hasSuffix("s") ? String(word.dropLast()) : word
+                    if !(environment.knownAcronyms.contains(word) || environment.knownAcronyms.contains(singular)
+                        || environment.names.contains(word.uppercased())
+                        || environment.names.contains(singular.uppercased())
+                        || !reportedAcronyms.insert(singular).inserted)
+                    {
+                        diagnostics.append(
+                            .warning(
+                                "acronym-missing", "acronym '\(singular)' is not in the glossary",
+                                hint: "add '- {term: \(singular), expansion: ...}' to Content/data/glossary.yaml",
+                                at: location(line: node.startLine, byteColumn: node.startColumn + range.lowerBound)))
+                    }
+                }
+                // Glossary terms begin with a capital; most words are skipped without a lookup.
+                if imageDepth == 0, openTables.isEmpty, isASCIIUppercase(bytes[range.lowerBound]),
+                    let term = environment.abbreviations.term(
+                        for: Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)))
+                {
+                    sites.append((range, term))
+                }
+            }
+            if !sites.isEmpty { abbreviationSites.append((node, sites)) }
+        case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+            if owner != nil { ownerText.append(0x20) }
+        case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING, CMARK_NODE_ITEM:
+            if owner != nil, let last = ownerText.last, last != 0x20 { ownerText.append(0x20) }
+        case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+            if type == CMARK_NODE_IMAGE { imageDepth += 1 }
             links.append(
                 LinkFacts(
-                    url: url, isImage: type == CMARK_NODE_IMAGE, hasText: node.firstChild != nil,
-                    location: location(of: node), paragraph: enclosingParagraph(of: node, in: paragraphOf)))
+                    url: node.url, isImage: type == CMARK_NODE_IMAGE, hasText: node.firstChild != nil,
+                    location: location(of: node),
+                    paragraph: enclosingItem.flatMap { paragraphOf[$0] }.map { paragraphs[$0].number }))
             linkNodes.append(node)
-        } else if type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE {
+        case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
             rawHTML.append(node)
-        } else if type == CMARK_NODE_TEXT, let literal = node.literal {
-            for (word, offset) in acronymCandidatesWithOffsets(in: literal) {
-                let singular = word.hasSuffix("s") ? String(word.dropLast()) : word
-                if environment.knownAcronyms.contains(word) || environment.knownAcronyms.contains(singular)
-                    || environment.names.contains(word.uppercased())
-                    || environment.names.contains(singular.uppercased())
-                    || !reportedAcronyms.insert(singular).inserted
-                {
-                    continue
-                }
-                diagnostics.append(
-                    .warning(
-                        "acronym-missing", "acronym '\(singular)' is not in the glossary",
-                        hint: "add '- {term: \(singular), expansion: ...}' to Content/data/glossary.yaml",
-                        at: location(line: node.startLine, byteColumn: node.startColumn + offset)))
+        default:
+            if node.isTable {
+                tables.append(node)
+                openTables.append(node)
             }
-        } else if node.isTable {
-            tables.append(node)
         }
     }
 
@@ -162,9 +223,7 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
         node.url = linkPlaceholder + String(index)
     }
     for table in tables { table.replace(with: .html(renderMarkdownTable(table), block: true)) }
-    var seen = Set<String>()
-    insertAbbreviations(
-        in: root, index: environment.abbreviations, pageParagraphs: Set(paragraphs.map(\.number)), seen: &seen)
+    insertAbbreviations(at: abbreviationSites, index: environment.abbreviations, pageParagraphs: pageParagraphs)
 
     // Render block by block; numbered paragraphs and headings are wrapped later with their ids.
     var blocks: [FragmentBlock] = []
@@ -173,8 +232,10 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
             blocks.append(.heading(index: index, level: block.headingLevel, html: innerHeadingHTML(block)))
         } else if block.isOrderedList, let first = block.firstChild, paragraphOf[first] != nil {
             for item in block.children {
-                guard let number = paragraphOf[item] else { continue }
-                blocks.append(.paragraph(number: number, html: item.children.map { $0.renderHTML() }.joined()))
+                guard let index = paragraphOf[item] else { continue }
+                let number = paragraphs[index].number
+                blocks.append(
+                    .paragraph(number: number, html: unwrap(item.renderHTML(), open: "<li>", close: "</li>\n")))
             }
         } else {
             blocks.append(.other(html: block.renderHTML()))
@@ -190,18 +251,21 @@ func isExternal(_ url: String) -> Bool {
     return externalSchemes.contains(url[..<colon].lowercased())
 }
 
-private func enclosingParagraph(of node: MarkdownNode, in items: [MarkdownNode: Int]) -> Int? {
-    var current: MarkdownNode? = node
-    while let candidate = current {
-        if let number = items[candidate] { return number }
-        current = candidate.parent
-    }
-    return nil
-}
-
 /// A heading's content without its `<hN>` wrapper, which is added later with the final id.
 private func innerHeadingHTML(_ heading: MarkdownNode) -> String {
-    heading.children.map { $0.renderHTML() }.joined()
+    let level = heading.headingLevel
+    return unwrap(heading.renderHTML(), open: "<h\(level)>", close: "</h\(level)>\n")
+}
+
+/// A node rendered whole, less its own tags: one call into cmark instead of one per child.
+func unwrap(_ html: String, open: String, close: String) -> String {
+    var inner = Substring(html)
+    if inner.hasPrefix(open) {
+        inner = inner.dropFirst(open.count)
+        if inner.hasPrefix("\n") { inner = inner.dropFirst() }
+    }
+    if inner.hasSuffix(close) { inner = inner.dropLast(close.count) }
+    return String(inner)
 }
 
 /// GitHub-style heading ids: lower case, words joined by hyphens. Ids shaped like paragraph
@@ -242,29 +306,39 @@ let reservedPageIDs: Set<String> = [
 ]
 
 /// GFM tables drawn like data tables: header cells with scope, alignment by class (the `align`
-/// attribute cmark writes is obsolete in HTML5).
+/// attribute cmark writes is obsolete in HTML5). cmark renders the table once; its output puts
+/// every row and cell tag on a line of its own, which is rewritten line by line.
 func renderMarkdownTable(_ table: MarkdownNode) -> String {
-    let columns = Int(cmark_gfm_extensions_get_table_columns(table.raw))
-    var alignments: [UInt8] = []
-    if let pointer = cmark_gfm_extensions_get_table_alignments(table.raw) {
-        alignments = (0..<columns).map { pointer[$0] }
-    }
+    let rendered = table.renderHTML()
     var html = "<div class=\"table-scroll\"><table class=\"md-table\">\n"
-    for (rowIndex, row) in table.children.enumerated() {
-        let isHeader = rowIndex == 0
-        if isHeader { html += "<thead>\n" } else if rowIndex == 1 { html += "<tbody>\n" }
-        html += "<tr>"
-        for (column, cell) in row.children.enumerated() {
-            let align = column < alignments.count ? alignments[column] : 0
-            let cls =
-                align == UInt8(ascii: "r") ? " class=\"num\"" : align == UInt8(ascii: "c") ? " class=\"centre\"" : ""
-            let content = cell.children.map { $0.renderHTML() }.joined()
-            html += isHeader ? "<th scope=\"col\"\(cls)>\(content)</th>" : "<td\(cls)>\(content)</td>"
+    for line in rendered.split(separator: "\n", omittingEmptySubsequences: true) {
+        switch line {
+        case "<table>", "</table>": continue
+        case "<thead>", "</thead>", "<tbody>", "</tbody>": html += line + "\n"
+        case "<tr>": html += "<tr>"
+        case "</tr>": html += "</tr>\n"
+        default:
+            if line.hasPrefix("<th") {
+                html += cellTag(line, name: "th", extra: " scope=\"col\"")
+            } else if line.hasPrefix("<td") {
+                html += cellTag(line, name: "td", extra: "")
+            } else {
+                html += line + "\n"
+            }
         }
-        html += "</tr>\n"
-        if isHeader { html += "</thead>\n" }
     }
-    if table.children.count > 1 { html += "</tbody>\n" }
     html += "</table></div>\n"
     return html
+}
+
+/// `<td align="right">2</td>` becomes `<td class="num">2</td>`.
+private func cellTag(_ line: Substring, name: String, extra: String) -> String {
+    let forms: [(String, String)] = [
+        ("<\(name)>", ""), ("<\(name) align=\"right\">", " class=\"num\""),
+        ("<\(name) align=\"center\">", " class=\"centre\""), ("<\(name) align=\"left\">", ""),
+    ]
+    for (prefix, attributes) in forms where line.hasPrefix(prefix) {
+        return "<\(name)\(extra)\(attributes)>" + line.dropFirst(prefix.count)
+    }
+    return String(line)
 }

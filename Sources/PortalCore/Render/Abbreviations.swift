@@ -33,27 +33,24 @@ struct AbbreviationIndex: Sendable {
     }
 }
 
-/// Wraps the first use of each glossary acronym in `<abbr>`. Works on cmark text nodes, so link
-/// targets, code and image descriptions are never touched.
+/// Wraps the first use of each glossary acronym in `<abbr>`. Parsing found the text nodes and
+/// the words in them that are glossary terms (outside images and tables, in document order);
+/// this splits those nodes, so link targets, code and image descriptions are never touched.
 func insertAbbreviations(
-    in root: MarkdownNode, index: AbbreviationIndex, pageParagraphs: Set<Int>, seen: inout Set<String>
+    at sites: [(node: MarkdownNode, words: [(range: Range<Int>, term: String)])], index: AbbreviationIndex,
+    pageParagraphs: Set<Int>
 ) {
-    guard !index.isEmpty else { return }
-    for node in root.descendants where node.type == CMARK_NODE_TEXT {
-        guard let text = node.literal, !hasAncestor(node, ofType: CMARK_NODE_IMAGE) else { continue }
+    var seen = Set<String>()
+    for (node, words) in sites {
+        guard let text = node.literal else { continue }
         let bytes = Array(text.utf8)
         var pieces: [(text: String, abbr: String?)] = []
         var start = 0
-        for range in asciiWords(in: bytes) {
-            // Glossary terms begin with a capital; most words can be skipped without a lookup.
-            guard isASCIIUppercase(bytes[range.lowerBound]) else { continue }
-            let word = String(decoding: bytes[range], as: UTF8.self)
-            guard let term = index.term(for: Substring(word)), !seen.contains(term),
-                let title = index.expansion(of: term, onPage: pageParagraphs)
-            else { continue }
+        for (range, term) in words {
+            guard !seen.contains(term), let title = index.expansion(of: term, onPage: pageParagraphs) else { continue }
             seen.insert(term)
             pieces.append((String(decoding: bytes[start..<range.lowerBound], as: UTF8.self), nil))
-            pieces.append((word, title))
+            pieces.append((String(decoding: bytes[range], as: UTF8.self), title))
             start = range.upperBound
         }
         guard !pieces.isEmpty else { continue }

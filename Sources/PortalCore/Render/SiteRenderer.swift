@@ -23,6 +23,8 @@ struct RenderContext: @unchecked Sendable {
     var capabilityBodies: [String: RenderedBody]
     /// When each source file last changed, for "Last updated" lines; empty outside git.
     var history = GitHistory()
+    /// The page shell's navigation, built once per folder.
+    var shell = LayoutShell()
 }
 
 /// Render stage: every Markdown body once, then every page, in parallel. Pure: returns the
@@ -53,14 +55,15 @@ func renderSiteKeepingLinks(_ graph: SiteGraph, progress: (@Sendable (BuildProgr
             capability.source.body, links: links, headingIDs: capability.headings.map(\.id),
             key: sourceKey(capability.source.file))
     }
+    let pages = allPages(graph)
     let context = RenderContext(
         graph: graph,
         sectionBodies: Dictionary(uniqueKeysWithValues: zip(graph.sections.map(\.slug), sectionBodies)),
         capabilityBodies: Dictionary(uniqueKeysWithValues: zip(graph.capabilities.map(\.slug), capabilityBodies)),
-        history: GitHistory.load(root: graph.root))
+        history: GitHistory.load(root: graph.root), shell: layoutShell(graph: graph, pages: pages))
 
     // The search index is one long job: it goes first, so the pages fill the other cores.
-    let jobs = [nil] + allPages(graph).map { Optional($0) }
+    let jobs = [nil] + pages.map { Optional($0) }
     let counter = progress.map { ProgressCounter(stage: "rendering", total: jobs.count, report: $0) }
     let rendered = parallelMap(jobs, progress: counter) { page -> Result<OutputFile, Diagnostic> in
         guard let page else { return .success(searchIndexFile(graph)) }
@@ -116,19 +119,21 @@ func allPages(_ graph: SiteGraph) -> [PageID] {
 private func renderPage(_ page: PageID, context: RenderContext) -> Result<OutputFile, Diagnostic> {
     let built = buildPage(page, context: context)
     let theme = context.graph.theme
-    guard let inner = theme.render(built.context, template: built.template) else {
+    guard let inner = theme.renderBytes(TemplateValue(built.context), template: built.template) else {
         return .failure(missingTemplate(built.template, theme: theme))
     }
-    var layout = layoutContext(for: page, title: built.title, breadcrumbs: built.breadcrumbs, graph: context.graph)
-    layout["content"] = inner
-    layout["description"] = built.description
+    var layout = layoutValue(for: page, title: built.title, breadcrumbs: built.breadcrumbs, shell: context.shell)
+    layout["content"] = .html(inner)
+    layout["description"] = .text(built.description)
     if let change = context.history.lastChange(of: built.sources) {
-        layout["last_updated"] = ["date": change.date.formatted, "date_iso": change.date.iso, "author": change.author]
+        layout["last_updated"] = .object([
+            "date": .text(change.date.formatted), "date_iso": .text(change.date.iso), "author": .text(change.author),
+        ])
     }
-    guard let html = theme.render(layout, template: "layout") else {
+    guard let html = theme.renderBytes(.object(layout), template: "layout") else {
         return .failure(missingTemplate("layout", theme: theme))
     }
-    return .success(OutputFile(path: page.path, text: html))
+    return .success(OutputFile(path: page.path, bytes: html))
 }
 
 private func missingTemplate(_ name: String, theme: Theme) -> Diagnostic {

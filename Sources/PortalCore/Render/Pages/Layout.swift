@@ -1,52 +1,119 @@
 /// The page shell every page shares: site navigation, breadcrumbs, language, asset paths.
-func layoutContext(for page: PageID, title: String, breadcrumbs: [Crumb], graph: SiteGraph) -> [String: Any] {
-    let href = { (target: PageID) in relativeURL(from: page.path, to: target.path) }
-    var nav: [[String: Any]] = []
-    nav.append(["title": "Overview", "href": href(.home), "current": page == .home])
-    // A board paper has a dozen sections; a site with thousands lists the first ones, the page
-    // being read, and a link to all of them, so each page's size does not grow with the site.
-    var listed = Array(graph.sections.prefix(maxNavSections))
-    if case .section(let slug) = page, let position = graph.sectionIndex[slug], position >= maxNavSections {
-        listed.append(graph.sections[position])
+/// Everything but the current page's marks and title is the same for all pages in a folder, so
+/// it is built once per folder (see `LayoutShell`) rather than once per page.
+func layoutValue(for page: PageID, title: String, breadcrumbs: [Crumb], shell: LayoutShell) -> [String: TemplateValue] {
+    let folder = shell.folder(of: page)
+    var nav = folder.nav
+    if let position = folder.navPages.firstIndex(of: page) {
+        nav[position] = navEntry(folder.navTitles[position], href: folder.navHrefs[position], current: true)
+    } else if case .section = page, let title = shell.sectionTitles[page] {
+        // A section beyond the listed ones is shown too, just before the link to all of them.
+        nav.insert(
+            navEntry(title, href: relativeURL(from: page.path, to: page.path), current: true),
+            at: folder.navPages.count)
     }
-    for section in listed {
-        nav.append([
-            "title": section.title, "href": href(.section(section.slug)), "current": page == .section(section.slug),
-        ])
+    var reference = folder.reference
+    if let position = folder.referencePages.firstIndex(of: page) {
+        reference[position] = navEntry(
+            folder.referenceTitles[position], href: folder.referenceHrefs[position], current: true)
     }
-    if graph.sections.count > maxNavSections {
-        nav.append([
-            "title": "All \(formatNumberText(String(graph.sections.count))) sections",
-            "href": href(.home) + "#threats", "current": false,
-        ])
+    let trail = page == .home ? [] : [Crumb(title: "Overview", page: .home)] + breadcrumbs
+    var values = folder.fixed
+    values["page_kind"] = .text(pageKind(page))
+    values["is_search"] = .bool(page == .search)
+    values["title"] = .text(title)
+    values["is_home"] = .bool(page == .home)
+    values["nav"] = .list(nav)
+    values["reference_nav"] = .list(reference)
+    values["breadcrumbs"] = .list(
+        trail.map {
+            .object(["title": .text($0.title), "href": .text(relativeURL(from: page.path, to: $0.page.path))])
+        })
+    values["has_breadcrumbs"] = .bool(!trail.isEmpty)
+    return values
+}
+
+private func navEntry(_ title: String, href: String, current: Bool) -> TemplateValue {
+    .object(["title": .text(title), "href": .text(href), "current": .bool(current)])
+}
+
+/// The navigation and fixed values of the page shell, per output folder (links are relative, so
+/// they differ between `index.html`, `threats/…` and `reference/…`).
+struct LayoutShell: Sendable {
+    struct Folder: Sendable {
+        var navPages: [PageID] = []
+        var navTitles: [String] = []
+        var navHrefs: [String] = []
+        /// The entries, plus the link to every section on large sites.
+        var nav: [TemplateValue] = []
+        var referencePages: [PageID] = []
+        var referenceTitles: [String] = []
+        var referenceHrefs: [String] = []
+        var reference: [TemplateValue] = []
+        var fixed: [String: TemplateValue] = [:]
     }
-    var reference: [[String: Any]] = []
-    let referencePages: [(String, PageID)] =
+
+    var folders: [String: Folder] = [:]
+    /// Titles of sections not in the navigation, to show when one of them is the current page.
+    var sectionTitles: [PageID: String] = [:]
+
+    func folder(of page: PageID) -> Folder { folders[folderName(page.path)] ?? folders[""]! }
+}
+
+private func folderName(_ path: String) -> String {
+    path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
+}
+
+/// Builds the shell for every folder the site writes pages into.
+func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
+    var shell = LayoutShell()
+    for section in graph.sections.dropFirst(maxNavSections) {
+        shell.sectionTitles[.section(section.slug)] = section.title
+    }
+    var samples: [String: PageID] = ["": .home]
+    for page in pages where samples[folderName(page.path)] == nil { samples[folderName(page.path)] = page }
+    let navTargets: [(String, PageID)] =
+        [("Overview", .home)] + graph.sections.prefix(maxNavSections).map { ($0.title, PageID.section($0.slug)) }
+    let referenceTargets: [(String, PageID)] =
         [("Capabilities", .capabilities), ("Figures", .tables), ("Commitments", .commitments)]
         + EntityKind.allCases.map { ($0.pluralSlug.capitalized, PageID.register($0)) }
         + [("Glossary", .glossary)] + (graph.config.fullReport ? [("Full report", PageID.report)] : [])
-    for (name, target) in referencePages {
-        reference.append(["title": name, "href": href(target), "current": page == target])
+    for (name, sample) in samples {
+        let href = { (target: PageID) in relativeURL(from: sample.path, to: target.path) }
+        var folder = LayoutShell.Folder()
+        for (title, target) in navTargets {
+            folder.navPages.append(target)
+            folder.navTitles.append(title)
+            folder.navHrefs.append(href(target))
+            folder.nav.append(navEntry(title, href: href(target), current: false))
+        }
+        // A board paper has a dozen sections; a site with thousands lists the first ones, the
+        // page being read, and a link to all of them, so each page's size does not grow.
+        if graph.sections.count > maxNavSections {
+            folder.nav.append(
+                navEntry(
+                    "All \(formatNumberText(String(graph.sections.count))) sections", href: href(.home) + "#threats",
+                    current: false))
+        }
+        for (title, target) in referenceTargets {
+            folder.referencePages.append(target)
+            folder.referenceTitles.append(title)
+            folder.referenceHrefs.append(href(target))
+            folder.reference.append(navEntry(title, href: href(target), current: false))
+        }
+        folder.fixed = [
+            "search_href": .text(href(.search)),
+            "report_href": .text(graph.config.fullReport ? href(.report) : ""),
+            "glossary_href": .text(href(.glossary)),
+            "lang": .text(graph.config.language),
+            "site_title": .text(graph.config.title),
+            "organisation": .text(graph.config.organisation),
+            "root": .text(rootPrefix(of: sample.path)),
+            "home_href": .text(href(.home)),
+        ]
+        shell.folders[name] = folder
     }
-    let trail = page == .home ? [] : [Crumb(title: "Overview", page: .home)] + breadcrumbs
-    return [
-        "page_kind": pageKind(page),
-        "is_search": page == .search,
-        "search_href": href(.search),
-        "report_href": graph.config.fullReport ? href(.report) : "",
-        "glossary_href": href(.glossary),
-        "lang": graph.config.language,
-        "site_title": graph.config.title,
-        "organisation": graph.config.organisation,
-        "title": title,
-        "is_home": page == .home,
-        "root": rootPrefix(of: page.path),
-        "home_href": href(.home),
-        "nav": nav,
-        "reference_nav": reference,
-        "breadcrumbs": trail.map { ["title": $0.title, "href": href($0.page)] },
-        "has_breadcrumbs": !trail.isEmpty,
-    ]
+    return shell
 }
 
 /// How many report sections the site navigation lists before it links to the full list.

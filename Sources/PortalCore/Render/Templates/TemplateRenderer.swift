@@ -10,12 +10,17 @@ public struct TemplateLibrary: Sendable {
 
     /// Renders a template by name, or nil if there is none.
     public func render(_ value: TemplateValue, template name: String) -> String? {
+        renderBytes(value, template: name).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The same, as UTF-8 bytes: pages go straight to files without a round trip through String.
+    public func renderBytes(_ value: TemplateValue, template name: String) -> [UInt8]? {
         guard let template = templates[name] else { return nil }
         var output: [UInt8] = []
-        output.reserveCapacity(16_384)
+        output.reserveCapacity(32_768)
         var renderer = TemplateRenderer(library: self, stack: [value], loops: [])
         renderer.render(template.nodes, into: &output)
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 }
 
@@ -32,7 +37,9 @@ private struct TemplateRenderer {
             case .variable(let name, let escaped):
                 guard let value = resolve(name) else { continue }
                 switch value {
-                case .text(let text): escaped ? appendEscaped(text, to: &output) : output.append(contentsOf: text.utf8)
+                case .text(let text):
+                    escaped ? appendEscaped(text.utf8, to: &output) : output.append(contentsOf: text.utf8)
+                case .html(let bytes): escaped ? appendEscaped(bytes, to: &output) : output.append(contentsOf: bytes)
                 case .number(let number): output.append(contentsOf: String(number).utf8)
                 case .bool(let bool): output.append(contentsOf: (bool ? "true" : "false").utf8)
                 case .list, .object: break
@@ -102,8 +109,8 @@ private struct TemplateRenderer {
 }
 
 /// Same escapes as `escapeHTML`, appended straight to the output bytes.
-private func appendEscaped(_ text: String, to output: inout [UInt8]) {
-    for byte in text.utf8 {
+private func appendEscaped(_ bytes: some Sequence<UInt8>, to output: inout [UInt8]) {
+    for byte in bytes {
         switch byte {
         case 0x26: output.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
         case 0x3C: output.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])  // &lt;

@@ -3,6 +3,8 @@
 public indirect enum TemplateValue: Sendable {
     /// Shown escaped by `{{name}}`, as is by `{{{name}}}`.
     case text(String)
+    /// HTML the portal already rendered (a page inside the layout), kept as bytes.
+    case html([UInt8])
     case number(Int)
     case bool(Bool)
     case list([TemplateValue])
@@ -27,6 +29,7 @@ public indirect enum TemplateValue: Sendable {
     var isTruthy: Bool {
         switch self {
         case .text(let text): return !text.isEmpty
+        case .html(let bytes): return !bytes.isEmpty
         case .number(let number): return number != 0
         case .bool(let bool): return bool
         case .list(let items): return !items.isEmpty
