@@ -61,11 +61,17 @@ func globalFingerprint(root: URL) -> String {
     var hasher = StableHasher()
     hasher.combine(executableStamp())
     let contentFolder = root.appendingPathComponent("Content")
-    for file in listFiles(under: contentFolder) where !isMarkdownSource(file) {
-        hasher.combine(file)
-        if let stamp = FileStamp.of(contentFolder.appendingPathComponent(file).path) {
-            hasher.combine(Int(stamp.size))
-            hasher.combine(Int(stamp.modified))
+    // Everything in Content/ but the section and capability folders, which are stamped per file.
+    let topLevel = (try? FileManager.default.contentsOfDirectory(atPath: contentFolder.path)) ?? []
+    for name in topLevel.sorted() where !name.hasPrefix(".") && name != "threats" && name != "capabilities" {
+        let url = contentFolder.appendingPathComponent(name)
+        let files = FileStamp.of(url.path).map { _ in listFiles(under: url).map { name + "/" + $0 } } ?? []
+        for file in files.isEmpty ? [name] : files {
+            hasher.combine(file)
+            if let stamp = FileStamp.of(contentFolder.appendingPathComponent(file).path) {
+                hasher.combine(Int(stamp.size))
+                hasher.combine(Int(stamp.modified))
+            }
         }
     }
     let themes = root.appendingPathComponent("Themes")
@@ -85,12 +91,6 @@ func globalFingerprint(root: URL) -> String {
         }
     }
     return hasher.hex
-}
-
-/// Section and capability files, relative to `Content/`.
-func isMarkdownSource(_ file: String) -> Bool {
-    let parts = file.split(separator: "/")
-    return parts.count == 2 && (parts[0] == "threats" || parts[0] == "capabilities") && file.hasSuffix(".md")
 }
 
 extension YAMLNode {

@@ -71,20 +71,3 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
     let assets = listFiles(under: root.appendingPathComponent("\(folder)/assets"))
     return (Theme(name: name.value, folder: folder, library: library, assets: assets), diagnostics)
 }
-
-/// Files below a folder, as sorted relative paths (sorted so builds are deterministic).
-func listFiles(under url: URL) -> [String] {
-    guard let enumerator = FileManager.default.enumerator(atPath: url.path) else { return [] }
-    var files: [String] = []
-    for case let path as String in enumerator {
-        let name = (path as NSString).lastPathComponent
-        if name.hasPrefix(".") { continue }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.appendingPathComponent(path).path, isDirectory: &isDirectory),
-            !isDirectory.boolValue
-        {
-            files.append(path)
-        }
-    }
-    return files.sorted()
-}

@@ -53,3 +53,38 @@ struct POSIXFileError: Error, CustomStringConvertible {
     var action: String
     var description: String { "cannot \(action) \(path): \(String(cString: strerror(code)))" }
 }
+
+/// Files below a folder, as sorted relative paths (sorted so builds are deterministic). Hidden
+/// files and folders are skipped; symbolic links to files count, links to folders are not
+/// followed. Reads directories with `readdir`, which reports each entry's type, instead of one
+/// `stat` per file: a 10,000-page site is listed on every build.
+func listFiles(under url: URL) -> [String] {
+    var files: [String] = []
+    collectFiles(in: url.path, prefix: "", into: &files)
+    return files.sorted()
+}
+
+private func collectFiles(in folder: String, prefix: String, into files: inout [String]) {
+    guard let directory = opendir(folder) else { return }
+    defer { closedir(directory) }
+    while let entry = readdir(directory) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
+            String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        if name.hasPrefix(".") { continue }
+        let path = folder + "/" + name
+        var isDirectory = Int32(entry.pointee.d_type) == Int32(DT_DIR)
+        var isFile = Int32(entry.pointee.d_type) == Int32(DT_REG)
+        if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) || Int32(entry.pointee.d_type) == Int32(DT_LNK) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { continue }
+            isFile = (info.st_mode & S_IFMT) == S_IFREG
+            isDirectory = Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) && (info.st_mode & S_IFMT) == S_IFDIR
+        }
+        if isDirectory {
+            collectFiles(in: path, prefix: prefix + name + "/", into: &files)
+        } else if isFile {
+            files.append(prefix + name)
+        }
+    }
+}
