@@ -20,6 +20,29 @@ func asciiWords(in bytes: some RandomAccessCollection<UInt8>) -> [Range<Int>] {
     return words
 }
 
+/// The same words, found without allocating: the body gets each word's range and how many
+/// capitals it has (most words have none and need no further look).
+@inline(__always) func forEachASCIIWord(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ body: (_ range: Range<Int>, _ capitals: Int) -> Void
+) {
+    var index = 0
+    while index < bytes.count {
+        guard isASCIIAlphanumeric(bytes[index]) else {
+            index += 1
+            continue
+        }
+        let start = index
+        var capitals = 0
+        while index < bytes.count, isASCIIAlphanumeric(bytes[index]) || bytes[index] == 0x26 {
+            if isASCIIUppercase(bytes[index]) { capitals += 1 }
+            index += 1
+        }
+        var end = index
+        while end > start, bytes[end - 1] == 0x26 { end -= 1 }
+        body(start..<end, capitals)
+    }
+}
+
 @inline(__always) func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
     (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
 }

@@ -153,8 +153,8 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
             if owner != nil { ownerText.append(contentsOf: bytes) }
             guard type == CMARK_NODE_TEXT else { continue }
             var sites: [(range: Range<Int>, term: String)] = []
-            for range in asciiWords(in: bytes) {
-                if let word = acronymCandidate(bytes, range) {
+            forEachASCIIWord(bytes) { range, capitals in
+                if capitals >= 2, let word = acronymCandidate(bytes, range) {
                     let singular = word.hasSuffix("s") ? String(word.dropLast()) : word
                     if !(environment.knownAcronyms.contains(word) || environment.knownAcronyms.contains(singular)
                         || environment.names.contains(word.uppercased())
@@ -170,6 +170,7 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
                 }
                 // Glossary terms begin with a capital; most words are skipped without a lookup.
                 if imageDepth == 0, openTables.isEmpty, isASCIIUppercase(bytes[range.lowerBound]),
+                    environment.abbreviations.mightContain(UnsafeBufferPointer(rebasing: bytes[range])),
                     let term = environment.abbreviations.term(
                         for: Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)))
                 {

@@ -3,11 +3,25 @@ import CCmarkGFM
 /// Acronyms from the glossary, to mark their first use on a page with `<abbr title>`.
 struct AbbreviationIndex: Sendable {
     private var entries: [String: [GlossaryEntry]] = [:]
+    /// Hashes of every term and its plural, to pass over ordinary words without making a String.
+    private var hashes: Set<UInt64> = []
 
     init(_ glossary: [GlossaryEntry]) {
         for entry in glossary where !entry.expansion.isEmpty && !entry.term.contains(" ") {
             entries[entry.term, default: []].append(entry)
+            for form in [entry.term, entry.term + "s"] {
+                var hasher = StableHasher()
+                hasher.combine(form.utf8)
+                hashes.insert(hasher.value)
+            }
         }
+    }
+
+    /// False when the word is certainly no term; true when `term(for:)` should look.
+    func mightContain(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        var hasher = StableHasher()
+        hasher.combine(word)
+        return hashes.contains(hasher.value)
     }
 
     var isEmpty: Bool { entries.isEmpty }
