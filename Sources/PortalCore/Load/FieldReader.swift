@@ -68,7 +68,7 @@ struct FieldReader {
             typeError(key, expected: "a single value", node: node)
             return nil
         }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedOfWhitespace
         if required && trimmed.isEmpty {
             missing(key)
             return nil
@@ -114,7 +114,7 @@ struct FieldReader {
     /// A list of single values; a lone value is accepted as a list of one, as authors expect.
     mutating func stringList(_ key: String) -> [Located<String>] {
         guard let node = node(key) else { return [] }
-        if let text = node.string { return [Located(text.trimmingCharacters(in: .whitespaces), at: node.location)] }
+        if let text = node.string { return [Located(text.trimmedOfWhitespace, at: node.location)] }
         guard let items = node.sequence else {
             typeError(key, expected: "a list", node: node)
             return []
@@ -125,7 +125,7 @@ struct FieldReader {
                 typeError(key, expected: "a list of single values", node: item)
                 continue
             }
-            values.append(Located(text.trimmingCharacters(in: .whitespaces), at: item.location))
+            values.append(Located(text.trimmedOfWhitespace, at: item.location))
         }
         return values
     }
@@ -203,4 +203,22 @@ func readList<T>(_ node: YAMLNode?, file: String, what: String, _ read: (inout F
         diagnostics += reader.diagnostics
     }
     return (values, diagnostics)
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and newlines. By hand: Foundation's trimming goes
+    /// through NSString, and every front matter field of every page is trimmed.
+    var trimmedOfWhitespace: String {
+        let utf8 = self.utf8
+        guard let first = utf8.first, let last = utf8.last,
+            first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D
+                || last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D
+        else { return self }
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        while start < end, isSpace(utf8[start]) { start = utf8.index(after: start) }
+        while end > start, isSpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        return String(self[start..<end])
+    }
 }

@@ -70,7 +70,7 @@ private func markdownFiles(root: URL, folder: String) -> [String] {
 }
 
 private func readText(root: URL, path: String) -> Result<SourceFile, Diagnostic> {
-    SourceFile.read(root.appendingPathComponent(path), path: path)
+    SourceFile.read(fullPath: root.path + "/" + path, path: path)
 }
 
 /// The data files, read before any Markdown because parsing uses them.

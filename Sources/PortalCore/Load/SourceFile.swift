@@ -16,7 +16,10 @@ public struct SourceFile: Sendable {
     public static func decode(_ data: [UInt8], path: String) -> Result<SourceFile, Diagnostic> {
         var bytes = data[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        if let bad = firstInvalidUTF8Offset(bytes) {
+        // The standard library validates UTF-8 quickly; only a bad file is walked byte by byte
+        // to say where the bad byte is.
+        let decoded = bytes.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+        if decoded == nil, let bad = firstInvalidUTF8Offset(bytes) {
             let prefix = bytes[bytes.startIndex..<bad]
             let line = prefix.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
             let lineStart = prefix.lastIndex(of: 0x0A).map { $0 + 1 } ?? bytes.startIndex
@@ -28,8 +31,8 @@ public struct SourceFile: Sendable {
                     hint: "save the file as UTF-8 in your editor",
                     at: SourceLocation(file: path, line: line, column: column)))
         }
-        var text = String(decoding: bytes, as: UTF8.self)
-        if text.utf8.contains(0x0D) {
+        var text = decoded ?? String(decoding: bytes, as: UTF8.self)
+        if bytes.contains(0x0D) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         return .success(SourceFile(path: path, text: text))
@@ -37,7 +40,11 @@ public struct SourceFile: Sendable {
 
     /// Reads a file from disk; unreadable files become diagnostics like any other bad input.
     public static func read(_ url: URL, path: String) -> Result<SourceFile, Diagnostic> {
-        guard let data = readFileBytes(url.path) else {
+        read(fullPath: url.path, path: path)
+    }
+
+    static func read(fullPath: String, path: String) -> Result<SourceFile, Diagnostic> {
+        guard let data = readFileBytes(fullPath) else {
             return .failure(
                 .error(
                     "unreadable-file", "cannot read file", hint: "check that it exists and is readable",

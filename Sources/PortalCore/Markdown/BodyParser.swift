@@ -334,12 +334,21 @@ func renderMarkdownTable(_ table: MarkdownNode) -> String {
 
 /// `<td align="right">2</td>` becomes `<td class="num">2</td>`.
 private func cellTag(_ line: Substring, name: String, extra: String) -> String {
-    let forms: [(String, String)] = [
-        ("<\(name)>", ""), ("<\(name) align=\"right\">", " class=\"num\""),
-        ("<\(name) align=\"center\">", " class=\"centre\""), ("<\(name) align=\"left\">", ""),
-    ]
-    for (prefix, attributes) in forms where line.hasPrefix(prefix) {
-        return "<\(name)\(extra)\(attributes)>" + line.dropFirst(prefix.count)
+    let forms = name == "th" ? headerCellForms : dataCellForms
+    for (prefix, replacement) in forms where line.hasPrefix(prefix) {
+        return replacement + line.dropFirst(prefix.count)
     }
     return String(line)
+}
+
+/// cmark's opening cell tags and what they become, built once.
+private let headerCellForms = cellForms(name: "th", extra: " scope=\"col\"")
+private let dataCellForms = cellForms(name: "td", extra: "")
+
+private func cellForms(name: String, extra: String) -> [(String, String)] {
+    [
+        ("<\(name)>", "<\(name)\(extra)>"), ("<\(name) align=\"right\">", "<\(name)\(extra) class=\"num\">"),
+        ("<\(name) align=\"center\">", "<\(name)\(extra) class=\"centre\">"),
+        ("<\(name) align=\"left\">", "<\(name)\(extra)>"),
+    ]
 }

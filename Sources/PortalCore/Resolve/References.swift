@@ -95,7 +95,7 @@ func resolveReference(
         fragment = String(rest[rest.index(after: hash)...])
         rest = String(rest[..<hash])
     }
-    rest = rest.removingPercentEncoding ?? rest
+    if rest.contains("%") { rest = rest.removingPercentEncoding ?? rest }
     if isImage && scheme != .table {
         return .failure(
             .error(
@@ -202,7 +202,7 @@ private func resolveRelative(_ url: String, context: LinkContext, index: Referen
         fragment = String(path[path.index(after: hash)...])
         path = String(path[..<hash])
     }
-    path = path.removingPercentEncoding ?? path
+    if path.contains("%") { path = path.removingPercentEncoding ?? path }
     guard path.hasSuffix(".md"), !path.hasPrefix("/") else {
         return .failure(
             .error(
