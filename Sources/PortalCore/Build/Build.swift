@@ -77,18 +77,24 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     if output.diagnostics.hasErrors {
         return .failure(.content((diagnostics + output.diagnostics).sortedByLocation()))
     }
-    let summary: WriteSummary
-    do {
-        summary = try writeSite(output.files, to: options.output, progress: options.progress)
-    } catch {
-        return .failure(.write("\(error)"))
-    }
     let counts = BuildCounts(
         pages: output.files.filter { $0.path.hasSuffix(".html") }.count, capabilities: graph.capabilities.count,
         tables: graph.tables.count, paragraphs: graph.paragraphIndex.count, references: graph.referenceCount)
-    recordState(
-        options: options, stamps: stamps, graph: graph, output: output, loadWarnings: loadDiagnostics.warnings,
-        resolveWarnings: resolveDiagnostics.warnings + output.diagnostics.warnings, counts: counts)
+    // The state for the next build is worked out while the site is written.
+    let (written, prepared) = concurrently(
+        { Result { try writeSite(output.files, to: options.output, progress: options.progress) } },
+        {
+            prepareState(
+                options: options, stamps: stamps, graph: graph, output: output,
+                loadWarnings: loadDiagnostics.warnings,
+                resolveWarnings: resolveDiagnostics.warnings + output.diagnostics.warnings, counts: counts)
+        })
+    let summary: WriteSummary
+    switch written {
+    case .success(let value): summary = value
+    case .failure(let error): return .failure(.write("\(error)"))
+    }
+    if let prepared { prepared.save(options: options) } else { BuildState.remove(root: options.root) }
     let elapsed = Int((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000)
     return .success(
         BuildReport(

@@ -61,7 +61,16 @@ extension BuildState {
 
     /// Plain text, one record per line; embedded HTML is length-prefixed. Simple to read fast
     /// and to inspect by eye.
-    func encoded() -> [UInt8] {
+    func encoded() -> [UInt8] { encodedWithoutMarker() + encodedMarker() }
+
+    /// The last lines: the output marker's stamp, known only once the site is written, and the
+    /// end line that shows the state was written whole.
+    func encodedMarker() -> [UInt8] {
+        Array("marker\t\(marker.map { "\($0.size)\t\($0.modified)" } ?? "-")\nend\n".utf8)
+    }
+
+    /// Everything else, which a build encodes while it writes the site.
+    func encodedWithoutMarker() -> [UInt8] {
         var out: [UInt8] = []
         func line(_ parts: String...) {
             out.append(contentsOf: parts.joined(separator: "\t").utf8)
@@ -71,7 +80,6 @@ extension BuildState {
         line("executable", executable)
         line("output", output)
         line("global", global)
-        line("marker", marker.map { "\($0.size)\t\($0.modified)" } ?? "-")
         if let searchLimit { line("search", String(searchLimit)) }
         line(
             "counts", String(summary.pages), String(summary.capabilities), String(summary.tables),
@@ -96,7 +104,6 @@ extension BuildState {
                 out.append(0x0A)
             }
         }
-        line("end")
         return out
     }
 
@@ -171,10 +178,10 @@ extension BuildState {
     }
 
     /// Written to a temporary file and renamed, so a reader never sees half a state.
-    func write(root: URL) throws {
+    func write(root: URL, encoded bytes: [UInt8]? = nil) throws {
         let folder = Self.folder(root: root)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Data(encoded()).write(to: folder.appendingPathComponent("state"), options: .atomic)
+        try Data(bytes ?? encoded()).write(to: folder.appendingPathComponent("state"), options: .atomic)
     }
 
     static func remove(root: URL) {

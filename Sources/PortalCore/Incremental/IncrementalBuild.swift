@@ -209,11 +209,28 @@ private func report(
         incremental: incremental)
 }
 
-/// What a full build records for the next one.
-func recordState(
+/// What a full build records for the next one, encoded while the site is being written; nil
+/// when it cannot account for every source (then no state is kept and the next build is full).
+struct PreparedState: Sendable {
+    var state: BuildState
+    var encoded: [UInt8]
+
+    /// Saves it once the site is written, with the new output marker's stamp.
+    func save(options: BuildOptions) {
+        var state = state
+        state.marker = FileStamp.of("\(options.output.path)/\(outputMarker)")
+        do {
+            try state.write(root: options.root, encoded: encoded + state.encodedMarker())
+        } catch {
+            BuildState.remove(root: options.root)
+        }
+    }
+}
+
+func prepareState(
     options: BuildOptions, stamps: InputStamps, graph: SiteGraph, output: RenderOutput, loadWarnings: [Diagnostic],
     resolveWarnings: [Diagnostic], counts: BuildCounts
-) {
+) -> PreparedState? {
     let hasReport = output.files.contains { $0.path == PageID.report.path }
     // Capability pages that quote each paragraph.
     var excerpts: [String: Set<BuildState.Excerpt>] = [:]
@@ -246,16 +263,13 @@ func recordState(
                 bodyPages: [PageID.capability(capability.slug).path]))
     }
     // Every source must be accounted for, or the next build could miss a change.
-    guard sources.count == stamps.sources.count else {
-        BuildState.remove(root: options.root)
-        return
-    }
+    guard sources.count == stamps.sources.count else { return nil }
     let hasSearch = output.files.contains { $0.path == searchIndexPath }
     let state = BuildState(
         executable: executableStamp(), output: options.output.path, global: stamps.global,
-        marker: FileStamp.of("\(options.output.path)/\(outputMarker)"), sources: sources,
+        marker: nil, sources: sources,
         warnings: loadWarnings.map { .init(fromLoad: true, diagnostic: $0) }
             + resolveWarnings.map { .init(fromLoad: false, diagnostic: $0) },
         summary: counts, searchLimit: hasSearch ? searchTextLimit(paragraphs: graph.paragraphIndex.count) : nil)
-    do { try state.write(root: options.root) } catch { BuildState.remove(root: options.root) }
+    return PreparedState(state: state, encoded: state.encodedWithoutMarker())
 }

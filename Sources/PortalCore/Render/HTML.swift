@@ -26,7 +26,9 @@ public func escapeHTML(_ text: String) -> String {
 
 /// A short excerpt ending at a word boundary.
 func excerpt(_ text: String, limit: Int = 240) -> String {
-    guard text.utf8.count > limit, text.count > limit else { return text }
+    guard text.utf8.count > limit else { return text }
+    if let fast = asciiExcerpt(text, limit: limit) { return fast }
+    guard text.count > limit else { return text }
     let cut = text.prefix(limit)
     var end = cut.lastIndex(of: " ") ?? cut.endIndex
     // No dangling punctuation or space before the ellipsis.
@@ -38,4 +40,30 @@ func excerpt(_ text: String, limit: Int = 240) -> String {
     var start = cut.startIndex
     while start < end, cut[start].isWhitespace || cut[start].isPunctuation { start = cut.index(after: start) }
     return String(cut[start..<end]) + "…"
+}
+
+/// The same cut on bytes, when the first `limit` characters are ASCII (one byte each): the
+/// search index and capability pages take an excerpt of every paragraph.
+private func asciiExcerpt(_ text: String, limit: Int) -> String? {
+    var result: String?
+    text.utf8.withContiguousStorageIfAvailable { bytes in
+        guard bytes.count > limit, !bytes[..<(limit + 1)].contains(where: { $0 >= 0x80 }) else { return }
+        var end = limit
+        if let space = bytes[..<limit].lastIndex(of: 0x20) { end = space }
+        while end > 0, isASCIISpaceOrPunctuation(bytes[end - 1]) { end -= 1 }
+        var start = 0
+        while start < end, isASCIISpaceOrPunctuation(bytes[start]) { start += 1 }
+        result = String(decoding: bytes[start..<end], as: UTF8.self) + "…"
+    }
+    return result
+}
+
+/// What `Character.isWhitespace || isPunctuation` says for ASCII (symbols such as $ + < = > are
+/// not punctuation).
+@inline(__always) private func isASCIISpaceOrPunctuation(_ byte: UInt8) -> Bool {
+    switch byte {
+    case 0x09...0x0D, 0x20: return true
+    case 0x21...0x23, 0x25...0x2A, 0x2C...0x2F, 0x3A, 0x3B, 0x3F, 0x40, 0x5B...0x5D, 0x5F, 0x7B, 0x7D: return true
+    default: return false
+    }
 }

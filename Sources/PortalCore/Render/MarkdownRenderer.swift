@@ -93,45 +93,53 @@ func finishBody(_ body: ParsedBody, links: BodyLinks, headingIDs: [String], key:
 }
 
 /// Replaces `portal-link:N` with link N's address and `<!--portal-embed:N-->` with table N,
-/// scanning the UTF-8 bytes once.
+/// copying the UTF-8 bytes between placeholders in whole runs.
 func fillPlaceholders(_ html: String, _ href: (Int) -> String, _ embed: (Int) -> String) -> String {
-    let bytes = Array(html.utf8)
-    let link = Array(linkPlaceholder.utf8)
-    let block = Array(embedPlaceholder.utf8)
-    var output: [UInt8] = []
-    output.reserveCapacity(bytes.count)
-    var index = 0
-    func matches(_ pattern: [UInt8], at position: Int) -> Bool {
-        position + pattern.count <= bytes.count && bytes[position..<position + pattern.count].elementsEqual(pattern)
-    }
-    func number(from position: Int) -> (Int, Int) {
-        var end = position
-        var value = 0
-        while end < bytes.count, bytes[end] >= 0x30, bytes[end] <= 0x39 {
-            value = value * 10 + Int(bytes[end] - 0x30)
-            end += 1
+    var source = html
+    return source.withUTF8 { bytes -> String in
+        let link = Array(linkPlaceholder.utf8)
+        let block = Array(embedPlaceholder.utf8)
+        func matches(_ pattern: [UInt8], at position: Int) -> Bool {
+            guard position + pattern.count <= bytes.count else { return false }
+            for offset in 0..<pattern.count where bytes[position + offset] != pattern[offset] { return false }
+            return true
         }
-        return (value, end)
-    }
-    var replaced = false
-    while index < bytes.count {
-        let byte = bytes[index]
-        if byte == UInt8(ascii: "p"), matches(link, at: index) {
-            let (value, end) = number(from: index + link.count)
-            output.append(contentsOf: href(value).utf8)
-            index = end
-            replaced = true
-        } else if byte == UInt8(ascii: "<"), matches(block, at: index) {
-            let (value, end) = number(from: index + block.count)
-            output.append(contentsOf: embed(value).utf8)
-            // Skip the comment's closing "-->" and the newline cmark put after the block.
-            index = end + 3
-            if index < bytes.count, bytes[index] == 0x0A { index += 1 }
-            replaced = true
-        } else {
-            output.append(byte)
-            index += 1
+        func number(from position: Int) -> (Int, Int) {
+            var end = position
+            var value = 0
+            while end < bytes.count, bytes[end] >= 0x30, bytes[end] <= 0x39 {
+                value = value * 10 + Int(bytes[end] - 0x30)
+                end += 1
+            }
+            return (value, end)
         }
+        var output: [UInt8] = []
+        var copied = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x70, matches(link, at: index) {  // "p"
+                if output.isEmpty { output.reserveCapacity(bytes.count + 256) }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<index]))
+                let (value, end) = number(from: index + link.count)
+                output.append(contentsOf: href(value).utf8)
+                index = end
+                copied = end
+            } else if byte == 0x3C, matches(block, at: index) {  // "<"
+                if output.isEmpty { output.reserveCapacity(bytes.count + 4096) }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<index]))
+                let (value, end) = number(from: index + block.count)
+                output.append(contentsOf: embed(value).utf8)
+                // Skip the comment's closing "-->" and the newline cmark put after the block.
+                index = end + 3
+                if index < bytes.count, bytes[index] == 0x0A { index += 1 }
+                copied = index
+            } else {
+                index += 1
+            }
+        }
+        if copied == 0 { return html }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<bytes.count]))
+        return String(decoding: output, as: UTF8.self)
     }
-    return replaced ? String(decoding: output, as: UTF8.self) : html
 }

@@ -21,3 +21,18 @@ func parallelMap<T: Sendable, R: Sendable>(
     }
     return results.map { $0! }
 }
+
+/// Runs two independent jobs at once and returns both results.
+func concurrently<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
+    var a: A?
+    var b: B?
+    withUnsafeMutablePointer(to: &a) { slotA in
+        withUnsafeMutablePointer(to: &b) { slotB in
+            nonisolated(unsafe) let (pointerA, pointerB) = (slotA, slotB)
+            DispatchQueue.concurrentPerform(iterations: 2) { index in
+                if index == 0 { pointerA.pointee = first() } else { pointerB.pointee = second() }
+            }
+        }
+    }
+    return (a!, b!)
+}
