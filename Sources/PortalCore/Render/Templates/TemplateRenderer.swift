@@ -108,16 +108,43 @@ private struct TemplateRenderer {
     }
 }
 
-/// Same escapes as `escapeHTML`, appended straight to the output bytes.
-private func appendEscaped(_ bytes: some Sequence<UInt8>, to output: inout [UInt8]) {
-    for byte in bytes {
-        switch byte {
-        case 0x26: output.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
-        case 0x3C: output.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])  // &lt;
-        case 0x3E: output.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])  // &gt;
-        case 0x22: output.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])  // &quot;
-        case 0x27: output.append(contentsOf: [0x26, 0x23, 0x33, 0x39, 0x3B])  // &#39;
-        default: output.append(byte)
+/// Same escapes as `escapeHTML`, appended straight to the output bytes: runs of ordinary bytes
+/// are copied whole, so escaping costs little where nothing needs escaping.
+private func appendEscaped(_ bytes: some Collection<UInt8>, to output: inout [UInt8]) {
+    let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+        var run = 0
+        for index in 0..<buffer.count {
+            guard let replacement = escapeReplacement(buffer[index]) else { continue }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[run..<index]))
+            output.append(contentsOf: replacement)
+            run = index + 1
         }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[run..<buffer.count]))
+    }
+    if done == nil {
+        for byte in bytes {
+            if let replacement = escapeReplacement(byte) {
+                output.append(contentsOf: replacement)
+            } else {
+                output.append(byte)
+            }
+        }
+    }
+}
+
+private let ampersand: [UInt8] = Array("&amp;".utf8)
+private let lessThan: [UInt8] = Array("&lt;".utf8)
+private let greaterThan: [UInt8] = Array("&gt;".utf8)
+private let quote: [UInt8] = Array("&quot;".utf8)
+private let apostrophe: [UInt8] = Array("&#39;".utf8)
+
+@inline(__always) private func escapeReplacement(_ byte: UInt8) -> [UInt8]? {
+    switch byte {
+    case 0x26: return ampersand
+    case 0x3C: return lessThan
+    case 0x3E: return greaterThan
+    case 0x22: return quote
+    case 0x27: return apostrophe
+    default: return nil
     }
 }

@@ -8,7 +8,10 @@ public indirect enum TemplateValue: Sendable {
     case number(Int)
     case bool(Bool)
     case list([TemplateValue])
-    case object([String: TemplateValue])
+    case object(TemplateObject)
+
+    /// An object from a dictionary (the usual way page builders write one).
+    static func object(_ fields: [String: TemplateValue]) -> TemplateValue { .object(TemplateObject(fields)) }
 
     /// Converts the dictionaries and arrays page builders make. Nil values simply are absent.
     public init(_ any: Any) {
@@ -18,7 +21,8 @@ public indirect enum TemplateValue: Sendable {
         case let value as Substring: self = .text(String(value))
         case let value as Bool: self = .bool(value)
         case let value as Int: self = .number(value)
-        case let value as [String: Any]: self = .object(value.mapValues(TemplateValue.init))
+        case let value as [String: Any]:
+            self = .object(TemplateObject(keys: Array(value.keys), values: value.values.map(TemplateValue.init)))
         case let value as [Any]: self = .list(value.map(TemplateValue.init))
         case let value as CustomStringConvertible: self = .text(value.description)
         default: self = .text("")
@@ -39,6 +43,29 @@ public indirect enum TemplateValue: Sendable {
 
     func child(_ name: String) -> TemplateValue? {
         if case .object(let fields) = self { return fields[name] }
+        return nil
+    }
+}
+
+/// The named values of an object. Pages hand templates objects of a few dozen names at most, and
+/// a template looks names up many times per page: comparing short strings in a small array is
+/// quicker than hashing them for a dictionary.
+public struct TemplateObject: Sendable {
+    var keys: [String]
+    var values: [TemplateValue]
+
+    init(keys: [String], values: [TemplateValue]) {
+        self.keys = keys
+        self.values = values
+    }
+
+    init(_ fields: [String: TemplateValue]) {
+        keys = Array(fields.keys)
+        values = Array(fields.values)
+    }
+
+    subscript(name: String) -> TemplateValue? {
+        for index in keys.indices where keys[index] == name { return values[index] }
         return nil
     }
 }
