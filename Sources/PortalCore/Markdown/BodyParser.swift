@@ -122,7 +122,7 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
         let type = node.type
         if event == CMARK_EVENT_EXIT {
             if type == CMARK_NODE_IMAGE { imageDepth -= 1 }
-            if openTables.last == node { openTables.removeLast() }
+            if !openTables.isEmpty, openTables.last == node { openTables.removeLast() }
             if node == owner {
                 var end = ownerText.count
                 while end > 0, ownerText[end - 1] == 0x20 { end -= 1 }
@@ -140,7 +140,11 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
             if node == enclosingItem { enclosingItem = nil }
             continue
         }
-        if paragraphOf[node] != nil || headingIndex[node] != nil {
+        // Only list items and headings can start a paragraph's or heading's text; checking the
+        // type first spares a dictionary look-up for every other node.
+        if type == CMARK_NODE_ITEM || type == CMARK_NODE_HEADING,
+            paragraphOf[node] != nil || headingIndex[node] != nil
+        {
             owner = node
             ownerText.removeAll(keepingCapacity: true)
             if paragraphOf[node] != nil { enclosingItem = node }

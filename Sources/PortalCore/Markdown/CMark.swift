@@ -9,6 +9,8 @@ struct CMarkExtensions: @unchecked Sendable {
 
     let extensions: [OpaquePointer]
     let list: UnsafeMutablePointer<cmark_llist>?
+    /// The table extension's node type, known once the extensions are registered.
+    let tableType: cmark_node_type
 
     private init() {
         cmark_gfm_core_extensions_ensure_registered()
@@ -21,6 +23,8 @@ struct CMarkExtensions: @unchecked Sendable {
         }
         extensions = found
         self.list = list
+        // Read once here, after registration; the library never changes it afterwards.
+        tableType = portal_table_node_type()
     }
 }
 
@@ -56,11 +60,8 @@ struct MarkdownNode: Hashable, @unchecked Sendable {
     }
 
     var type: cmark_node_type { cmark_node_get_type(raw) }
-    /// Extension nodes (tables, strikethrough) are told apart by name.
-    var typeName: String { String(cString: cmark_node_get_type_string(raw)) }
     /// Core node types are a fixed enum; anything else comes from an extension and is named.
-    var isTable: Bool { isExtensionBlock && typeName == "table" }
-    private var isExtensionBlock: Bool { type.rawValue & 0x4000 == 0 && type.rawValue & 0x3FFF > 0x000B }
+    var isTable: Bool { type == CMarkExtensions.shared.tableType }
 
     var parent: MarkdownNode? { MarkdownNode(cmark_node_parent(raw)) }
     var firstChild: MarkdownNode? { MarkdownNode(cmark_node_first_child(raw)) }
