@@ -16,3 +16,9 @@ int portal_exchange_paths(const char *first, const char *second) {
     return -1;
 #endif
 }
+
+#include <string.h>
+
+const void *portal_find_bytes(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
+    return memmem(haystack, haystack_length, needle, needle_length);
+}

@@ -114,9 +114,13 @@ struct IncrementalTests {
         state.warnings = [
             .init(fromLoad: true, diagnostic: .warning("w", "message", hint: "hint", at: .init(file: "f")))
         ]
+        let entries = state.encodeEntries()
         let decoded = try #require(BuildState.decode(state.encoded()))
-        #expect(decoded.sources["Content/threats/a.md"]?.entry.embeds[1] == "<table>\n</table>\n")
-        #expect(decoded.sources["Content/threats/a.md"]?.entry.excerpts.first?.page == "capabilities/c.html")
+        let range = try #require(decoded.sources["Content/threats/a.md"]?.entryRange)
+        let entry = try #require(BuildState.decodeEntry(entries[range]))
+        #expect(entry.embeds[1] == "<table>\n</table>\n")
+        #expect(entry.excerpts.first?.page == "capabilities/c.html")
+        #expect(entry.hrefs == ["../a.html", "#p1"])
         #expect(decoded.warnings.first?.diagnostic.hint == "hint")
         #expect(decoded.summary.references == 5)
         #expect(BuildState.decode(Array(state.encoded().dropLast(5))) == nil)

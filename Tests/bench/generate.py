@@ -556,6 +556,9 @@ def write_portal(report, root, themes, w, pages):
         "language: en-GB",
         "theme: default",
         "allow_raw_html: false",
+        # Both sites leave out the one-page full report: at 10,000 sections it is a 100 MB page
+        # no reader opens, and an edit anywhere would have to rewrite it.
+        "full_report: false",
         "report:",
         "  title: Strategic Policing Requirement",
         "  board: Strategic Policing and Crime Board",
@@ -705,7 +708,6 @@ HUGO_LAYOUTS = {
 <li><a href="{{ relref . "/reference/operations.md" }}">Operations</a></li>
 <li><a href="{{ relref . "/reference/partners.md" }}">Partners</a></li>
 <li><a href="{{ relref . "/reference/glossary.md" }}">Glossary</a></li>
-<li><a href="{{ relref . "/report" }}">Full report</a></li>
 </ul>
 </nav>
 <p>{{ site.Params.organisation }}. Built from the report by Hugo.</p>
@@ -870,7 +872,7 @@ def write_hugo(report, root, themes, w, pages):
     if os.path.exists(css):
         shutil.copyfile(css, os.path.join(root, "static", "assets", "site.css"))
     sections = {"threats": "Report sections", "capabilities": "Capabilities", "tables": "Figures",
-                "reference": "Reference", "report": "Full report"}
+                "reference": "Reference"}
     for name, title in sections.items():
         w.write(os.path.join(root, "content", name, "_index.md"), f"---\ntitle: {yq(title)}\n---\n")
     w.write(os.path.join(root, "content", "_index.md"), "---\ntitle: \"Synthetic assurance report\"\n---\n")

@@ -5,4 +5,11 @@
 /// -1 with errno set where the kernel or file system cannot do it.
 int portal_exchange_paths(const char *first, const char *second);
 
+
+#include <stddef.h>
+
+/// The first occurrence of `needle` in `haystack` (glibc's memmem, which Swift's Glibc module
+/// does not expose), or NULL.
+const void *portal_find_bytes(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
+
 #endif

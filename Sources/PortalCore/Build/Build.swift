@@ -31,9 +31,11 @@ public struct BuildReport: Sendable {
     public var warnings: [Diagnostic]
     /// Set when the build reused the last one: "up to date" or how many files changed.
     public var incremental: String? = nil
+    /// Why a build that could have reused the last one rebuilt everything, e.g. "data changed".
+    public var fullBuildReason: String? = nil
 
     public var summary: String {
-        let how = incremental.map { " (incremental: \($0))" } ?? ""
+        let how = incremental.map { " (incremental: \($0))" } ?? fullBuildReason.map { " (full build: \($0))" } ?? ""
         return "built \(pages) pages (\(capabilities) capabilities, \(tables) tables, \(paragraphs) paragraphs, "
             + "\(references) references) in \(milliseconds) ms\(how): \(write.written.count) written, "
             + "\(write.unchanged) unchanged, \(write.removed.count) removed"
@@ -65,8 +67,12 @@ public func check(root: URL) -> [Diagnostic] {
 public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = DispatchTime.now()
     let stamps = InputStamps.take(root: options.root)
-    if options.incremental, case .built(let report) = incrementalBuild(options, stamps: stamps, start: start) {
-        return .success(report)
+    var fullBuildReason: String?
+    if options.incremental {
+        switch incrementalBuild(options, stamps: stamps, start: start) {
+        case .built(let report): return .success(report)
+        case .fullBuildNeeded(let reason): fullBuildReason = reason
+        }
     }
     let (loaded, loadDiagnostics) = loadSite(root: options.root, progress: options.progress)
     guard let loaded else { return .failure(.content(loadDiagnostics.sortedByLocation())) }
@@ -100,5 +106,5 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
         BuildReport(
             pages: counts.pages, capabilities: counts.capabilities, tables: counts.tables,
             references: counts.references, paragraphs: counts.paragraphs, milliseconds: elapsed, write: summary,
-            warnings: (diagnostics + output.diagnostics).warnings))
+            warnings: (diagnostics + output.diagnostics).warnings, fullBuildReason: fullBuildReason))
 }

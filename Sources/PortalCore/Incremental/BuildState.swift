@@ -3,8 +3,11 @@ import Foundation
 /// What the last build left in `.portal-cache/` (outside the output, git-ignored): enough to see
 /// that nothing changed without reading any content, and to splice a text-only edit into the
 /// pages that show it without rendering the site again.
+///
+/// Two files: `state`, small, read by every build (one line per source: its stamp, its interface
+/// fingerprint, where its entry is); and `entries`, read only for the files an edit touched.
 struct BuildState: Sendable {
-    static let header = "portal-state 1"
+    static let header = "portal-state 2"
 
     var executable: String
     var output: String
@@ -20,7 +23,10 @@ struct BuildState: Sendable {
     struct SourceState: Sendable {
         var stamp: FileStamp
         var interface: String
-        var entry: SourceEntry
+        /// Where its entry sits in the `entries` file.
+        var entryRange: Range<Int> = 0..<0
+        /// The entry itself, when a build has it in memory.
+        var entry: SourceEntry?
     }
 
     /// Everything needed to re-render one body on its own: where its links point, what its table
@@ -59,17 +65,33 @@ struct BuildCounts: Sendable {
 extension BuildState {
     static func folder(root: URL) -> URL { root.appendingPathComponent(".portal-cache") }
 
-    /// Plain text, one record per line; embedded HTML is length-prefixed. Simple to read fast
-    /// and to inspect by eye.
-    func encoded() -> [UInt8] { encodedWithoutMarker() + encodedMarker() }
-
-    /// The last lines: the output marker's stamp, known only once the site is written, and the
-    /// end line that shows the state was written whole.
-    func encodedMarker() -> [UInt8] {
-        Array("marker\t\(marker.map { "\($0.size)\t\($0.modified)" } ?? "-")\nend\n".utf8)
+    /// The entries file's bytes, recording each source's range in it.
+    mutating func encodeEntries() -> [UInt8] {
+        var out: [UInt8] = []
+        for path in sources.keys.sorted() {
+            guard let entry = sources[path]?.entry else { continue }
+            let start = out.count
+            func line(_ parts: String...) {
+                out.append(contentsOf: parts.joined(separator: "\t").utf8)
+                out.append(0x0A)
+            }
+            for href in entry.hrefs { line("href", clean(href)) }
+            for id in entry.headingIDs { line("heading", id) }
+            for page in entry.bodyPages { line("body-page", page) }
+            for excerpt in entry.excerpts { line("excerpt", String(excerpt.paragraph), excerpt.page) }
+            for index in entry.embeds.keys.sorted() {
+                let html = Array(entry.embeds[index]!.utf8)
+                line("embed", String(index), String(html.count))
+                out.append(contentsOf: html)
+                out.append(0x0A)
+            }
+            sources[path]?.entryRange = start..<out.count
+        }
+        return out
     }
 
-    /// Everything else, which a build encodes while it writes the site.
+    /// Plain text, one record per line. The output marker's stamp, known only once the site is
+    /// written, comes last, then the line that shows the file was written whole.
     func encodedWithoutMarker() -> [UInt8] {
         var out: [UInt8] = []
         func line(_ parts: String...) {
@@ -92,39 +114,34 @@ extension BuildState {
         }
         for path in sources.keys.sorted() {
             let source = sources[path]!
-            line("source", path, String(source.stamp.size), String(source.stamp.modified), source.interface)
-            for href in source.entry.hrefs { line("href", clean(href)) }
-            for id in source.entry.headingIDs { line("heading", id) }
-            for page in source.entry.bodyPages { line("body-page", page) }
-            for excerpt in source.entry.excerpts { line("excerpt", String(excerpt.paragraph), excerpt.page) }
-            for index in source.entry.embeds.keys.sorted() {
-                let html = Array(source.entry.embeds[index]!.utf8)
-                line("embed", String(index), String(html.count))
-                out.append(contentsOf: html)
-                out.append(0x0A)
-            }
+            line(
+                "source", path, String(source.stamp.size), String(source.stamp.modified), source.interface,
+                String(source.entryRange.lowerBound), String(source.entryRange.count))
         }
         return out
     }
 
+    func encodedMarker() -> [UInt8] {
+        Array("marker\t\(marker.map { "\($0.size)\t\($0.modified)" } ?? "-")\nend\n".utf8)
+    }
+
+    func encoded() -> [UInt8] { encodedWithoutMarker() + encodedMarker() }
+
     static func decode(_ bytes: [UInt8]) -> BuildState? {
         var state = BuildState(
             executable: "", output: "", global: "", marker: nil, sources: [:], warnings: [], summary: BuildCounts())
-        var index = 0
-        var current: String?
         var sawEnd = false
-        func nextLine() -> [Substring]? {
-            guard index < bytes.count, let newline = bytes[index...].firstIndex(of: 0x0A) else { return nil }
-            let text = String(decoding: bytes[index..<newline], as: UTF8.self)
-            index = newline + 1
-            return text.split(separator: "\t", omittingEmptySubsequences: false)
-        }
-        guard let first = nextLine(), first.joined() == header else { return nil }
-        while let fields = nextLine() {
+        var first = true
+        for fields in tabSeparatedLines(bytes) {
+            if first {
+                guard fields.count == 1, fields[0] == header else { return nil }
+                first = false
+                continue
+            }
             switch fields[0] {
-            case "executable": state.executable = String(fields[1])
-            case "output": state.output = String(fields[1])
-            case "global": state.global = String(fields[1])
+            case "executable": state.executable = fields[1]
+            case "output": state.output = fields[1]
+            case "global": state.global = fields[1]
             case "marker":
                 if fields.count == 3, let size = Int64(fields[1]), let time = Int64(fields[2]) {
                     state.marker = FileStamp(size: size, modified: time)
@@ -141,28 +158,16 @@ extension BuildState {
             case "warning":
                 guard fields.count == 8, let line = Int(fields[3]), let column = Int(fields[4]) else { return nil }
                 let diagnostic = Diagnostic(
-                    .warning, String(fields[5]), String(fields[6]), hint: fields[7].isEmpty ? nil : String(fields[7]),
-                    at: SourceLocation(file: String(fields[2]), line: line, column: column))
+                    .warning, fields[5], fields[6], hint: fields[7].isEmpty ? nil : fields[7],
+                    at: SourceLocation(file: fields[2], line: line, column: column))
                 state.warnings.append(StoredWarning(fromLoad: fields[1] == "load", diagnostic: diagnostic))
             case "source":
-                guard fields.count == 5, let size = Int64(fields[2]), let time = Int64(fields[3]) else { return nil }
-                let path = String(fields[1])
-                current = path
-                state.sources[path] = SourceState(
-                    stamp: FileStamp(size: size, modified: time), interface: String(fields[4]), entry: SourceEntry())
-            case "href": state.sources[current ?? ""]?.entry.hrefs.append(String(fields[1]))
-            case "heading": state.sources[current ?? ""]?.entry.headingIDs.append(String(fields[1]))
-            case "body-page": state.sources[current ?? ""]?.entry.bodyPages.append(String(fields[1]))
-            case "excerpt":
-                guard fields.count == 3, let number = Int(fields[1]) else { return nil }
-                state.sources[current ?? ""]?.entry.excerpts.append(Excerpt(paragraph: number, page: String(fields[2])))
-            case "embed":
-                guard fields.count == 3, let embed = Int(fields[1]), let length = Int(fields[2]),
-                    index + length < bytes.count
+                guard fields.count == 7, let size = Int64(fields[2]), let time = Int64(fields[3]),
+                    let offset = Int(fields[5]), let length = Int(fields[6])
                 else { return nil }
-                state.sources[current ?? ""]?.entry.embeds[embed] = String(
-                    decoding: bytes[index..<index + length], as: UTF8.self)
-                index += length + 1
+                state.sources[fields[1]] = SourceState(
+                    stamp: FileStamp(size: size, modified: time), interface: fields[4],
+                    entryRange: offset..<offset + length)
             case "end": sawEnd = true
             default: return nil
             }
@@ -171,22 +176,79 @@ extension BuildState {
         return sawEnd ? state : nil
     }
 
-    static func read(root: URL) -> BuildState? {
-        let url = folder(root: root).appendingPathComponent("state")
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        return decode([UInt8](data))
+    static func decodeEntry(_ bytes: ArraySlice<UInt8>) -> SourceEntry? {
+        var entry = SourceEntry()
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            guard let newline = bytes[index...].firstIndex(of: 0x0A) else { return nil }
+            let fields = String(decoding: bytes[index..<newline], as: UTF8.self)
+                .split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            index = newline + 1
+            switch fields[0] {
+            case "href": entry.hrefs.append(fields[1])
+            case "heading": entry.headingIDs.append(fields[1])
+            case "body-page": entry.bodyPages.append(fields[1])
+            case "excerpt":
+                guard fields.count == 3, let number = Int(fields[1]) else { return nil }
+                entry.excerpts.append(Excerpt(paragraph: number, page: fields[2]))
+            case "embed":
+                guard fields.count == 3, let embed = Int(fields[1]), let length = Int(fields[2]),
+                    index + length < bytes.endIndex
+                else { return nil }
+                entry.embeds[embed] = String(decoding: bytes[index..<index + length], as: UTF8.self)
+                index += length + 1
+            default: return nil
+            }
+        }
+        return entry
     }
 
-    /// Written to a temporary file and renamed, so a reader never sees half a state.
-    func write(root: URL, encoded bytes: [UInt8]? = nil) throws {
+    static func read(root: URL) -> BuildState? {
+        guard let bytes = readFileBytes(folder(root: root).appendingPathComponent("state").path) else { return nil }
+        return decode(bytes)
+    }
+
+    /// A source's entry, read from the `entries` file the same build wrote.
+    func entry(for path: String, root: URL) -> SourceEntry? {
+        if let entry = sources[path]?.entry { return entry }
+        guard let range = sources[path]?.entryRange,
+            let bytes = readFileBytes(Self.folder(root: root).appendingPathComponent("entries").path, range: range)
+        else { return nil }
+        return Self.decodeEntry(bytes[...])
+    }
+
+    /// Writes the state, and the entries when `entries` is given (a full build); each file is
+    /// replaced by a rename, so a reader never sees half of one.
+    func write(root: URL, state bytes: [UInt8], entries: [UInt8]?) throws {
         let folder = Self.folder(root: root)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Data(bytes ?? encoded()).write(to: folder.appendingPathComponent("state"), options: .atomic)
+        if let entries { try writeFileAtomically(entries, to: folder.appendingPathComponent("entries").path) }
+        try writeFileAtomically(bytes, to: folder.appendingPathComponent("state").path)
     }
 
     static func remove(root: URL) {
         try? FileManager.default.removeItem(at: folder(root: root).appendingPathComponent("state"))
     }
+}
+
+/// Lines of tab-separated fields, read off the bytes without splitting the whole file first.
+private func tabSeparatedLines(_ bytes: [UInt8]) -> [[String]] {
+    var lines: [[String]] = []
+    bytes.withUnsafeBufferPointer { buffer in
+        var fields: [String] = []
+        var start = 0
+        for index in 0..<buffer.count {
+            let byte = buffer[index]
+            guard byte == 0x09 || byte == 0x0A else { continue }
+            fields.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<index]), as: UTF8.self))
+            start = index + 1
+            if byte == 0x0A {
+                lines.append(fields)
+                fields = []
+            }
+        }
+    }
+    return lines
 }
 
 /// Tabs and newlines separate records; messages never need them.

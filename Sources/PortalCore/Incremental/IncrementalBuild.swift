@@ -1,3 +1,4 @@
+import CPortalSystem
 import Foundation
 
 /// The inputs as they stand now, stamped before anything is read, so an edit made during a build
@@ -53,7 +54,8 @@ func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: Dispa
     let config = loadConfig(root: root, diagnostics: &diagnostics)
     let data = loadDataFiles(root: root, config: config, diagnostics: &diagnostics)
     guard !diagnostics.hasErrors else { return .fullBuildNeeded("data files have errors") }
-    var updates: [String: String] = [:]  // output path -> new bytes
+    // Pages as bytes: read once, spliced in place, written only if they changed.
+    var pages = PageEdits(output: outputPath)
     var newState = state
     for file in changed {
         let loaded = loadSource(root: root, path: file, environment: data.environment)
@@ -68,46 +70,34 @@ func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: Dispa
         guard var source = state.sources[file], source.interface == interface else {
             return .fullBuildNeeded("\(file) changed more than its text")
         }
-        let links = BodyLinks(hrefs: source.entry.hrefs, embeds: source.entry.embeds)
-        let rendered = finishBody(body, links: links, headingIDs: source.entry.headingIDs, key: sourceKey(file))
+        guard let entry = state.entry(for: file, root: root) else {
+            return .fullBuildNeeded("the cache has no entry for \(file)")
+        }
+        let links = BodyLinks(hrefs: entry.hrefs, embeds: entry.embeds)
+        let rendered = finishBody(body, links: links, headingIDs: entry.headingIDs, key: sourceKey(file))
         // The body in its own page and the full report; must be found in each.
-        for page in source.entry.bodyPages {
-            let current = updates[page] ?? (try? String(contentsOfFile: "\(outputPath)/\(page)", encoding: .utf8))
+        for page in entry.bodyPages {
             let fragment = page == PageID.report.path ? rendered.html(headingShift: 1) : rendered.html
-            guard let html = current, let spliced = splice(html, key: sourceKey(file), with: fragment) else {
+            guard pages.splice(page, key: sourceKey(file), with: fragment) else {
                 return .fullBuildNeeded("\(page) has no marked body for \(file)")
             }
-            updates[page] = spliced
         }
         // Excerpts of its paragraphs on the capability pages that cite them.
         let paragraphs = Dictionary(body.paragraphs.map { ($0.number, $0) }) { first, _ in first }
-        for excerpt in source.entry.excerpts {
-            let current =
-                updates[excerpt.page] ?? (try? String(contentsOfFile: "\(outputPath)/\(excerpt.page)", encoding: .utf8))
-            guard let paragraph = paragraphs[excerpt.paragraph], let html = current,
-                let spliced = splice(
-                    html, key: excerptKey(excerpt.paragraph),
+        for excerpt in entry.excerpts {
+            guard let paragraph = paragraphs[excerpt.paragraph],
+                pages.splice(
+                    excerpt.page, key: excerptKey(excerpt.paragraph),
                     with: excerptFragment(number: paragraph.number, text: paragraph.text))
             else { return .fullBuildNeeded("\(excerpt.page) has no marked excerpt of paragraph \(excerpt.paragraph)") }
-            updates[excerpt.page] = spliced
         }
         // Its paragraphs' lines in the search index.
-        if let limit = state.searchLimit, !body.paragraphs.isEmpty {
-            let current =
-                updates[searchIndexPath]
-                ?? (try? String(contentsOfFile: "\(outputPath)/\(searchIndexPath)", encoding: .utf8))
-            guard var index = current else { return .fullBuildNeeded("\(searchIndexPath) is missing") }
-            let hasLimitNote = index.contains("\"paragraphLimit\"")
+        if let limit = state.searchLimit {
             for paragraph in body.paragraphs {
-                guard
-                    let updated = replaceSearchLine(
-                        in: index, paragraph: paragraph, limit: limit, hasLimitNote: hasLimitNote)
-                else {
+                guard pages.replaceSearchLine(paragraph, limit: limit) else {
                     return .fullBuildNeeded("\(searchIndexPath) cannot take paragraph \(paragraph.number) in place")
                 }
-                index = updated
             }
-            updates[searchIndexPath] = index
         }
         source.stamp = stamps.sources[file]!
         newState.sources[file] = source
@@ -115,54 +105,116 @@ func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: Dispa
         warnings += loaded.diagnostics.warnings.map { BuildState.StoredWarning(fromLoad: true, diagnostic: $0) }
     }
     do {
-        for page in updates.keys.sorted() {
-            let url = URL(fileURLWithPath: "\(outputPath)/\(page)")
-            let bytes = Data(updates[page]!.utf8)
-            if FileManager.default.contents(atPath: url.path) == bytes { continue }
-            // Each file is replaced whole by a rename, so a reader never sees half a page.
-            try bytes.write(to: url, options: .atomic)
-            summary.written.append(page)
-        }
+        summary.written = try pages.write()
     } catch {
         BuildState.remove(root: root)
         return .fullBuildNeeded("could not write: \(error)")
     }
     summary.unchanged = state.summary.pages - summary.written.count
     newState.warnings = warnings.sorted { $0.diagnostic.location < $1.diagnostic.location }
-    try? newState.write(root: root)
+    try? newState.write(root: root, state: newState.encoded(), entries: nil)
     let incremental = "\(changed.count) changed file\(changed.count == 1 ? "" : "s")"
     return .built(
         report(state.summary, summary, newState.warnings.map(\.diagnostic), start: start, incremental: incremental))
 }
 
-/// Replaces the marked fragment `key` (every occurrence) with `replacement`, which carries its
-/// own markers. Nil when the page has no such fragment.
-func splice(_ html: String, key: String, with replacement: String) -> String? {
-    let start = fragmentStart(key)
-    guard html.contains(start) else { return nil }
-    var output = ""
-    var rest = Substring(html)
-    while let open = rest.range(of: start) {
-        guard let close = rest[open.upperBound...].range(of: fragmentEnd) else { return nil }
-        output += rest[..<open.lowerBound]
-        output += replacement
-        rest = rest[close.upperBound...]
+/// Output pages being edited in place: each read once, changed in memory, and written back
+/// whole (by a rename) only if its bytes differ.
+struct PageEdits {
+    let output: String
+    private var original: [String: [UInt8]] = [:]
+    private var current: [String: [UInt8]] = [:]
+
+    init(output: String) { self.output = output }
+
+    private mutating func load(_ page: String) -> [UInt8]? {
+        if let bytes = current[page] { return bytes }
+        guard let bytes = readFileBytes("\(output)/\(page)") else { return nil }
+        original[page] = bytes
+        current[page] = bytes
+        return bytes
     }
-    output += rest
+
+    /// Replaces every marked fragment `key` in a page; false if the page has none.
+    mutating func splice(_ page: String, key: String, with replacement: String) -> Bool {
+        guard let bytes = load(page), let spliced = spliceFragment(bytes, key: key, with: Array(replacement.utf8))
+        else { return false }
+        current[page] = spliced
+        return true
+    }
+
+    mutating func replaceSearchLine(_ paragraph: ParagraphFacts, limit: Int) -> Bool {
+        guard let bytes = load(searchIndexPath),
+            let updated = PortalCore.replaceSearchLine(in: bytes, paragraph: paragraph, limit: limit)
+        else { return false }
+        current[searchIndexPath] = updated
+        return true
+    }
+
+    /// Writes the pages that changed; returns their paths.
+    func write() throws -> [String] {
+        var written: [String] = []
+        for page in current.keys.sorted() where current[page] != original[page] {
+            try writeFileAtomically(current[page]!, to: "\(output)/\(page)")
+            written.append(page)
+        }
+        return written
+    }
+}
+
+/// Replaces the marked fragment `key` (every occurrence) with `replacement`, which carries its
+/// own markers. Nil when the bytes have no such fragment.
+func spliceFragment(_ bytes: [UInt8], key: String, with replacement: [UInt8]) -> [UInt8]? {
+    let start = Array(fragmentStart(key).utf8)
+    let end = Array(fragmentEnd.utf8)
+    var output: [UInt8] = []
+    var cursor = 0
+    while let open = findBytes(start, in: bytes, from: cursor) {
+        guard let close = findBytes(end, in: bytes, from: open + start.count) else { return nil }
+        if output.isEmpty { output.reserveCapacity(bytes.count + replacement.count) }
+        output.append(contentsOf: bytes[cursor..<open])
+        output.append(contentsOf: replacement)
+        cursor = close + end.count
+    }
+    guard cursor > 0 else { return nil }
+    output.append(contentsOf: bytes[cursor...])
     return output
+}
+
+/// Where `pattern` first occurs in `bytes` at or after `offset` (glibc's memmem).
+func findBytes(_ pattern: [UInt8], in bytes: [UInt8], from offset: Int) -> Int? {
+    guard offset < bytes.count else { return nil }
+    return bytes.withUnsafeBytes { haystack in
+        pattern.withUnsafeBytes { needle in
+            let base = haystack.baseAddress! + offset
+            guard let found = portal_find_bytes(base, haystack.count - offset, needle.baseAddress, needle.count) else {
+                return nil
+            }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(haystack.baseAddress!)
+        }
+    }
+}
+
+func splice(_ html: String, key: String, with replacement: String) -> String? {
+    spliceFragment(Array(html.utf8), key: key, with: Array(replacement.utf8)).map {
+        String(decoding: $0, as: UTF8.self)
+    }
 }
 
 func excerptKey(_ number: Int) -> String { "p\(number)" }
 
+/// A paragraph's excerpt as capability pages show it, escaped and marked for splicing.
+func excerptFragment(number: Int, text: String) -> String {
+    fragmentStart(excerptKey(number)) + escapeHTML(excerpt(text)) + fragmentEnd
+}
+
 /// Replaces paragraph N's line of the search index (`[N,section,"text"]`), keeping its section.
 /// Nil when the line is not there, or when the index's note that texts were cut would have to
 /// change (that depends on every paragraph, so it takes a full build).
-func replaceSearchLine(in index: String, paragraph: ParagraphFacts, limit: Int, hasLimitNote: Bool) -> String? {
-    let bytes = Array(index.utf8)
-    let marker = Array("\n[\(paragraph.number),".utf8)
-    guard let found = firstRange(of: marker, in: bytes) else { return nil }
-    let start = found.lowerBound + 1
-    var cursor = found.upperBound
+func replaceSearchLine(in bytes: [UInt8], paragraph: ParagraphFacts, limit: Int) -> [UInt8]? {
+    guard let found = findBytes(Array("\n[\(paragraph.number),".utf8), in: bytes, from: 0) else { return nil }
+    let start = found + 1
+    var cursor = found + 1 + String(paragraph.number).utf8.count + 2
     var section = 0
     while cursor < bytes.count, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39 {
         section = section * 10 + Int(bytes[cursor] - 0x30)
@@ -178,25 +230,11 @@ func replaceSearchLine(in index: String, paragraph: ParagraphFacts, limit: Int, 
     let end = cursor + 2
     let (line, truncated) = searchParagraphLine(
         number: paragraph.number, section: section, text: paragraph.text, limit: limit)
+    let replacement = Array(line.utf8)
+    if bytes[start..<end].elementsEqual(replacement) { return bytes }
+    let hasLimitNote = findBytes(Array("\"paragraphLimit\"".utf8), in: bytes, from: 0) != nil
     if truncated != hasLimitNote && (truncated || limit < searchTextLimit) { return nil }
-    return String(decoding: bytes[..<start] + Array(line.utf8) + bytes[end...], as: UTF8.self)
-}
-
-private func firstRange(of pattern: [UInt8], in bytes: [UInt8]) -> Range<Int>? {
-    guard !pattern.isEmpty, bytes.count >= pattern.count else { return nil }
-    var index = 0
-    while index <= bytes.count - pattern.count {
-        if bytes[index] == pattern[0], bytes[index..<index + pattern.count].elementsEqual(pattern) {
-            return index..<index + pattern.count
-        }
-        index += 1
-    }
-    return nil
-}
-
-/// A paragraph's excerpt as capability pages show it, escaped and marked for splicing.
-func excerptFragment(number: Int, text: String) -> String {
-    fragmentStart(excerptKey(number)) + escapeHTML(excerpt(text)) + fragmentEnd
+    return Array(bytes[..<start]) + replacement + bytes[end...]
 }
 
 private func report(
@@ -215,12 +253,14 @@ struct PreparedState: Sendable {
     var state: BuildState
     var encoded: [UInt8]
 
+    var entries: [UInt8]
+
     /// Saves it once the site is written, with the new output marker's stamp.
     func save(options: BuildOptions) {
         var state = state
         state.marker = FileStamp.of("\(options.output.path)/\(outputMarker)")
         do {
-            try state.write(root: options.root, encoded: encoded + state.encodedMarker())
+            try state.write(root: options.root, state: encoded + state.encodedMarker(), entries: entries)
         } catch {
             BuildState.remove(root: options.root)
         }
@@ -271,5 +311,7 @@ func prepareState(
         warnings: loadWarnings.map { .init(fromLoad: true, diagnostic: $0) }
             + resolveWarnings.map { .init(fromLoad: false, diagnostic: $0) },
         summary: counts, searchLimit: hasSearch ? searchTextLimit(paragraphs: graph.paragraphIndex.count) : nil)
-    return PreparedState(state: state, encoded: state.encodedWithoutMarker())
+    var withRanges = state
+    let entries = withRanges.encodeEntries()
+    return PreparedState(state: withRanges, encoded: withRanges.encodedWithoutMarker(), entries: entries)
 }

@@ -60,7 +60,7 @@ struct MarkdownNode: Hashable, @unchecked Sendable {
     }
 
     var type: cmark_node_type { cmark_node_get_type(raw) }
-    /// Core node types are a fixed enum; anything else comes from an extension and is named.
+    /// Extension node types are assigned at registration; the table's is read once then.
     var isTable: Bool { type == CMarkExtensions.shared.tableType }
 
     var parent: MarkdownNode? { MarkdownNode(cmark_node_parent(raw)) }

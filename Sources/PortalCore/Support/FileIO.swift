@@ -26,6 +26,39 @@ func writeFileBytes(_ bytes: [UInt8], to path: String) throws {
     }
 }
 
+/// Writes a file whole or not at all: to a temporary file beside it, then renamed over it, so a
+/// reader never sees half of it.
+func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
+    let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    do {
+        try writeFileBytes(bytes, to: temporary)
+        guard rename(temporary, path) == 0 else { throw POSIXFileError(path: path, code: errno, action: "replace") }
+    } catch {
+        unlink(temporary)
+        throw error
+    }
+}
+
+/// Some of a file's bytes, read with one `pread`, or nil if they cannot be read.
+func readFileBytes(_ path: String, range: Range<Int>) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var bytes = [UInt8](repeating: 0, count: range.count)
+    var done = 0
+    let complete = bytes.withUnsafeMutableBytes { buffer -> Bool in
+        while done < buffer.count {
+            let count = pread(
+                descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(range.lowerBound + done))
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return false }
+            done += count
+        }
+        return true
+    }
+    return complete ? bytes : nil
+}
+
 /// The file's bytes, or nil if it cannot be read.
 func readFileBytes(_ path: String) -> [UInt8]? {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
