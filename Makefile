@@ -5,7 +5,7 @@ RELEASE_BIN := .build/release/portal
 DEBUG_BIN := .build/debug/portal
 TEST_OUT := test-output
 
-.PHONY: site build test unit e2e browser content-check lint format deps test-deps clean screenshot
+.PHONY: site build test unit e2e browser content-check bench-smoke bench lint format deps test-deps clean screenshot
 
 ## site: install what is missing, build portal, compile Content/ into Public/
 site: deps
@@ -17,7 +17,7 @@ build: deps
 	$(SWIFT) build -c release --product portal
 
 ## test: every test: format check, unit tests, end-to-end build, content faithfulness, browser checks
-test: test-deps lint unit e2e content-check browser
+test: test-deps lint unit e2e content-check bench-smoke browser
 
 deps:
 	@.ci/install-deps build
@@ -43,6 +43,17 @@ e2e: unit
 
 content-check:
 	python3 Tests/content/check_faithful.py
+
+# A 200-page synthetic site from the benchmark's generator: deterministic, builds without
+# warnings, link-clean and byte-identical twice. The benchmark itself is `make bench`.
+bench-smoke: unit
+	PORTAL=$(DEBUG_BIN) Tests/bench/smoke.sh 200
+
+## bench: portal against Hugo at 1,000, 10,000 and 50,000 pages (about an hour; see README)
+bench:
+	@.ci/install-deps bench
+	$(SWIFT) build -c release --product portal
+	python3 Tests/bench/run.py --portal $(RELEASE_BIN)
 
 # Every page: links and fragments (each paragraph anchor exactly once outside the full report),
 # the Nu HTML checker, axe-core at 1280 and 375 px, and what readers do (skip link, search,

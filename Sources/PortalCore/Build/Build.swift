@@ -71,7 +71,8 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     if options.incremental {
         switch incrementalBuild(options, stamps: stamps, start: start) {
         case .built(let report): return .success(report)
-        case .fullBuildNeeded(let reason): fullBuildReason = reason
+        // A first build is full by nature; any other full build says why.
+        case .fullBuildNeeded(let reason): fullBuildReason = reason == noEarlierState ? nil : reason
         }
     }
     let (loaded, loadDiagnostics) = loadSite(root: options.root, progress: options.progress)

@@ -17,6 +17,8 @@ struct InputStamps {
     }
 }
 
+let noEarlierState = "no earlier build state"
+
 enum IncrementalOutcome {
     case built(BuildReport)
     /// Why the cheap paths do not apply; a full build follows.
@@ -29,7 +31,7 @@ enum IncrementalOutcome {
 /// them; every other page keeps its bytes and modification time.
 func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: DispatchTime) -> IncrementalOutcome {
     let root = options.root
-    guard let state = BuildState.read(root: root) else { return .fullBuildNeeded("no earlier build state") }
+    guard let state = BuildState.read(root: root) else { return .fullBuildNeeded(noEarlierState) }
     let outputPath = options.output.path
     guard state.output == outputPath else { return .fullBuildNeeded("built into another folder last time") }
     guard state.executable == executableStamp() else { return .fullBuildNeeded("portal itself changed") }
