@@ -1,26 +1,13 @@
 /// Words in running text, read as ASCII bytes: a word starts with a letter or digit and may
 /// hold '&' inside (IT&D). Acronym checks and `<abbr>` marking share this tokenizer; working on
 /// bytes keeps it cheap on 10,000-page sites.
-func asciiWords(in bytes: some RandomAccessCollection<UInt8>) -> [Range<Int>] {
-    // Offsets from the start, whatever the collection's own indices are.
-    let bytes = Array(bytes)
+func asciiWords(in bytes: [UInt8]) -> [Range<Int>] {
     var words: [Range<Int>] = []
-    var index = 0
-    while index < bytes.count {
-        guard isASCIIAlphanumeric(bytes[index]) else {
-            index += 1
-            continue
-        }
-        let start = index
-        while index < bytes.count, isASCIIAlphanumeric(bytes[index]) || bytes[index] == 0x26 { index += 1 }
-        var end = index
-        while end > start, bytes[end - 1] == 0x26 { end -= 1 }
-        words.append(start..<end)
-    }
+    bytes.withUnsafeBufferPointer { buffer in forEachASCIIWord(buffer) { range, _ in words.append(range) } }
     return words
 }
 
-/// The same words, found without allocating: the body gets each word's range and how many
+/// The words, found without allocating: the body gets each word's range and how many
 /// capitals it has (most words have none and need no further look).
 @inline(__always) func forEachASCIIWord(
     _ bytes: UnsafeBufferPointer<UInt8>, _ body: (_ range: Range<Int>, _ capitals: Int) -> Void

@@ -55,45 +55,31 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
     var confirmed = Set<TableCellKey>()
     var verified = 0
     for check in source.totals {
-        // Each check becomes a list of (target cell, input cells, combine) over rows or columns.
-        var cases: [(target: TableCellKey, inputs: [TableCellKey], label: String)] = []
-        var isDifference = false
-        switch (check.target, check.operation) {
-        case (.column(let name), let operation):
+        // Each check becomes a list of (target cell, input cells) over rows or columns.
+        let inputNames: [String]
+        let isDifference: Bool
+        switch check.operation {
+        case .sum(let names): (inputNames, isDifference) = (names, false)
+        case .difference(let a, let b): (inputNames, isDifference) = ([a, b], true)
+        }
+        let label = inputNames.joined(separator: isDifference ? " − " : " + ")
+        var cases: [(target: TableCellKey, inputs: [TableCellKey])] = []
+        switch check.target {
+        case .column(let name):
             guard let target = columnIndex(name, at: check.location) else { continue }
-            let inputNames: [String]
-            switch operation {
-            case .sum(let names): inputNames = names
-            case .difference(let a, let b):
-                inputNames = [a, b]
-                isDifference = true
-            }
             let inputs = inputNames.compactMap { columnIndex($0, at: check.location) }
             guard inputs.count == inputNames.count else { continue }
             for row in source.rows.indices {
                 cases.append(
-                    (
-                        TableCellKey(row: row, column: target), inputs.map { TableCellKey(row: row, column: $0) },
-                        inputNames.joined(separator: isDifference ? " − " : " + ")
-                    ))
+                    (TableCellKey(row: row, column: target), inputs.map { TableCellKey(row: row, column: $0) }))
             }
-        case (.row(let name), let operation):
+        case .row(let name):
             guard let target = rowIndex(name, at: check.location) else { continue }
-            let inputNames: [String]
-            switch operation {
-            case .sum(let names): inputNames = names
-            case .difference(let a, let b):
-                inputNames = [a, b]
-                isDifference = true
-            }
             let inputs = inputNames.compactMap { rowIndex($0, at: check.location) }
             guard inputs.count == inputNames.count else { continue }
             for column in 1..<columns.count where numericColumns[column] {
                 cases.append(
-                    (
-                        TableCellKey(row: target, column: column), inputs.map { TableCellKey(row: $0, column: column) },
-                        inputNames.joined(separator: isDifference ? " − " : " + ")
-                    ))
+                    (TableCellKey(row: target, column: column), inputs.map { TableCellKey(row: $0, column: column) }))
             }
         }
         for item in cases {
@@ -115,7 +101,7 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
                     diagnostics.append(
                         .error(
                             "discrepancy-mismatch",
-                            "discrepancy at \(cellName) declares \(discrepancy.expected) but \(item.label) gives \(computed)",
+                            "discrepancy at \(cellName) declares \(discrepancy.expected) but \(label) gives \(computed)",
                             hint: "set 'expected: \(computed.plain)'", at: discrepancy.location))
                 }
                 continue
@@ -126,7 +112,7 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
                 diagnostics.append(
                     .error(
                         "total-mismatch",
-                        "stated total \(stated) at \(cellName) does not match \(item.label) = \(computed)",
+                        "stated total \(stated) at \(cellName) does not match \(label) = \(computed)",
                         hint:
                             "correct the figure, or if the report itself states it, declare it under 'discrepancies' in \(source.sidecarFile)",
                         at: cell.location))
