@@ -230,6 +230,9 @@ class Runner:
         self.counter += 1
         base = os.path.join(self.logs, f"{self.counter:04d}-{name}")
         idle = True
+        # Flush what the previous run (or the clean-up before this one) left to write, so that
+        # neither tool pays for the other's disk writes or deleted files during its own run.
+        os.sync()
         if self.args.idle_wait > 0:
             waited, idle = wait_idle(self.args.idle_wait)
             self.waited_s += waited
