@@ -240,7 +240,7 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
                 guard let index = paragraphOf[item] else { continue }
                 let number = paragraphs[index].number
                 blocks.append(
-                    .paragraph(number: number, html: unwrap(item.renderHTML(), open: "<li>", close: "</li>\n")))
+                    .paragraph(number: number, html: item.renderHTML(unwrapping: "<li>", "</li>\n")))
             }
         } else {
             blocks.append(.other(html: block.renderHTML()))
@@ -259,18 +259,7 @@ func isExternal(_ url: String) -> Bool {
 /// A heading's content without its `<hN>` wrapper, which is added later with the final id.
 private func innerHeadingHTML(_ heading: MarkdownNode) -> String {
     let level = heading.headingLevel
-    return unwrap(heading.renderHTML(), open: "<h\(level)>", close: "</h\(level)>\n")
-}
-
-/// A node rendered whole, less its own tags: one call into cmark instead of one per child.
-func unwrap(_ html: String, open: String, close: String) -> String {
-    var inner = Substring(html)
-    if inner.hasPrefix(open) {
-        inner = inner.dropFirst(open.count)
-        if inner.hasPrefix("\n") { inner = inner.dropFirst() }
-    }
-    if inner.hasSuffix(close) { inner = inner.dropLast(close.count) }
-    return String(inner)
+    return heading.renderHTML(unwrapping: "<h\(level)>", "</h\(level)>\n")
 }
 
 /// GitHub-style heading ids: lower case, words joined by hyphens. Ids shaped like paragraph
@@ -292,15 +281,27 @@ func headingID(_ text: String) -> String {
     return id
 }
 
-func uniqueID(_ base: String, taken: inout Set<String>) -> String {
-    var candidate = base
-    var counter = 2
-    while taken.contains(candidate) {
-        candidate = "\(base)-\(counter)"
-        counter += 1
+struct UniqueIDs {
+    var taken: Set<String>
+    /// The next suffix to try for each base, so a thousand "Summary" headings cost a thousand
+    /// look-ups, not half a million.
+    private var next: [String: Int] = [:]
+
+    init(taken: Set<String> = []) { self.taken = taken }
+
+    /// `base`, or `base-2`, `base-3`, ...: the first that is free, now taken.
+    mutating func claim(_ base: String) -> String {
+        guard !taken.insert(base).inserted else { return base }
+        var counter = next[base] ?? 2
+        var candidate = "\(base)-\(counter)"
+        while taken.contains(candidate) {
+            counter += 1
+            candidate = "\(base)-\(counter)"
+        }
+        taken.insert(candidate)
+        next[base] = counter + 1
+        return candidate
     }
-    taken.insert(candidate)
-    return candidate
 }
 
 /// Ids the theme's page shell uses; headings never take them.
@@ -312,47 +313,49 @@ let reservedPageIDs: Set<String> = [
 
 /// GFM tables drawn like data tables: header cells with scope, alignment by class (the `align`
 /// attribute cmark writes is obsolete in HTML5). cmark renders the table once; its output puts
-/// every row and cell tag on a line of its own, which is rewritten line by line.
+/// every row and cell tag on a line of its own, which is rewritten line by line, as bytes.
 func renderMarkdownTable(_ table: MarkdownNode) -> String {
-    let rendered = table.renderHTML()
-    var html = "<div class=\"table-scroll\"><table class=\"md-table\">\n"
-    for line in rendered.split(separator: "\n", omittingEmptySubsequences: true) {
-        switch line {
-        case "<table>", "</table>": continue
-        case "<thead>", "</thead>", "<tbody>", "</tbody>": html += line + "\n"
-        case "<tr>": html += "<tr>"
-        case "</tr>": html += "</tr>\n"
-        default:
-            if line.hasPrefix("<th") {
-                html += cellTag(line, name: "th", extra: " scope=\"col\"")
-            } else if line.hasPrefix("<td") {
-                html += cellTag(line, name: "td", extra: "")
-            } else {
-                html += line + "\n"
+    var html: [UInt8] = []
+    table.withRenderedHTML { rendered in
+        html.reserveCapacity(rendered.count + rendered.count / 4 + 64)
+        html += #"<div class="table-scroll"><table class="md-table">"#.utf8
+        html.append(0x0A)
+        var lineStart = 0
+        for index in 0...rendered.count where index == rendered.count || rendered[index] == 0x0A {
+            defer { lineStart = index + 1 }
+            let line = UnsafeBufferPointer(rebasing: rendered[lineStart..<index])
+            guard !line.isEmpty else { continue }
+            if line.elementsEqual("<table>".utf8) || line.elementsEqual("</table>".utf8) { continue }
+            if line.elementsEqual("<tr>".utf8) {
+                html += line
+                continue
             }
+            let forms =
+                line.starts(with: "<th ".utf8) || line.starts(with: "<th>".utf8)
+                ? headerCellForms : line.starts(with: "<td".utf8) ? dataCellForms : []
+            if let (prefix, replacement) = forms.first(where: { line.starts(with: $0.0) }) {
+                html += replacement
+                html += line[prefix.count...]
+            } else {
+                html += line
+            }
+            // Cells run on inside their row; every other line ends as cmark ended it.
+            if forms.isEmpty { html.append(0x0A) }
         }
     }
-    html += "</table></div>\n"
-    return html
+    html += "</table></div>\n".utf8
+    return String(decoding: html, as: UTF8.self)
 }
 
-/// `<td align="right">2</td>` becomes `<td class="num">2</td>`.
-private func cellTag(_ line: Substring, name: String, extra: String) -> String {
-    let forms = name == "th" ? headerCellForms : dataCellForms
-    for (prefix, replacement) in forms where line.hasPrefix(prefix) {
-        return replacement + line.dropFirst(prefix.count)
-    }
-    return String(line)
-}
-
-/// cmark's opening cell tags and what they become, built once.
-private let headerCellForms = cellForms(name: "th", extra: " scope=\"col\"")
+/// cmark's opening cell tags and what they become, built once: `<td align="right">` becomes
+/// `<td class="num">`.
+private let headerCellForms = cellForms(name: "th", extra: #" scope="col""#)
 private let dataCellForms = cellForms(name: "td", extra: "")
 
-private func cellForms(name: String, extra: String) -> [(String, String)] {
+private func cellForms(name: String, extra: String) -> [([UInt8], [UInt8])] {
     [
         ("<\(name)>", "<\(name)\(extra)>"), ("<\(name) align=\"right\">", "<\(name)\(extra) class=\"num\">"),
         ("<\(name) align=\"center\">", "<\(name)\(extra) class=\"centre\">"),
         ("<\(name) align=\"left\">", "<\(name)\(extra)>"),
-    ]
+    ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
 }

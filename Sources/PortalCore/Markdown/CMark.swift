@@ -11,6 +11,12 @@ struct CMarkExtensions: @unchecked Sendable {
     let list: UnsafeMutablePointer<cmark_llist>?
     /// The table extension's node type, known once the extensions are registered.
     let tableType: cmark_node_type
+    /// cmark-gfm keeps one process-wide table of the characters its extensions react to (`:` for
+    /// autolinks, `~` for strikethrough): each parse adds them as it starts its inlines and
+    /// removes them as it ends, so two parses at once make each other miss links at random.
+    /// Parses take turns; everything else about a file (reading, walking the tree, rendering)
+    /// still runs on every core.
+    let parseLock = NSLock()
 
     private init() {
         cmark_gfm_core_extensions_ensure_registered()
@@ -40,8 +46,10 @@ public final class MarkdownDocument: @unchecked Sendable {
         let parser = cmark_parser_new(options)!
         defer { cmark_parser_free(parser) }
         for ext in extensions.extensions { cmark_parser_attach_syntax_extension(parser, ext) }
-        text.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
-        root = MarkdownNode(cmark_parser_finish(parser)!)
+        root = extensions.parseLock.withLock {
+            text.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+            return MarkdownNode(cmark_parser_finish(parser)!)
+        }
     }
 
     deinit { cmark_node_free(root.raw) }
@@ -115,10 +123,35 @@ struct MarkdownNode: Hashable, @unchecked Sendable {
     /// already been removed from the tree (unless the site allows it), so every HTML node left is
     /// one the portal built itself and escaped.
     func renderHTML() -> String {
-        let options = CMARK_OPT_UNSAFE
-        guard let html = cmark_render_html(raw, options, CMarkExtensions.shared.list) else { return "" }
+        withRenderedHTML { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The node's HTML as cmark's own bytes, valid only inside `body`: no copy on the way in.
+    func withRenderedHTML<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard let html = cmark_render_html(raw, CMARK_OPT_UNSAFE, CMarkExtensions.shared.list) else {
+            return body(UnsafeBufferPointer(start: nil, count: 0))
+        }
         defer { free(html) }
-        return String(cString: html)
+        return body(
+            UnsafeBufferPointer(start: UnsafeRawPointer(html).assumingMemoryBound(to: UInt8.self), count: strlen(html)))
+    }
+
+    /// The node's HTML less its own opening and closing tags (`<li>` and `</li>\n`): one call into
+    /// cmark instead of one per child.
+    func renderHTML(unwrapping open: String, _ close: String) -> String {
+        withRenderedHTML { bytes in
+            var start = 0
+            var end = bytes.count
+            if bytes.starts(with: open.utf8) {
+                start = open.utf8.count
+                if start < end, bytes[start] == 0x0A { start += 1 }
+            }
+            let closeCount = close.utf8.count
+            if end - start >= closeCount, bytes[(end - closeCount)..<end].elementsEqual(close.utf8) {
+                end -= closeCount
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
     }
 
     /// The visible text, for excerpts, search and heading ids.

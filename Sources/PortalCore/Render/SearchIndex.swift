@@ -138,8 +138,8 @@ func searchEntries(_ graph: SiteGraph, sectionNumber: [String: Int]) -> [SearchE
 /// A unique fragment for each glossary entry, in the glossary's own order: `term-ctsfo`, and
 /// `term-ctag-2` for a term the report expands a second way.
 func glossaryAnchors(_ glossary: [GlossaryEntry]) -> [String] {
-    var taken = Set<String>()
-    return glossary.map { entry in uniqueID("term-" + headingID(entry.term), taken: &taken) }
+    var taken = UniqueIDs()
+    return glossary.map { entry in taken.claim("term-" + headingID(entry.term)) }
 }
 
 /// A JSON string literal that is also safe inside a script: `<`, U+2028 and U+2029 are escaped.

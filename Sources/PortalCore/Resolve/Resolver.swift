@@ -29,9 +29,9 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     }
 
     // Heading ids unique across the report, so the full report can reuse each section's ids.
-    var takenIDs = reservedPageIDs
+    var takenIDs = UniqueIDs(taken: reservedPageIDs)
     let sectionHeadings = sources.map { source in
-        source.body.headings.map { Heading(level: $0.level, text: $0.text, id: uniqueID($0.baseID, taken: &takenIDs)) }
+        source.body.headings.map { Heading(level: $0.level, text: $0.text, id: takenIDs.claim($0.baseID)) }
     }
     // Numbered paragraphs: unique across the whole site, since `#p75` must mean one paragraph.
     var paragraphIndex: [Int: String] = [:]
@@ -157,6 +157,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     let order = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1.slug, $0) })
     let capabilityTitles = Dictionary(uniqueKeysWithValues: loaded.capabilities.map { ($0.slug, $0.title.value) })
 
+    let sectionTables = Dictionary(grouping: tables.filter { $0.section != nil }, by: { $0.section! })
     var sections: [Section] = []
     for (position, (source, headings)) in zip(sources, sectionHeadings).enumerated() {
         let capabilities = (sectionCapabilities[source.slug] ?? []).filter { capabilityTitles[$0] != nil }
@@ -169,7 +170,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
                 }, headings: headings,
                 capabilities: capabilities,
                 boards: source.boards.map(\.value).filter { entityIDs[.board]?.contains($0) ?? false },
-                tables: tables.filter { $0.section == source.slug }.map(\.id), links: perBody[position].targets))
+                tables: (sectionTables[source.slug] ?? []).map(\.id), links: perBody[position].targets))
     }
     // The same relation read the other way, built once rather than searched per capability.
     var capabilitySections: [String: [String]] = [:]
@@ -178,12 +179,11 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     }
     var capabilities: [Capability] = []
     for source in loaded.capabilities {
-        let serves = (capabilitySections[source.slug] ?? []).filter { order[$0] != nil }.sorted {
-            order[$0]! < order[$1]!
-        }
-        var capabilityIDs = reservedPageIDs
+        let serves = (capabilitySections[source.slug] ?? []).compactMap { slug in order[slug].map { ($0, slug) } }
+            .sorted { $0.0 < $1.0 }.map(\.1)
+        var capabilityIDs = UniqueIDs(taken: reservedPageIDs)
         let headings = source.body.headings.map {
-            Heading(level: $0.level, text: $0.text, id: uniqueID($0.baseID, taken: &capabilityIDs))
+            Heading(level: $0.level, text: $0.text, id: capabilityIDs.claim($0.baseID))
         }
         capabilities.append(
             Capability(
