@@ -59,6 +59,9 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Ignore the last build's cache (.portal-cache) and build everything.")
     var full = false
 
+    @Flag(name: .long, help: "Print how long each stage of a full build took.")
+    var timings = false
+
     func run() throws {
         var options = BuildOptions(
             root: site.rootURL, output: output.map { URL(fileURLWithPath: $0, isDirectory: true) },
@@ -73,6 +76,7 @@ struct BuildCommand: ParsableCommand {
         case .success(let report):
             for warning in report.warnings { printError(warning.description) }
             print(report.summary)
+            if timings, let stages = report.timings { print("stages: \(stages)") }
         case .failure(.content(let diagnostics)):
             for diagnostic in diagnostics { printError(diagnostic.description) }
             let errors = diagnostics.errors.count

@@ -273,7 +273,7 @@ func prepareState(
     options: BuildOptions, stamps: InputStamps, graph: SiteGraph, output: RenderOutput, loadWarnings: [Diagnostic],
     resolveWarnings: [Diagnostic], counts: BuildCounts
 ) -> PreparedState? {
-    let hasReport = output.files.contains { $0.path == PageID.report.path }
+    let hasReport = output.paths.contains(PageID.report.path)
     // Capability pages that quote each paragraph.
     var excerpts: [String: Set<BuildState.Excerpt>] = [:]
     for capability in graph.capabilities {
@@ -306,7 +306,7 @@ func prepareState(
     }
     // Every source must be accounted for, or the next build could miss a change.
     guard sources.count == stamps.sources.count else { return nil }
-    let hasSearch = output.files.contains { $0.path == searchIndexPath }
+    let hasSearch = output.paths.contains(searchIndexPath)
     let state = BuildState(
         executable: executableStamp(), output: options.output.path, global: stamps.global,
         marker: nil, sources: sources,

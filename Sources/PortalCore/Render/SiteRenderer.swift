@@ -30,27 +30,43 @@ struct RenderContext: @unchecked Sendable {
 /// Render stage: every Markdown body once, then every page, in parallel. Pure: returns the
 /// files; writing them is the Write stage's job.
 public func renderSite(_ graph: SiteGraph) -> ([OutputFile], [Diagnostic]) {
-    let output = renderSiteKeepingLinks(graph)
-    return (output.files, output.diagnostics)
+    let collected = FileCollector()
+    let output = renderSiteKeepingLinks(graph, emit: collected.add)
+    return (collected.files.sorted { $0.path < $1.path }, output.diagnostics)
 }
 
-/// The rendered site with each body's resolved links, which incremental builds keep.
+/// Gathers emitted files from any thread, for callers that want the site in memory.
+private final class FileCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var gathered: [OutputFile] = []
+    var files: [OutputFile] { lock.withLock { gathered } }
+    func add(_ file: OutputFile) { lock.withLock { gathered.append(file) } }
+}
+
+/// What rendering produced besides the files: problems, and each body's resolved links, which
+/// incremental builds keep.
 struct RenderOutput {
-    var files: [OutputFile]
     var diagnostics: [Diagnostic]
     /// Keyed by source file.
     var links: [String: BodyLinks]
+    /// Paths of the files emitted, sorted.
+    var paths: [String]
 }
 
-func renderSiteKeepingLinks(_ graph: SiteGraph, progress: (@Sendable (BuildProgress) -> Void)? = nil) -> RenderOutput {
+/// Renders every file and hands each to `emit` as soon as it is made, from any thread, so a
+/// large site streams to disk instead of being held in memory whole.
+func renderSiteKeepingLinks(
+    _ graph: SiteGraph, progress: (@Sendable (BuildProgress) -> Void)? = nil,
+    emit: @Sendable (OutputFile) -> Void
+) -> RenderOutput {
     let sectionLinks = parallelMap(graph.sections) { bodyLinks($0.links, section: $0.slug, graph: graph) }
     let capabilityLinks = parallelMap(graph.capabilities) { bodyLinks($0.links, section: nil, graph: graph) }
-    let sectionBodies = zip(graph.sections, sectionLinks).map { section, links in
+    let sectionBodies = parallelMap(Array(zip(graph.sections, sectionLinks))) { section, links in
         finishBody(
             section.source.body, links: links, headingIDs: section.headings.map(\.id),
             key: sourceKey(section.source.file))
     }
-    let capabilityBodies = zip(graph.capabilities, capabilityLinks).map { capability, links in
+    let capabilityBodies = parallelMap(Array(zip(graph.capabilities, capabilityLinks))) { capability, links in
         finishBody(
             capability.source.body, links: links, headingIDs: capability.headings.map(\.id),
             key: sourceKey(capability.source.file))
@@ -62,24 +78,15 @@ func renderSiteKeepingLinks(_ graph: SiteGraph, progress: (@Sendable (BuildProgr
         capabilityBodies: Dictionary(uniqueKeysWithValues: zip(graph.capabilities.map(\.slug), capabilityBodies)),
         history: GitHistory.load(root: graph.root), shell: layoutShell(graph: graph, pages: pages))
 
-    // The search index is one long job: it goes first, so the pages fill the other cores.
-    let jobs = [nil] + pages.map { Optional($0) }
-    let counter = progress.map { ProgressCounter(stage: "rendering", total: jobs.count, report: $0) }
-    let rendered = parallelMap(jobs, progress: counter) { page -> Result<OutputFile, Diagnostic> in
-        guard let page else { return .success(searchIndexFile(graph)) }
-        return renderPage(page, context: context)
-    }
-    var files: [OutputFile] = []
     var diagnostics: [Diagnostic] = []
-    for result in rendered {
-        switch result {
-        case .success(let file): files.append(file)
-        case .failure(let diagnostic): diagnostics.append(diagnostic)
-        }
+    var paths: [String] = []
+    func send(_ file: OutputFile) {
+        paths.append(file.path)
+        emit(file)
     }
     // Authors and analysts can take the figures away as CSV, exactly as the build verified them.
     for table in graph.tables {
-        files.append(OutputFile(path: "tables/\(table.id).csv", text: table.source.csvText))
+        send(OutputFile(path: "tables/\(table.id).csv", text: table.source.csvText))
     }
     for asset in graph.theme.assets {
         let url = URL(fileURLWithPath: graph.root).appendingPathComponent("\(graph.theme.folder)/assets/\(asset)")
@@ -90,12 +97,35 @@ func renderSiteKeepingLinks(_ graph: SiteGraph, progress: (@Sendable (BuildProgr
                     at: SourceLocation(file: "\(graph.theme.folder)/assets/\(asset)")))
             continue
         }
-        files.append(OutputFile(path: "assets/\(asset)", bytes: [UInt8](data)))
+        send(OutputFile(path: "assets/\(asset)", bytes: [UInt8](data)))
+    }
+
+    // The search index is one long job: it goes first, so the pages fill the other cores.
+    let jobs = [nil] + pages.map { Optional($0) }
+    let counter = progress.map { ProgressCounter(stage: "rendering", total: jobs.count, report: $0) }
+    let rendered = parallelMap(jobs, progress: counter) { page -> Result<String, Diagnostic> in
+        let file: OutputFile
+        if let page {
+            switch renderPage(page, context: context) {
+            case .success(let made): file = made
+            case .failure(let diagnostic): return .failure(diagnostic)
+            }
+        } else {
+            file = searchIndexFile(graph)
+        }
+        emit(file)
+        return .success(file.path)
+    }
+    for result in rendered {
+        switch result {
+        case .success(let path): paths.append(path)
+        case .failure(let diagnostic): diagnostics.append(diagnostic)
+        }
     }
     let links = Dictionary(
         uniqueKeysWithValues: Array(zip(graph.sections.map(\.source.file), sectionLinks))
             + Array(zip(graph.capabilities.map(\.source.file), capabilityLinks)))
-    return RenderOutput(files: files.sorted { $0.path < $1.path }, diagnostics: diagnostics, links: links)
+    return RenderOutput(diagnostics: diagnostics, links: links, paths: paths.sorted())
 }
 
 /// `Content/threats/terrorism.md` is `threats/terrorism` in fragment markers.

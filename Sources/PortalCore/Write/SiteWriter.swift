@@ -18,69 +18,108 @@ let preservedFiles = ["README.md"]
 /// place in one step. Files whose bytes did not change are hard-linked from the previous build,
 /// so they keep their modification times and rsync sends only what changed. A failure at any
 /// point leaves the previous output exactly as it was.
+///
+/// Files arrive one at a time from any thread (`put`), as each page is rendered, so the site is
+/// never held in memory whole; `commit` swaps the finished staging folder into place.
+public final class SiteWriter: @unchecked Sendable {
+    let outputPath: String
+    private let staging: String
+    private let previous: String
+    private let lock = NSLock()
+    private var folders: Set<String> = [""]
+    private var paths: [String] = []
+    private var written: [String] = []
+    private var failure: Error?
+
+    public init(output: URL) throws {
+        let manager = FileManager.default
+        outputPath = output.standardizedFileURL.path
+        try checkOwnership(of: outputPath)
+        let parent = (outputPath as NSString).deletingLastPathComponent
+        let name = (outputPath as NSString).lastPathComponent
+        try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        staging = "\(parent)/.\(name).staging"
+        previous = "\(parent)/.\(name).previous"
+        // Left over from an interrupted build: never part of a published site.
+        try? manager.removeItem(atPath: staging)
+        try? manager.removeItem(atPath: previous)
+        try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+    }
+
+    /// Writes one file into the staging folder. Safe from any thread; a failure is kept and
+    /// thrown by `commit`, so renderers need not stop to handle it.
+    public func put(_ file: OutputFile) {
+        let folder = (file.path as NSString).deletingLastPathComponent
+        do {
+            // Under the lock, so no thread writes into a folder another is still making.
+            try lock.withLock {
+                paths.append(file.path)
+                if folders.insert(folder).inserted {
+                    try FileManager.default.createDirectory(
+                        atPath: "\(staging)/\(folder)", withIntermediateDirectories: true)
+                }
+            }
+            let changed = try place(file, staging: staging, previous: outputPath)
+            lock.lock()
+            if changed && file.path != outputMarker { written.append(file.path) }
+            lock.unlock()
+        } catch {
+            lock.lock()
+            if failure == nil { failure = error }
+            lock.unlock()
+        }
+    }
+
+    /// Swaps the staging folder into place and says what changed; on any failure the staging
+    /// folder is removed and the previous output stays as it was.
+    public func commit() throws -> WriteSummary {
+        let manager = FileManager.default
+        let made = Set(paths)
+        for preserved in preservedFiles where !made.contains(preserved) {
+            if let data = manager.contents(atPath: "\(outputPath)/\(preserved)") {
+                put(OutputFile(path: preserved, bytes: [UInt8](data)))
+            }
+        }
+        put(OutputFile(path: outputMarker, text: "Built by portal. This folder is replaced on every build.\n"))
+        if let failure {
+            discard()
+            throw failure
+        }
+        var summary = WriteSummary()
+        summary.written = written.sorted()
+        summary.unchanged = paths.count - written.count
+        let newPaths = Set(paths)
+        summary.removed = listFiles(under: URL(fileURLWithPath: outputPath)).filter { !newPaths.contains($0) }.sorted()
+
+        if manager.fileExists(atPath: outputPath) {
+            if portal_exchange_paths(staging, outputPath) != 0 {
+                // File systems without an atomic exchange: two renames, a moment apart.
+                try manager.moveItem(atPath: outputPath, toPath: previous)
+                try manager.moveItem(atPath: staging, toPath: outputPath)
+                try? manager.removeItem(atPath: previous)
+            } else {
+                try? manager.removeItem(atPath: staging)
+            }
+        } else {
+            try manager.moveItem(atPath: staging, toPath: outputPath)
+        }
+        return summary
+    }
+
+    /// Abandons the build: the previous output is untouched.
+    public func discard() {
+        try? FileManager.default.removeItem(atPath: staging)
+    }
+}
+
+/// Writes a whole site held in memory: the staging, linking and swap of `SiteWriter` in one call.
 public func writeSite(
     _ files: [OutputFile], to output: URL, progress: (@Sendable (BuildProgress) -> Void)? = nil
 ) throws -> WriteSummary {
-    let manager = FileManager.default
-    let outputPath = output.standardizedFileURL.path
-    try checkOwnership(of: outputPath)
-    let parent = (outputPath as NSString).deletingLastPathComponent
-    let name = (outputPath as NSString).lastPathComponent
-    try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
-    let staging = "\(parent)/.\(name).staging"
-    let previous = "\(parent)/.\(name).previous"
-    // Left over from an interrupted build: never part of a published site.
-    try? manager.removeItem(atPath: staging)
-    try? manager.removeItem(atPath: previous)
-    try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
-
-    var all = files
-    all.append(OutputFile(path: outputMarker, text: "Built by portal. This folder is replaced on every build.\n"))
-    for preserved in preservedFiles where !files.contains(where: { $0.path == preserved }) {
-        if let data = manager.contents(atPath: "\(outputPath)/\(preserved)") {
-            all.append(OutputFile(path: preserved, bytes: [UInt8](data)))
-        }
-    }
-
-    // Folders first, then files on every core.
-    let folders = Set(all.map { ($0.path as NSString).deletingLastPathComponent }.filter { !$0.isEmpty })
-    for folder in folders.sorted() {
-        try manager.createDirectory(atPath: "\(staging)/\(folder)", withIntermediateDirectories: true)
-    }
-    let counter = progress.map { ProgressCounter(stage: "writing", total: all.count, report: $0) }
-    let outcomes = parallelMap(all, progress: counter) { file -> Result<Bool, Error> in
-        Result { try place(file, staging: staging, previous: outputPath) }
-    }
-    var summary = WriteSummary()
-    for (file, outcome) in zip(all, outcomes) {
-        switch outcome {
-        case .failure(let error):
-            try? manager.removeItem(atPath: staging)
-            throw error
-        case .success(let changed):
-            if changed && file.path != outputMarker {
-                summary.written.append(file.path)
-            } else {
-                summary.unchanged += 1
-            }
-        }
-    }
-    let newPaths = Set(all.map(\.path))
-    summary.removed = existingFiles(under: outputPath).filter { !newPaths.contains($0) }.sorted()
-
-    if manager.fileExists(atPath: outputPath) {
-        if portal_exchange_paths(staging, outputPath) != 0 {
-            // File systems without an atomic exchange: two renames, a moment apart.
-            try manager.moveItem(atPath: outputPath, toPath: previous)
-            try manager.moveItem(atPath: staging, toPath: outputPath)
-            try? manager.removeItem(atPath: previous)
-        } else {
-            try? manager.removeItem(atPath: staging)
-        }
-    } else {
-        try manager.moveItem(atPath: staging, toPath: outputPath)
-    }
-    return summary
+    let writer = try SiteWriter(output: output)
+    let counter = progress.map { ProgressCounter(stage: "writing", total: files.count, report: $0) }
+    _ = parallelMap(files, progress: counter) { writer.put($0) }
+    return try writer.commit()
 }
 
 /// Writes one file into the staging folder; returns whether its bytes differ from the last build.
@@ -101,10 +140,6 @@ private func place(_ file: OutputFile, staging: String, previous: String) throws
     }
     try writeFileBytes(file.bytes, to: target)
     return true
-}
-
-private func existingFiles(under path: String) -> [String] {
-    listFiles(under: URL(fileURLWithPath: path))
 }
 
 /// Refuses to replace a folder that holds anything but an earlier build or the placeholder.

@@ -21,12 +21,19 @@ public indirect enum TemplateValue: Sendable {
         case let value as Substring: self = .text(String(value))
         case let value as Bool: self = .bool(value)
         case let value as Int: self = .number(value)
-        case let value as [String: Any]:
-            self = .object(TemplateObject(keys: Array(value.keys), values: value.values.map(TemplateValue.init)))
+        case let value as [String: Any]: self = TemplateValue(object: value)
+        // Exact element types first: casting `[[String: Any]]` to `[Any]` would box every element anew.
+        case let value as [[String: Any]]: self = .list(value.map(TemplateValue.init(object:)))
+        case let value as [String]: self = .list(value.map(TemplateValue.text))
+        case let value as [TemplateValue]: self = .list(value)
         case let value as [Any]: self = .list(value.map(TemplateValue.init))
         case let value as CustomStringConvertible: self = .text(value.description)
         default: self = .text("")
         }
+    }
+
+    init(object: [String: Any]) {
+        self = .object(TemplateObject(keys: Array(object.keys), values: object.values.map(TemplateValue.init)))
     }
 
     /// Whether a section shows: empty text, an empty list, false and zero do not.
