@@ -43,6 +43,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -242,26 +243,36 @@ class Runner:
             start = time.perf_counter()
             proc = subprocess.Popen([TIME_BIN, "-v", "-o", time_file] + cmd, cwd=cwd, stdout=out,
                                     stderr=err, start_new_session=True)
-            aborted = None
-            polled_rss = 0
-            while True:
-                try:
-                    proc.wait(timeout=0.25)
-                    break
-                except subprocess.TimeoutExpired:
-                    pass
-                polled_rss = max(polled_rss, tree_rss_kb(proc.pid))
-                if time.perf_counter() - start > self.args.timeout:
-                    aborted = f"timed out after {self.args.timeout:.0f} s"
-                elif polled_rss > self.args.max_rss_gb * 1024 * 1024:
-                    aborted = f"stopped: resident memory over --max-rss-gb {self.args.max_rss_gb:g} GiB"
-                elif free_gb(disk_path) < self.args.min_free_gb:
-                    aborted = f"stopped: free disk below {self.args.min_free_gb} GB"
-                if aborted:
-                    os.killpg(proc.pid, 9)
-                    proc.wait()
-                    break
+            # A watchdog thread polls memory, time and disk; this thread blocks in waitpid, so
+            # the wall time is exact rather than rounded up to a polling step.
+            state = {"aborted": None, "rss": 0}
+            finished = threading.Event()
+
+            def watch():
+                while not finished.wait(0.25):
+                    state["rss"] = max(state["rss"], tree_rss_kb(proc.pid))
+                    reason = None
+                    if time.perf_counter() - start > self.args.timeout:
+                        reason = f"timed out after {self.args.timeout:.0f} s"
+                    elif state["rss"] > self.args.max_rss_gb * 1024 * 1024:
+                        reason = f"stopped: resident memory over --max-rss-gb {self.args.max_rss_gb:g} GiB"
+                    elif free_gb(disk_path) < self.args.min_free_gb:
+                        reason = f"stopped: free disk below {self.args.min_free_gb} GB"
+                    if reason:
+                        state["aborted"] = reason
+                        try:
+                            os.killpg(proc.pid, 9)
+                        except ProcessLookupError:
+                            pass
+                        return
+
+            watchdog = threading.Thread(target=watch, daemon=True)
+            watchdog.start()
+            proc.wait()
             wall = time.perf_counter() - start
+            finished.set()
+            watchdog.join()
+            aborted, polled_rss = state["aborted"], state["rss"]
             busy1 = busy_cpu_ms()
         with open(time_file) as f:
             tv = parse_time_v(f.read())

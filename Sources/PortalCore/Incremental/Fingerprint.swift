@@ -68,7 +68,7 @@ func globalFingerprint(root: URL) -> String {
         let files = FileStamp.of(url.path).map { _ in listFiles(under: url).map { name + "/" + $0 } } ?? []
         for file in files.isEmpty ? [name] : files {
             hasher.combine(file)
-            if let stamp = FileStamp.of(contentFolder.appendingPathComponent(file).path) {
+            if let stamp = FileStamp.of(contentFolder.path + "/" + file) {
                 hasher.combine(Int(stamp.size))
                 hasher.combine(Int(stamp.modified))
             }
@@ -77,7 +77,7 @@ func globalFingerprint(root: URL) -> String {
     let themes = root.appendingPathComponent("Themes")
     for file in listFiles(under: themes) {
         hasher.combine(file)
-        if let stamp = FileStamp.of(themes.appendingPathComponent(file).path) {
+        if let stamp = FileStamp.of(themes.path + "/" + file) {
             hasher.combine(Int(stamp.size))
             hasher.combine(Int(stamp.modified))
         }

@@ -44,19 +44,7 @@ func readFileBytes(_ path: String, range: Range<Int>) -> [UInt8]? {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
-    var bytes = [UInt8](repeating: 0, count: range.count)
-    var done = 0
-    let complete = bytes.withUnsafeMutableBytes { buffer -> Bool in
-        while done < buffer.count {
-            let count = pread(
-                descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(range.lowerBound + done))
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { return false }
-            done += count
-        }
-        return true
-    }
-    return complete ? bytes : nil
+    return readBytes(descriptor, count: range.count, at: range.lowerBound)
 }
 
 /// The file's bytes, or nil if it cannot be read.
@@ -66,16 +54,23 @@ func readFileBytes(_ path: String) -> [UInt8]? {
     defer { close(descriptor) }
     var info = stat()
     guard fstat(descriptor, &info) == 0 else { return nil }
-    var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-    var offset = 0
-    let complete = bytes.withUnsafeMutableBytes { buffer -> Bool in
-        while offset < buffer.count {
-            let count = read(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { return false }
-            offset += count
+    return readBytes(descriptor, count: Int(info.st_size), at: 0)
+}
+
+/// Exactly `count` bytes from `offset`, read straight into an array that is never zeroed first:
+/// large files (a site's search index) are read on every incremental build.
+private func readBytes(_ descriptor: Int32, count: Int, at offset: Int) -> [UInt8]? {
+    var complete = true
+    let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+        var done = 0
+        while done < count {
+            let read = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
+            if read < 0 && errno == EINTR { continue }
+            if read <= 0 { break }
+            done += read
         }
-        return true
+        complete = done == count
+        initialized = done
     }
     return complete ? bytes : nil
 }
