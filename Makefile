@@ -49,7 +49,7 @@ content-check:
 bench-smoke: unit
 	PORTAL=$(DEBUG_BIN) Tests/bench/smoke.sh 200
 
-## bench: portal against Hugo at 1,000, 10,000 and 50,000 pages (about an hour; see README)
+## bench: portal against Hugo at 1,000, 10,000 and 50,000 pages (about 25 minutes; see README)
 bench:
 	@.ci/install-deps bench
 	$(SWIFT) build -c release --product portal

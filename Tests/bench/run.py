@@ -933,7 +933,7 @@ def main(argv=None):
     parser.add_argument("--link-check", choices=("auto", "always", "never"), default="auto",
                         help="auto (default): at sizes up to 10,000 unless projected over --link-check-timeout, "
                              "above 10,000 when projected under --link-check-max")
-    parser.add_argument("--link-check-max", type=float, default=300, help="seconds (auto mode, default 300)")
+    parser.add_argument("--link-check-max", type=float, default=900, help="seconds (auto mode, default 900)")
     parser.add_argument("--link-check-timeout", type=float, default=1800)
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a build is stopped (default 1800)")
     parser.add_argument("--budget", type=float, default=900,
