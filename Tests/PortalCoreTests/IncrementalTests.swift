@@ -107,7 +107,8 @@ struct IncrementalTests {
             executable: "x", output: "/o", global: "g", marker: FileStamp(size: 1, modified: 2), sources: [:],
             warnings: [], summary: BuildCounts(pages: 3, capabilities: 1, tables: 1, paragraphs: 4, references: 5))
         state.sources["Content/threats/a.md"] = BuildState.SourceState(
-            stamp: FileStamp(size: 10, modified: 20), interface: "abc",
+            // Nanosecond times have 19 digits.
+            stamp: FileStamp(size: 10, modified: 1_764_340_000_123_456_789), interface: "abc",
             entry: BuildState.SourceEntry(
                 hrefs: ["../a.html", "#p1"], embeds: [1: "<table>\n</table>\n"], headingIDs: ["h"],
                 bodyPages: ["threats/a.html"], excerpts: [.init(paragraph: 1, page: "capabilities/c.html")]))
@@ -123,7 +124,13 @@ struct IncrementalTests {
         #expect(entry.hrefs == ["../a.html", "#p1"])
         #expect(decoded.warnings.first?.diagnostic.hint == "hint")
         #expect(decoded.summary.references == 5)
+        #expect(
+            decoded.sources["Content/threats/a.md"]?.stamp == FileStamp(size: 10, modified: 1_764_340_000_123_456_789))
+        #expect(decoded.sources["Content/threats/a.md"]?.interface == "abc")
         #expect(BuildState.decode(Array(state.encoded().dropLast(5))) == nil)
+        let garbled = String(decoding: state.encoded(), as: UTF8.self).replacingOccurrences(
+            of: "\t10\t", with: "\t1x\t")
+        #expect(BuildState.decode(Array(garbled.utf8)) == nil)
     }
 
     @Test func spliceReplacesEveryMarkedFragment() {

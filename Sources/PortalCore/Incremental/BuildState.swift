@@ -112,11 +112,24 @@ extension BuildState {
                 "warning", warning.fromLoad ? "load" : "resolve", d.location.file, String(d.location.line),
                 String(d.location.column), d.code, clean(d.message), clean(d.hint ?? ""))
         }
+        // One line per source: on a large site most of the file, written as bytes without
+        // building a string per field.
+        out.reserveCapacity(out.count + sources.count * 96)
         for path in sources.keys.sorted() {
             let source = sources[path]!
-            line(
-                "source", path, String(source.stamp.size), String(source.stamp.modified), source.interface,
-                String(source.entryRange.lowerBound), String(source.entryRange.count))
+            out.append(contentsOf: "source\t".utf8)
+            out.append(contentsOf: path.utf8)
+            for number in [source.stamp.size, source.stamp.modified] {
+                out.append(0x09)
+                appendDecimal(number, to: &out)
+            }
+            out.append(0x09)
+            out.append(contentsOf: source.interface.utf8)
+            for number in [source.entryRange.lowerBound, source.entryRange.count] {
+                out.append(0x09)
+                appendDecimal(Int64(number), to: &out)
+            }
+            out.append(0x0A)
         }
         return out
     }
@@ -132,11 +145,29 @@ extension BuildState {
             executable: "", output: "", global: "", marker: nil, sources: [:], warnings: [], summary: BuildCounts())
         var sawEnd = false
         var first = true
-        for fields in tabSeparatedLines(bytes) {
+        var malformed = false
+        forEachRecord(bytes) { record in
+            // Source lines are nearly all of a large site's state: read without a string per field.
+            if !first, record.fieldCount == 7, record.field(0).elementsEqual("source".utf8) {
+                guard let size = record.integer(2), let time = record.integer(3), let offset = record.integer(5),
+                    let length = record.integer(6)
+                else {
+                    malformed = true
+                    return false
+                }
+                state.sources[record.text(1)] = SourceState(
+                    stamp: FileStamp(size: size, modified: time), interface: record.text(4),
+                    entryRange: Int(offset)..<Int(offset + length))
+                return true
+            }
+            let fields = (0..<record.fieldCount).map(record.text)
             if first {
-                guard fields.count == 1, fields[0] == header else { return nil }
+                guard fields.count == 1, fields[0] == header else {
+                    malformed = true
+                    return false
+                }
                 first = false
-                continue
+                return true
             }
             switch fields[0] {
             case "executable": state.executable = fields[1]
@@ -147,31 +178,37 @@ extension BuildState {
                     state.marker = FileStamp(size: size, modified: time)
                 }
             case "search":
-                guard fields.count == 2, let limit = Int(fields[1]) else { return nil }
+                guard fields.count == 2, let limit = Int(fields[1]) else {
+                    malformed = true
+                    return false
+                }
                 state.searchLimit = limit
             case "counts":
-                guard fields.count == 6 else { return nil }
+                guard fields.count == 6 else {
+                    malformed = true
+                    return false
+                }
                 let numbers = fields.dropFirst().map { Int($0) ?? 0 }
                 state.summary = BuildCounts(
                     pages: numbers[0], capabilities: numbers[1], tables: numbers[2], paragraphs: numbers[3],
                     references: numbers[4])
             case "warning":
-                guard fields.count == 8, let line = Int(fields[3]), let column = Int(fields[4]) else { return nil }
+                guard fields.count == 8, let line = Int(fields[3]), let column = Int(fields[4]) else {
+                    malformed = true
+                    return false
+                }
                 let diagnostic = Diagnostic(
                     .warning, fields[5], fields[6], hint: fields[7].isEmpty ? nil : fields[7],
                     at: SourceLocation(file: fields[2], line: line, column: column))
                 state.warnings.append(StoredWarning(fromLoad: fields[1] == "load", diagnostic: diagnostic))
-            case "source":
-                guard fields.count == 7, let size = Int64(fields[2]), let time = Int64(fields[3]),
-                    let offset = Int(fields[5]), let length = Int(fields[6])
-                else { return nil }
-                state.sources[fields[1]] = SourceState(
-                    stamp: FileStamp(size: size, modified: time), interface: fields[4],
-                    entryRange: offset..<offset + length)
             case "end": sawEnd = true
-            default: return nil
+            default:
+                malformed = true
+                return false
             }
+            return true
         }
+        if malformed { return nil }
         // A state cut short (an interrupted write) is no state at all.
         return sawEnd ? state : nil
     }
@@ -231,24 +268,62 @@ extension BuildState {
     }
 }
 
-/// Lines of tab-separated fields, read off the bytes without splitting the whole file first.
-private func tabSeparatedLines(_ bytes: [UInt8]) -> [[String]] {
-    var lines: [[String]] = []
+/// One line of a cache file: its tab-separated fields as ranges of the file's bytes.
+private struct Record {
+    let buffer: UnsafeBufferPointer<UInt8>
+    let ranges: [Range<Int>]
+
+    var fieldCount: Int { ranges.count }
+    func field(_ index: Int) -> Slice<UnsafeBufferPointer<UInt8>> { buffer[ranges[index]] }
+    func text(_ index: Int) -> String { String(decoding: field(index), as: UTF8.self) }
+
+    /// A decimal integer, optionally negative; nil if the field is anything else.
+    func integer(_ index: Int) -> Int64? {
+        var digits = field(index)
+        let negative = digits.first == 0x2D
+        if negative { digits = digits.dropFirst() }
+        guard !digits.isEmpty else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = shifted.addingReportingOverflow(Int64(byte - 0x30))
+            guard !overflow, !carry else { return nil }
+            value = sum
+        }
+        return negative ? -value : value
+    }
+}
+
+/// Calls `body` with each line of `bytes` until it returns false.
+private func forEachRecord(_ bytes: [UInt8], _ body: (Record) -> Bool) {
     bytes.withUnsafeBufferPointer { buffer in
-        var fields: [String] = []
+        var ranges: [Range<Int>] = []
         var start = 0
         for index in 0..<buffer.count {
             let byte = buffer[index]
             guard byte == 0x09 || byte == 0x0A else { continue }
-            fields.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<index]), as: UTF8.self))
+            ranges.append(start..<index)
             start = index + 1
             if byte == 0x0A {
-                lines.append(fields)
-                fields = []
+                guard body(Record(buffer: buffer, ranges: ranges)) else { return }
+                ranges.removeAll(keepingCapacity: true)
             }
         }
     }
-    return lines
+}
+
+/// `number` in decimal, appended as ASCII, most significant digit first.
+private func appendDecimal(_ number: Int64, to out: inout [UInt8]) {
+    if number < 0 { out.append(0x2D) }
+    var magnitude = number.magnitude
+    var divisor: UInt64 = 1
+    while magnitude / divisor >= 10 { divisor *= 10 }
+    repeat {
+        out.append(UInt8(magnitude / divisor) + 0x30)
+        magnitude %= divisor
+        divisor /= 10
+    } while divisor > 0
 }
 
 /// Tabs and newlines separate records; messages never need them.
