@@ -127,26 +127,15 @@ extension RenderTests {
 extension RenderTests {
     /// The byte-level excerpt must cut exactly where the character-level one does.
     @Test func asciiExcerptsMatchCharacterExcerpts() {
-        func reference(_ text: String, limit: Int) -> String {
-            guard text.count > limit else { return text }
-            let cut = text.prefix(limit)
-            var end = cut.lastIndex(of: " ") ?? cut.endIndex
-            while end > cut.startIndex {
-                let previous = cut[cut.index(before: end)]
-                guard previous.isWhitespace || previous.isPunctuation else { break }
-                end = cut.index(before: end)
-            }
-            var start = cut.startIndex
-            while start < end, cut[start].isWhitespace || cut[start].isPunctuation { start = cut.index(after: start) }
-            return String(cut[start..<end]) + "…"
-        }
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("abc XYZ 123 .,;:!?'\"()[]{}-_/\\@#%&*$+<=>^`|~\t")
         for _ in 0..<2000 {
             let length = Int.random(in: 0..<60, using: &generator)
             let text = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
             let limit = Int.random(in: 1..<40, using: &generator)
-            #expect(excerpt(text, limit: limit) == reference(text, limit: limit), "\(text.debugDescription) \(limit)")
+            #expect(
+                excerpt(text, limit: limit) == characterExcerpt(text, limit: limit), "\(text.debugDescription) \(limit)"
+            )
         }
     }
 }

@@ -27,7 +27,11 @@ public func escapeHTML(_ text: String) -> String {
 /// A short excerpt ending at a word boundary.
 func excerpt(_ text: String, limit: Int = 240) -> String {
     guard text.utf8.count > limit else { return text }
-    if let fast = asciiExcerpt(text, limit: limit) { return fast }
+    return asciiExcerpt(text, limit: limit) ?? characterExcerpt(text, limit: limit)
+}
+
+/// The excerpt cut character by character: any text, and the reference the byte cut must match.
+func characterExcerpt(_ text: String, limit: Int) -> String {
     guard text.count > limit else { return text }
     let cut = text.prefix(limit)
     var end = cut.lastIndex(of: " ") ?? cut.endIndex

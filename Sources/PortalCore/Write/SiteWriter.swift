@@ -60,13 +60,9 @@ public final class SiteWriter: @unchecked Sendable {
                 }
             }
             let changed = try place(file, staging: staging, previous: outputPath)
-            lock.lock()
-            if changed && file.path != outputMarker { written.append(file.path) }
-            lock.unlock()
+            if changed && file.path != outputMarker { lock.withLock { written.append(file.path) } }
         } catch {
-            lock.lock()
-            if failure == nil { failure = error }
-            lock.unlock()
+            lock.withLock { failure = failure ?? error }
         }
     }
 
