@@ -313,19 +313,6 @@ private func forEachRecord(_ bytes: [UInt8], _ body: (Record) -> Bool) {
     }
 }
 
-/// `number` in decimal, appended as ASCII, most significant digit first.
-private func appendDecimal(_ number: Int64, to out: inout [UInt8]) {
-    if number < 0 { out.append(0x2D) }
-    var magnitude = number.magnitude
-    var divisor: UInt64 = 1
-    while magnitude / divisor >= 10 { divisor *= 10 }
-    repeat {
-        out.append(UInt8(magnitude / divisor) + 0x30)
-        magnitude %= divisor
-        divisor /= 10
-    } while divisor > 0
-}
-
 /// Tabs and newlines separate records; messages never need them.
 private func clean(_ text: String) -> String {
     guard text.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A }) else { return text }

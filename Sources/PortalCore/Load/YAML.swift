@@ -45,6 +45,13 @@ public struct YAMLNode: Sendable {
 
 /// Parses YAML text. `firstLine` shifts line numbers for front matter embedded in a Markdown file.
 func parseYAML(_ text: String, file: String, firstLine: Int = 1) -> Result<YAMLNode?, Diagnostic> {
+    // Front matter is nearly always plain `key: value` lines, read without Yams (see SimpleYAML).
+    if let node = parseSimpleYAML(text, file: file, firstLine: firstLine) { return .success(node) }
+    return parseYAMLWithYams(text, file: file, firstLine: firstLine)
+}
+
+/// Any YAML, through Yams: what `parseSimpleYAML` leaves, and every error message.
+func parseYAMLWithYams(_ text: String, file: String, firstLine: Int = 1) -> Result<YAMLNode?, Diagnostic> {
     do {
         // No implicit typing (the loader types values itself) and UTF-8 stated outright: Yams would
         // otherwise run regular expressions on every scalar and read the environment per document.

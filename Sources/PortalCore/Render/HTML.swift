@@ -26,8 +26,15 @@ public func escapeHTML(_ text: String) -> String {
 
 /// A short excerpt ending at a word boundary.
 func excerpt(_ text: String, limit: Int = 240) -> String {
-    guard text.utf8.count > limit else { return text }
-    return asciiExcerpt(text, limit: limit) ?? characterExcerpt(text, limit: limit)
+    excerptReportingCut(text, limit: limit).text
+}
+
+/// The excerpt, and whether anything of the text was left out.
+func excerptReportingCut(_ text: String, limit: Int) -> (text: String, cut: Bool) {
+    guard text.utf8.count > limit else { return (text, false) }
+    if let ascii = asciiExcerpt(text, limit: limit) { return (ascii, true) }
+    let kept = characterExcerpt(text, limit: limit)
+    return (kept, kept != text)
 }
 
 /// The excerpt cut character by character: any text, and the reference the byte cut must match.

@@ -14,7 +14,12 @@
 ///
 /// Addresses are relative to the site root.
 func searchIndexFile(_ graph: SiteGraph) -> OutputFile {
-    OutputFile(path: searchIndexPath, text: "window.PORTAL_SEARCH = " + searchIndexJSON(graph) + ";\n")
+    var json = JSONBytes()
+    json.bytes.reserveCapacity(graph.paragraphIndex.count * 200 + 4096)
+    json.raw("window.PORTAL_SEARCH = ")
+    writeSearchIndex(graph, into: &json)
+    json.raw(";\n")
+    return OutputFile(path: searchIndexPath, bytes: json.bytes)
 }
 
 let searchIndexPath = "search/index.js"
@@ -34,9 +39,24 @@ func searchTextLimit(paragraphs count: Int) -> Int {
 /// A paragraph's line in the index (one line each, so an edit can replace it in place), and
 /// whether its text was cut to the limit.
 func searchParagraphLine(number: Int, section: Int, text: String, limit: Int) -> (line: String, truncated: Bool) {
-    let kept = excerpt(text, limit: limit)
-    let truncated = limit < searchTextLimit && kept.count < text.count
-    return ("[\(number),\(section),\(jsonString(kept))]", truncated)
+    var json = JSONBytes()
+    let truncated = appendParagraphLine(number: number, section: section, text: text, limit: limit, to: &json)
+    return (String(decoding: json.bytes, as: UTF8.self), truncated)
+}
+
+/// `[number,section,"text"]`; true when the text was cut below the usual limit.
+private func appendParagraphLine(number: Int, section: Int, text: String, limit: Int, to json: inout JSONBytes)
+    -> Bool
+{
+    let (kept, cut) = excerptReportingCut(text, limit: limit)
+    json.raw("[")
+    json.int(number)
+    json.raw(",")
+    json.int(section)
+    json.raw(",")
+    json.string(kept)
+    json.raw("]")
+    return cut && limit < searchTextLimit
 }
 
 /// One thing search can find besides a numbered paragraph.
@@ -50,32 +70,64 @@ struct SearchEntry: Equatable {
 }
 
 func searchIndexJSON(_ graph: SiteGraph) -> String {
+    var json = JSONBytes()
+    writeSearchIndex(graph, into: &json)
+    return String(decoding: json.bytes, as: UTF8.self)
+}
+
+/// The index written straight into one buffer: it holds every paragraph of the site.
+private func writeSearchIndex(_ graph: SiteGraph, into json: inout JSONBytes) {
     let sectionNumber = Dictionary(uniqueKeysWithValues: graph.sections.enumerated().map { ($1.slug, $0) })
-    var json = "{\"sections\":["
-    json += graph.sections.map { "[\(jsonString(PageID.section($0.slug).path)),\(jsonString($0.title))]" }
-        .joined(separator: ",")
+    json.raw("{\"sections\":[")
+    for (index, section) in graph.sections.enumerated() {
+        if index > 0 { json.raw(",") }
+        json.raw("[")
+        json.string(PageID.section(section.slug).path)
+        json.raw(",")
+        json.string(section.title)
+        json.raw("]")
+    }
+    // The paragraphs come first into a buffer of their own: whether any text was cut decides the
+    // note that goes before them.
     let limit = searchTextLimit(paragraphs: graph.paragraphIndex.count)
-    var paragraphs: [String] = []
+    var paragraphs = JSONBytes()
+    paragraphs.bytes.reserveCapacity(graph.paragraphIndex.count * 200)
     var truncated = false
     for (index, section) in graph.sections.enumerated() {
         for paragraph in section.paragraphs {
-            let (line, cut) = searchParagraphLine(
-                number: paragraph.number, section: index, text: paragraph.text, limit: limit)
+            if !paragraphs.bytes.isEmpty { paragraphs.raw(",\n") }
+            let cut = appendParagraphLine(
+                number: paragraph.number, section: index, text: paragraph.text, limit: limit, to: &paragraphs)
             truncated = truncated || cut
-            paragraphs.append(line)
         }
     }
     // The search page tells readers when only the opening of each paragraph is searched.
-    if truncated { json += "],\n\"paragraphLimit\":\(limit)" } else { json += "]" }
-    json += ",\n\"paragraphs\":[\n"
-    json += paragraphs.joined(separator: ",\n")
-    json += "],\n\"entries\":[\n"
-    json += searchEntries(graph, sectionNumber: sectionNumber).map { entry in
-        "[\(jsonString(entry.kind)),\(jsonString(entry.title)),\(jsonString(entry.href)),"
-            + "\(jsonString(entry.keywords.joined(separator: "|"))),\(jsonString(entry.text)),\(entry.section)]"
-    }.joined(separator: ",\n")
-    json += "]}"
-    return json
+    if truncated {
+        json.raw("],\n\"paragraphLimit\":")
+        json.int(limit)
+    } else {
+        json.raw("]")
+    }
+    json.raw(",\n\"paragraphs\":[\n")
+    json.bytes += paragraphs.bytes
+    json.raw("],\n\"entries\":[\n")
+    for (index, entry) in searchEntries(graph, sectionNumber: sectionNumber).enumerated() {
+        if index > 0 { json.raw(",\n") }
+        json.raw("[")
+        json.string(entry.kind)
+        json.raw(",")
+        json.string(entry.title)
+        json.raw(",")
+        json.string(entry.href)
+        json.raw(",")
+        json.string(entry.keywords.joined(separator: "|"))
+        json.raw(",")
+        json.string(entry.text)
+        json.raw(",")
+        json.int(entry.section)
+        json.raw("]")
+    }
+    json.raw("]}")
 }
 
 /// Sections, their headings, capabilities, tables, glossary terms, boards, partners, operations
@@ -143,39 +195,70 @@ func glossaryAnchors(_ glossary: [GlossaryEntry]) -> [String] {
 }
 
 /// A JSON string literal that is also safe inside a script: `<`, U+2028 and U+2029 are escaped.
-/// Works on UTF-8 bytes: the index holds every paragraph of the report.
 func jsonString(_ text: String) -> String {
-    var output: [UInt8] = [0x22]
-    output.reserveCapacity(text.utf8.count + 2)
-    let hex = Array("0123456789abcdef".utf8)
-    var bytes = text.utf8.makeIterator()
-    var pending: [UInt8] = []
-    while let byte = pending.isEmpty ? bytes.next() : pending.removeFirst() {
-        switch byte {
-        case 0x22: output += [0x5C, 0x22]
-        case 0x5C: output += [0x5C, 0x5C]
-        case 0x0A: output += [0x5C, 0x6E]
-        case 0x0D: output += [0x5C, 0x72]
-        case 0x09: output += [0x5C, 0x74]
-        case 0x3C: output += Array("\\u003c".utf8)
-        case 0xE2:
-            // U+2028 and U+2029 end lines in older JavaScript: E2 80 A8 and E2 80 A9 in UTF-8.
-            let second = bytes.next()
-            let third = second == 0x80 ? bytes.next() : nil
-            if second == 0x80, let third, third == 0xA8 || third == 0xA9 {
-                output += Array((third == 0xA8 ? "\\u2028" : "\\u2029").utf8)
-            } else {
-                output.append(byte)
-                pending = [second, third].compactMap { $0 }
-            }
-        default:
-            if byte < 0x20 {
-                output += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            } else {
-                output.append(byte)
-            }
-        }
+    var json = JSONBytes()
+    json.string(text)
+    return String(decoding: json.bytes, as: UTF8.self)
+}
+
+/// JSON written as UTF-8 bytes, for the search index: it holds every paragraph of the report.
+struct JSONBytes {
+    var bytes: [UInt8] = []
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
-    output.append(0x22)
-    return String(decoding: output, as: UTF8.self)
+
+    mutating func int(_ value: Int) {
+        appendDecimal(Int64(value), to: &bytes)
+    }
+
+    /// A string literal that is also safe inside a script: `<`, U+2028 and U+2029 are escaped.
+    mutating func string(_ text: String) {
+        var text = text
+        text.withUTF8 { string(utf8: $0) }
+    }
+
+    mutating func string(utf8 input: UnsafeBufferPointer<UInt8>) {
+        bytes.append(0x22)
+        var plainStart = 0
+        var index = 0
+        let count = input.count
+        while index < count {
+            let byte = input[index]
+            // Most bytes need nothing: they are copied in runs.
+            if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x3C && byte != 0xE2 {
+                index += 1
+                continue
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[plainStart..<index]))
+            index += 1
+            switch byte {
+            case 0x22: raw("\\\"")
+            case 0x5C: raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0x3C: raw("\\u003c")
+            case 0xE2:
+                // U+2028 and U+2029 end lines in older JavaScript: E2 80 A8 and E2 80 A9 in UTF-8.
+                if index + 1 < count, input[index] == 0x80, input[index + 1] == 0xA8 || input[index + 1] == 0xA9 {
+                    raw(input[index + 1] == 0xA8 ? "\\u2028" : "\\u2029")
+                    index += 2
+                } else {
+                    bytes.append(byte)
+                }
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                raw("\\u00")
+                hex.withUTF8Buffer { digits in
+                    bytes.append(digits[Int(byte >> 4)])
+                    bytes.append(digits[Int(byte & 0x0F)])
+                }
+            }
+            plainStart = index
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[plainStart..<count]))
+        bytes.append(0x22)
+    }
 }

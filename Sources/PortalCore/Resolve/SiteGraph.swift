@@ -37,28 +37,51 @@ public struct Citation: Hashable, Sendable {
     public var location: SourceLocation
 }
 
-public struct Section: Sendable {
-    public var source: SectionSource
+/// A resolved section. A class, not a struct: pages look sections up thousands of times, and a
+/// reference is one retain where a copy of every field was dozens.
+public final class Section: Sendable {
+    public let source: SectionSource
     public var slug: String { source.slug }
     public var title: String { source.title.value }
-    public var paragraphs: [Paragraph]
-    public var headings: [Heading]
+    public let paragraphs: [Paragraph]
+    public let headings: [Heading]
     /// Capabilities the section relies on: listed in its front matter or cited in its text.
-    public var capabilities: [String]
-    public var boards: [String]
-    public var tables: [String]
+    public let capabilities: [String]
+    public let boards: [String]
+    public let tables: [String]
     /// Where each link of the body points, in the body's link order (nil: not resolved).
-    public var links: [LinkTarget?]
+    public let links: [LinkTarget?]
+
+    init(
+        source: SectionSource, paragraphs: [Paragraph], headings: [Heading], capabilities: [String], boards: [String],
+        tables: [String], links: [LinkTarget?]
+    ) {
+        self.source = source
+        self.paragraphs = paragraphs
+        self.headings = headings
+        self.capabilities = capabilities
+        self.boards = boards
+        self.tables = tables
+        self.links = links
+    }
 }
 
-public struct Capability: Sendable {
-    public var source: CapabilitySource
+/// A resolved capability; a class for the same reason as `Section`.
+public final class Capability: Sendable {
+    public let source: CapabilitySource
     public var slug: String { source.slug }
     public var title: String { source.title.value }
     /// Threat sections that rely on it, in report order.
-    public var sections: [String]
-    public var headings: [Heading]
-    public var links: [LinkTarget?]
+    public let sections: [String]
+    public let headings: [Heading]
+    public let links: [LinkTarget?]
+
+    init(source: CapabilitySource, sections: [String], headings: [Heading], links: [LinkTarget?]) {
+        self.source = source
+        self.sections = sections
+        self.headings = headings
+        self.links = links
+    }
 }
 
 /// A heading in a Markdown body, with the id the contents list links to.
