@@ -1,4 +1,5 @@
 import CCmarkGFM
+import CPortalSystem
 import Foundation
 
 /// The cmark-gfm extensions every document is parsed and rendered with, registered once.
@@ -12,11 +13,14 @@ struct CMarkExtensions: @unchecked Sendable {
     /// The table extension's node type, known once the extensions are registered.
     let tableType: cmark_node_type
     /// cmark-gfm keeps one process-wide table of the characters its extensions react to (`:` for
-    /// autolinks, `~` for strikethrough): each parse adds them as it starts its inlines and
-    /// removes them as it ends, so two parses at once make each other miss links at random.
-    /// Parses take turns; everything else about a file (reading, walking the tree, rendering)
-    /// still runs on every core.
+    /// autolinks, `~` for strikethrough) and clears it at the end of every parse, so two parses at
+    /// once would make each other miss links at random. The portal replaces the library's
+    /// function that sets and clears it (CPortalSystem/cmark_special_characters.c) so the table is
+    /// set once and never cleared. Until that is confirmed, after the first parse, parses take
+    /// turns under this lock; from then on they run on every core.
     let parseLock = NSLock()
+    /// True once the table is set for good and parses need not take turns.
+    static var parsesInParallel: Bool { portal_cmark_special_characters_pinned() != 0 }
 
     private init() {
         cmark_gfm_core_extensions_ensure_registered()
@@ -46,10 +50,11 @@ public final class MarkdownDocument: @unchecked Sendable {
         let parser = cmark_parser_new(options)!
         defer { cmark_parser_free(parser) }
         for ext in extensions.extensions { cmark_parser_attach_syntax_extension(parser, ext) }
-        root = extensions.parseLock.withLock {
+        func parse() -> MarkdownNode {
             text.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
             return MarkdownNode(cmark_parser_finish(parser)!)
         }
+        root = CMarkExtensions.parsesInParallel ? parse() : extensions.parseLock.withLock(parse)
     }
 
     deinit { cmark_node_free(root.raw) }
