@@ -19,7 +19,9 @@ struct SimpleYAMLTests {
     }
 
     func yams(_ text: String, firstLine: Int = 1) -> String {
-        guard case .success(let node) = parseYAMLWithYams(text, file: "f.md", firstLine: firstLine) else { return "error" }
+        guard case .success(let node) = parseYAMLWithYams(text, file: "f.md", firstLine: firstLine) else {
+            return "error"
+        }
         return describe(node)
     }
 

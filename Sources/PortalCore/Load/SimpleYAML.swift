@@ -96,13 +96,13 @@ private struct SimpleYAMLReader {
 
     /// `name:` — a key of letters, digits, `_` and `-`, then a colon.
     mutating func key() -> YAMLNode? {
-        let where_ = location
+        let keyLocation = location
         let start = position
         while !atEnd, isKeyByte(current) { position += 1 }
         guard position > start, !atEnd, current == 0x3A else { return nil }
         let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         position += 1
-        return YAMLNode(value: .scalar(name), location: where_, isPlainScalar: true)
+        return YAMLNode(value: .scalar(name), location: keyLocation, isPlainScalar: true)
     }
 
     /// What follows `key:`: a value on the same line, or a list on the lines below.
