@@ -66,6 +66,7 @@ struct BuildCommand: ParsableCommand {
         var options = BuildOptions(
             root: site.rootURL, output: output.map { URL(fileURLWithPath: $0, isDirectory: true) },
             incremental: !full)
+        options.exitsAfterBuild = true
         let terminal = TerminalProgress()
         if let terminal {
             options.progress = { @Sendable progress in terminal.show(progress) }

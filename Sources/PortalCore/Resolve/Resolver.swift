@@ -5,15 +5,15 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
 
     // Sections in report order; two sections claiming one place is an authoring mistake.
     let sources = loaded.sections.sorted { ($0.order.value, $0.slug) < ($1.order.value, $1.slug) }
-    var seenOrder: [Int: SectionSource] = [:]
+    var seenOrder: [Int: String] = [:]
     for source in sources {
         if let other = seenOrder[source.order.value] {
             diagnostics.append(
                 .error(
-                    "duplicate-order", "order \(source.order.value) is already used by \(other.file)",
+                    "duplicate-order", "order \(source.order.value) is already used by \(other)",
                     hint: "give each section its own order number", at: source.order.location))
         }
-        seenOrder[source.order.value] = source
+        seenOrder[source.order.value] = source.file
         if reservedSlugs.contains(source.slug) {
             diagnostics.append(
                 .error(
@@ -34,8 +34,9 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         source.body.headings.map { Heading(level: $0.level, text: $0.text, id: takenIDs.claim($0.baseID)) }
     }
     // Numbered paragraphs: unique across the whole site, since `#p75` must mean one paragraph.
-    var paragraphIndex: [Int: String] = [:]
-    var paragraphLocation: [Int: SourceLocation] = [:]
+    let paragraphCount = sources.reduce(0) { $0 + $1.body.paragraphs.count }
+    var paragraphIndex: [Int: String] = .init(minimumCapacity: paragraphCount)
+    var paragraphLocation: [Int: SourceLocation] = .init(minimumCapacity: paragraphCount)
     for source in sources {
         var previous: Int?
         for paragraph in source.body.paragraphs {

@@ -25,6 +25,8 @@ public final class SiteWriter: @unchecked Sendable {
     let outputPath: String
     private let staging: String
     private let previous: String
+    /// False on a first build: no file can then be the same as last time, and none is looked for.
+    private let hasEarlierOutput: Bool
     private let lock = NSLock()
     private var folders: Set<String> = [""]
     private var paths: [String] = []
@@ -35,6 +37,7 @@ public final class SiteWriter: @unchecked Sendable {
         let manager = FileManager.default
         outputPath = output.standardizedFileURL.path
         try checkOwnership(of: outputPath)
+        hasEarlierOutput = manager.fileExists(atPath: outputPath)
         let parent = (outputPath as NSString).deletingLastPathComponent
         let name = (outputPath as NSString).lastPathComponent
         try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
@@ -59,7 +62,7 @@ public final class SiteWriter: @unchecked Sendable {
                         atPath: "\(staging)/\(folder)", withIntermediateDirectories: true)
                 }
             }
-            let changed = try place(file, staging: staging, previous: outputPath)
+            let changed = try place(file, staging: staging, previous: hasEarlierOutput ? outputPath : nil)
             if changed && file.path != outputMarker { lock.withLock { written.append(file.path) } }
         } catch {
             lock.withLock { failure = failure ?? error }
@@ -119,8 +122,12 @@ public func writeSite(
 }
 
 /// Writes one file into the staging folder; returns whether its bytes differ from the last build.
-private func place(_ file: OutputFile, staging: String, previous: String) throws -> Bool {
+private func place(_ file: OutputFile, staging: String, previous: String?) throws -> Bool {
     let target = "\(staging)/\(file.path)"
+    guard let previous else {
+        try writeFileBytes(file.bytes, to: target)
+        return true
+    }
     let old = "\(previous)/\(file.path)"
     // Sizes first: most changed files differ in size, and then the old one need not be read.
     if let stamp = FileStamp.of(old), stamp.size == file.bytes.count, readFileBytes(old) == file.bytes {
