@@ -27,7 +27,8 @@ struct ReferenceIndex {
 
 struct ResolvedLinks {
     var targets: [LinkTarget?] = []
-    var citations: [CitedThing: [Citation]] = [:]
+    /// In link order; the resolver gathers every body's into one table.
+    var citations: [(thing: CitedThing, citation: Citation)] = []
     var diagnostics: [Diagnostic] = []
     var count = 0
 }
@@ -40,7 +41,7 @@ func resolveLinks(in context: LinkContext, index: ReferenceIndex) -> ResolvedLin
         case .failure(let diagnostic):
             result.diagnostics.append(diagnostic)
             result.targets.append(nil)
-        case .success(let (target, cited)):
+        case .success(let (target, thing)):
             result.targets.append(target)
             result.count += 1
             if link.isImage, !link.hasText {
@@ -49,31 +50,33 @@ func resolveLinks(in context: LinkContext, index: ReferenceIndex) -> ResolvedLin
                         "image-alt-missing", "image has no alternative text",
                         hint: "write a short description between the brackets: ![description](...)", at: link.location))
             }
-            for thing in cited {
-                result.citations[thing, default: []].append(
-                    Citation(page: context.page, paragraph: link.paragraph, location: link.location))
+            if let thing {
+                result.citations.append(
+                    (thing, Citation(page: context.page, paragraph: link.paragraph, location: link.location)))
             }
         }
     }
     return result
 }
 
-/// Resolves one link destination. Returns the target and the things it cites (for backlinks).
+/// Resolves one link destination. Returns the target and the thing it cites, if any (for
+/// backlinks). Reads the address as UTF-8: a large report has a hundred thousand links.
 func resolveReference(
     _ url: String, isImage: Bool, context: LinkContext, index: ReferenceIndex, at location: SourceLocation
-) -> Result<(LinkTarget, [CitedThing]), Diagnostic> {
-    if url.hasPrefix("#") {
+) -> Result<(LinkTarget, CitedThing?), Diagnostic> {
+    if url.utf8.first == 0x23 {
         let fragment = String(url.dropFirst())
         guard let section = context.section, let info = index.sections[section] else {
-            return .success((.fragment(fragment), []))
+            return .success((.fragment(fragment), nil))
         }
         if let problem = checkFragment(fragment, in: info, page: "this page", at: location) { return .failure(problem) }
-        return .success((.fragment(fragment), []))
+        return .success((.fragment(fragment), nil))
     }
-    guard let colon = url.firstIndex(of: ":"), isScheme(url[..<colon]) else {
+    guard let colon = url.utf8.firstIndex(of: 0x3A), isScheme(url[..<colon]) else {
         return resolveRelative(url, context: context, index: index, at: location)
     }
-    let schemeName = url[..<colon].lowercased()
+    let written = url[..<colon]
+    let schemeName = written.utf8.contains(where: isASCIIUppercase) ? written.lowercased() : String(written)
     if externalSchemes.contains(schemeName) {
         if isImage {
             return .failure(
@@ -81,7 +84,7 @@ func resolveReference(
                     "external-image", "images must not load from outside the site",
                     hint: "intranet pages load nothing from outside; link to it instead", at: location))
         }
-        return .success((.external(url), []))
+        return .success((.external(url), nil))
     }
     guard let scheme = ReferenceScheme(rawValue: schemeName) else {
         return .failure(
@@ -91,11 +94,11 @@ func resolveReference(
     }
     var rest = String(url[url.index(after: colon)...])
     var fragment: String?
-    if let hash = rest.firstIndex(of: "#") {
+    if let hash = rest.utf8.firstIndex(of: 0x23) {
         fragment = String(rest[rest.index(after: hash)...])
         rest = String(rest[..<hash])
     }
-    if rest.contains("%") { rest = rest.removingPercentEncoding ?? rest }
+    if rest.utf8.contains(0x25) { rest = rest.removingPercentEncoding ?? rest }
     if isImage && scheme != .table {
         return .failure(
             .error(
@@ -111,7 +114,7 @@ func resolveReference(
         if let fragment, let problem = checkFragment(fragment, in: info, page: rest, at: location) {
             return .failure(problem)
         }
-        return .success((.page(.section(rest), fragment: fragment), [.section(rest)]))
+        return .success((.page(.section(rest), fragment: fragment), .section(rest)))
     case .capability:
         guard index.capabilities[rest] != nil else {
             return .failure(unknown("capability", rest, in: Array(index.capabilities.keys), at: location))
@@ -119,13 +122,13 @@ func resolveReference(
         if let fragment {
             return .failure(noFragment("capability", fragment, at: location))
         }
-        return .success((.page(.capability(rest), fragment: nil), [.capability(rest)]))
+        return .success((.page(.capability(rest), fragment: nil), .capability(rest)))
     case .table:
         guard index.tables.contains(rest) else {
             return .failure(unknown("table", rest, in: Array(index.tables), at: location))
         }
         if let fragment { return .failure(noFragment("table", fragment, at: location)) }
-        return .success((isImage ? .embedTable(rest) : .page(.table(rest), fragment: nil), [.table(rest)]))
+        return .success((isImage ? .embedTable(rest) : .page(.table(rest), fragment: nil), .table(rest)))
     case .para:
         let digits = rest.hasPrefix("p") ? String(rest.dropFirst()) : rest
         guard let number = Int(digits), let section = index.paragraphs[number] else {
@@ -135,7 +138,7 @@ func resolveReference(
                     hint: "paragraph references are numbers such as 'para:75'", at: location))
         }
         if let fragment { return .failure(noFragment("paragraph", fragment, at: location)) }
-        return .success((.page(.section(section), fragment: "p\(number)"), [.section(section)]))
+        return .success((.page(.section(section), fragment: "p\(number)"), .section(section)))
     case .board, .operation, .partner:
         let kind = EntityKind(rawValue: scheme.rawValue)!
         let ids = index.entities[kind] ?? []
@@ -144,7 +147,7 @@ func resolveReference(
                 unknown(kind.rawValue, rest, in: Array(ids), at: location, file: "Content/data/\(kind.file)"))
         }
         if let fragment { return .failure(noFragment(kind.rawValue, fragment, at: location)) }
-        return .success((.page(.register(kind), fragment: "\(kind.rawValue)-\(rest)"), [.entity(kind, rest)]))
+        return .success((.page(.register(kind), fragment: "\(kind.rawValue)-\(rest)"), .entity(kind, rest)))
     }
 }
 
@@ -194,7 +197,7 @@ private func noFragment(_ what: String, _ fragment: String, at location: SourceL
 
 /// Relative links to other Markdown files (`../capabilities/jesip.md`) become links to their pages.
 private func resolveRelative(_ url: String, context: LinkContext, index: ReferenceIndex, at location: SourceLocation)
-    -> Result<(LinkTarget, [CitedThing]), Diagnostic>
+    -> Result<(LinkTarget, CitedThing?), Diagnostic>
 {
     var path = url
     var fragment: String?
@@ -219,12 +222,12 @@ private func resolveRelative(_ url: String, context: LinkContext, index: Referen
         if let fragment, let problem = checkFragment(fragment, in: info, page: slug, at: location) {
             return .failure(problem)
         }
-        return .success((.page(.section(slug), fragment: fragment), [.section(slug)]))
+        return .success((.page(.section(slug), fragment: fragment), .section(slug)))
     }
     if index.capabilities[targetSlug] == target {
         let slug = targetSlug
         if let fragment { return .failure(noFragment("capability", fragment, at: location)) }
-        return .success((.page(.capability(slug), fragment: nil), [.capability(slug)]))
+        return .success((.page(.capability(slug), fragment: nil), .capability(slug)))
     }
     return .failure(
         .error(

@@ -36,19 +36,18 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     // Numbered paragraphs: unique across the whole site, since `#p75` must mean one paragraph.
     let paragraphCount = sources.reduce(0) { $0 + $1.body.paragraphs.count }
     var paragraphIndex: [Int: String] = .init(minimumCapacity: paragraphCount)
-    var paragraphLocation: [Int: SourceLocation] = .init(minimumCapacity: paragraphCount)
     for source in sources {
         var previous: Int?
         for paragraph in source.body.paragraphs {
-            if let first = paragraphLocation[paragraph.number] {
+            if paragraphIndex[paragraph.number] != nil {
                 diagnostics.append(
                     .error(
                         "duplicate-paragraph", "paragraph \(paragraph.number) is numbered twice",
-                        hint: "it is also at \(first); paragraph numbers must be unique across the report",
+                        hint: "it is also at \(firstLocation(of: paragraph.number, in: sources)); "
+                            + "paragraph numbers must be unique across the report",
                         at: paragraph.location))
             } else {
                 paragraphIndex[paragraph.number] = source.slug
-                paragraphLocation[paragraph.number] = paragraph.location
             }
             if let previous, paragraph.number != previous + 1 {
                 diagnostics.append(
@@ -91,7 +90,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     var citations: [CitedThing: [Citation]] = [:]
     var referenceCount = 0
     for result in perBody {
-        for (thing, list) in result.citations { citations[thing, default: []] += list }
+        for (thing, citation) in result.citations { citations[thing, default: []].append(citation) }
         diagnostics += result.diagnostics
         referenceCount += result.count
     }
@@ -129,8 +128,8 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
 
     // Tables: verify every stated total.
     var tables: [DataTable] = []
-    for source in loaded.tables {
-        var (table, problems) = verifyTable(source)
+    for (verified, source) in zip(parallelMap(loaded.tables, verifyTable), loaded.tables) {
+        var (table, problems) = verified
         table.section = source.paragraphs.first.flatMap { paragraphIndex[$0.value] }
         tables.append(table)
         diagnostics += problems
@@ -138,15 +137,11 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
 
     // Relations both ways: a section relies on the capabilities it lists or cites, and a
     // capability serves every section that relies on it.
-    let capabilityCitations = Dictionary(
-        grouping: citations.flatMap { thing, list -> [(String, Citation)] in
-            if case .capability(let slug) = thing { return list.map { (slug, $0) } }
-            return []
-        }, by: \.0)
     var sectionCapabilities: [String: Set<String>] = [:]
     for source in sources { sectionCapabilities[source.slug] = Set(source.capabilities.map(\.value)) }
-    for (slug, list) in capabilityCitations {
-        for (_, citation) in list {
+    for (thing, list) in citations {
+        guard case .capability(let slug) = thing else { continue }
+        for citation in list {
             if case .section(let section) = citation.page { sectionCapabilities[section, default: []].insert(slug) }
         }
     }
@@ -159,19 +154,21 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     let capabilityTitles = Dictionary(uniqueKeysWithValues: loaded.capabilities.map { ($0.slug, $0.title.value) })
 
     let sectionTables = Dictionary(grouping: tables.filter { $0.section != nil }, by: { $0.section! })
-    var sections: [Section] = []
-    for (position, (source, headings)) in zip(sources, sectionHeadings).enumerated() {
-        let capabilities = (sectionCapabilities[source.slug] ?? []).filter { capabilityTitles[$0] != nil }
+    let boardIDs = entityIDs[.board] ?? []
+    let relied = sectionCapabilities
+    // Each section is built on its own: thousands of them, on every core.
+    let sections = parallelMap(Array(zip(sources, sectionHeadings).enumerated())) { position, pair -> Section in
+        let (source, headings) = pair
+        let capabilities = (relied[source.slug] ?? []).filter { capabilityTitles[$0] != nil }
             .sorted { (capabilityTitles[$0]!, $0) < (capabilityTitles[$1]!, $1) }
-        sections.append(
-            Section(
-                source: source,
-                paragraphs: source.body.paragraphs.map {
-                    Paragraph(number: $0.number, section: source.slug, location: $0.location, text: $0.text)
-                }, headings: headings,
-                capabilities: capabilities,
-                boards: source.boards.map(\.value).filter { entityIDs[.board]?.contains($0) ?? false },
-                tables: (sectionTables[source.slug] ?? []).map(\.id), links: perBody[position].targets))
+        return Section(
+            source: source,
+            paragraphs: source.body.paragraphs.map {
+                Paragraph(number: $0.number, section: source.slug, location: $0.location, text: $0.text)
+            }, headings: headings,
+            capabilities: capabilities,
+            boards: source.boards.map(\.value).filter { boardIDs.contains($0) },
+            tables: (sectionTables[source.slug] ?? []).map(\.id), links: perBody[position].targets)
     }
     // The same relation read the other way, built once rather than searched per capability.
     var capabilitySections: [String: [String]] = [:]
@@ -190,7 +187,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
             Capability(
                 source: source, sections: serves, headings: headings,
                 links: perBody[sources.count + capabilities.count].targets))
-        let cited = (capabilityCitations[source.slug] ?? []).contains { $0.1.paragraph != nil }
+        let cited = (citations[.capability(source.slug)] ?? []).contains { $0.paragraph != nil }
         if !cited {
             diagnostics.append(
                 .warning(
@@ -236,6 +233,14 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     var result = graph
     result.tableIndex = Dictionary(uniqueKeysWithValues: result.tables.enumerated().map { ($1.id, $0) })
     return (result, diagnostics)
+}
+
+/// Where a paragraph number first appears, for the rare report of a repeated one.
+private func firstLocation(of number: Int, in sources: [SectionSource]) -> SourceLocation {
+    for source in sources {
+        if let paragraph = source.body.paragraphs.first(where: { $0.number == number }) { return paragraph.location }
+    }
+    return SourceLocation(file: "Content/threats")
 }
 
 /// Slugs the site's own pages use in the same folders.
