@@ -109,6 +109,9 @@ struct LineIndex {
         guard line >= 1, line <= lineStarts.count, byteColumn > 1 else { return max(byteColumn, 1) }
         let start = lineStarts[line - 1]
         let end = min(start + byteColumn - 1, utf8.count)
-        return String(decoding: utf8[start..<end], as: UTF8.self).unicodeScalars.count + 1
+        // The text is valid UTF-8, so every byte but a continuation byte starts a character.
+        var characters = 0
+        for byte in utf8[start..<end] where byte & 0xC0 != 0x80 { characters += 1 }
+        return characters + 1
     }
 }
