@@ -140,6 +140,30 @@ struct IncrementalTests {
                 == "a<!--portal:k-->new<!--/portal-->b<!--portal:k-->new<!--/portal-->c")
         #expect(splice(html, key: "other", with: "x") == nil)
     }
+
+    /// A source's paragraphs are consecutive lines of the search index: each is replaced in place,
+    /// found from where the last one ended, and the note that texts were cut is read from the header.
+    @Test func searchLinesAreReplacedInPlace() throws {
+        func facts(_ number: Int, _ text: String) -> ParagraphFacts {
+            ParagraphFacts(number: number, location: SourceLocation(file: "x.md"), text: text)
+        }
+        let header = "window.PORTAL_SEARCH = {\"sections\":[[\"threats/a.html\",\"A\"]],\n\"paragraphs\":[\n"
+        var index = Array(
+            (header + "[1,0,\"one\"],\n[2,0,\"two\"],\n[3,0,\"three\"]],\n\"entries\":[\n]};\n").utf8)
+        let first = try #require(replaceSearchLine(in: &index, paragraph: facts(2, "deux"), limit: 2000, from: 0))
+        let second = try #require(
+            replaceSearchLine(in: &index, paragraph: facts(3, "trois \"quoted\""), limit: 2000, from: first))
+        #expect(second > first)
+        #expect(
+            String(decoding: index, as: UTF8.self)
+                == header + "[1,0,\"one\"],\n[2,0,\"deux\"],\n[3,0,\"trois \\\"quoted\\\"\"]],\n\"entries\":[\n]};\n")
+        // Found from the start when the hint is past it; absent paragraphs are nil.
+        #expect(replaceSearchLine(in: &index, paragraph: facts(1, "un"), limit: 2000, from: second) != nil)
+        #expect(replaceSearchLine(in: &index, paragraph: facts(9, "nine"), limit: 2000, from: 0) == nil)
+        // A text cut at a small limit needs the header's note; without it, a full build.
+        let long = String(repeating: "word ", count: 60)
+        #expect(replaceSearchLine(in: &index, paragraph: facts(1, long), limit: 120, from: 0) == nil)
+    }
 }
 
 extension IncrementalTests {

@@ -131,6 +131,8 @@ struct PageEdits {
     let output: String
     private var original: [String: [UInt8]] = [:]
     private var current: [String: [UInt8]] = [:]
+    /// Where the last search line replaced ends: a source's paragraphs are consecutive lines.
+    private var searchCursor = 0
 
     init(output: String) { self.output = output }
 
@@ -151,10 +153,13 @@ struct PageEdits {
     }
 
     mutating func replaceSearchLine(_ paragraph: ParagraphFacts, limit: Int) -> Bool {
-        guard let bytes = load(searchIndexPath),
-            let updated = PortalCore.replaceSearchLine(in: bytes, paragraph: paragraph, limit: limit)
-        else { return false }
-        current[searchIndexPath] = updated
+        guard var bytes = load(searchIndexPath) else { return false }
+        // Edited in place: the index holds every paragraph of the site, megabytes at 10,000 pages.
+        current[searchIndexPath] = nil
+        let end = PortalCore.replaceSearchLine(in: &bytes, paragraph: paragraph, limit: limit, from: searchCursor)
+        current[searchIndexPath] = bytes
+        guard let end else { return false }
+        searchCursor = end
         return true
     }
 
@@ -188,13 +193,14 @@ func spliceFragment(_ bytes: [UInt8], key: String, with replacement: [UInt8]) ->
     return output
 }
 
-/// Where `pattern` first occurs in `bytes` at or after `offset` (glibc's memmem).
-func findBytes(_ pattern: [UInt8], in bytes: [UInt8], from offset: Int) -> Int? {
-    guard offset < bytes.count else { return nil }
+/// Where `pattern` first occurs in `bytes` at or after `offset` and before `end` (glibc's memmem).
+func findBytes(_ pattern: [UInt8], in bytes: [UInt8], from offset: Int, to end: Int? = nil) -> Int? {
+    let end = min(end ?? bytes.count, bytes.count)
+    guard offset < end else { return nil }
     return bytes.withUnsafeBytes { haystack in
         pattern.withUnsafeBytes { needle in
             let base = haystack.baseAddress! + offset
-            guard let found = portal_find_bytes(base, haystack.count - offset, needle.baseAddress, needle.count) else {
+            guard let found = portal_find_bytes(base, end - offset, needle.baseAddress, needle.count) else {
                 return nil
             }
             return UnsafeRawPointer(found) - UnsafeRawPointer(haystack.baseAddress!)
@@ -215,11 +221,16 @@ func excerptFragment(number: Int, text: String) -> String {
     fragmentStart(excerptKey(number)) + escapeHTML(excerpt(text)) + fragmentEnd
 }
 
-/// Replaces paragraph N's line of the search index (`[N,section,"text"]`), keeping its section.
-/// Nil when the line is not there, or when the index's note that texts were cut would have to
-/// change (that depends on every paragraph, so it takes a full build).
-func replaceSearchLine(in bytes: [UInt8], paragraph: ParagraphFacts, limit: Int) -> [UInt8]? {
-    guard let found = findBytes(Array("\n[\(paragraph.number),".utf8), in: bytes, from: 0) else { return nil }
+/// Replaces paragraph N's line of the search index (`[N,section,"text"]`) in place, keeping its
+/// section, and returns where the new line ends. It looks from `offset` first, where the next
+/// paragraph of the same source is, then from the start. Nil when the line is not there, or when
+/// the index's note that texts were cut would have to change (that depends on every paragraph,
+/// so it takes a full build).
+func replaceSearchLine(in bytes: inout [UInt8], paragraph: ParagraphFacts, limit: Int, from offset: Int) -> Int? {
+    let needle = Array("\n[\(paragraph.number),".utf8)
+    guard let found = findBytes(needle, in: bytes, from: offset) ?? findBytes(needle, in: bytes, from: 0) else {
+        return nil
+    }
     let start = found + 1
     var cursor = found + 1 + String(paragraph.number).utf8.count + 2
     var section = 0
@@ -238,10 +249,17 @@ func replaceSearchLine(in bytes: [UInt8], paragraph: ParagraphFacts, limit: Int)
     let (line, truncated) = searchParagraphLine(
         number: paragraph.number, section: section, text: paragraph.text, limit: limit)
     let replacement = Array(line.utf8)
-    if bytes[start..<end].elementsEqual(replacement) { return bytes }
-    let hasLimitNote = findBytes(Array("\"paragraphLimit\"".utf8), in: bytes, from: 0) != nil
-    if truncated != hasLimitNote && (truncated || limit < searchTextLimit) { return nil }
-    return Array(bytes[..<start]) + replacement + bytes[end...]
+    if bytes[start..<end].elementsEqual(replacement) { return end }
+    if (truncated || limit < searchTextLimit) && truncated != hasParagraphLimitNote(bytes) { return nil }
+    bytes.replaceSubrange(start..<end, with: replacement)
+    return start + replacement.count
+}
+
+/// Whether the index says its texts were cut. The note sits in the header, before the
+/// paragraphs, so only the header is searched.
+private func hasParagraphLimitNote(_ bytes: [UInt8]) -> Bool {
+    let header = findBytes(Array("\n\"paragraphs\":[".utf8), in: bytes, from: 0) ?? bytes.count
+    return findBytes(Array("\"paragraphLimit\"".utf8), in: bytes, from: 0, to: header) != nil
 }
 
 private func report(
