@@ -133,6 +133,26 @@ struct IncrementalTests {
         #expect(BuildState.decode(Array(garbled.utf8)) == nil)
     }
 
+    /// An edit rebuild rewrites only the changed sources' lines of the state, and the result is
+    /// exactly what writing the whole state gives.
+    @Test func stateEditedInPlaceEqualsStateWrittenWhole() throws {
+        var state = BuildState(
+            executable: "x", output: "/o", global: "g", marker: FileStamp(size: 1, modified: 2), sources: [:],
+            warnings: [], summary: BuildCounts(pages: 3, capabilities: 1, tables: 1, paragraphs: 4, references: 5))
+        for name in ["a", "b", "c"] {
+            state.sources["Content/threats/\(name).md"] = BuildState.SourceState(
+                stamp: FileStamp(size: 10, modified: 99), interface: "i-\(name)", entryRange: 5..<9)
+        }
+        let old = state.encoded()
+        var edited = state
+        edited.sources["Content/threats/b.md"]?.stamp = FileStamp(size: 12_345, modified: 1_764_340_000_123_456_789)
+        let spliced = try #require(edited.encoded(editing: old, previous: state, changed: ["Content/threats/b.md"]))
+        #expect(spliced == edited.encoded())
+        // A new warning is more than a source line: the whole state is written instead.
+        edited.warnings = [.init(fromLoad: true, diagnostic: .warning("w", "m", at: .init(file: "f")))]
+        #expect(edited.encoded(editing: old, previous: state, changed: ["Content/threats/b.md"]) == nil)
+    }
+
     @Test func spliceReplacesEveryMarkedFragment() {
         let html = "a<!--portal:k-->old<!--/portal-->b<!--portal:k-->old<!--/portal-->c"
         #expect(

@@ -35,7 +35,9 @@ enum IncrementalOutcome {
 /// them; every other page keeps its bytes and modification time.
 func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: DispatchTime) -> IncrementalOutcome {
     let root = options.root
-    guard let state = BuildState.read(root: root) else { return .fullBuildNeeded(noEarlierState) }
+    guard let (state, stateBytes) = BuildState.readWithBytes(root: root) else {
+        return .fullBuildNeeded(noEarlierState)
+    }
     let outputPath = options.output.path
     guard state.output == outputPath else { return .fullBuildNeeded("built into another folder last time") }
     guard state.executable == executableStamp() else { return .fullBuildNeeded("portal itself changed") }
@@ -119,7 +121,8 @@ func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: Dispa
     }
     summary.unchanged = state.summary.pages - summary.written.count
     newState.warnings = warnings.sorted { $0.diagnostic.location < $1.diagnostic.location }
-    try? newState.write(root: root, state: newState.encoded(), entries: nil)
+    let encoded = newState.encoded(editing: stateBytes, previous: state, changed: changed) ?? newState.encoded()
+    try? newState.write(root: root, state: encoded, entries: nil)
     let incremental = "\(changed.count) changed file\(changed.count == 1 ? "" : "s")"
     return .built(
         report(state.summary, summary, newState.warnings.map(\.diagnostic), start: start, incremental: incremental))
