@@ -146,11 +146,13 @@ struct IncrementalTests {
         let old = state.encoded()
         var edited = state
         edited.sources["Content/threats/b.md"]?.stamp = FileStamp(size: 12_345, modified: 1_764_340_000_123_456_789)
-        let spliced = try #require(edited.encoded(editing: old, previous: state, changed: ["Content/threats/b.md"]))
+        let spliced = try #require(
+            edited.encoded(editing: old, previousWarnings: state.warnings, changed: ["Content/threats/b.md"]))
         #expect(spliced == edited.encoded())
         // A new warning is more than a source line: the whole state is written instead.
         edited.warnings = [.init(fromLoad: true, diagnostic: .warning("w", "m", at: .init(file: "f")))]
-        #expect(edited.encoded(editing: old, previous: state, changed: ["Content/threats/b.md"]) == nil)
+        #expect(
+            edited.encoded(editing: old, previousWarnings: state.warnings, changed: ["Content/threats/b.md"]) == nil)
     }
 
     @Test func spliceReplacesEveryMarkedFragment() {

@@ -35,7 +35,7 @@ enum IncrementalOutcome {
 /// them; every other page keeps its bytes and modification time.
 func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: DispatchTime) -> IncrementalOutcome {
     let root = options.root
-    guard let (state, stateBytes) = BuildState.readWithBytes(root: root) else {
+    guard var (state, stateBytes) = BuildState.readWithBytes(root: root) else {
         return .fullBuildNeeded(noEarlierState)
     }
     let outputPath = options.output.path
@@ -65,7 +65,8 @@ func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: Dispa
     guard !diagnostics.hasErrors else { return .fullBuildNeeded("data files have errors") }
     // Pages as bytes: read once, spliced in place, written only if they changed.
     var pages = PageEdits(output: outputPath)
-    var newState = state
+    // The state is updated in place: ten thousand sources are not copied for one edit.
+    let previousWarnings = state.warnings
     for file in changed {
         let loaded = loadSource(root: root, path: file, environment: data.environment)
         guard let document = loaded.value, !loaded.diagnostics.hasErrors else {
@@ -109,7 +110,7 @@ func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: Dispa
             }
         }
         source.stamp = stamps.sources[file]!
-        newState.sources[file] = source
+        state.sources[file] = source
         warnings.removeAll { $0.fromLoad && $0.diagnostic.location.file == file }
         warnings += loaded.diagnostics.warnings.map { BuildState.StoredWarning(fromLoad: true, diagnostic: $0) }
     }
@@ -120,12 +121,13 @@ func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: Dispa
         return .fullBuildNeeded("could not write: \(error)")
     }
     summary.unchanged = state.summary.pages - summary.written.count
-    newState.warnings = warnings.sorted { $0.diagnostic.location < $1.diagnostic.location }
-    let encoded = newState.encoded(editing: stateBytes, previous: state, changed: changed) ?? newState.encoded()
-    try? newState.write(root: root, state: encoded, entries: nil)
+    state.warnings = warnings.sorted { $0.diagnostic.location < $1.diagnostic.location }
+    let encoded =
+        state.encoded(editing: stateBytes, previousWarnings: previousWarnings, changed: changed) ?? state.encoded()
+    try? state.write(root: root, state: encoded, entries: nil)
     let incremental = "\(changed.count) changed file\(changed.count == 1 ? "" : "s")"
     return .built(
-        report(state.summary, summary, newState.warnings.map(\.diagnostic), start: start, incremental: incremental))
+        report(state.summary, summary, state.warnings.map(\.diagnostic), start: start, incremental: incremental))
 }
 
 /// Output pages being edited in place: each read once, changed in memory, and written back
