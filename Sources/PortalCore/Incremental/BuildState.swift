@@ -68,20 +68,33 @@ extension BuildState {
     /// The entries file's bytes, recording each source's range in it.
     mutating func encodeEntries() -> [UInt8] {
         var out: [UInt8] = []
+        // Written as bytes: a 10,000-page site has well over a hundred thousand lines here.
+        func line(_ tag: StaticString, _ text: String) {
+            tag.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(0x09)
+            appendClean(text, to: &out)
+            out.append(0x0A)
+        }
         for path in sources.keys.sorted() {
             guard let entry = sources[path]?.entry else { continue }
             let start = out.count
-            func line(_ parts: String...) {
-                out.append(contentsOf: parts.joined(separator: "\t").utf8)
-                out.append(0x0A)
-            }
-            for href in entry.hrefs { line("href", clean(href)) }
+            for href in entry.hrefs { line("href", href) }
             for id in entry.headingIDs { line("heading", id) }
             for page in entry.bodyPages { line("body-page", page) }
-            for excerpt in entry.excerpts { line("excerpt", String(excerpt.paragraph), excerpt.page) }
+            for excerpt in entry.excerpts {
+                out.append(contentsOf: "excerpt\t".utf8)
+                appendDecimal(Int64(excerpt.paragraph), to: &out)
+                out.append(0x09)
+                out.append(contentsOf: excerpt.page.utf8)
+                out.append(0x0A)
+            }
             for index in entry.embeds.keys.sorted() {
                 let html = Array(entry.embeds[index]!.utf8)
-                line("embed", String(index), String(html.count))
+                out.append(contentsOf: "embed\t".utf8)
+                appendDecimal(Int64(index), to: &out)
+                out.append(0x09)
+                appendDecimal(Int64(html.count), to: &out)
+                out.append(0x0A)
                 out.append(contentsOf: html)
                 out.append(0x0A)
             }
@@ -352,6 +365,11 @@ private func forEachRecord(_ bytes: [UInt8], _ body: (Record) -> Bool) {
 }
 
 /// Tabs and newlines separate records; messages never need them.
+/// `clean(text)` appended as bytes.
+private func appendClean(_ text: String, to out: inout [UInt8]) {
+    for byte in text.utf8 { out.append(byte == 0x09 || byte == 0x0A ? 0x20 : byte) }
+}
+
 private func clean(_ text: String) -> String {
     guard text.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A }) else { return text }
     return String(decoding: text.utf8.map { $0 == 0x09 || $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
