@@ -7,7 +7,7 @@ import Foundation
 /// Two files: `state`, small, read by every build (one line per source: its stamp, its interface
 /// fingerprint, where its entry is); and `entries`, read only for the files an edit touched.
 struct BuildState: Sendable {
-    static let header = "portal-state 2"
+    static let header = "portal-state 3"
 
     var executable: String
     var output: String
@@ -25,6 +25,8 @@ struct BuildState: Sendable {
         var interface: String
         /// Where its entry sits in the `entries` file.
         var entryRange: Range<Int> = 0..<0
+        /// `searchLinesFingerprint` of its paragraphs' lines in the search index; empty for none.
+        var searchLines = ""
         /// The entry itself, when a build has it in memory.
         var entry: SourceEntry?
     }
@@ -155,6 +157,8 @@ extension BuildState {
             out.append(0x09)
             appendDecimal(Int64(number), to: &out)
         }
+        out.append(0x09)
+        out.append(contentsOf: source.searchLines.isEmpty ? "-".utf8 : source.searchLines.utf8)
         out.append(0x0A)
     }
 
@@ -192,16 +196,17 @@ extension BuildState {
         var malformed = false
         forEachRecord(bytes) { record in
             // Source lines are nearly all of a large site's state: read without a string per field.
-            if !first, record.fieldCount == 7, record.field(0).elementsEqual("source".utf8) {
+            if !first, record.fieldCount == 8, record.field(0).elementsEqual("source".utf8) {
                 guard let size = record.integer(2), let time = record.integer(3), let offset = record.integer(5),
                     let length = record.integer(6)
                 else {
                     malformed = true
                     return false
                 }
+                let searchLines = record.text(7)
                 state.sources[record.text(1)] = SourceState(
                     stamp: FileStamp(size: size, modified: time), interface: record.text(4),
-                    entryRange: Int(offset)..<Int(offset + length))
+                    entryRange: Int(offset)..<Int(offset + length), searchLines: searchLines == "-" ? "" : searchLines)
                 return true
             }
             let fields = (0..<record.fieldCount).map(record.text)

@@ -101,12 +101,18 @@ func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: Dispa
                     with: excerptFragment(number: paragraph.number, text: paragraph.text))
             else { return .fullBuildNeeded("\(excerpt.page) has no marked excerpt of paragraph \(excerpt.paragraph)") }
         }
-        // Its paragraphs' lines in the search index.
+        // Its paragraphs' lines in the search index, unless they hold what they held: the index
+        // holds every paragraph of the site, megabytes on a large one, and most edits do not
+        // reach the opening of a paragraph that the index keeps.
         if let limit = state.searchLimit {
-            for paragraph in body.paragraphs {
-                guard pages.replaceSearchLine(paragraph, limit: limit) else {
-                    return .fullBuildNeeded("\(searchIndexPath) cannot take paragraph \(paragraph.number) in place")
+            let lines = searchLinesFingerprint(body.paragraphs.lazy.map { ($0.number, $0.text) }, limit: limit)
+            if lines != source.searchLines {
+                for paragraph in body.paragraphs {
+                    guard pages.replaceSearchLine(paragraph, limit: limit) else {
+                        return .fullBuildNeeded("\(searchIndexPath) cannot take paragraph \(paragraph.number) in place")
+                    }
                 }
+                source.searchLines = lines
             }
         }
         source.stamp = stamps.sources[file]!
@@ -311,14 +317,20 @@ func prepareState(
                 BuildState.Excerpt(paragraph: number, page: PageID.capability(capability.slug).path))
         }
     }
+    let hasSearch = output.paths.contains(searchIndexPath)
+    let searchLimit = hasSearch ? searchTextLimit(paragraphs: graph.paragraphIndex.count) : nil
+    let searchLines = parallelMap(graph.sections) { section in
+        searchLimit.map { searchLinesFingerprint(section.paragraphs.lazy.map { ($0.number, $0.text) }, limit: $0) }
+            ?? ""
+    }
     var sources: [String: BuildState.SourceState] = [:]
-    for section in graph.sections {
+    for (section, lines) in zip(graph.sections, searchLines) {
         let file = section.source.file
         guard let stamp = stamps.sources[file], let links = output.links[file] else { continue }
         var pages = [PageID.section(section.slug).path]
         if hasReport { pages.append(PageID.report.path) }
         sources[file] = BuildState.SourceState(
-            stamp: stamp, interface: section.source.interface,
+            stamp: stamp, interface: section.source.interface, searchLines: lines,
             entry: BuildState.SourceEntry(
                 hrefs: links.hrefs, embeds: links.embeds, headingIDs: section.headings.map(\.id), bodyPages: pages,
                 excerpts: (excerpts[section.slug] ?? []).sorted { ($0.paragraph, $0.page) < ($1.paragraph, $1.page) }))
@@ -334,13 +346,12 @@ func prepareState(
     }
     // Every source must be accounted for, or the next build could miss a change.
     guard sources.count == stamps.sources.count else { return nil }
-    let hasSearch = output.paths.contains(searchIndexPath)
     let state = BuildState(
         executable: executableStamp(), output: options.output.path, global: stamps.global,
         marker: nil, sources: sources,
         warnings: loadWarnings.map { .init(fromLoad: true, diagnostic: $0) }
             + resolveWarnings.map { .init(fromLoad: false, diagnostic: $0) },
-        summary: counts, searchLimit: hasSearch ? searchTextLimit(paragraphs: graph.paragraphIndex.count) : nil)
+        summary: counts, searchLimit: searchLimit)
     var withRanges = state
     let entries = withRanges.encodeEntries()
     return PreparedState(state: withRanges, encoded: withRanges.encodedWithoutMarker(), entries: entries)

@@ -44,6 +44,17 @@ func searchParagraphLine(number: Int, section: Int, text: String, limit: Int) ->
     return (String(decoding: json.bytes, as: UTF8.self), truncated)
 }
 
+/// What a source's lines in the index hold, as one fingerprint: the numbers and kept texts of its
+/// paragraphs. An edit whose fingerprint is unchanged need not read the index at all.
+func searchLinesFingerprint(_ paragraphs: some Sequence<(number: Int, text: String)>, limit: Int) -> String {
+    var hasher = StableHasher()
+    for paragraph in paragraphs {
+        hasher.combine(paragraph.number)
+        hasher.combine(excerptReportingCut(paragraph.text, limit: limit).text)
+    }
+    return hasher.hex
+}
+
 /// `[number,section,"text"]`; true when the text was cut below the usual limit.
 private func appendParagraphLine(number: Int, section: Int, text: String, limit: Int, to json: inout JSONBytes)
     -> Bool
