@@ -4,22 +4,22 @@ import Testing
 
 @Suite("Templates")
 struct TemplateTests {
-    func render(_ template: String, _ context: [String: Any], partials: [String: String] = [:]) throws -> String {
+    func render(_ template: String, _ context: TemplateObject, partials: [String: String] = [:]) throws -> String {
         var library = TemplateLibrary()
         library.register(try Template(template), named: "page")
         for (name, text) in partials { library.register(try Template(text), named: name) }
-        return library.render(TemplateValue(context), template: "page") ?? "<missing>"
+        return library.render(.object(context), template: "page") ?? "<missing>"
     }
 
     @Test func variablesAreEscapedUnlessTriple() throws {
-        let context: [String: Any] = ["x": "<b>'a' & \"b\"</b>", "n": 42]
+        let context: TemplateObject = ["x": "<b>'a' & \"b\"</b>", "n": 42]
         #expect(
             try render("{{x}}|{{{x}}}|{{& x}}|{{n}}", context)
                 == "&lt;b&gt;&#39;a&#39; &amp; &quot;b&quot;&lt;/b&gt;|<b>'a' & \"b\"</b>|<b>'a' & \"b\"</b>|42")
     }
 
     @Test func sectionsIterateListsAndPushObjects() throws {
-        let context: [String: Any] = [
+        let context: TemplateObject = [
             "items": [["name": "a"], ["name": "b"]], "report": ["board": "SPCB"], "yes": true, "no": false,
             "title": "outer",
         ]
@@ -33,17 +33,28 @@ struct TemplateTests {
     }
 
     @Test func emptyTextAndEmptyListsAreFalse() throws {
-        #expect(try render("{{#a}}A{{/a}}{{^a}}-{{/a}}{{#l}}L{{/l}}{{^l}}-{{/l}}", ["a": "", "l": [Any]()]) == "--")
+        #expect(try render("{{#a}}A{{/a}}{{^a}}-{{/a}}{{#l}}L{{/l}}{{^l}}-{{/l}}", ["a": "", "l": []]) == "--")
     }
 
     @Test func transforms() throws {
-        let context: [String: Any] = ["boards": ["a", "b", "c"], "none": [Any]()]
+        let context: TemplateObject = ["boards": ["a", "b", "c"], "none": []]
         #expect(try render("{{#boards}}{{.}}{{^last()}}, {{/last()}}{{/boards}}", context) == "a, b, c")
         #expect(try render("{{#boards}}{{#first()}}>{{/first()}}{{index()}}{{/boards}}", context) == ">012")
         #expect(
             try render("{{^empty(boards)}}has{{/empty(boards)}}{{#empty(none)}} none{{/empty(none)}}", context)
                 == "has none")
         #expect(try render("{{count(boards)}}", context) == "3")
+    }
+
+    @Test func objectsSetLikeDictionaries() throws {
+        var object: TemplateObject = ["a": "1", "b": 2]
+        object["a"] = "one"
+        object["c"] = true
+        object["b"] = nil
+        object["missing"] = nil
+        #expect(object.keys == ["a", "c"])
+        #expect(try render("{{a}}|{{b}}|{{c}}", object) == "one||true")
+        #expect(try render("{{n}} {{s}}", ["n": 7, "s": "x\(7)y"]) == "7 x7y")
     }
 
     @Test func standaloneTagsRemoveTheirLines() throws {

@@ -14,8 +14,8 @@ public struct Theme: Sendable {
         "commitments", "report", "search", "not-found",
     ]
 
-    func render(_ context: [String: Any], template: String) -> String? {
-        library.render(TemplateValue(context), template: template)
+    func render(_ context: TemplateObject, template: String) -> String? {
+        library.render(.object(context), template: template)
     }
 
     func renderBytes(_ value: TemplateValue, template: String) -> [UInt8]? {

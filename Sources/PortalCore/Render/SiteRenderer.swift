@@ -149,7 +149,7 @@ func allPages(_ graph: SiteGraph) -> [PageID] {
 private func renderPage(_ page: PageID, context: RenderContext) -> Result<OutputFile, Diagnostic> {
     let built = buildPage(page, context: context)
     let theme = context.graph.theme
-    guard let inner = theme.renderBytes(TemplateValue(built.context), template: built.template) else {
+    guard let inner = theme.renderBytes(.object(built.context), template: built.template) else {
         return .failure(missingTemplate(built.template, theme: theme))
     }
     var layout = layoutValue(for: page, title: built.title, breadcrumbs: built.breadcrumbs, shell: context.shell)
@@ -179,7 +179,7 @@ struct BuiltPage {
     var title: String
     var description: String = ""
     var breadcrumbs: [Crumb] = []
-    var context: [String: Any]
+    var context: TemplateObject
     /// The source files the page shows, for its "Last updated" line.
     var sources: [String] = []
 }

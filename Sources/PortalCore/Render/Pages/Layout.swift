@@ -1,7 +1,7 @@
 /// The page shell every page shares: site navigation, breadcrumbs, language, asset paths.
 /// Everything but the current page's marks and title is the same for all pages in a folder, so
 /// it is built once per folder (see `LayoutShell`) rather than once per page.
-func layoutValue(for page: PageID, title: String, breadcrumbs: [Crumb], shell: LayoutShell) -> [String: TemplateValue] {
+func layoutValue(for page: PageID, title: String, breadcrumbs: [Crumb], shell: LayoutShell) -> TemplateObject {
     let folder = shell.folder(of: page)
     var nav = folder.nav
     if let position = folder.navPages.firstIndex(of: page) {
@@ -50,7 +50,7 @@ struct LayoutShell: Sendable {
         var referenceTitles: [String] = []
         var referenceHrefs: [String] = []
         var reference: [TemplateValue] = []
-        var fixed: [String: TemplateValue] = [:]
+        var fixed: TemplateObject = [:]
     }
 
     var folders: [String: Folder] = [:]
@@ -164,16 +164,17 @@ func figureText(_ figure: Figure) -> String {
     }
 }
 
-func figureContext(_ figure: Figure, linker: Linker, graph: SiteGraph) -> [String: Any] {
-    var context: [String: Any] = [
-        "label": figure.label, "value": figureText(figure), "paragraph": figure.paragraph.value,
-        "paragraph_href": linker.paragraph(figure.paragraph.value, graph: graph) ?? "",
+func figureContext(_ figure: Figure, linker: Linker, graph: SiteGraph) -> TemplateObject {
+    var context: TemplateObject = [
+        "label": .text(figure.label), "value": .text(figureText(figure)), "paragraph": .number(figure.paragraph.value),
+        "paragraph_href": .text(linker.paragraph(figure.paragraph.value, graph: graph) ?? ""),
     ]
     if let target = figure.target {
-        context["target"] = withUnit(target.formatted, unit: figure.unit)
-        context["target_label"] = figure.targetLabel ?? "target"
+        context["target"] = .text(withUnit(target.formatted, unit: figure.unit))
+        context["target_label"] = .text(figure.targetLabel ?? "target")
         if case .number(let value) = figure.value {
-            context["target_gap"] = gapText(value, target, unit: figure.unit, words: (lower: "below", higher: "above"))
+            context["target_gap"] = .text(
+                gapText(value, target, unit: figure.unit, words: (lower: "below", higher: "above")))
         }
     }
     return context

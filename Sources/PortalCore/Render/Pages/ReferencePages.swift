@@ -18,26 +18,32 @@ func glossaryPage(_ context: RenderContext) -> BuiltPage {
     return BuiltPage(
         template: "glossary", title: "Glossary", description: "Acronyms used in the report",
         context: [
-            "count": graph.glossary.count,
-            "letters": groups.map { letter, entries -> [String: Any] in
-                [
-                    "letter": letter, "id": "letter-\(letter == "#" ? "other" : letter.lowercased())",
-                    "count": entries.count,
-                    "entries": entries.map { index -> [String: Any] in
-                        let entry = graph.glossary[index]
-                        var values: [String: Any] = [
-                            "term": entry.term, "expansion": entry.expansion, "expanded": !entry.expansion.isEmpty,
-                            "anchor": anchors[index],
-                        ]
-                        if let paragraph = entry.paragraph, let href = linker.paragraph(paragraph.value, graph: graph) {
-                            values["paragraph"] = paragraph.value
-                            values["paragraph_href"] = href
-                        }
-                        return values
-                    },
-                ]
-            },
+            "count": .number(graph.glossary.count),
+            "letters": .list(
+                groups.map { letter, entries -> TemplateValue in
+                    [
+                        "letter": .text(letter), "id": "letter-\(letter == "#" ? "other" : letter.lowercased())",
+                        "count": .number(entries.count),
+                        "entries": .list(
+                            entries.map {
+                                glossaryEntry(graph.glossary[$0], anchor: anchors[$0], linker: linker, graph: graph)
+                            }),
+                    ]
+                }),
         ], sources: ["Content/data/glossary.yaml"])
+}
+
+/// One glossary entry, linked to the report paragraph the glossary gives for it, if any.
+private func glossaryEntry(_ entry: GlossaryEntry, anchor: String, linker: Linker, graph: SiteGraph) -> TemplateValue {
+    var values: TemplateObject = [
+        "term": .text(entry.term), "expansion": .text(entry.expansion), "expanded": .bool(!entry.expansion.isEmpty),
+        "anchor": .text(anchor),
+    ]
+    if let paragraph = entry.paragraph, let href = linker.paragraph(paragraph.value, graph: graph) {
+        values["paragraph"] = .number(paragraph.value)
+        values["paragraph_href"] = .text(href)
+    }
+    return .object(values)
 }
 
 /// Boards, partners or operations: one entry each, with where the report mentions it.
@@ -64,22 +70,29 @@ func registerPage(_ kind: EntityKind, context: RenderContext) -> BuiltPage {
     return BuiltPage(
         template: "register", title: title, description: intro,
         context: [
-            "title": title, "intro": intro, "count": entries.count,
-            "entries": entries.map { entity -> [String: Any] in
-                let source = entity.source
-                var values: [String: Any] = ["anchor": entity.anchor, "name": source.name]
-                if let chair = source.chair { values["chair"] = chair }
-                if let scope = source.scope { values["scope"] = scope }
-                if let description = source.description { values["description"] = description }
-                values["threats"] = source.threats.compactMap { slug in
-                    graph.section(slug.value).map { ["title": $0.title, "href": linker.href(.section(slug.value))] }
-                }
-                let cited = (graph.citations[.entity(kind, entity.id)] ?? []).compactMap(\.paragraph)
-                let paragraphs = Array(Set(source.paragraphs.map(\.value) + cited)).sorted()
-                if !paragraphs.isEmpty { values["paragraphs_html"] = linker.paragraphsHTML(paragraphs, graph: graph) }
-                return values
-            },
+            "title": .text(title), "intro": .text(intro), "count": .number(entries.count),
+            "entries": .list(entries.map { registerEntry($0, linker: linker, graph: graph) }),
         ], sources: ["Content/data/\(kind.file)"])
+}
+
+/// One board, partner or operation: what the data file says of it, the threats it serves and
+/// every paragraph that names it, whether the data file lists it or the report's text links it.
+private func registerEntry(_ entity: Entity, linker: Linker, graph: SiteGraph) -> TemplateValue {
+    let source = entity.source
+    var values: TemplateObject = ["anchor": .text(entity.anchor), "name": .text(source.name)]
+    if let chair = source.chair { values["chair"] = .text(chair) }
+    if let scope = source.scope { values["scope"] = .text(scope) }
+    if let description = source.description { values["description"] = .text(description) }
+    values["threats"] = .list(
+        source.threats.compactMap { slug in
+            graph.section(slug.value).map {
+                ["title": .text($0.title), "href": .text(linker.href(.section(slug.value)))]
+            }
+        })
+    let cited = (graph.citations[.entity(source.kind, entity.id)] ?? []).compactMap(\.paragraph)
+    let paragraphs = Array(Set(source.paragraphs.map(\.value) + cited)).sorted()
+    if !paragraphs.isEmpty { values["paragraphs_html"] = .text(linker.paragraphsHTML(paragraphs, graph: graph)) }
+    return .object(values)
 }
 
 /// Dated commitments and milestones, soonest first.
@@ -90,8 +103,9 @@ func commitmentsPage(_ context: RenderContext) -> BuiltPage {
         template: "commitments", title: "Commitments",
         description: "Dated commitments and milestones the report states",
         context: [
-            "count": graph.commitments.count,
-            "commitments": graph.commitments.map { commitmentContext($0, linker: linker, graph: graph) },
+            "count": .number(graph.commitments.count),
+            "commitments": .list(
+                graph.commitments.map { .object(commitmentContext($0, linker: linker, graph: graph)) }),
         ], sources: ["Content/data/commitments.yaml"])
 }
 
@@ -99,34 +113,34 @@ func commitmentsPage(_ context: RenderContext) -> BuiltPage {
 func reportPage(_ context: RenderContext) -> BuiltPage {
     let graph = context.graph
     let report = graph.config.report
+    var values: TemplateObject = [
+        "report_title": .text(report.title ?? graph.config.title),
+        "organisation": .text(graph.config.organisation),
+        "paragraph_count": .number(graph.paragraphIndex.count),
+        "sections": .list(
+            graph.sections.map { section -> TemplateValue in
+                [
+                    "title": .text(section.title), "id": "section-\(section.slug)",
+                    "href": .text(relativeURL(from: PageID.report.path, to: PageID.section(section.slug).path)),
+                    // The paper prints a threat's question under its title; a context section's
+                    // summary only repeats its first paragraph.
+                    "summary": .text(section.source.kind == .threat ? section.source.summary : ""),
+                    "body": .text(context.sectionBodies[section.slug]?.html(headingShift: 1) ?? ""),
+                    "paragraph_range": .text(paragraphRange(section)),
+                ]
+            }),
+    ]
     // Only what the report states: Mustache shows a section for an empty string too.
-    var details: [String: Any] = [:]
     let stated: [(String, String?)] = [
         ("board", report.board), ("recipient", report.recipient), ("agenda_item", report.agendaItem),
         ("meeting_date", report.meetingDate),
     ]
     for (key, value) in stated {
-        if let value, !value.isEmpty { details[key] = value }
+        if let value, !value.isEmpty { values[key] = .text(value) }
     }
     return BuiltPage(
-        template: "report", title: "Full report",
-        description: report.title ?? graph.config.title,
-        context: details.merging([
-            "report_title": report.title ?? graph.config.title,
-            "organisation": graph.config.organisation,
-            "paragraph_count": graph.paragraphIndex.count,
-            "sections": graph.sections.map { section -> [String: Any] in
-                [
-                    "title": section.title, "id": "section-\(section.slug)",
-                    "href": relativeURL(from: PageID.report.path, to: PageID.section(section.slug).path),
-                    // The paper prints a threat's question under its title; a context section's
-                    // summary only repeats its first paragraph.
-                    "summary": section.source.kind == .threat ? section.source.summary : "",
-                    "body": context.sectionBodies[section.slug]?.html(headingShift: 1) ?? "",
-                    "paragraph_range": paragraphRange(section),
-                ]
-            },
-        ]) { first, _ in first }, sources: graph.sections.map(\.source.file))
+        template: "report", title: "Full report", description: report.title ?? graph.config.title,
+        context: values, sources: graph.sections.map(\.source.file))
 }
 
 func notFoundPage(_ context: RenderContext) -> BuiltPage {

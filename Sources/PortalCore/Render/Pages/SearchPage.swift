@@ -8,14 +8,14 @@ func searchPage(_ context: RenderContext) -> BuiltPage {
         template: "search", title: "Search",
         description: "Search the report's paragraphs, capabilities, figures and glossary",
         context: [
-            "index_src": relativeURL(from: PageID.search.path, to: searchIndexPath),
-            "script_src": relativeURL(from: PageID.search.path, to: "assets/search.js"),
-            "root": rootPrefix(of: PageID.search.path),
-            "report_href": context.graph.config.fullReport ? linker.href(.report) : "",
-            "capabilities_href": linker.href(.capabilities),
-            "glossary_href": linker.href(.glossary),
-            "tables_href": linker.href(.tables),
-            "paragraph_count": graph.paragraphIndex.count,
-            "capability_count": graph.capabilities.count,
+            "index_src": .text(relativeURL(from: PageID.search.path, to: searchIndexPath)),
+            "script_src": .text(relativeURL(from: PageID.search.path, to: "assets/search.js")),
+            "root": .text(rootPrefix(of: PageID.search.path)),
+            "report_href": .text(context.graph.config.fullReport ? linker.href(.report) : ""),
+            "capabilities_href": .text(linker.href(.capabilities)),
+            "glossary_href": .text(linker.href(.glossary)),
+            "tables_href": .text(linker.href(.tables)),
+            "paragraph_count": .number(graph.paragraphIndex.count),
+            "capability_count": .number(graph.capabilities.count),
         ])
 }

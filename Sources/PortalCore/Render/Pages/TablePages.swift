@@ -3,19 +3,19 @@ func tablePage(_ table: DataTable, context: RenderContext) -> BuiltPage {
     let graph = context.graph
     let page = PageID.table(table.id)
     let linker = Linker(from: page)
-    var values: [String: Any] = [
-        "title": table.source.caption.value,
-        "table_html": renderDataTable(table, base: rootPrefix(of: page.path), graph: graph),
-        "paragraphs_html": linker.paragraphsHTML(table.source.paragraphs.map(\.value), graph: graph),
+    var values: TemplateObject = [
+        "title": .text(table.source.caption.value),
+        "table_html": .text(renderDataTable(table, base: rootPrefix(of: page.path), graph: graph)),
+        "paragraphs_html": .text(linker.paragraphsHTML(table.source.paragraphs.map(\.value), graph: graph)),
         "csv_href": "\(table.id).csv",
-        "verified": table.verifiedTotals,
-        "has_verified": table.verifiedTotals > 0,
-        "discrepancy_count": table.discrepancies.count,
-        "has_discrepancies": !table.discrepancies.isEmpty,
+        "verified": .number(table.verifiedTotals),
+        "has_verified": .bool(table.verifiedTotals > 0),
+        "discrepancy_count": .number(table.discrepancies.count),
+        "has_discrepancies": .bool(!table.discrepancies.isEmpty),
     ]
     if let slug = table.section, let section = graph.section(slug) {
-        values["section_title"] = section.title
-        values["section_href"] = linker.href(.section(slug))
+        values["section_title"] = .text(section.title)
+        values["section_href"] = .text(linker.href(.section(slug)))
     }
     return BuiltPage(
         template: "table", title: table.source.caption.value, description: table.source.caption.value,
@@ -32,17 +32,19 @@ func tablesIndexPage(_ context: RenderContext) -> BuiltPage {
     return BuiltPage(
         template: "tables", title: "Figures", description: "Tables of figures stated in the report",
         context: [
-            "tables": tables.map { table -> [String: Any] in
-                var values: [String: Any] = [
-                    "caption": table.source.caption.value, "href": linker.href(.table(table.id)),
-                    "paragraphs_html": linker.paragraphsHTML(table.source.paragraphs.map(\.value), graph: graph),
-                ]
-                if let slug = table.section, let section = graph.section(slug) {
-                    values["section_title"] = section.title
-                    values["section_href"] = linker.href(.section(slug))
-                }
-                if let chart = table.source.chart { values["chart_title"] = chart.title ?? "chart" }
-                return values
-            }
+            "tables": .list(
+                tables.map { table -> TemplateValue in
+                    var values: TemplateObject = [
+                        "caption": .text(table.source.caption.value), "href": .text(linker.href(.table(table.id))),
+                        "paragraphs_html": .text(
+                            linker.paragraphsHTML(table.source.paragraphs.map(\.value), graph: graph)),
+                    ]
+                    if let slug = table.section, let section = graph.section(slug) {
+                        values["section_title"] = .text(section.title)
+                        values["section_href"] = .text(linker.href(.section(slug)))
+                    }
+                    if let chart = table.source.chart { values["chart_title"] = .text(chart.title ?? "chart") }
+                    return .object(values)
+                })
         ])
 }

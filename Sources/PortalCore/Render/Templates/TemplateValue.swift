@@ -1,5 +1,6 @@
 /// A value a template can show: what page builders hand to templates, typed so rendering
-/// never has to guess.
+/// never has to guess. Literals build values directly (`"text"`, `42`, `true`, `[…]`,
+/// `["name": …]`), so page builders read much as they would with dictionaries of `Any`.
 public indirect enum TemplateValue: Sendable {
     /// Shown escaped by `{{name}}`, as is by `{{{name}}}`.
     case text(String)
@@ -9,32 +10,6 @@ public indirect enum TemplateValue: Sendable {
     case bool(Bool)
     case list([TemplateValue])
     case object(TemplateObject)
-
-    /// An object from a dictionary (the usual way page builders write one).
-    static func object(_ fields: [String: TemplateValue]) -> TemplateValue { .object(TemplateObject(fields)) }
-
-    /// Converts the dictionaries and arrays page builders make. Nil values simply are absent.
-    public init(_ any: Any) {
-        switch any {
-        case let value as TemplateValue: self = value
-        case let value as String: self = .text(value)
-        case let value as Substring: self = .text(String(value))
-        case let value as Bool: self = .bool(value)
-        case let value as Int: self = .number(value)
-        case let value as [String: Any]: self = TemplateValue(object: value)
-        // Exact element types first: casting `[[String: Any]]` to `[Any]` would box every element anew.
-        case let value as [[String: Any]]: self = .list(value.map(TemplateValue.init(object:)))
-        case let value as [String]: self = .list(value.map(TemplateValue.text))
-        case let value as [TemplateValue]: self = .list(value)
-        case let value as [Any]: self = .list(value.map(TemplateValue.init))
-        case let value as CustomStringConvertible: self = .text(value.description)
-        default: self = .text("")
-        }
-    }
-
-    init(object: [String: Any]) {
-        self = .object(TemplateObject(keys: Array(object.keys), values: object.values.map(TemplateValue.init)))
-    }
 
     /// Whether a section shows: empty text, an empty list, false and zero do not.
     var isTruthy: Bool {
@@ -54,25 +29,65 @@ public indirect enum TemplateValue: Sendable {
     }
 }
 
-/// The named values of an object. Pages hand templates objects of a few dozen names at most, and
-/// a template looks names up many times per page: comparing short strings in a small array is
-/// quicker than hashing them for a dictionary.
+extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByStringInterpolation {
+    public init(stringLiteral value: String) { self = .text(value) }
+}
+
+extension TemplateValue: ExpressibleByIntegerLiteral {
+    public init(integerLiteral value: Int) { self = .number(value) }
+}
+
+extension TemplateValue: ExpressibleByBooleanLiteral {
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+}
+
+extension TemplateValue: ExpressibleByArrayLiteral {
+    public init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
+}
+
+extension TemplateValue: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, TemplateValue)...) {
+        self = .object(TemplateObject(elements))
+    }
+}
+
+/// The named values of an object, in the order they were given. Pages hand templates objects of
+/// a few dozen names at most, and a template looks names up many times per page: comparing short
+/// strings in a small array is quicker than hashing them for a dictionary, and so is building one.
 public struct TemplateObject: Sendable {
     var keys: [String]
     var values: [TemplateValue]
 
-    init(keys: [String], values: [TemplateValue]) {
-        self.keys = keys
-        self.values = values
+    /// Pairs as a literal gives them. Names are expected to be distinct, as in a dictionary
+    /// literal; were one repeated, lookups would find its first value.
+    init(_ elements: [(String, TemplateValue)]) {
+        keys = elements.map(\.0)
+        values = elements.map(\.1)
     }
 
-    init(_ fields: [String: TemplateValue]) {
-        keys = Array(fields.keys)
-        values = Array(fields.values)
-    }
-
+    /// Reads a value; setting one replaces the name's value, adds the name if new, and removes it
+    /// when set to nil, as a dictionary would.
     subscript(name: String) -> TemplateValue? {
-        for index in keys.indices where keys[index] == name { return values[index] }
-        return nil
+        get {
+            for index in keys.indices where keys[index] == name { return values[index] }
+            return nil
+        }
+        set {
+            let position = keys.firstIndex(of: name)
+            switch (position, newValue) {
+            case (let position?, let value?): values[position] = value
+            case (let position?, nil):
+                keys.remove(at: position)
+                values.remove(at: position)
+            case (nil, let value?):
+                keys.append(name)
+                values.append(value)
+            case (nil, nil): break
+            }
+        }
     }
+}
+
+extension TemplateObject: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, TemplateValue)...) { self.init(elements) }
 }
