@@ -133,6 +133,20 @@ struct IncrementalTests {
         #expect(BuildState.decode(Array(garbled.utf8)) == nil)
     }
 
+    /// The fingerprint an edit computes from one file's paragraphs is the one the full build took
+    /// while writing the index: otherwise every edit would read the index, or worse, none would.
+    @Test func searchLineFingerprintsAgreeWithTheIndex() throws {
+        let graph = try #require(loadAndResolve(root: repositoryRoot).0)
+        let (_, lines) = searchIndexFile(graph)
+        let limit = searchTextLimit(paragraphs: graph.paragraphIndex.count)
+        #expect(lines.count == graph.sections.count)
+        for (section, line) in zip(graph.sections, lines) {
+            let parsed = section.source.body.paragraphs.lazy.map { (number: $0.number, text: $0.text) }
+            #expect(searchLinesFingerprint(parsed, limit: limit) == line, "\(section.slug)")
+        }
+        #expect(Set(lines).count == lines.count)
+    }
+
     /// An edit rebuild rewrites only the changed sources' lines of the state, and the result is
     /// exactly what writing the whole state gives.
     @Test func stateEditedInPlaceEqualsStateWrittenWhole() throws {

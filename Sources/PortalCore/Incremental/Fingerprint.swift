@@ -14,7 +14,9 @@ struct StableHasher {
 
     mutating func combine(_ text: String) {
         combine(text.utf8)
-        combine([0x1F])
+        // The separator, mixed in without making an array for it.
+        value ^= 0x1F
+        value = value &* 0x100_0000_01b3
     }
 
     mutating func combine(_ number: Int) { combine(String(number)) }

@@ -318,19 +318,14 @@ func prepareState(
         }
     }
     let hasSearch = output.paths.contains(searchIndexPath)
-    let searchLimit = hasSearch ? searchTextLimit(paragraphs: graph.paragraphIndex.count) : nil
-    let searchLines = parallelMap(graph.sections) { section in
-        searchLimit.map { searchLinesFingerprint(section.paragraphs.lazy.map { ($0.number, $0.text) }, limit: $0) }
-            ?? ""
-    }
     var sources: [String: BuildState.SourceState] = [:]
-    for (section, lines) in zip(graph.sections, searchLines) {
+    for section in graph.sections {
         let file = section.source.file
         guard let stamp = stamps.sources[file], let links = output.links[file] else { continue }
         var pages = [PageID.section(section.slug).path]
         if hasReport { pages.append(PageID.report.path) }
         sources[file] = BuildState.SourceState(
-            stamp: stamp, interface: section.source.interface, searchLines: lines,
+            stamp: stamp, interface: section.source.interface, searchLines: output.searchLines[file] ?? "",
             entry: BuildState.SourceEntry(
                 hrefs: links.hrefs, embeds: links.embeds, headingIDs: section.headings.map(\.id), bodyPages: pages,
                 excerpts: (excerpts[section.slug] ?? []).sorted { ($0.paragraph, $0.page) < ($1.paragraph, $1.page) }))
@@ -351,7 +346,7 @@ func prepareState(
         marker: nil, sources: sources,
         warnings: loadWarnings.map { .init(fromLoad: true, diagnostic: $0) }
             + resolveWarnings.map { .init(fromLoad: false, diagnostic: $0) },
-        summary: counts, searchLimit: searchLimit)
+        summary: counts, searchLimit: hasSearch ? searchTextLimit(paragraphs: graph.paragraphIndex.count) : nil)
     var withRanges = state
     let entries = withRanges.encodeEntries()
     return PreparedState(state: withRanges, encoded: withRanges.encodedWithoutMarker(), entries: entries)

@@ -14,10 +14,6 @@ public struct Theme: Sendable {
         "commitments", "report", "search", "not-found",
     ]
 
-    func render(_ context: TemplateObject, template: String) -> String? {
-        library.render(.object(context), template: template)
-    }
-
     func renderBytes(_ value: TemplateValue, template: String) -> [UInt8]? {
         library.renderBytes(value, template: template)
     }

@@ -13,13 +13,16 @@
 ///     };
 ///
 /// Addresses are relative to the site root.
-func searchIndexFile(_ graph: SiteGraph) -> OutputFile {
+///
+/// Returns the file and, for each section in order, the fingerprint of its lines
+/// (`searchLinesFingerprint`), taken as they are written.
+func searchIndexFile(_ graph: SiteGraph) -> (file: OutputFile, lines: [String]) {
     var json = JSONBytes()
     json.bytes.reserveCapacity(graph.paragraphIndex.count * 200 + 4096)
     json.raw("window.PORTAL_SEARCH = ")
-    writeSearchIndex(graph, into: &json)
+    let lines = writeSearchIndex(graph, into: &json)
     json.raw(";\n")
-    return OutputFile(path: searchIndexPath, bytes: json.bytes)
+    return (OutputFile(path: searchIndexPath, bytes: json.bytes), lines)
 }
 
 let searchIndexPath = "search/index.js"
@@ -40,7 +43,9 @@ func searchTextLimit(paragraphs count: Int) -> Int {
 /// whether its text was cut to the limit.
 func searchParagraphLine(number: Int, section: Int, text: String, limit: Int) -> (line: String, truncated: Bool) {
     var json = JSONBytes()
-    let truncated = appendParagraphLine(number: number, section: section, text: text, limit: limit, to: &json)
+    var hasher = StableHasher()
+    let truncated = appendParagraphLine(
+        number: number, section: section, text: text, limit: limit, to: &json, hasher: &hasher)
     return (String(decoding: json.bytes, as: UTF8.self), truncated)
 }
 
@@ -49,17 +54,24 @@ func searchParagraphLine(number: Int, section: Int, text: String, limit: Int) ->
 func searchLinesFingerprint(_ paragraphs: some Sequence<(number: Int, text: String)>, limit: Int) -> String {
     var hasher = StableHasher()
     for paragraph in paragraphs {
-        hasher.combine(paragraph.number)
-        hasher.combine(excerptReportingCut(paragraph.text, limit: limit).text)
+        combineSearchLine(
+            number: paragraph.number, kept: excerptReportingCut(paragraph.text, limit: limit).text, into: &hasher)
     }
     return hasher.hex
 }
 
-/// `[number,section,"text"]`; true when the text was cut below the usual limit.
-private func appendParagraphLine(number: Int, section: Int, text: String, limit: Int, to json: inout JSONBytes)
-    -> Bool
-{
+private func combineSearchLine(number: Int, kept: String, into hasher: inout StableHasher) {
+    hasher.combine(number)
+    hasher.combine(kept)
+}
+
+/// `[number,section,"text"]`; true when the text was cut below the usual limit. The line goes
+/// into its section's fingerprint too.
+private func appendParagraphLine(
+    number: Int, section: Int, text: String, limit: Int, to json: inout JSONBytes, hasher: inout StableHasher
+) -> Bool {
     let (kept, cut) = excerptReportingCut(text, limit: limit)
+    combineSearchLine(number: number, kept: kept, into: &hasher)
     json.raw("[")
     json.int(number)
     json.raw(",")
@@ -82,12 +94,13 @@ struct SearchEntry: Equatable {
 
 func searchIndexJSON(_ graph: SiteGraph) -> String {
     var json = JSONBytes()
-    writeSearchIndex(graph, into: &json)
+    _ = writeSearchIndex(graph, into: &json)
     return String(decoding: json.bytes, as: UTF8.self)
 }
 
-/// The index written straight into one buffer: it holds every paragraph of the site.
-private func writeSearchIndex(_ graph: SiteGraph, into json: inout JSONBytes) {
+/// The index written straight into one buffer: it holds every paragraph of the site. Returns
+/// each section's fingerprint of its lines.
+private func writeSearchIndex(_ graph: SiteGraph, into json: inout JSONBytes) -> [String] {
     let sectionNumber = Dictionary(uniqueKeysWithValues: graph.sections.enumerated().map { ($1.slug, $0) })
     json.raw("{\"sections\":[")
     for (index, section) in graph.sections.enumerated() {
@@ -104,13 +117,18 @@ private func writeSearchIndex(_ graph: SiteGraph, into json: inout JSONBytes) {
     var paragraphs = JSONBytes()
     paragraphs.bytes.reserveCapacity(graph.paragraphIndex.count * 200)
     var truncated = false
+    var lines: [String] = []
+    lines.reserveCapacity(graph.sections.count)
     for (index, section) in graph.sections.enumerated() {
+        var hasher = StableHasher()
         for paragraph in section.paragraphs {
             if !paragraphs.bytes.isEmpty { paragraphs.raw(",\n") }
             let cut = appendParagraphLine(
-                number: paragraph.number, section: index, text: paragraph.text, limit: limit, to: &paragraphs)
+                number: paragraph.number, section: index, text: paragraph.text, limit: limit, to: &paragraphs,
+                hasher: &hasher)
             truncated = truncated || cut
         }
+        lines.append(hasher.hex)
     }
     // The search page tells readers when only the opening of each paragraph is searched.
     if truncated {
@@ -139,6 +157,7 @@ private func writeSearchIndex(_ graph: SiteGraph, into json: inout JSONBytes) {
         json.raw("]")
     }
     json.raw("]}")
+    return lines
 }
 
 /// Sections, their headings, capabilities, tables, glossary terms, boards, partners, operations

@@ -51,6 +51,9 @@ struct RenderOutput {
     var links: [String: BodyLinks]
     /// Paths of the files emitted, sorted.
     var paths: [String]
+    /// Each section's `searchLinesFingerprint`, keyed by source file, taken while the index was
+    /// written; incremental builds keep it.
+    var searchLines: [String: String] = [:]
 }
 
 /// Renders every file and hands each to `emit` as soon as it is made, from any thread, so a
@@ -103,29 +106,35 @@ func renderSiteKeepingLinks(
     // The search index is one long job: it goes first, so the pages fill the other cores.
     let jobs = [nil] + pages.map { Optional($0) }
     let counter = progress.map { ProgressCounter(stage: "rendering", total: jobs.count, report: $0) }
-    let rendered = parallelMap(jobs, progress: counter) { page -> Result<String, Diagnostic> in
-        let file: OutputFile
-        if let page {
-            switch renderPage(page, context: context) {
-            case .success(let made): file = made
-            case .failure(let diagnostic): return .failure(diagnostic)
-            }
-        } else {
-            file = searchIndexFile(graph)
+    let rendered = parallelMap(jobs, progress: counter) {
+        page -> Result<(path: String, searchLines: [String]?), Diagnostic> in
+        guard let page else {
+            let (file, lines) = searchIndexFile(graph)
+            emit(file)
+            return .success((file.path, lines))
         }
-        emit(file)
-        return .success(file.path)
+        switch renderPage(page, context: context) {
+        case .success(let file):
+            emit(file)
+            return .success((file.path, nil))
+        case .failure(let diagnostic): return .failure(diagnostic)
+        }
     }
+    var searchLines: [String: String] = [:]
     for result in rendered {
         switch result {
-        case .success(let path): paths.append(path)
+        case .success(let (path, lines)):
+            paths.append(path)
+            if let lines {
+                searchLines = Dictionary(uniqueKeysWithValues: zip(graph.sections.map(\.source.file), lines))
+            }
         case .failure(let diagnostic): diagnostics.append(diagnostic)
         }
     }
     let links = Dictionary(
         uniqueKeysWithValues: Array(zip(graph.sections.map(\.source.file), sectionLinks))
             + Array(zip(graph.capabilities.map(\.source.file), capabilityLinks)))
-    return RenderOutput(diagnostics: diagnostics, links: links, paths: paths.sorted())
+    return RenderOutput(diagnostics: diagnostics, links: links, paths: paths.sorted(), searchLines: searchLines)
 }
 
 /// `Content/threats/terrorism.md` is `threats/terrorism` in fragment markers.
