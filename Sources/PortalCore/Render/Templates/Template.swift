@@ -10,7 +10,7 @@ public struct Template: Sendable {
     let nodes: [TemplateNode]
 }
 
-indirect enum TemplateNode: Sendable {
+enum TemplateNode: Sendable {
     case text([UInt8])
     case variable(TemplateName, escaped: Bool)
     case section(TemplateName, inverted: Bool, children: [TemplateNode])

@@ -1,7 +1,7 @@
 /// A value a template can show: what page builders hand to templates, typed so rendering
 /// never has to guess. Literals build values directly (`"text"`, `42`, `true`, `[…]`,
 /// `["name": …]`), so page builders read much as they would with dictionaries of `Any`.
-public indirect enum TemplateValue: Sendable {
+public enum TemplateValue: Sendable {
     /// Shown escaped by `{{name}}`, as is by `{{{name}}}`.
     case text(String)
     /// HTML the portal already rendered (a page inside the layout), kept as bytes.
