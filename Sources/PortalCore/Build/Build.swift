@@ -37,12 +37,18 @@ public struct BuildReport: Sendable {
     public var incremental: String? = nil
     /// Why a build that could have reused the last one rebuilt everything, e.g. "data changed".
     public var fullBuildReason: String? = nil
-    /// Wall time of each stage of a full build, in order, for `portal build --timings`.
-    public var stages: [(stage: String, milliseconds: Int)] = []
+    /// Wall and CPU time (every thread, user and system) of each stage of a full build, in
+    /// order, for `portal build --timings`.
+    public var stages: [(stage: String, milliseconds: Int, cpuMilliseconds: Int)] = []
 
-    /// "load 1210 ms, resolve 240 ms, ...", or nil when the build had no stages to time.
+    /// "load 1210 ms (cpu 2300 ms), resolve 240 ms (cpu 260 ms), ...", or nil when the build had
+    /// no stages to time. CPU well under twice the wall time on two cores shows a stage that
+    /// leaves a core idle.
     public var timings: String? {
-        stages.isEmpty ? nil : stages.map { "\($0.stage) \($0.milliseconds) ms" }.joined(separator: ", ")
+        stages.isEmpty
+            ? nil
+            : stages.map { "\($0.stage) \($0.milliseconds) ms (cpu \($0.cpuMilliseconds) ms)" }.joined(
+                separator: ", ")
     }
 
     public var summary: String {
@@ -133,18 +139,32 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
             stages: clock.laps))
 }
 
-/// Wall time between the stages of a build.
+/// Wall and CPU time between the stages of a build.
 struct StageClock {
     var last: DispatchTime
-    var laps: [(stage: String, milliseconds: Int)] = []
+    var lastCPU: Int
+    var laps: [(stage: String, milliseconds: Int, cpuMilliseconds: Int)] = []
 
-    init(start: DispatchTime) { last = start }
+    init(start: DispatchTime) {
+        last = start
+        lastCPU = processCPUMilliseconds()
+    }
 
     mutating func lap(_ stage: String) {
         let now = DispatchTime.now()
-        laps.append((stage, Int((now.uptimeNanoseconds - last.uptimeNanoseconds) / 1_000_000)))
+        let cpu = processCPUMilliseconds()
+        laps.append((stage, Int((now.uptimeNanoseconds - last.uptimeNanoseconds) / 1_000_000), cpu - lastCPU))
         last = now
+        lastCPU = cpu
     }
+}
+
+/// User and system time of every thread of the process so far.
+private func processCPUMilliseconds() -> Int {
+    var usage = rusage()
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+    func milliseconds(_ time: timeval) -> Int { time.tv_sec * 1000 + Int(time.tv_usec) / 1000 }
+    return milliseconds(usage.ru_utime) + milliseconds(usage.ru_stime)
 }
 
 /// Holds a value for the rest of the process, so it is never freed piece by piece.
