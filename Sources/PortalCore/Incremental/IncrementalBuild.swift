@@ -84,10 +84,11 @@ func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: Dispa
             return .fullBuildNeeded("the cache has no entry for \(file)")
         }
         let links = BodyLinks(hrefs: entry.hrefs, embeds: entry.embeds)
-        let rendered = finishBody(body, links: links, headingIDs: entry.headingIDs, key: sourceKey(file))
         // The body in its own page and the full report; must be found in each.
         for page in entry.bodyPages {
-            let fragment = page == PageID.report.path ? rendered.html(headingShift: 1) : rendered.html
+            let fragment = bodyHTML(
+                body, links: links, headingIDs: entry.headingIDs, key: sourceKey(file),
+                headingShift: page == PageID.report.path ? 1 : 0)
             guard pages.splice(page, key: sourceKey(file), with: fragment) else {
                 return .fullBuildNeeded("\(page) has no marked body for \(file)")
             }
@@ -98,7 +99,7 @@ func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: Dispa
             guard let paragraph = paragraphs[excerpt.paragraph],
                 pages.splice(
                     excerpt.page, key: excerptKey(excerpt.paragraph),
-                    with: excerptFragment(number: paragraph.number, text: paragraph.text))
+                    with: Array(excerptFragment(number: paragraph.number, text: paragraph.text).utf8))
             else { return .fullBuildNeeded("\(excerpt.page) has no marked excerpt of paragraph \(excerpt.paragraph)") }
         }
         // Its paragraphs' lines in the search index, unless they hold what they held: the index
@@ -156,8 +157,8 @@ struct PageEdits {
     }
 
     /// Replaces every marked fragment `key` in a page; false if the page has none.
-    mutating func splice(_ page: String, key: String, with replacement: String) -> Bool {
-        guard let bytes = load(page), let spliced = spliceFragment(bytes, key: key, with: Array(replacement.utf8))
+    mutating func splice(_ page: String, key: String, with replacement: [UInt8]) -> Bool {
+        guard let bytes = load(page), let spliced = spliceFragment(bytes, key: key, with: replacement)
         else { return false }
         current[page] = spliced
         return true

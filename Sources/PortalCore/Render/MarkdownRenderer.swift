@@ -1,49 +1,45 @@
 import Foundation
 
-/// A rendered Markdown body, split into the blocks a page (or the full report) lays out.
-public struct RenderedBody: Sendable {
-    public enum Block: Sendable {
-        case heading(level: Int, id: String, text: String, html: String)
-        case paragraph(number: Int, html: String)
-        case other(html: String)
-    }
-    public var blocks: [Block]
-    /// Names the body in the markers around it, e.g. `threats/terrorism`.
-    public var key: String = ""
-
-    /// The body as one HTML string: numbered paragraphs wrapped with their `#pN` anchors.
-    public var html: String { html(headingShift: 0) }
-
-    /// The body with its headings moved down a level, for pages that nest it under their own
-    /// heading (the full report puts each section under an `h2`).
-    public func html(headingShift shift: Int) -> String {
-        // Comment markers delimit the body in every page that shows it, so an edit that changes
-        // only the text can be spliced into those pages without rendering the site again.
-        guard !blocks.isEmpty else { return "" }
-        var output = fragmentStart(key)
-        for block in blocks {
-            switch block {
-            case .heading(let level, let id, _, let html):
-                let to = min(level + shift, 6)
-                output += "<h\(to) id=\"\(id)\">\(html)</h\(to)>\n"
-            case .other(let html): output += html
-            case .paragraph(let number, let html): output += paragraphHTML(number: number, body: html)
-            }
+/// A body's final HTML, as UTF-8 bytes: its placeholders filled with the resolved links and
+/// table embeds, numbered paragraphs wrapped with their `#pN` anchors, headings given their ids
+/// (and moved down `headingShift` levels for pages that nest the body under their own heading:
+/// the full report puts each section under an `h2`). Made when a page needs it, straight into
+/// one buffer, and not kept: the site's bodies are never all in memory at once.
+func bodyHTML(_ body: ParsedBody, links: BodyLinks, headingIDs: [String], key: String, headingShift shift: Int = 0)
+    -> [UInt8]
+{
+    guard !body.blocks.isEmpty else { return [] }
+    let href = { (index: Int) in index < links.hrefs.count ? links.hrefs[index] : "#" }
+    let embed = { (index: Int) in links.embeds[index] ?? "" }
+    var output: [UInt8] = []
+    output.reserveCapacity(body.blocks.count * 1_200)
+    // Comment markers delimit the body in every page that shows it, so an edit that changes
+    // only the text can be spliced into those pages without rendering the site again.
+    output += fragmentStart(key).utf8
+    for block in body.blocks {
+        switch block {
+        case .heading(let index, let level, let html):
+            let to = min(level + shift, 6)
+            output += "<h\(to) id=\"\(headingIDs[index])\">".utf8
+            fillPlaceholders(html, href, embed, into: &output)
+            output += "</h\(to)>\n".utf8
+        case .paragraph(let number, let html):
+            // A numbered paragraph: its number links to itself, so readers can copy "para 75" links.
+            output += "<div class=\"para\" id=\"p\(number)\"><a class=\"para-num\" href=\"#p\(number)\">".utf8
+            output += "<span class=\"visually-hidden\">Paragraph </span>\(number)</a><div class=\"para-body\">\n".utf8
+            fillPlaceholders(html, href, embed, into: &output)
+            output += "</div></div>\n".utf8
+        case .other(let html):
+            fillPlaceholders(html, href, embed, into: &output)
         }
-        return output + fragmentEnd
     }
+    output += fragmentEnd.utf8
+    return output
 }
 
 /// Markers around a fragment of a page that depends on one source file's text.
 func fragmentStart(_ key: String) -> String { "<!--portal:\(key)-->" }
 let fragmentEnd = "<!--/portal-->"
-
-/// A numbered paragraph: its number is a link to itself, so readers can copy "para 75" links.
-func paragraphHTML(number: Int, body: String) -> String {
-    "<div class=\"para\" id=\"p\(number)\"><a class=\"para-num\" href=\"#p\(number)\">"
-        + "<span class=\"visually-hidden\">Paragraph </span>\(number)</a>"
-        + "<div class=\"para-body\">\n\(body)</div></div>\n"
-}
 
 /// Where a body's links point and what its embeds draw, as final HTML, once the site is resolved.
 struct BodyLinks: Sendable {
@@ -72,31 +68,13 @@ func bodyLinks(_ links: [LinkTarget?], section: String?, graph: SiteGraph) -> Bo
     return BodyLinks(hrefs: hrefs, embeds: embeds)
 }
 
-/// Render stage for Markdown: fills the placeholders parsing left for internal links and table
-/// embeds, and gives headings their ids.
-func finishBody(_ body: ParsedBody, links: BodyLinks, headingIDs: [String], key: String) -> RenderedBody {
-    let href = { (index: Int) in index < links.hrefs.count ? links.hrefs[index] : "#" }
-    let embed = { (index: Int) in links.embeds[index] ?? "" }
-    let blocks: [RenderedBody.Block] = body.blocks.map { block in
-        switch block {
-        case .heading(let index, let level, let html):
-            return .heading(
-                level: level, id: headingIDs[index], text: body.headings[index].text,
-                html: fillPlaceholders(html, href, embed))
-        case .paragraph(let number, let html):
-            return .paragraph(number: number, html: fillPlaceholders(html, href, embed))
-        case .other(let html):
-            return .other(html: fillPlaceholders(html, href, embed))
-        }
-    }
-    return RenderedBody(blocks: blocks, key: key)
-}
-
 /// Replaces `portal-link:N` with link N's address and `<!--portal-embed:N-->` with table N,
 /// copying the UTF-8 bytes between placeholders in whole runs.
-func fillPlaceholders(_ html: String, _ href: (Int) -> String, _ embed: (Int) -> String) -> String {
+func fillPlaceholders(
+    _ html: String, _ href: (Int) -> String, _ embed: (Int) -> String, into output: inout [UInt8]
+) {
     var source = html
-    return source.withUTF8 { bytes -> String in
+    source.withUTF8 { bytes in
         let link = Array(linkPlaceholder.utf8)
         let block = Array(embedPlaceholder.utf8)
         func matches(_ pattern: [UInt8], at position: Int) -> Bool {
@@ -113,20 +91,17 @@ func fillPlaceholders(_ html: String, _ href: (Int) -> String, _ embed: (Int) ->
             }
             return (value, end)
         }
-        var output: [UInt8] = []
         var copied = 0
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == 0x70, matches(link, at: index) {  // "p"
-                if output.isEmpty { output.reserveCapacity(bytes.count + 256) }
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<index]))
                 let (value, end) = number(from: index + link.count)
                 output.append(contentsOf: href(value).utf8)
                 index = end
                 copied = end
             } else if byte == 0x3C, matches(block, at: index) {  // "<"
-                if output.isEmpty { output.reserveCapacity(bytes.count + 4096) }
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<index]))
                 let (value, end) = number(from: index + block.count)
                 output.append(contentsOf: embed(value).utf8)
@@ -138,8 +113,6 @@ func fillPlaceholders(_ html: String, _ href: (Int) -> String, _ embed: (Int) ->
                 index += 1
             }
         }
-        if copied == 0 { return html }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<bytes.count]))
-        return String(decoding: output, as: UTF8.self)
     }
 }

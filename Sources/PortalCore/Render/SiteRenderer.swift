@@ -16,18 +16,32 @@ public struct OutputFile: Sendable {
     }
 }
 
-/// Everything the page builders share: the graph and each body rendered once.
+/// Everything the page builders share: the graph and where each body's links point.
 struct RenderContext: @unchecked Sendable {
     var graph: SiteGraph
-    var sectionBodies: [String: RenderedBody]
-    var capabilityBodies: [String: RenderedBody]
+    /// By slug.
+    var sectionLinks: [String: BodyLinks]
+    var capabilityLinks: [String: BodyLinks]
     /// When each source file last changed, for "Last updated" lines; empty outside git.
     var history = GitHistory()
     /// The page shell's navigation, built once per folder.
     var shell = LayoutShell()
+
+    /// A section's body as its page shows it (or, shifted, as the full report does).
+    func sectionBody(_ section: Section, headingShift: Int = 0) -> [UInt8] {
+        bodyHTML(
+            section.source.body, links: sectionLinks[section.slug] ?? BodyLinks(hrefs: [], embeds: [:]),
+            headingIDs: section.headings.map(\.id), key: sourceKey(section.source.file), headingShift: headingShift)
+    }
+
+    func capabilityBody(_ capability: Capability) -> [UInt8] {
+        bodyHTML(
+            capability.source.body, links: capabilityLinks[capability.slug] ?? BodyLinks(hrefs: [], embeds: [:]),
+            headingIDs: capability.headings.map(\.id), key: sourceKey(capability.source.file))
+    }
 }
 
-/// Render stage: every Markdown body once, then every page, in parallel. Pure: returns the
+/// Render stage: every page in parallel, each body made as its page is. Pure: returns the
 /// files; writing them is the Write stage's job.
 public func renderSite(_ graph: SiteGraph) -> ([OutputFile], [Diagnostic]) {
     let collected = FileCollector()
@@ -64,21 +78,11 @@ func renderSiteKeepingLinks(
 ) -> RenderOutput {
     let sectionLinks = parallelMap(graph.sections) { bodyLinks($0.links, section: $0.slug, graph: graph) }
     let capabilityLinks = parallelMap(graph.capabilities) { bodyLinks($0.links, section: nil, graph: graph) }
-    let sectionBodies = parallelMap(Array(zip(graph.sections, sectionLinks))) { section, links in
-        finishBody(
-            section.source.body, links: links, headingIDs: section.headings.map(\.id),
-            key: sourceKey(section.source.file))
-    }
-    let capabilityBodies = parallelMap(Array(zip(graph.capabilities, capabilityLinks))) { capability, links in
-        finishBody(
-            capability.source.body, links: links, headingIDs: capability.headings.map(\.id),
-            key: sourceKey(capability.source.file))
-    }
     let pages = allPages(graph)
     let context = RenderContext(
         graph: graph,
-        sectionBodies: Dictionary(uniqueKeysWithValues: zip(graph.sections.map(\.slug), sectionBodies)),
-        capabilityBodies: Dictionary(uniqueKeysWithValues: zip(graph.capabilities.map(\.slug), capabilityBodies)),
+        sectionLinks: Dictionary(uniqueKeysWithValues: zip(graph.sections.map(\.slug), sectionLinks)),
+        capabilityLinks: Dictionary(uniqueKeysWithValues: zip(graph.capabilities.map(\.slug), capabilityLinks)),
         history: GitHistory.load(root: graph.root), shell: layoutShell(graph: graph, pages: pages))
 
     var diagnostics: [Diagnostic] = []

@@ -6,7 +6,7 @@ func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPa
     let graph = context.graph
     let page = PageID.capability(capability.slug)
     let linker = Linker(from: page)
-    let body = context.capabilityBodies[capability.slug]?.html ?? ""
+    let body = context.capabilityBody(capability)
     var values: TemplateObject = [
         "title": .text(capability.title),
         "summary": .text(capability.source.summary),
@@ -14,8 +14,9 @@ func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPa
         "has_level": .bool(capability.source.level != nil),
         "aliases": .text(capability.source.aliases.joined(separator: ", ")),
         "figures": .list(capability.source.figures.map { .object(figureContext($0, linker: linker, graph: graph)) }),
-        "body": .text(body),
-        "has_body": .bool(!body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty),
+        "body": .html(body),
+        // A body with any blocks carries its markers, so it is never only white space.
+        "has_body": .bool(!body.isEmpty),
         "threats": .list(
             capability.sections.compactMap { slug in
                 graph.section(slug).map { ["title": .text($0.title), "href": .text(linker.href(.section(slug)))] }

@@ -125,7 +125,7 @@ func reportPage(_ context: RenderContext) -> BuiltPage {
                     // The paper prints a threat's question under its title; a context section's
                     // summary only repeats its first paragraph.
                     "summary": .text(section.source.kind == .threat ? section.source.summary : ""),
-                    "body": .text(context.sectionBodies[section.slug]?.html(headingShift: 1) ?? ""),
+                    "body": .html(context.sectionBody(section, headingShift: 1)),
                     "paragraph_range": .text(paragraphRange(section)),
                 ]
             }),

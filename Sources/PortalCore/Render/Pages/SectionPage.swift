@@ -4,13 +4,12 @@ func sectionPage(_ section: Section, context: RenderContext) -> BuiltPage {
     let graph = context.graph
     let page = PageID.section(section.slug)
     let linker = Linker(from: page)
-    let body = context.sectionBodies[section.slug] ?? RenderedBody(blocks: [])
     let position = graph.sectionIndex[section.slug] ?? 0
 
     var values = threatCard(section, linker: linker, graph: graph)
     values["capabilities_href"] = "#capabilities"
     values["is_threat"] = .bool(section.source.kind == .threat)
-    values["body"] = .text(body.html)
+    values["body"] = .html(context.sectionBody(section))
     values["capabilities"] = .list(
         section.capabilities.compactMap { slug in
             graph.capability(slug).map { .object(capabilityLink($0, linker: linker)) }
