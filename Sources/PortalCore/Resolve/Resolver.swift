@@ -232,6 +232,9 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         tableIndex: [:])
     var result = graph
     result.tableIndex = Dictionary(uniqueKeysWithValues: result.tables.enumerated().map { ($1.id, $0) })
+    for (position, entity) in entities.enumerated() {
+        result.entityIndex[entity.source.kind, default: [:]][entity.id] = position
+    }
     return (result, diagnostics)
 }
 

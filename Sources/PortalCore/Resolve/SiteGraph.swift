@@ -143,10 +143,13 @@ public struct SiteGraph: Sendable {
     var sectionIndex: [String: Int]
     var capabilityIndex: [String: Int]
     var tableIndex: [String: Int]
+    /// Position in `entities`, by kind and id.
+    var entityIndex: [EntityKind: [String: Int]] = [:]
 
     public func section(_ slug: String) -> Section? { sectionIndex[slug].map { sections[$0] } }
     public func capability(_ slug: String) -> Capability? { capabilityIndex[slug].map { capabilities[$0] } }
     public func table(_ id: String) -> DataTable? { tableIndex[id].map { tables[$0] } }
+    public func entity(_ kind: EntityKind, _ id: String) -> Entity? { entityIndex[kind]?[id].map { entities[$0] } }
 
     public func paragraph(_ number: Int) -> Paragraph? {
         guard let slug = paragraphIndex[number] else { return nil }

@@ -82,15 +82,16 @@ func citationGroups(_ citations: [Citation], linker: Linker, graph: SiteGraph) -
     }
     return bySection.keys.sorted().map { position -> TemplateValue in
         let section = graph.sections[position]
-        let page = PageID.section(section.slug)
+        // Worked out once per section: a capability page can quote hundreds of paragraphs.
+        let href = linker.href(PageID.section(section.slug))
         let texts = Dictionary(section.paragraphs.map { ($0.number, $0.text) }) { first, _ in first }
         return [
-            "title": .text(section.title), "href": .text(linker.href(page)),
+            "title": .text(section.title), "href": .text(href),
             "paragraphs": .list(
                 bySection[position]!.sorted().compactMap { number -> TemplateValue? in
                     guard let text = texts[number] else { return nil }
                     return [
-                        "number": .number(number), "href": .text(linker.href(page, fragment: "p\(number)")),
+                        "number": .number(number), "href": .text(href + "#p\(number)"),
                         // Escaped and marked, so an edit of the paragraph can be spliced in (Incremental/).
                         "excerpt_html": .text(excerptFragment(number: number, text: text)),
                     ]

@@ -100,7 +100,7 @@ func threatCard(_ section: Section, linker: Linker, graph: SiteGraph) -> Templat
 
 func boardLinks(_ section: Section, linker: Linker, graph: SiteGraph) -> [TemplateValue] {
     section.boards.compactMap { id in
-        graph.entities.first { $0.source.kind == .board && $0.id == id }.map {
+        graph.entity(.board, id).map {
             ["name": .text($0.source.name), "href": .text(linker.href(.register(.board), fragment: $0.anchor))]
         }
     }
