@@ -62,21 +62,43 @@ public struct Inspection: Sendable {
 }
 
 /// A report section (`Content/threats/<slug>.md`): one of the SPR threats or a context section.
-public struct SectionSource: Sendable {
-    public var file: String
-    public var slug: String
-    public var title: Located<String>
-    public var order: Located<Int>
-    public var kind: SectionKind
-    public var summary: String
-    public var lead: String?
-    public var boards: [Located<String>]
-    public var capabilities: [Located<String>]
-    public var inspection: Inspection?
-    public var keyFigures: [Figure]
-    public var body: ParsedBody
+/// A class: every stage passes sections around thousands of times, and a reference is one
+/// retain where a copy of every field was a dozen.
+public final class SectionSource: Sendable {
+    public let file: String
+    public let slug: String
+    public let title: Located<String>
+    public let order: Located<Int>
+    public let kind: SectionKind
+    public let summary: String
+    public let lead: String?
+    public let boards: [Located<String>]
+    public let capabilities: [Located<String>]
+    public let inspection: Inspection?
+    public let keyFigures: [Figure]
+    public let body: ParsedBody
     /// Fingerprint of what other pages depend on (front matter and the body's structure).
-    public var interface: String = ""
+    public let interface: String
+
+    init(
+        file: String, slug: String, title: Located<String>, order: Located<Int>, kind: SectionKind, summary: String,
+        lead: String?, boards: [Located<String>], capabilities: [Located<String>], inspection: Inspection?,
+        keyFigures: [Figure], body: ParsedBody, interface: String
+    ) {
+        self.file = file
+        self.slug = slug
+        self.title = title
+        self.order = order
+        self.kind = kind
+        self.summary = summary
+        self.lead = lead
+        self.boards = boards
+        self.capabilities = capabilities
+        self.inspection = inspection
+        self.keyFigures = keyFigures
+        self.body = body
+        self.interface = interface
+    }
 
     static let allowedKeys = [
         "title", "order", "kind", "summary", "lead", "boards", "capabilities", "inspection", "key_figures",
@@ -87,18 +109,34 @@ public enum CapabilityLevel: String, Sendable, CaseIterable {
     case local, regional, national
 }
 
-/// A capability (`Content/capabilities/<slug>.md`).
-public struct CapabilitySource: Sendable {
-    public var file: String
-    public var slug: String
-    public var title: Located<String>
-    public var summary: String
-    public var level: CapabilityLevel?
-    public var threats: [Located<String>]
-    public var figures: [Figure]
-    public var aliases: [String]
-    public var body: ParsedBody
-    public var interface: String = ""
+/// A capability (`Content/capabilities/<slug>.md`); a class for the same reason as `SectionSource`.
+public final class CapabilitySource: Sendable {
+    public let file: String
+    public let slug: String
+    public let title: Located<String>
+    public let summary: String
+    public let level: CapabilityLevel?
+    public let threats: [Located<String>]
+    public let figures: [Figure]
+    public let aliases: [String]
+    public let body: ParsedBody
+    public let interface: String
+
+    init(
+        file: String, slug: String, title: Located<String>, summary: String, level: CapabilityLevel?,
+        threats: [Located<String>], figures: [Figure], aliases: [String], body: ParsedBody, interface: String
+    ) {
+        self.file = file
+        self.slug = slug
+        self.title = title
+        self.summary = summary
+        self.level = level
+        self.threats = threats
+        self.figures = figures
+        self.aliases = aliases
+        self.body = body
+        self.interface = interface
+    }
 
     static let allowedKeys = ["title", "summary", "level", "threats", "figures", "aliases"]
 }

@@ -123,12 +123,10 @@ func loadSource(root: URL, path: String, environment: BodyEnvironment) -> Loaded
     front?.combine(into: &hasher)
     body.combineInterface(into: &hasher)
     if path.hasPrefix("Content/threats/") {
-        var section = readSection(front, body: body, path: path, diagnostics: &diagnostics)
-        section?.interface = hasher.hex
+        let section = readSection(front, body: body, path: path, interface: hasher.hex, diagnostics: &diagnostics)
         return Loaded(value: section.map { .section($0) }, diagnostics: diagnostics)
     }
-    var capability = readCapability(front, body: body, path: path, diagnostics: &diagnostics)
-    capability?.interface = hasher.hex
+    let capability = readCapability(front, body: body, path: path, interface: hasher.hex, diagnostics: &diagnostics)
     return Loaded(value: capability.map { .capability($0) }, diagnostics: diagnostics)
 }
 
@@ -191,9 +189,9 @@ private func checkSlug(_ slug: String, path: String, diagnostics: inout [Diagnos
     return false
 }
 
-private func readSection(_ front: YAMLNode?, body: ParsedBody, path: String, diagnostics: inout [Diagnostic])
-    -> SectionSource?
-{
+private func readSection(
+    _ front: YAMLNode?, body: ParsedBody, path: String, interface: String, diagnostics: inout [Diagnostic]
+) -> SectionSource? {
     let slug = slug(ofFile: path)
     guard checkSlug(slug, path: path, diagnostics: &diagnostics) else { return nil }
     var reader = FieldReader(front, what: "front matter", at: SourceLocation(file: path))
@@ -233,11 +231,11 @@ private func readSection(_ front: YAMLNode?, body: ParsedBody, path: String, dia
     return SectionSource(
         file: path, slug: slug, title: title, order: order, kind: kind, summary: summary?.value ?? "",
         lead: lead?.value, boards: boards, capabilities: capabilities, inspection: inspection, keyFigures: figures,
-        body: body)
+        body: body, interface: interface)
 }
 
 private func readCapability(
-    _ front: YAMLNode?, body: ParsedBody, path: String, diagnostics: inout [Diagnostic]
+    _ front: YAMLNode?, body: ParsedBody, path: String, interface: String, diagnostics: inout [Diagnostic]
 ) -> CapabilitySource? {
     let slug = slug(ofFile: path)
     guard checkSlug(slug, path: path, diagnostics: &diagnostics) else { return nil }
@@ -262,7 +260,7 @@ private func readCapability(
     guard let title else { return nil }
     return CapabilitySource(
         file: path, slug: slug, title: title, summary: summary?.value ?? "", level: level, threats: threats,
-        figures: figures, aliases: aliases, body: body)
+        figures: figures, aliases: aliases, body: body, interface: interface)
 }
 
 private func readFigure(_ reader: inout FieldReader) -> Figure? {
