@@ -31,8 +31,8 @@ private struct TemplateRenderer {
     var loops: [(index: Int, count: Int)]
 
     mutating func render(_ nodes: [TemplateNode], into output: inout [UInt8]) {
-        for node in nodes {
-            switch node {
+        for position in nodes.indices {
+            switch nodes[position] {
             case .text(let bytes): output.append(contentsOf: bytes)
             case .variable(let name, let escaped):
                 guard let value = resolve(name) else { continue }
@@ -97,13 +97,19 @@ private struct TemplateRenderer {
         guard let first = parts.first else { return nil }
         if first == "." { return stack.last }
         var value: TemplateValue?
-        for context in stack.reversed() {
-            if let found = context.child(first) {
+        // By position, innermost first: iterating a reversed copy of the stack retained every
+        // context on every look-up, and a page makes thousands.
+        var depth = stack.count
+        while depth > 0 {
+            depth -= 1
+            if let found = stack[depth].child(first) {
                 value = found
                 break
             }
         }
-        for part in parts.dropFirst() { value = value?.child(part) }
+        if parts.count > 1 {
+            for index in 1..<parts.count { value = value?.child(parts[index]) }
+        }
         return value
     }
 }
