@@ -19,14 +19,27 @@ func bodyHTML(_ body: ParsedBody, links: BodyLinks, headingIDs: [String], key: S
     for block in body.blocks {
         switch block {
         case .heading(let index, let level, let html):
-            let to = min(level + shift, 6)
-            output += "<h\(to) id=\"\(headingIDs[index])\">".utf8
+            let to = UInt8(0x30 + min(level + shift, 6))
+            output += "<h".utf8
+            output.append(to)
+            output += " id=\"".utf8
+            output += headingIDs[index].utf8
+            output += "\">".utf8
             fillPlaceholders(html, href, embed, into: &output)
-            output += "</h\(to)>\n".utf8
+            output += "</h".utf8
+            output.append(to)
+            output += ">\n".utf8
         case .paragraph(let number, let html):
             // A numbered paragraph: its number links to itself, so readers can copy "para 75" links.
-            output += "<div class=\"para\" id=\"p\(number)\"><a class=\"para-num\" href=\"#p\(number)\">".utf8
-            output += "<span class=\"visually-hidden\">Paragraph </span>\(number)</a><div class=\"para-body\">\n".utf8
+            // Written piece by piece: ten thousand pages hold a hundred thousand of these.
+            let digits = Int64(number)
+            output += "<div class=\"para\" id=\"p".utf8
+            appendDecimal(digits, to: &output)
+            output += "\"><a class=\"para-num\" href=\"#p".utf8
+            appendDecimal(digits, to: &output)
+            output += "\"><span class=\"visually-hidden\">Paragraph </span>".utf8
+            appendDecimal(digits, to: &output)
+            output += "</a><div class=\"para-body\">\n".utf8
             fillPlaceholders(html, href, embed, into: &output)
             output += "</div></div>\n".utf8
         case .other(let html):
