@@ -149,8 +149,7 @@ private struct SimpleYAMLReader {
         switch current {
         case 0x5B: return flowSequence()
         case 0x7B: return flowMapping()
-        case 0x22: return doubleQuoted()
-        case 0x27: return singleQuoted()
+        case 0x22, 0x27: return quoted()
         default: return plain(inFlow: false)
         }
     }
@@ -164,20 +163,12 @@ private struct SimpleYAMLReader {
             position += 1
             return YAMLNode(value: .sequence([]), location: start, isPlainScalar: false)
         }
-        while true {
-            skipSpaces()
-            guard !atEnd, let item = flowScalar() else { return nil }
+        let read = flowEntries(closing: 0x5D) { reader in
+            guard let item = reader.flowScalar() else { return false }
             items.append(item)
-            skipSpaces()
-            guard !atEnd else { return nil }
-            if current == 0x2C {
-                position += 1
-                continue
-            }
-            guard current == 0x5D else { return nil }
-            position += 1
-            return YAMLNode(value: .sequence(items), location: start, isPlainScalar: false)
+            return true
         }
+        return read ? YAMLNode(value: .sequence(items), location: start, isPlainScalar: false) : nil
     }
 
     mutating func flowMapping() -> YAMLNode? {
@@ -185,50 +176,59 @@ private struct SimpleYAMLReader {
         position += 1
         var pairs: [(key: YAMLNode, value: YAMLNode)] = []
         var keys = Set<String>()
+        let read = flowEntries(closing: 0x7D) { reader in
+            guard let key = reader.key(), keys.insert(key.string ?? "").inserted else { return false }
+            guard !reader.atEnd, reader.current == 0x20 else { return false }
+            reader.skipSpaces()
+            guard !reader.atEnd, let value = reader.flowScalar() else { return false }
+            pairs.append((key, value))
+            return true
+        }
+        return read ? YAMLNode(value: .mapping(pairs), location: start, isPlainScalar: false) : nil
+    }
+
+    /// Entries separated by commas up to `closing`, each read by `entry`; false for anything else.
+    mutating func flowEntries(closing: UInt8, _ entry: (inout SimpleYAMLReader) -> Bool) -> Bool {
         while true {
             skipSpaces()
-            guard !atEnd, let key = key() else { return nil }
-            guard keys.insert(key.string ?? "").inserted else { return nil }
-            guard !atEnd, current == 0x20 else { return nil }
+            guard !atEnd, entry(&self) else { return false }
             skipSpaces()
-            guard !atEnd, let value = flowScalar() else { return nil }
-            pairs.append((key, value))
-            skipSpaces()
-            guard !atEnd else { return nil }
+            guard !atEnd else { return false }
             if current == 0x2C {
                 position += 1
                 continue
             }
-            guard current == 0x7D else { return nil }
+            guard current == closing else { return false }
             position += 1
-            return YAMLNode(value: .mapping(pairs), location: start, isPlainScalar: false)
+            return true
         }
     }
 
     mutating func flowScalar() -> YAMLNode? {
         switch current {
-        case 0x22: return doubleQuoted()
-        case 0x27: return singleQuoted()
+        case 0x22, 0x27: return quoted()
         default: return plain(inFlow: true)
         }
     }
 
-    /// `"..."` on one line, with the common escapes; any other escape goes to Yams.
-    mutating func doubleQuoted() -> YAMLNode? {
+    /// `"..."` or `'...'` on one line. In double quotes the common escapes are read (any other
+    /// escape goes to Yams); in single quotes `''` is a quote.
+    mutating func quoted() -> YAMLNode? {
         let start = location
+        let quote = current
         position += 1
         var value: [UInt8] = []
         var run = position
         while !atEnd {
-            switch current {
-            case 0x22:
-                value.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<position]))
+            let byte = current
+            if byte == 0x0A || byte == 0x0D { return nil }
+            guard byte == quote || (quote == 0x22 && byte == 0x5C) else {
                 position += 1
-                return YAMLNode(
-                    value: .scalar(String(decoding: value, as: UTF8.self)), location: start, isPlainScalar: false)
-            case 0x5C:
-                value.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<position]))
-                position += 1
+                continue
+            }
+            value.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<position]))
+            position += 1
+            if byte == 0x5C {
                 guard !atEnd else { return nil }
                 switch current {
                 case 0x22, 0x5C, 0x2F: value.append(current)
@@ -237,36 +237,14 @@ private struct SimpleYAMLReader {
                 default: return nil
                 }
                 position += 1
-                run = position
-            case 0x0A, 0x0D: return nil
-            default: position += 1
-            }
-        }
-        return nil
-    }
-
-    /// `'...'` on one line; `''` is a quote.
-    mutating func singleQuoted() -> YAMLNode? {
-        let start = location
-        position += 1
-        var value: [UInt8] = []
-        var run = position
-        while !atEnd {
-            switch current {
-            case 0x27:
-                value.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<position]))
+            } else if quote == 0x27, !atEnd, current == 0x27 {
+                value.append(0x27)
                 position += 1
-                if !atEnd, current == 0x27 {
-                    value.append(0x27)
-                    position += 1
-                    run = position
-                    continue
-                }
+            } else {
                 return YAMLNode(
                     value: .scalar(String(decoding: value, as: UTF8.self)), location: start, isPlainScalar: false)
-            case 0x0A, 0x0D: return nil
-            default: position += 1
             }
+            run = position
         }
         return nil
     }
