@@ -369,13 +369,14 @@ private func forEachRecord(_ bytes: [UInt8], _ body: (Record) -> Bool) {
     }
 }
 
-/// Tabs and newlines separate records; messages never need them.
-/// `clean(text)` appended as bytes.
+/// Tabs and newlines separate records; messages never need them, so they become spaces.
 private func appendClean(_ text: String, to out: inout [UInt8]) {
     for byte in text.utf8 { out.append(byte == 0x09 || byte == 0x0A ? 0x20 : byte) }
 }
 
 private func clean(_ text: String) -> String {
     guard text.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A }) else { return text }
-    return String(decoding: text.utf8.map { $0 == 0x09 || $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
+    var out: [UInt8] = []
+    appendClean(text, to: &out)
+    return String(decoding: out, as: UTF8.self)
 }

@@ -35,9 +35,10 @@ enum IncrementalOutcome {
 /// them; every other page keeps its bytes and modification time.
 func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: DispatchTime) -> IncrementalOutcome {
     let root = options.root
-    guard var (state, stateBytes) = BuildState.readWithBytes(root: root) else {
+    guard let (read, stateBytes) = BuildState.readWithBytes(root: root) else {
         return .fullBuildNeeded(noEarlierState)
     }
+    var state = read
     let outputPath = options.output.path
     guard state.output == outputPath else { return .fullBuildNeeded("built into another folder last time") }
     guard state.executable == executableStamp() else { return .fullBuildNeeded("portal itself changed") }

@@ -42,11 +42,17 @@ func searchTextLimit(paragraphs count: Int) -> Int {
 /// A paragraph's line in the index (one line each, so an edit can replace it in place), and
 /// whether its text was cut to the limit.
 func searchParagraphLine(number: Int, section: Int, text: String, limit: Int) -> (line: String, truncated: Bool) {
+    let (kept, truncated) = searchText(text, limit: limit)
     var json = JSONBytes()
-    var hasher = StableHasher()
-    let truncated = appendParagraphLine(
-        number: number, section: section, text: text, limit: limit, to: &json, hasher: &hasher)
+    appendParagraphLine(number: number, section: section, kept: kept, to: &json)
     return (String(decoding: json.bytes, as: UTF8.self), truncated)
+}
+
+/// What the index keeps of a paragraph, and whether it was cut below the usual limit (which the
+/// index then notes).
+private func searchText(_ text: String, limit: Int) -> (kept: String, truncated: Bool) {
+    let (kept, cut) = excerptReportingCut(text, limit: limit)
+    return (kept, cut && limit < searchTextLimit)
 }
 
 /// What a source's lines in the index hold, as one fingerprint: the numbers and kept texts of its
@@ -54,8 +60,7 @@ func searchParagraphLine(number: Int, section: Int, text: String, limit: Int) ->
 func searchLinesFingerprint(_ paragraphs: some Sequence<(number: Int, text: String)>, limit: Int) -> String {
     var hasher = StableHasher()
     for paragraph in paragraphs {
-        combineSearchLine(
-            number: paragraph.number, kept: excerptReportingCut(paragraph.text, limit: limit).text, into: &hasher)
+        combineSearchLine(number: paragraph.number, kept: searchText(paragraph.text, limit: limit).kept, into: &hasher)
     }
     return hasher.hex
 }
@@ -65,13 +70,8 @@ private func combineSearchLine(number: Int, kept: String, into hasher: inout Sta
     hasher.combine(kept)
 }
 
-/// `[number,section,"text"]`; true when the text was cut below the usual limit. The line goes
-/// into its section's fingerprint too.
-private func appendParagraphLine(
-    number: Int, section: Int, text: String, limit: Int, to json: inout JSONBytes, hasher: inout StableHasher
-) -> Bool {
-    let (kept, cut) = excerptReportingCut(text, limit: limit)
-    combineSearchLine(number: number, kept: kept, into: &hasher)
+/// `[number,section,"text"]`.
+private func appendParagraphLine(number: Int, section: Int, kept: String, to json: inout JSONBytes) {
     json.raw("[")
     json.int(number)
     json.raw(",")
@@ -79,7 +79,6 @@ private func appendParagraphLine(
     json.raw(",")
     json.string(kept)
     json.raw("]")
-    return cut && limit < searchTextLimit
 }
 
 /// One thing search can find besides a numbered paragraph.
@@ -90,12 +89,6 @@ struct SearchEntry: Equatable {
     var keywords: [String] = []
     var text: String = ""
     var section: Int = -1
-}
-
-func searchIndexJSON(_ graph: SiteGraph) -> String {
-    var json = JSONBytes()
-    _ = writeSearchIndex(graph, into: &json)
-    return String(decoding: json.bytes, as: UTF8.self)
 }
 
 /// The index written straight into one buffer: it holds every paragraph of the site. Returns
@@ -123,9 +116,9 @@ private func writeSearchIndex(_ graph: SiteGraph, into json: inout JSONBytes) ->
         var hasher = StableHasher()
         for paragraph in section.paragraphs {
             if !paragraphs.bytes.isEmpty { paragraphs.raw(",\n") }
-            let cut = appendParagraphLine(
-                number: paragraph.number, section: index, text: paragraph.text, limit: limit, to: &paragraphs,
-                hasher: &hasher)
+            let (kept, cut) = searchText(paragraph.text, limit: limit)
+            appendParagraphLine(number: paragraph.number, section: index, kept: kept, to: &paragraphs)
+            combineSearchLine(number: paragraph.number, kept: kept, into: &hasher)
             truncated = truncated || cut
         }
         lines.append(hasher.hex)

@@ -19,9 +19,8 @@ public struct OutputFile: Sendable {
 /// Everything the page builders share: the graph and where each body's links point.
 struct RenderContext: @unchecked Sendable {
     var graph: SiteGraph
-    /// By slug.
-    var sectionLinks: [String: BodyLinks]
-    var capabilityLinks: [String: BodyLinks]
+    /// Each body's resolved links, by source file (incremental builds keep the same table).
+    var links: [String: BodyLinks]
     /// When each source file last changed, for "Last updated" lines; empty outside git.
     var history = GitHistory()
     /// The page shell's navigation, built once per folder.
@@ -30,13 +29,13 @@ struct RenderContext: @unchecked Sendable {
     /// A section's body as its page shows it (or, shifted, as the full report does).
     func sectionBody(_ section: Section, headingShift: Int = 0) -> [UInt8] {
         bodyHTML(
-            section.source.body, links: sectionLinks[section.slug] ?? BodyLinks(hrefs: [], embeds: [:]),
+            section.source.body, links: links[section.source.file] ?? BodyLinks(hrefs: [], embeds: [:]),
             headingIDs: section.headings.map(\.id), key: sourceKey(section.source.file), headingShift: headingShift)
     }
 
     func capabilityBody(_ capability: Capability) -> [UInt8] {
         bodyHTML(
-            capability.source.body, links: capabilityLinks[capability.slug] ?? BodyLinks(hrefs: [], embeds: [:]),
+            capability.source.body, links: links[capability.source.file] ?? BodyLinks(hrefs: [], embeds: [:]),
             headingIDs: capability.headings.map(\.id), key: sourceKey(capability.source.file))
     }
 }
@@ -78,12 +77,13 @@ func renderSiteKeepingLinks(
 ) -> RenderOutput {
     let sectionLinks = parallelMap(graph.sections) { bodyLinks($0.links, section: $0.slug, graph: graph) }
     let capabilityLinks = parallelMap(graph.capabilities) { bodyLinks($0.links, section: nil, graph: graph) }
+    let links = Dictionary(
+        uniqueKeysWithValues: Array(zip(graph.sections.map(\.source.file), sectionLinks))
+            + Array(zip(graph.capabilities.map(\.source.file), capabilityLinks)))
     let pages = allPages(graph)
     let context = RenderContext(
-        graph: graph,
-        sectionLinks: Dictionary(uniqueKeysWithValues: zip(graph.sections.map(\.slug), sectionLinks)),
-        capabilityLinks: Dictionary(uniqueKeysWithValues: zip(graph.capabilities.map(\.slug), capabilityLinks)),
-        history: GitHistory.load(root: graph.root), shell: layoutShell(graph: graph, pages: pages))
+        graph: graph, links: links, history: GitHistory.load(root: graph.root),
+        shell: layoutShell(graph: graph, pages: pages))
 
     var diagnostics: [Diagnostic] = []
     var paths: [String] = []
@@ -135,9 +135,6 @@ func renderSiteKeepingLinks(
         case .failure(let diagnostic): diagnostics.append(diagnostic)
         }
     }
-    let links = Dictionary(
-        uniqueKeysWithValues: Array(zip(graph.sections.map(\.source.file), sectionLinks))
-            + Array(zip(graph.capabilities.map(\.source.file), capabilityLinks)))
     return RenderOutput(diagnostics: diagnostics, links: links, paths: paths.sorted(), searchLines: searchLines)
 }
 

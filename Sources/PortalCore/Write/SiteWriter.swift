@@ -124,13 +124,9 @@ public func writeSite(
 /// Writes one file into the staging folder; returns whether its bytes differ from the last build.
 private func place(_ file: OutputFile, staging: String, previous: String?) throws -> Bool {
     let target = "\(staging)/\(file.path)"
-    guard let previous else {
-        try writeFileBytes(file.bytes, to: target)
-        return true
-    }
-    let old = "\(previous)/\(file.path)"
+    let old = previous.map { "\($0)/\(file.path)" }
     // Sizes first: most changed files differ in size, and then the old one need not be read.
-    if let stamp = FileStamp.of(old), stamp.size == file.bytes.count, readFileBytes(old) == file.bytes {
+    if let old, let stamp = FileStamp.of(old), stamp.size == file.bytes.count, readFileBytes(old) == file.bytes {
         if link(old, target) == 0 { return false }
         // Hard links can fail across devices; copy, keeping the old modification time.
         try writeFileBytes(file.bytes, to: target)
