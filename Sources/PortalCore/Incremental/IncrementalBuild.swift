@@ -324,7 +324,7 @@ func prepareState(
     for section in graph.sections {
         let file = section.source.file
         guard let stamp = stamps.sources[file], let links = output.links[file] else { continue }
-        var pages = [PageID.section(section.slug).path]
+        var pages = [section.page.path]
         if hasReport { pages.append(PageID.report.path) }
         sources[file] = BuildState.SourceState(
             stamp: stamp, interface: section.source.interface, searchLines: output.searchLines[file] ?? "",

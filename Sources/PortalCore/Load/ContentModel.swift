@@ -11,28 +11,60 @@ public struct SiteConfig: Sendable {
     /// On by default; a site of thousands of sections may turn it off.
     public var fullReport: Bool = true
     public var report: ReportInfo
+    /// The kinds of section the report has, in the order the home page shows them.
+    public var sectionKinds: [SectionKind] = SectionKind.defaults
+    /// The levels a capability may have, in the order the capability index lists them.
+    public var capabilityLevels: [String] = SiteConfig.defaultLevels
+    public static let defaultLevels = ["local", "regional", "national"]
 
     public static let allowedKeys = [
-        "title", "organisation", "language", "theme", "allow_raw_html", "full_report", "report",
+        "title", "organisation", "language", "theme", "allow_raw_html", "full_report", "report", "section_kinds",
+        "capability_levels",
     ]
+
+    public func sectionKind(_ id: String) -> SectionKind? { sectionKinds.first { $0.id == id } }
 }
 
 public struct ReportInfo: Sendable {
     public var title: String?
+    /// One or two sentences under the home page's title: what the report is for.
+    public var summary: String?
     public var board: String?
     public var recipient: String?
     public var agendaItem: String?
     public var meetingDate: String?
     public var updates: String?
+    /// The date of the briefing this report updates, shown after `updates` in the one date style.
+    public var updatesDate: PartialDate?
     public var updatesParagraph: Located<Int>?
 
     static let allowedKeys = [
-        "title", "board", "recipient", "agenda_item", "meeting_date", "updates", "updates_paragraph",
+        "title", "summary", "board", "recipient", "agenda_item", "meeting_date", "updates", "updates_date",
+        "updates_paragraph",
     ]
 }
 
-public enum SectionKind: String, Sendable {
-    case threat, context
+/// A kind of section (`kind:` in a section's front matter), named by the site: the SPR report's
+/// sections are national threats and context, another report's may be findings or appendices.
+public struct SectionKind: Sendable, Hashable {
+    public var id: String
+    /// One section of this kind, as a tag or in a sentence: "national threat".
+    public var label: String
+    /// Several, as in "The 7 national threats at a glance".
+    public var plural: String
+    /// Shown on the home page as a card each (with lead, boards and key figures), rather than
+    /// as a plain list of links.
+    public var cards: Bool
+    /// The id of its block on the home page.
+    public var anchor: String
+
+    /// What a site gets without `section_kinds:` in site.yaml.
+    public static let defaults = [
+        SectionKind(id: "threat", label: "threat", plural: "threats", cards: true, anchor: "threats"),
+        SectionKind(id: "context", label: "context section", plural: "context", cards: false, anchor: "context"),
+    ]
+
+    static let allowedKeys = ["id", "label", "plural", "cards"]
 }
 
 /// A figure the report states, with the paragraph that states it.
@@ -61,15 +93,19 @@ public struct Inspection: Sendable {
     static let allowedKeys = ["body", "status", "date", "paragraph"]
 }
 
-/// A report section (`Content/threats/<slug>.md`): one of the SPR threats or a context section.
+/// A report section (`Content/sections/<slug>.md`, or `Content/threats/<slug>.md`): one of the
+/// report's parts, of a kind the site names (threat, context, appendix ...).
 /// A class: every stage passes sections around thousands of times, and a reference is one
 /// retain where a copy of every field was a dozen.
 public final class SectionSource: Sendable {
     public let file: String
     public let slug: String
+    /// The content folder it came from, which is also its URL folder (`threats`, `sections`).
+    public let folder: String
     public let title: Located<String>
     public let order: Located<Int>
-    public let kind: SectionKind
+    /// The id of its `SectionKind`.
+    public let kind: String
     public let summary: String
     public let lead: String?
     public let boards: [Located<String>]
@@ -81,12 +117,14 @@ public final class SectionSource: Sendable {
     public let interface: String
 
     init(
-        file: String, slug: String, title: Located<String>, order: Located<Int>, kind: SectionKind, summary: String,
+        file: String, slug: String, folder: String, title: Located<String>, order: Located<Int>, kind: String,
+        summary: String,
         lead: String?, boards: [Located<String>], capabilities: [Located<String>], inspection: Inspection?,
         keyFigures: [Figure], body: ParsedBody, interface: String
     ) {
         self.file = file
         self.slug = slug
+        self.folder = folder
         self.title = title
         self.order = order
         self.kind = kind
@@ -103,10 +141,8 @@ public final class SectionSource: Sendable {
     static let allowedKeys = [
         "title", "order", "kind", "summary", "lead", "boards", "capabilities", "inspection", "key_figures",
     ]
-}
 
-public enum CapabilityLevel: String, Sendable, CaseIterable {
-    case local, regional, national
+    public var page: PageID { .section(slug, in: folder) }
 }
 
 /// A capability (`Content/capabilities/<slug>.md`); a class for the same reason as `SectionSource`.
@@ -115,7 +151,8 @@ public final class CapabilitySource: Sendable {
     public let slug: String
     public let title: Located<String>
     public let summary: String
-    public let level: CapabilityLevel?
+    /// One of the site's `capability_levels`, as the report puts it.
+    public let level: String?
     public let threats: [Located<String>]
     public let figures: [Figure]
     public let aliases: [String]
@@ -123,7 +160,7 @@ public final class CapabilitySource: Sendable {
     public let interface: String
 
     init(
-        file: String, slug: String, title: Located<String>, summary: String, level: CapabilityLevel?,
+        file: String, slug: String, title: Located<String>, summary: String, level: String?,
         threats: [Located<String>], figures: [Figure], aliases: [String], body: ParsedBody, interface: String
     ) {
         self.file = file

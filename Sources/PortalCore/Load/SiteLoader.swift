@@ -78,7 +78,15 @@ struct DataFiles {
     var glossary: [GlossaryEntry]
     var entities: [EntitySource]
     var commitments: [CommitmentSource]
-    var environment: BodyEnvironment
+    var environment: SourceEnvironment
+}
+
+/// What every Markdown source is read with, from files read before any Markdown.
+struct SourceEnvironment: Sendable {
+    var body: BodyEnvironment
+    /// The ids of the site's section kinds; the first is the kind of a section without `kind:`.
+    var sectionKinds: [String]
+    var capabilityLevels: [String]
 }
 
 func loadDataFiles(root: URL, config: SiteConfig?, diagnostics: inout [Diagnostic]) -> DataFiles {
@@ -97,12 +105,25 @@ func loadDataFiles(root: URL, config: SiteConfig?, diagnostics: inout [Diagnosti
     ) { readCommitment(&$0) }
     return DataFiles(
         glossary: glossary, entities: entities, commitments: commitments,
-        environment: bodyEnvironment(config: config, glossary: glossary, entities: entities))
+        environment: SourceEnvironment(
+            body: bodyEnvironment(config: config, glossary: glossary, entities: entities),
+            sectionKinds: (config?.sectionKinds ?? SectionKind.defaults).map(\.id),
+            capabilityLevels: config?.capabilityLevels ?? SiteConfig.defaultLevels))
+}
+
+/// The folders that hold report sections; each is also the URL folder of its pages. `sections`
+/// is the neutral one `portal init` uses; `threats` is where the SPR report's sections live.
+let sectionFolders = ["sections", "threats"]
+
+/// The section folder a content path is in (`Content/threats/x.md` is in `threats`), if any.
+func sectionFolder(ofPath path: String) -> String? {
+    sectionFolders.first { path.hasPrefix("Content/\($0)/") }
 }
 
 /// Section files, then capability files, as paths relative to the root.
 func markdownSourceFiles(root: URL) -> [String] {
-    markdownFiles(root: root, folder: "Content/threats") + markdownFiles(root: root, folder: "Content/capabilities")
+    sectionFolders.flatMap { markdownFiles(root: root, folder: "Content/\($0)") }
+        + markdownFiles(root: root, folder: "Content/capabilities")
 }
 
 /// One section or capability file, loaded.
@@ -113,20 +134,24 @@ enum SourceDocument: Sendable {
 
 /// Reads, parses and types one Markdown source. Used by full builds and by incremental builds
 /// that re-read only the files that changed.
-func loadSource(root: URL, path: String, environment: BodyEnvironment) -> Loaded<SourceDocument> {
-    let item = readMarkdown(
-        root: root, path: path, numbered: path.hasPrefix("Content/threats/"), environment: environment)
+func loadSource(root: URL, path: String, environment: SourceEnvironment) -> Loaded<SourceDocument> {
+    let folder = sectionFolder(ofPath: path)
+    let item = readMarkdown(root: root, path: path, numbered: folder != nil, environment: environment.body)
     var diagnostics = item.diagnostics
     guard let (front, body) = item.value else { return Loaded(value: nil, diagnostics: diagnostics) }
     diagnostics += body.diagnostics
     var hasher = StableHasher()
     front?.combine(into: &hasher)
     body.combineInterface(into: &hasher)
-    if path.hasPrefix("Content/threats/") {
-        let section = readSection(front, body: body, path: path, interface: hasher.hex, diagnostics: &diagnostics)
+    if let folder {
+        let section = readSection(
+            front, body: body, path: path, folder: folder, kinds: environment.sectionKinds,
+            interface: hasher.hex, diagnostics: &diagnostics)
         return Loaded(value: section.map { .section($0) }, diagnostics: diagnostics)
     }
-    let capability = readCapability(front, body: body, path: path, interface: hasher.hex, diagnostics: &diagnostics)
+    let capability = readCapability(
+        front, body: body, path: path, levels: environment.capabilityLevels, interface: hasher.hex,
+        diagnostics: &diagnostics)
     return Loaded(value: capability.map { .capability($0) }, diagnostics: diagnostics)
 }
 
@@ -190,24 +215,24 @@ private func checkSlug(_ slug: String, path: String, diagnostics: inout [Diagnos
 }
 
 private func readSection(
-    _ front: YAMLNode?, body: ParsedBody, path: String, interface: String, diagnostics: inout [Diagnostic]
+    _ front: YAMLNode?, body: ParsedBody, path: String, folder: String, kinds: [String], interface: String,
+    diagnostics: inout [Diagnostic]
 ) -> SectionSource? {
     let slug = slug(ofFile: path)
     guard checkSlug(slug, path: path, diagnostics: &diagnostics) else { return nil }
     var reader = FieldReader(front, what: "front matter", at: SourceLocation(file: path))
     let title = reader.string("title", required: true)
     let order = reader.int("order", required: true)
+    // Without `kind:`, a section is of the site's first kind (a threat, by default).
     let kindText = reader.string("kind")
-    var kind = SectionKind.threat
-    if let kindText {
-        if let value = SectionKind(rawValue: kindText.value) {
-            kind = value
-        } else {
-            reader.diagnostics.append(
-                .error(
-                    "invalid-value", "'kind' must be 'threat' or 'context', found '\(kindText.value)'",
-                    hint: didYouMean(kindText.value, in: ["threat", "context"]), at: kindText.location))
-        }
+    let kind = kindText?.value ?? kinds.first ?? "threat"
+    if let kindText, !kinds.contains(kindText.value) {
+        reader.diagnostics.append(
+            .error(
+                "invalid-value",
+                "'kind' must be one of the site's section kinds (\(kinds.joined(separator: ", "))), found '\(kindText.value)'",
+                hint: didYouMean(kindText.value, in: kinds) ?? "add it to section_kinds in Content/site.yaml",
+                at: kindText.location))
     }
     let summary = reader.string("summary", required: true)
     let lead = reader.string("lead")
@@ -229,27 +254,32 @@ private func readSection(
     diagnostics += reader.diagnostics
     guard let title, let order else { return nil }
     return SectionSource(
-        file: path, slug: slug, title: title, order: order, kind: kind, summary: summary?.value ?? "",
+        file: path, slug: slug, folder: folder, title: title, order: order, kind: kind,
+        summary: summary?.value ?? "",
         lead: lead?.value, boards: boards, capabilities: capabilities, inspection: inspection, keyFigures: figures,
         body: body, interface: interface)
 }
 
 private func readCapability(
-    _ front: YAMLNode?, body: ParsedBody, path: String, interface: String, diagnostics: inout [Diagnostic]
+    _ front: YAMLNode?, body: ParsedBody, path: String, levels: [String], interface: String,
+    diagnostics: inout [Diagnostic]
 ) -> CapabilitySource? {
     let slug = slug(ofFile: path)
     guard checkSlug(slug, path: path, diagnostics: &diagnostics) else { return nil }
     var reader = FieldReader(front, what: "front matter", at: SourceLocation(file: path))
     let title = reader.string("title", required: true)
     let summary = reader.string("summary", required: true)
-    var level: CapabilityLevel?
+    var level: String?
     if let text = reader.string("level") {
-        level = CapabilityLevel(rawValue: text.value)
-        if level == nil {
+        if levels.contains(text.value) {
+            level = text.value
+        } else {
             reader.diagnostics.append(
                 .error(
-                    "invalid-value", "'level' must be local, regional or national, found '\(text.value)'",
-                    hint: didYouMean(text.value, in: CapabilityLevel.allCases.map(\.rawValue)), at: text.location))
+                    "invalid-value",
+                    "'level' must be one of the site's capability levels (\(levels.joined(separator: ", "))), found '\(text.value)'",
+                    hint: didYouMean(text.value, in: levels) ?? "add it to capability_levels in Content/site.yaml",
+                    at: text.location))
         }
     }
     let threats = reader.stringList("threats")
@@ -292,19 +322,84 @@ func loadConfig(root: URL, diagnostics: inout [Diagnostic]) -> SiteConfig? {
     if let node = reader.node("report") {
         var sub = FieldReader(node, what: "report", at: node.location)
         report = ReportInfo(
-            title: sub.string("title")?.value, board: sub.string("board")?.value,
+            title: sub.string("title")?.value, summary: sub.string("summary")?.value, board: sub.string("board")?.value,
             recipient: sub.string("recipient")?.value, agendaItem: sub.string("agenda_item")?.value,
-            meetingDate: sub.string("meeting_date")?.value, updates: sub.string("updates")?.value,
-            updatesParagraph: sub.int("updates_paragraph"))
+            meetingDate: readDate(&sub, "meeting_date")?.formatted, updates: sub.string("updates")?.value,
+            updatesDate: readDate(&sub, "updates_date"), updatesParagraph: sub.int("updates_paragraph"))
         sub.finish(allowed: ReportInfo.allowedKeys)
         reader.diagnostics += sub.diagnostics
     }
+    let kinds = reader.has("section_kinds") ? readSectionKinds(&reader) : SectionKind.defaults
+    let levels = reader.has("capability_levels") ? readCapabilityLevels(&reader) : SiteConfig.defaultLevels
     reader.finish(allowed: SiteConfig.allowedKeys)
     diagnostics += reader.diagnostics
     guard let title else { return nil }
-    return SiteConfig(
+    var config = SiteConfig(
         title: title.value, organisation: organisation?.value ?? "", language: language?.value ?? "en",
         theme: theme, allowRawHTML: allowRaw?.value ?? false, fullReport: fullReport?.value ?? true, report: report)
+    config.sectionKinds = kinds
+    config.capabilityLevels = levels
+    return config
+}
+
+/// `section_kinds:`, a list of `{id, label, plural, cards}`. A kind the built-in defaults know
+/// (threat, context) keeps their wording for whatever it leaves out.
+private func readSectionKinds(_ reader: inout FieldReader) -> [SectionKind] {
+    var seen: Set<String> = []
+    let kinds = reader.list("section_kinds", what: "section kind") { item -> SectionKind? in
+        let id = item.string("id", required: true)
+        let label = item.string("label")
+        let plural = item.string("plural")
+        let cards = item.bool("cards")
+        item.finish(allowed: SectionKind.allowedKeys)
+        guard let id else { return nil }
+        guard isValidSlug(id.value) else {
+            item.diagnostics.append(
+                .error(
+                    "invalid-slug", "section kind '\(id.value)' is not a valid id",
+                    hint: "use lower-case letters, digits and hyphens only", at: id.location))
+            return nil
+        }
+        guard seen.insert(id.value).inserted else {
+            item.diagnostics.append(
+                .error(
+                    "duplicate-id", "section kind '\(id.value)' is listed twice",
+                    hint: "keep one entry per kind", at: id.location))
+            return nil
+        }
+        let base = SectionKind.defaults.first { $0.id == id.value }
+        let name = label?.value ?? base?.label ?? id.value.replacingOccurrences(of: "-", with: " ")
+        return SectionKind(
+            id: id.value, label: name, plural: plural?.value ?? base?.plural ?? name + "s",
+            cards: cards?.value ?? base?.cards ?? false, anchor: base?.anchor ?? id.value)
+    }
+    return kinds.isEmpty ? SectionKind.defaults : kinds
+}
+
+/// `capability_levels:`, the words a capability's `level:` may take, in the order they are listed.
+private func readCapabilityLevels(_ reader: inout FieldReader) -> [String] {
+    let levels = reader.stringList("capability_levels")
+    for (index, level) in levels.enumerated() where levels[..<index].contains(where: { $0.value == level.value }) {
+        reader.diagnostics.append(
+            .error(
+                "duplicate-id", "capability level '\(level.value)' is listed twice", hint: "list each level once",
+                at: level.location))
+    }
+    return levels.isEmpty ? SiteConfig.defaultLevels : levels.map(\.value)
+}
+
+/// A date field (`2024-03-31`, `2024-03` or `2024`), read so every date on the site is written
+/// one way ("31 March 2024").
+private func readDate(_ reader: inout FieldReader, _ key: String) -> PartialDate? {
+    guard let text = reader.string(key) else { return nil }
+    guard let date = PartialDate(text.value) else {
+        reader.diagnostics.append(
+            .error(
+                "invalid-date", "'\(key)' must be a date like 2024-03-31, 2024-03 or 2024, found '\(text.value)'",
+                hint: "write the date as year-month-day; the site shows it as 31 March 2024", at: text.location))
+        return nil
+    }
+    return date
 }
 
 private func readYAMLFile(root: URL, path: String, diagnostics: inout [Diagnostic]) -> YAMLNode? {

@@ -1,12 +1,17 @@
 import Foundation
 
 /// A theme: Mustache templates (compiled once per build, see `Render/Templates`) and assets.
+///
+/// The default theme is built into the tool (`BuiltInTheme.swift`); a site's own
+/// `Themes/<name>/` folder overrides it file by file, as Hugo's lookup order does, so a new site
+/// needs no theme folder and a site that changes one template carries only that template.
 public struct Theme: Sendable {
     public var name: String
+    /// The site's own folder for this theme (`Themes/<name>`), which may not exist.
     public var folder: String
     var library: TemplateLibrary
-    /// Asset files relative to the theme's `assets/` folder, copied to `assets/` in the output.
-    public var assets: [String]
+    /// Asset files, relative to `assets/`, with their bytes: copied to `assets/` in the output.
+    public var assets: [ThemeAsset]
 
     /// Templates a theme must provide; each renders one kind of page.
     public static let requiredTemplates = [
@@ -14,17 +19,55 @@ public struct Theme: Sendable {
         "commitments", "report", "search", "not-found",
     ]
 
+    /// The name diagnostics give a file of the built-in theme, which has no path on disk.
+    static let builtInFolder = "(built-in theme)"
+
     func renderBytes(_ value: TemplateValue, template: String) -> [UInt8]? {
         library.renderBytes(value, template: template)
     }
 }
 
+public struct ThemeAsset: Sendable {
+    public var path: String
+    public var bytes: [UInt8]
+}
+
+/// One file of a theme: where it came from (for diagnostics) and its text.
+struct ThemeFile {
+    var path: String
+    var displayPath: String
+    var bytes: [UInt8]
+}
+
+/// The theme's files: the built-in default's, each replaced by the site's own where it has one.
+/// `Themes/default/` of this repository is the built-in theme's source, so here the two agree.
+func themeFiles(root: URL, name: String) -> (files: [ThemeFile], siteFolderExists: Bool) {
+    let folder = "Themes/\(name)"
+    var byPath: [String: ThemeFile] = [:]
+    for file in builtInThemeFiles {
+        byPath[file.path] = ThemeFile(
+            path: file.path, displayPath: "\(Theme.builtInFolder)/\(file.path)", bytes: Array(file.text.utf8))
+    }
+    let folderURL = root.appendingPathComponent(folder)
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: folderURL.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    if exists {
+        for sub in ["templates", "assets"] {
+            for file in listFiles(under: folderURL.appendingPathComponent(sub)) {
+                let path = "\(sub)/\(file)"
+                // Read when used: a file that cannot be read is reported where it is needed.
+                byPath[path] = ThemeFile(path: path, displayPath: "\(folder)/\(path)", bytes: [])
+            }
+        }
+    }
+    return (byPath.values.sorted { $0.path < $1.path }, exists)
+}
+
 func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
     let folder = "Themes/\(name.value)"
-    let themeURL = root.appendingPathComponent(folder)
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: themeURL.path, isDirectory: &isDirectory), isDirectory.boolValue
-    else {
+    let (files, siteFolderExists) = themeFiles(root: root, name: name.value)
+    // Only the default theme is built in; any other name must be a folder of the site's.
+    guard siteFolderExists || name.value == "default" else {
         let available =
             (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Themes").path))?
             .filter { !$0.hasPrefix(".") } ?? []
@@ -33,37 +76,54 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
             [
                 .error(
                     "theme-missing", "theme '\(name.value)' not found in Themes/",
-                    hint: didYouMean(name.value, in: available), at: name.location)
+                    hint: didYouMean(name.value, in: available + ["default"])
+                        ?? "use the built-in theme (theme: default) or create Themes/\(name.value)/",
+                    at: name.location)
             ]
         )
     }
     var diagnostics: [Diagnostic] = []
     var library = TemplateLibrary()
-    let templatesFolder = "\(folder)/templates"
-    for file in listFiles(under: root.appendingPathComponent(templatesFolder)) where file.hasSuffix(".mustache") {
-        let path = "\(templatesFolder)/\(file)"
-        switch SourceFile.read(root.appendingPathComponent(path), path: path) {
-        case .failure(let diagnostic): diagnostics.append(diagnostic)
-        case .success(let source):
-            do {
-                library.register(try Template(source.text), named: String(file.dropLast(".mustache".count)))
-            } catch {
+    var assets: [ThemeAsset] = []
+    for file in files {
+        let isTemplate = file.path.hasPrefix("templates/") && file.path.hasSuffix(".mustache")
+        guard isTemplate || file.path.hasPrefix("assets/") else { continue }
+        var bytes = file.bytes
+        var text: String?
+        let url = root.appendingPathComponent(file.displayPath)
+        if file.displayPath.hasPrefix(folder + "/") {
+            if isTemplate {
+                switch SourceFile.read(url, path: file.displayPath) {
+                case .failure(let diagnostic):
+                    diagnostics.append(diagnostic)
+                    continue
+                case .success(let source): text = source.text
+                }
+            } else if let data = FileManager.default.contents(atPath: url.path) {
+                bytes = [UInt8](data)
+            } else {
                 diagnostics.append(
-                    .error(
-                        "template-invalid", "template does not parse: \(error.message)",
-                        hint: "check that every {{#section}} has its {{/section}} and every tag is closed",
-                        at: SourceLocation(file: path, line: error.line, column: error.column)))
+                    .error("unreadable-file", "cannot read theme asset", at: SourceLocation(file: file.displayPath)))
+                continue
             }
+        } else if isTemplate {
+            text = String(decoding: bytes, as: UTF8.self)
+        }
+        if !isTemplate {
+            assets.append(ThemeAsset(path: String(file.path.dropFirst("assets/".count)), bytes: bytes))
+            continue
+        }
+        let templateName = String(file.path.dropFirst("templates/".count).dropLast(".mustache".count))
+        do {
+            library.register(try Template(text ?? ""), named: templateName)
+        } catch {
+            diagnostics.append(
+                .error(
+                    "template-invalid", "template does not parse: \(error.message)",
+                    hint: "check that every {{#section}} has its {{/section}} and every tag is closed",
+                    at: SourceLocation(file: file.displayPath, line: error.line, column: error.column)))
         }
     }
-    for template in Theme.requiredTemplates where library.template(named: template) == nil {
-        diagnostics.append(
-            .error(
-                "template-missing", "theme '\(name.value)' has no '\(template)' template",
-                hint: "create \(templatesFolder)/\(template).mustache (copy it from Themes/default)",
-                at: SourceLocation(file: "\(templatesFolder)/\(template).mustache", line: 1, column: 1)))
-    }
     if diagnostics.hasErrors { return (nil, diagnostics) }
-    let assets = listFiles(under: root.appendingPathComponent("\(folder)/assets"))
     return (Theme(name: name.value, folder: folder, library: library, assets: assets), diagnostics)
 }

@@ -74,7 +74,7 @@ func bodyLinks(_ links: [LinkTarget?], section: String?, graph: SiteGraph) -> Bo
             if let table = graph.table(id) { embeds[index] = renderDataTable(table, base: base, graph: graph) }
             return base + PageID.table(id).path
         case .page(let page, let fragment):
-            if let fragment, case .section(let slug) = page, slug == section { return "#" + fragment }
+            if let fragment, case .section(let slug, _) = page, slug == section { return "#" + fragment }
             return base + page.path + (fragment.map { "#" + $0 } ?? "")
         }
     }

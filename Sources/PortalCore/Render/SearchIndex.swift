@@ -99,7 +99,7 @@ private func writeSearchIndex(_ graph: SiteGraph, into json: inout JSONBytes) ->
     for (index, section) in graph.sections.enumerated() {
         if index > 0 { json.raw(",") }
         json.raw("[")
-        json.string(PageID.section(section.slug).path)
+        json.string(section.page.path)
         json.raw(",")
         json.string(section.title)
         json.raw("]")
@@ -158,7 +158,7 @@ private func writeSearchIndex(_ graph: SiteGraph, into json: inout JSONBytes) ->
 func searchEntries(_ graph: SiteGraph, sectionNumber: [String: Int]) -> [SearchEntry] {
     var entries: [SearchEntry] = []
     for (index, section) in graph.sections.enumerated() {
-        let path = PageID.section(section.slug).path
+        let path = section.page.path
         entries.append(
             SearchEntry(
                 kind: "Section", title: section.title, href: path,

@@ -96,15 +96,7 @@ func renderSiteKeepingLinks(
         send(OutputFile(path: "tables/\(table.id).csv", text: table.source.csvText))
     }
     for asset in graph.theme.assets {
-        let url = URL(fileURLWithPath: graph.root).appendingPathComponent("\(graph.theme.folder)/assets/\(asset)")
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            diagnostics.append(
-                .error(
-                    "unreadable-file", "cannot read theme asset",
-                    at: SourceLocation(file: "\(graph.theme.folder)/assets/\(asset)")))
-            continue
-        }
-        send(OutputFile(path: "assets/\(asset)", bytes: [UInt8](data)))
+        send(OutputFile(path: "assets/\(asset.path)", bytes: asset.bytes))
     }
 
     // The search index is one long job: it goes first, so the pages fill the other cores.
@@ -150,7 +142,7 @@ func allPages(_ graph: SiteGraph) -> [PageID] {
     var pages: [PageID] = [.home, .capabilities, .tables, .glossary, .commitments, .search, .notFound]
     if graph.config.fullReport { pages.append(.report) }
     pages += EntityKind.allCases.map { .register($0) }
-    pages += graph.sections.map { .section($0.slug) }
+    pages += graph.sections.map(\.page)
     pages += graph.capabilities.map { .capability($0.slug) }
     pages += graph.tables.map { .table($0.id) }
     return pages
@@ -202,7 +194,7 @@ struct Crumb {
 private func buildPage(_ page: PageID, context: RenderContext) -> BuiltPage {
     switch page {
     case .home: return homePage(context)
-    case .section(let slug): return sectionPage(context.graph.section(slug)!, context: context)
+    case .section(let slug, _): return sectionPage(context.graph.section(slug)!, context: context)
     case .capability(let slug): return capabilityPage(context.graph.capability(slug)!, context: context)
     case .capabilities: return capabilitiesIndexPage(context)
     case .table(let id): return tablePage(context.graph.table(id)!, context: context)

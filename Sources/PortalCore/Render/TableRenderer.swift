@@ -74,8 +74,8 @@ func withUnit(_ text: String, unit: String?) -> String {
 /// "paragraph 75" or "paragraphs 59 and 75", each linked to its anchor.
 func paragraphLinks(_ numbers: [Int], base: String, graph: SiteGraph) -> String {
     let links = numbers.map { number -> String in
-        guard let section = graph.paragraphIndex[number] else { return String(number) }
-        return "<a href=\"\(base)\(PageID.section(section).path)#p\(number)\">\(number)</a>"
+        guard let slug = graph.paragraphIndex[number], let page = graph.sectionPage(slug) else { return String(number) }
+        return "<a href=\"\(base)\(page.path)#p\(number)\">\(number)</a>"
     }
     let noun = numbers.count == 1 ? "paragraph" : "paragraphs"
     return "\(noun) \(joinedList(links))"

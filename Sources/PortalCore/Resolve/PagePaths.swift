@@ -2,7 +2,8 @@
 /// folder deep, so fragments rendered once link correctly on each page that reuses them.
 public enum PageID: Hashable, Sendable, Comparable {
     case home
-    case section(String)
+    /// A report section, by slug, in the folder its file is in (`threats`, `sections`).
+    case section(String, in: String)
     case capability(String)
     case capabilities
     case table(String)
@@ -18,7 +19,7 @@ public enum PageID: Hashable, Sendable, Comparable {
     public var path: String {
         switch self {
         case .home: return "index.html"
-        case .section(let slug): return "threats/\(slug).html"
+        case .section(let slug, let folder): return "\(folder)/\(slug).html"
         case .capability(let slug): return "capabilities/\(slug).html"
         case .capabilities: return "capabilities/index.html"
         case .table(let id): return "tables/\(id).html"

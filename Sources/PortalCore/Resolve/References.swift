@@ -23,6 +23,11 @@ struct ReferenceIndex {
     var tables: Set<String>
     var entities: [EntityKind: Set<String>]
     var paragraphs: [Int: String]
+
+    /// The page of a known section: its URL folder is the content folder of its file.
+    func sectionPage(_ slug: String) -> PageID {
+        .section(slug, in: sections[slug].flatMap { sectionFolder(ofPath: $0.file) } ?? "threats")
+    }
 }
 
 struct ResolvedLinks {
@@ -114,7 +119,7 @@ func resolveReference(
         if let fragment, let problem = checkFragment(fragment, in: info, page: rest, at: location) {
             return .failure(problem)
         }
-        return .success((.page(.section(rest), fragment: fragment), .section(rest)))
+        return .success((.page(index.sectionPage(rest), fragment: fragment), .section(rest)))
     case .capability:
         guard index.capabilities[rest] != nil else {
             return .failure(unknown("capability", rest, in: Array(index.capabilities.keys), at: location))
@@ -138,7 +143,7 @@ func resolveReference(
                     hint: "paragraph references are numbers such as 'para:75'", at: location))
         }
         if let fragment { return .failure(noFragment("paragraph", fragment, at: location)) }
-        return .success((.page(.section(section), fragment: "p\(number)"), .section(section)))
+        return .success((.page(index.sectionPage(section), fragment: "p\(number)"), .section(section)))
     case .board, .operation, .partner:
         let kind = EntityKind(rawValue: scheme.rawValue)!
         let ids = index.entities[kind] ?? []
@@ -222,7 +227,7 @@ private func resolveRelative(_ url: String, context: LinkContext, index: Referen
         if let fragment, let problem = checkFragment(fragment, in: info, page: slug, at: location) {
             return .failure(problem)
         }
-        return .success((.page(.section(slug), fragment: fragment), .section(slug)))
+        return .success((.page(index.sectionPage(slug), fragment: fragment), .section(slug)))
     }
     if index.capabilities[targetSlug] == target {
         let slug = targetSlug

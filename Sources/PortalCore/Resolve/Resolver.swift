@@ -84,7 +84,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
 
     // Every link of every body, resolved from the facts parsing read off cmark's tree.
     let contexts =
-        sources.map { LinkContext(body: $0.body, page: .section($0.slug), section: $0.slug) }
+        sources.map { LinkContext(body: $0.body, page: $0.page, section: $0.slug) }
         + loaded.capabilities.map { LinkContext(body: $0.body, page: .capability($0.slug), section: nil) }
     let perBody = parallelMap(contexts) { resolveLinks(in: $0, index: index) }
     var citations: [CitedThing: [Citation]] = [:]
@@ -142,7 +142,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     for (thing, list) in citations {
         guard case .capability(let slug) = thing else { continue }
         for citation in list {
-            if case .section(let section) = citation.page { sectionCapabilities[section, default: []].insert(slug) }
+            if case .section(let section, _) = citation.page { sectionCapabilities[section, default: []].insert(slug) }
         }
     }
     for capability in loaded.capabilities {

@@ -42,6 +42,7 @@ public struct Citation: Hashable, Sendable {
 public final class Section: Sendable {
     public let source: SectionSource
     public var slug: String { source.slug }
+    public var page: PageID { source.page }
     public var title: String { source.title.value }
     public let paragraphs: [Paragraph]
     public let headings: [Heading]
@@ -147,6 +148,8 @@ public struct SiteGraph: Sendable {
     var entityIndex: [EntityKind: [String: Int]] = [:]
 
     public func section(_ slug: String) -> Section? { sectionIndex[slug].map { sections[$0] } }
+    /// The page of the section with this slug, wherever its folder is.
+    public func sectionPage(_ slug: String) -> PageID? { section(slug)?.page }
     public func capability(_ slug: String) -> Capability? { capabilityIndex[slug].map { capabilities[$0] } }
     public func table(_ id: String) -> DataTable? { tableIndex[id].map { tables[$0] } }
     public func entity(_ kind: EntityKind, _ id: String) -> Entity? { entityIndex[kind]?[id].map { entities[$0] } }

@@ -19,7 +19,7 @@ func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPa
         "has_body": .bool(!body.isEmpty),
         "threats": .list(
             capability.sections.compactMap { slug in
-                graph.section(slug).map { ["title": .text($0.title), "href": .text(linker.href(.section(slug)))] }
+                graph.section(slug).map { ["title": .text($0.title), "href": .text(linker.href($0.page))] }
             }),
     ]
     let citations = graph.citations[.capability(capability.slug)] ?? []
@@ -33,7 +33,7 @@ func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPa
             if case .capability(let slug) = page, let other = graph.capability(slug) {
                 return ["title": .text(other.title), "href": .text(linker.href(page))]
             }
-            if case .section(let slug) = page, let section = graph.section(slug) {
+            if case .section(let slug, _) = page, let section = graph.section(slug) {
                 return ["title": .text(section.title), "href": .text(linker.href(page))]
             }
             return nil
@@ -75,7 +75,7 @@ func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPa
 func citationGroups(_ citations: [Citation], linker: Linker, graph: SiteGraph) -> [TemplateValue] {
     var bySection: [Int: Set<Int>] = [:]
     for citation in citations {
-        guard let number = citation.paragraph, case .section(let slug) = citation.page,
+        guard let number = citation.paragraph, case .section(let slug, _) = citation.page,
             let position = graph.sectionIndex[slug]
         else { continue }
         bySection[position, default: []].insert(number)
@@ -83,7 +83,7 @@ func citationGroups(_ citations: [Citation], linker: Linker, graph: SiteGraph) -
     return bySection.keys.sorted().map { position -> TemplateValue in
         let section = graph.sections[position]
         // Worked out once per section: a capability page can quote hundreds of paragraphs.
-        let href = linker.href(PageID.section(section.slug))
+        let href = linker.href(section.page)
         let texts = Dictionary(section.paragraphs.map { ($0.number, $0.text) }) { first, _ in first }
         return [
             "title": .text(section.title), "href": .text(href),
@@ -104,12 +104,12 @@ func citationGroups(_ citations: [Citation], linker: Linker, graph: SiteGraph) -
 func capabilitiesIndexPage(_ context: RenderContext) -> BuiltPage {
     let graph = context.graph
     let linker = Linker(from: .capabilities)
-    let levels: [CapabilityLevel?] = CapabilityLevel.allCases + [nil]
+    let levels: [String?] = graph.config.capabilityLevels + [nil]
     let byLevel = levels.compactMap { level -> TemplateValue? in
         let items = graph.capabilities.filter { $0.source.level == level }
         guard !items.isEmpty else { return nil }
         return [
-            "name": .text(levelName(level)), "id": "level-\(level?.rawValue ?? "not-stated")",
+            "name": .text(levelName(level)), "id": "level-\(level.map(slugify) ?? "not-stated")",
             "count": .number(items.count), "items": .list(items.map { .object(capabilityLink($0, linker: linker)) }),
         ]
     }
@@ -117,16 +117,17 @@ func capabilitiesIndexPage(_ context: RenderContext) -> BuiltPage {
         let items = section.capabilities.compactMap { graph.capability($0) }
         guard !items.isEmpty else { return nil }
         return [
-            "title": .text(section.title), "href": .text(linker.href(.section(section.slug))),
+            "title": .text(section.title), "href": .text(linker.href(section.page)),
             "id": "threat-\(section.slug)", "count": .number(items.count),
             "items": .list(items.map { .object(capabilityLink($0, linker: linker)) }),
         ]
     }
     return BuiltPage(
         template: "capabilities", title: "Capabilities",
-        description: "Capabilities the force relies on to meet the Strategic Policing Requirement",
+        description: "Capabilities \(graph.config.organisation.isEmpty ? "the report" : graph.config.organisation) relies on",
         context: [
-            "count": .number(graph.capabilities.count), "by_level": .list(byLevel), "by_threat": .list(byThreat),
+            "count": .number(graph.capabilities.count),
+            "count_text": .text(counted(graph.capabilities.count, "capability", "capabilities")), "by_level": .list(byLevel), "by_threat": .list(byThreat),
             "all": .list(graph.capabilities.map { .object(capabilityLink($0, linker: linker)) }),
         ])
 }

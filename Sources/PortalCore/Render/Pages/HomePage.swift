@@ -12,7 +12,8 @@ func homePage(_ context: RenderContext) -> BuiltPage {
         value.map { ["label": .text(label), "value": .text($0)] }
     }
     if let updates = report.updates {
-        var row: TemplateObject = ["label": "Updates", "value": .text(updates)]
+        let value = report.updatesDate.map { "\(updates) on \($0.formatted)" } ?? updates
+        var row: TemplateObject = ["label": "Updates", "value": .text(value)]
         if let paragraph = report.updatesParagraph, let href = linker.paragraph(paragraph.value, graph: graph) {
             row["href"] = .text(href)
             row["paragraph"] = .number(paragraph.value)
@@ -21,16 +22,34 @@ func homePage(_ context: RenderContext) -> BuiltPage {
     }
     reportContext["details"] = .list(rows)
     reportContext["organisation"] = .text(graph.config.organisation)
+    reportContext["summary"] = .text(report.summary ?? neutralSummary(graph.config))
 
-    let threats = graph.sections.filter { $0.source.kind == .threat }.map {
-        TemplateValue.object(threatCard($0, linker: linker, graph: graph))
+    // One block per kind of section, in site.yaml's order: cards for kinds shown at a glance
+    // (the threats of an SPR report), a list of links for the others (context, appendices).
+    let kinds = graph.config.sectionKinds.compactMap { kind -> (SectionKind, [Section])? in
+        let sections = graph.sections.filter { $0.source.kind == kind.id }
+        return sections.isEmpty ? nil : (kind, sections)
     }
-    let other = graph.sections.filter { $0.source.kind == .context }.map { section -> TemplateValue in
+    let cardKinds = kinds.filter { $0.0.cards }.map { kind, sections -> TemplateValue in
         [
-            "title": .text(section.title), "href": .text(linker.href(.section(section.slug))),
-            "summary": .text(section.source.summary),
+            "anchor": .text(kind.anchor),
+            "heading": .text("The \(counted(sections.count, kind.label, kind.plural)) at a glance"),
+            "cards": .list(sections.map { .object(threatCard($0, linker: linker, graph: graph)) }),
         ]
     }
+    let listKinds = kinds.filter { !$0.0.cards }.map { kind, sections -> TemplateValue in
+        [
+            "anchor": .text(kind.anchor), "heading": .text(kind.plural.capitalisedFirst),
+            "sections": .list(
+                sections.map { section in
+                    [
+                        "title": .text(section.title), "href": .text(linker.href(section.page)),
+                        "summary": .text(section.source.summary),
+                    ]
+                }),
+        ]
+    }
+    let firstKind = graph.config.sectionKinds.first { $0.cards } ?? graph.config.sectionKinds.first
     // Coming up: dated commitments only, by the end of the period each names, so "January 2024"
     // comes before "2024" (which may mean December); undated ones are on the commitments page.
     let commitments = graph.commitments.compactMap { commitment in
@@ -50,25 +69,30 @@ func homePage(_ context: RenderContext) -> BuiltPage {
         ]
         if let slug = table.section, let section = graph.section(slug) {
             values["section_title"] = .text(section.title)
-            values["section_href"] = .text(linker.href(.section(slug)))
+            values["section_href"] = .text(linker.href(section.page))
         }
         return .object(values)
     }
     return BuiltPage(
         template: "home", title: graph.config.title,
-        description: "\(graph.config.organisation): assurance on the Strategic Policing Requirement",
+        description: [graph.config.organisation, report.title ?? graph.config.title].filter { !$0.isEmpty }.joined(
+            separator: ": "),
         context: [
             "site_title": .text(graph.config.title),
             "report": .object(reportContext),
-            "threats": .list(threats),
-            "context_sections": .list(other),
+            "card_kinds": .list(cardKinds),
+            "list_kinds": .list(listKinds),
+            "by_kind": .text(firstKind?.label ?? "section"),
             "commitments": .list(Array(commitments.prefix(6))),
             "commitment_count": .number(graph.commitments.count),
             "charts": .list(charts),
-            "threat_count": .number(threats.count),
             "search_href": .text(linker.href(.search)),
             "commitments_href": .text(linker.href(.commitments)),
             "capability_count": .number(graph.capabilities.count),
+            "capabilities_text": .text(counted(graph.capabilities.count, "capability", "capabilities")),
+            "tables_text": .text(counted(graph.tables.count, "table", "tables")),
+            "commitments_text": .text(counted(graph.commitments.count, "commitment", "commitments")),
+            "glossary_text": .text(counted(graph.glossary.count, "acronym", "acronyms")),
             "capabilities_href": .text(linker.href(.capabilities)),
             "table_count": .number(graph.tables.count),
             "tables_href": .text(linker.href(.tables)),
@@ -76,12 +100,21 @@ func homePage(_ context: RenderContext) -> BuiltPage {
             "glossary_href": .text(linker.href(.glossary)),
             "report_href": .text(graph.config.fullReport ? linker.href(.report) : ""),
             "paragraph_count": .number(graph.paragraphIndex.count),
+            "paragraphs_text": .text(counted(graph.paragraphIndex.count, "paragraph", "paragraphs")),
         ])
+}
+
+/// The home page's opening line when site.yaml gives no `report.summary`: what the site is,
+/// in words that fit any report.
+func neutralSummary(_ config: SiteConfig) -> String {
+    let who = config.organisation.isEmpty ? "This report" : "\(config.organisation)’s report"
+    let to = config.report.board.map { " to the \($0)" } ?? ""
+    return "\(who)\(to), section by section, with the capabilities, figures and commitments it states."
 }
 
 func threatCard(_ section: Section, linker: Linker, graph: SiteGraph) -> TemplateObject {
     var card: TemplateObject = [
-        "title": .text(section.title), "href": .text(linker.href(.section(section.slug))),
+        "title": .text(section.title), "href": .text(linker.href(section.page)),
         "summary": .text(section.source.summary),
         "capability_count": .number(section.capabilities.count),
         "capability_noun": section.capabilities.count == 1 ? "capability" : "capabilities",
@@ -89,7 +122,7 @@ func threatCard(_ section: Section, linker: Linker, graph: SiteGraph) -> Templat
         "key_figures": .list(
             section.source.keyFigures.map { .object(figureContext($0, linker: linker, graph: graph)) }),
         "paragraph_range": .text(paragraphRange(section)),
-        "capabilities_href": .text(linker.href(.section(section.slug), fragment: "capabilities")),
+        "capabilities_href": .text(linker.href(section.page, fragment: "capabilities")),
     ]
     if let lead = section.source.lead { card["lead"] = .text(lead) }
     if let inspection = section.source.inspection {
@@ -136,7 +169,7 @@ func commitmentContext(_ commitment: Commitment, linker: Linker, graph: SiteGrap
     if let text = source.dueText { context["due_text"] = .text(text) }
     if let slug = commitment.section, let section = graph.section(slug) {
         context["section_title"] = .text(section.title)
-        context["section_href"] = .text(linker.href(.section(slug)))
+        context["section_href"] = .text(linker.href(section.page))
     }
     return context
 }

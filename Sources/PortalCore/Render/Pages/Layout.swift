@@ -68,12 +68,12 @@ private func folderName(_ path: String) -> String {
 func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
     var shell = LayoutShell()
     for section in graph.sections.dropFirst(maxNavSections) {
-        shell.sectionTitles[.section(section.slug)] = section.title
+        shell.sectionTitles[section.page] = section.title
     }
     var samples: [String: PageID] = ["": .home]
     for page in pages where samples[folderName(page.path)] == nil { samples[folderName(page.path)] = page }
     let navTargets: [(String, PageID)] =
-        [("Overview", .home)] + graph.sections.prefix(maxNavSections).map { ($0.title, PageID.section($0.slug)) }
+        [("Overview", .home)] + graph.sections.prefix(maxNavSections).map { ($0.title, $0.page) }
     let referenceTargets: [(String, PageID)] =
         [("Capabilities", .capabilities), ("Figures", .tables), ("Commitments", .commitments)]
         + EntityKind.allCases.map { ($0.pluralSlug.capitalized, PageID.register($0)) }
@@ -92,7 +92,7 @@ func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
         if graph.sections.count > maxNavSections {
             folder.nav.append(
                 navEntry(
-                    "All \(formatNumberText(String(graph.sections.count))) sections", href: href(.home) + "#threats",
+                    "All \(formatNumberText(String(graph.sections.count))) sections", href: href(.home) + "#" + (graph.config.sectionKinds.first?.anchor ?? "threats"),
                     current: false))
         }
         for (title, target) in referenceTargets {
@@ -147,7 +147,7 @@ struct Linker {
 
     /// A link to a report paragraph wherever it is.
     func paragraph(_ number: Int, graph: SiteGraph) -> String? {
-        graph.paragraphIndex[number].map { href(.section($0), fragment: "p\(number)") }
+        graph.paragraphIndex[number].flatMap { graph.sectionPage($0) }.map { href($0, fragment: "p\(number)") }
     }
 
     /// "paragraphs 59 and 75" with each number linked; escaped HTML.
@@ -180,11 +180,18 @@ func figureContext(_ figure: Figure, linker: Linker, graph: SiteGraph) -> Templa
     return context
 }
 
-func levelName(_ level: CapabilityLevel?) -> String {
-    switch level {
-    case .local: return "Local"
-    case .regional: return "Regional"
-    case .national: return "National"
-    case nil: return "Level not stated"
-    }
+/// "Regional" for `level: regional`: the site's own word, with a capital.
+func levelName(_ level: String?) -> String {
+    guard let level, let first = level.first else { return "Level not stated" }
+    return first.uppercased() + level.dropFirst()
+}
+
+/// "1 table", "6 tables": a count with the noun that reads right.
+func counted(_ count: Int, _ singular: String, _ plural: String) -> String {
+    "\(formatNumberText(String(count))) \(count == 1 ? singular : plural)"
+}
+
+extension String {
+    /// "National threats" for a heading from "national threats".
+    var capitalisedFirst: String { (first?.uppercased() ?? "") + dropFirst() }
 }

@@ -19,6 +19,7 @@ func glossaryPage(_ context: RenderContext) -> BuiltPage {
         template: "glossary", title: "Glossary", description: "Acronyms used in the report",
         context: [
             "count": .number(graph.glossary.count),
+            "count_text": .text(counted(graph.glossary.count, "acronym", "acronyms")),
             "letters": .list(
                 groups.map { letter, entries -> TemplateValue in
                     [
@@ -86,7 +87,7 @@ private func registerEntry(_ entity: Entity, linker: Linker, graph: SiteGraph) -
     values["threats"] = .list(
         source.threats.compactMap { slug in
             graph.section(slug.value).map {
-                ["title": .text($0.title), "href": .text(linker.href(.section(slug.value)))]
+                ["title": .text($0.title), "href": .text(linker.href($0.page))]
             }
         })
     let cited = (graph.citations[.entity(source.kind, entity.id)] ?? []).compactMap(\.paragraph)
@@ -104,6 +105,8 @@ func commitmentsPage(_ context: RenderContext) -> BuiltPage {
         description: "Dated commitments and milestones the report states",
         context: [
             "count": .number(graph.commitments.count),
+            "count_text": .text(
+                counted(graph.commitments.count, "dated commitment or milestone", "dated commitments and milestones")),
             "commitments": .list(
                 graph.commitments.map { .object(commitmentContext($0, linker: linker, graph: graph)) }),
         ], sources: ["Content/data/commitments.yaml"])
@@ -117,14 +120,16 @@ func reportPage(_ context: RenderContext) -> BuiltPage {
         "report_title": .text(report.title ?? graph.config.title),
         "organisation": .text(graph.config.organisation),
         "paragraph_count": .number(graph.paragraphIndex.count),
+        "paragraphs_text": .text(counted(graph.paragraphIndex.count, "paragraph", "paragraphs")),
         "sections": .list(
             graph.sections.map { section -> TemplateValue in
                 [
                     "title": .text(section.title), "id": "section-\(section.slug)",
-                    "href": .text(relativeURL(from: PageID.report.path, to: PageID.section(section.slug).path)),
+                    "href": .text(relativeURL(from: PageID.report.path, to: section.page.path)),
                     // The paper prints a threat's question under its title; a context section's
-                    // summary only repeats its first paragraph.
-                    "summary": .text(section.source.kind == .threat ? section.source.summary : ""),
+                    // summary only repeats its first paragraph: kinds shown as cards print it.
+                    "summary": .text(
+                        graph.config.sectionKind(section.source.kind)?.cards ?? false ? section.source.summary : ""),
                     "body": .html(context.sectionBody(section, headingShift: 1)),
                     "paragraph_range": .text(paragraphRange(section)),
                 ]

@@ -2,13 +2,15 @@
 /// on, its tables and commitments, and links to the sections either side.
 func sectionPage(_ section: Section, context: RenderContext) -> BuiltPage {
     let graph = context.graph
-    let page = PageID.section(section.slug)
+    let page = section.page
     let linker = Linker(from: page)
     let position = graph.sectionIndex[section.slug] ?? 0
 
     var values = threatCard(section, linker: linker, graph: graph)
     values["capabilities_href"] = "#capabilities"
-    values["is_threat"] = .bool(section.source.kind == .threat)
+    if let kind = graph.config.sectionKind(section.source.kind) {
+        values["kind_label"] = .text(kind.label.capitalisedFirst)
+    }
     values["body"] = .html(context.sectionBody(section))
     values["capabilities"] = .list(
         section.capabilities.compactMap { slug in
@@ -53,11 +55,11 @@ func sectionPage(_ section: Section, context: RenderContext) -> BuiltPage {
 
     if position > 0 {
         let previous = graph.sections[position - 1]
-        values["previous"] = ["title": .text(previous.title), "href": .text(linker.href(.section(previous.slug)))]
+        values["previous"] = ["title": .text(previous.title), "href": .text(linker.href(previous.page))]
     }
     if position + 1 < graph.sections.count {
         let next = graph.sections[position + 1]
-        values["next"] = ["title": .text(next.title), "href": .text(linker.href(.section(next.slug)))]
+        values["next"] = ["title": .text(next.title), "href": .text(linker.href(next.page))]
     }
     if graph.config.fullReport {
         values["report_href"] = .text(linker.href(.report, fragment: "section-\(section.slug)"))

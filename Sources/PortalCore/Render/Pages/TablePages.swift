@@ -11,11 +11,16 @@ func tablePage(_ table: DataTable, context: RenderContext) -> BuiltPage {
         "verified": .number(table.verifiedTotals),
         "has_verified": .bool(table.verifiedTotals > 0),
         "discrepancy_count": .number(table.discrepancies.count),
+        "verified_text": .text(counted(table.verifiedTotals, "stated total", "stated totals")),
+        "discrepancy_text": .text(
+            table.discrepancies.count == 1
+                ? "1 figure as stated does not add up"
+                : "\(formatNumberText(String(table.discrepancies.count))) figures as stated do not add up"),
         "has_discrepancies": .bool(!table.discrepancies.isEmpty),
     ]
     if let slug = table.section, let section = graph.section(slug) {
         values["section_title"] = .text(section.title)
-        values["section_href"] = .text(linker.href(.section(slug)))
+        values["section_href"] = .text(linker.href(section.page))
     }
     return BuiltPage(
         template: "table", title: table.source.caption.value, description: table.source.caption.value,
@@ -41,7 +46,7 @@ func tablesIndexPage(_ context: RenderContext) -> BuiltPage {
                     ]
                     if let slug = table.section, let section = graph.section(slug) {
                         values["section_title"] = .text(section.title)
-                        values["section_href"] = .text(linker.href(.section(slug)))
+                        values["section_href"] = .text(linker.href(section.page))
                     }
                     if let chart = table.source.chart { values["chart_title"] = .text(chart.title ?? "chart") }
                     return .object(values)
