@@ -9,15 +9,15 @@ TEST_OUT := test-output
 PYTHON := $(CURDIR)/.venv/bin/python
 export PYTHON
 
-.PHONY: site build test unit e2e browser content-check bench-smoke bench lint format deps test-deps clean screenshot
+.PHONY: theme site build test unit e2e browser content-check bench-smoke bench lint format deps test-deps clean screenshot
 
 ## site: install what is missing, build portal, compile Content/ into Public/
-site: deps
+site: deps theme
 	$(SWIFT) build -c release --product portal
 	$(RELEASE_BIN) build
 
 ## build: compile the portal tool only
-build: deps
+build: deps theme
 	$(SWIFT) build -c release --product portal
 
 ## test: every test: format check, unit tests, end-to-end build, content faithfulness, browser checks
@@ -25,6 +25,10 @@ test: test-deps lint unit e2e content-check bench-smoke browser
 
 deps:
 	@.ci/install-deps build
+
+# The default theme is built into portal: Themes/default/ is its source, embedded as Swift.
+theme:
+	@.ci/embed-theme
 
 test-deps:
 	@.ci/install-deps test
@@ -72,9 +76,10 @@ screenshot: e2e
 	$(PYTHON) Tests/browser/check_reader.py $(TEST_OUT)/site --readme-screenshot docs/screenshot-home.png
 
 lint:
+	@.ci/embed-theme --check
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
-format:
+format: theme
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
 
 # Everything the tools made; Public/ keeps only its placeholder README, so the next build

@@ -5,22 +5,22 @@ import PortalCore
 struct NewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "new",
-        abstract: "Create a threat, capability or table from a template that builds as it is.",
+        abstract: "Create a section, capability or table from a template that builds as it is.",
         discussion: """
-            portal new threat NAME writes Content/threats/<slug>.md with the next free order and \
-            paragraph number; portal new capability NAME writes Content/capabilities/<slug>.md; \
+            portal new section NAME writes Content/sections/<slug>.md with the next free order and \
+            paragraph number (portal new threat NAME the same in Content/threats/); portal new capability NAME writes Content/capabilities/<slug>.md; \
             portal new table NAME writes Content/data/tables/<slug>.csv and its .yaml sidecar. The \
             slug is NAME in lower case with hyphens. Never overwrites: exits 1 if a file exists.
             """
     )
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case threat, capability, table
+        case section, threat, capability, table
     }
 
     @OptionGroup var site: SiteOptions
 
-    @Argument(help: "What to create: threat, capability or table.")
+    @Argument(help: "What to create: section, threat, capability or table.")
     var kind: Kind
 
     @Argument(help: "Its title, for example \"Roads Safety\" (quotes optional).")

@@ -22,12 +22,16 @@ struct Portal: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "portal",
-        abstract: "Compile a police force's Strategic Policing Requirement assurance report into a static website.",
+        abstract:
+            "Compile a board assurance report (Markdown and data files) into a checked, cross-linked static website.",
         discussion: """
             Authors write Markdown and data files in Content/; portal checks every reference and \
             figure and writes plain HTML into Public/, ready to publish with rsync.
             """,
-        subcommands: [BuildCommand.self, CheckCommand.self, ServeCommand.self, NewCommand.self, PublishCommand.self],
+        subcommands: [
+            InitCommand.self, BuildCommand.self, CheckCommand.self, ServeCommand.self, NewCommand.self,
+            PublishCommand.self,
+        ],
         defaultSubcommand: nil
     )
 }

@@ -83,11 +83,15 @@ struct BadInputTests {
         #expect(error?.message.contains("5.5") == true)
     }
 
-    @Test func missingThemeTemplate() throws {
+    @Test func missingTheme() throws {
         let error = try expectFailure(
-            { try $0.remove("Themes/default/templates/capability.mustache") },
-            code: "template-missing", file: "Themes/default/templates/capability.mustache", line: 1)
-        #expect(error?.hint?.contains("create") == true)
+            {
+                let config = try String(
+                    contentsOf: $0.root.appendingPathComponent("Content/site.yaml"), encoding: .utf8)
+                try $0.write(config + "\ntheme: defualt\n", to: "Content/site.yaml")
+            },
+            code: "theme-missing", file: "Content/site.yaml", line: 7)
+        #expect(error?.hint == "did you mean 'default'?")
     }
 
     @Test func fileThatIsNotUTF8() throws {

@@ -7,7 +7,8 @@ import Testing
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-/// A throwaway site on disk: the real default theme plus the files a test gives.
+/// A throwaway site on disk: the files a test gives, built with the theme built into the tool
+/// (or, with `includeTheme`, a copy of the repository's `Themes/` as a site's own theme folder).
 struct SiteFixture {
     let root: URL
 
@@ -83,7 +84,7 @@ struct SiteFixture {
         """,
     ]
 
-    init(overriding overrides: [String: String?] = [:], includeTheme: Bool = true) throws {
+    init(overriding overrides: [String: String?] = [:], includeTheme: Bool = false) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("portal-test-\(UUID().uuidString)")
         var files: [String: String?] = Self.validFiles
         for (path, text) in overrides { files[path] = text }
@@ -106,6 +107,9 @@ struct SiteFixture {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(bytes).write(to: url)
     }
+
+    /// Removes the fixture's folder (and the staging folders beside its output).
+    func cleanUp() { try? FileManager.default.removeItem(at: root) }
 
     func remove(_ path: String) throws {
         try FileManager.default.removeItem(at: root.appendingPathComponent(path))

@@ -66,7 +66,7 @@ struct ResolveTests {
         let (graph, diagnostics) = fixture.graph()
         let site = try #require(graph, "\(diagnostics)")
         let targets = Set(site.section("beta")?.links.compactMap { $0 } ?? [])
-        #expect(targets.contains(.page(.section("alpha"), fragment: "p1")))
+        #expect(targets.contains(.page(.section("alpha", in: "threats"), fragment: "p1")))
         #expect(targets.contains(.page(.capability("drones"), fragment: nil)))
     }
 

@@ -53,8 +53,12 @@ public struct BuildReport: Sendable {
 
     public var summary: String {
         let how = incremental.map { " (incremental: \($0))" } ?? fullBuildReason.map { " (full build: \($0))" } ?? ""
-        return "built \(pages) pages (\(capabilities) capabilities, \(tables) tables, \(paragraphs) paragraphs, "
-            + "\(references) references) in \(milliseconds) ms\(how): \(write.written.count) written, "
+        func count(_ n: Int, _ noun: String, _ plural: String? = nil) -> String {
+            "\(n) \(n == 1 ? noun : plural ?? noun + "s")"
+        }
+        return "built \(count(pages, "page")) (\(count(capabilities, "capability", "capabilities")), "
+            + "\(count(tables, "table")), \(count(paragraphs, "paragraph")), \(count(references, "reference"))) "
+            + "in \(milliseconds) ms\(how): \(write.written.count) written, "
             + "\(write.unchanged) unchanged, \(write.removed.count) removed"
     }
 }

@@ -50,7 +50,8 @@ func themeFiles(root: URL, name: String) -> (files: [ThemeFile], siteFolderExist
     }
     let folderURL = root.appendingPathComponent(folder)
     var isDirectory: ObjCBool = false
-    let exists = FileManager.default.fileExists(atPath: folderURL.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    let exists =
+        FileManager.default.fileExists(atPath: folderURL.path, isDirectory: &isDirectory) && isDirectory.boolValue
     if exists {
         for sub in ["templates", "assets"] {
             for file in listFiles(under: folderURL.appendingPathComponent(sub)) {

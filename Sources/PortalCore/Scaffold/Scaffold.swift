@@ -2,7 +2,8 @@ import Foundation
 
 /// What `portal new` can create.
 public enum ScaffoldKind: String, Sendable, CaseIterable {
-    case threat, capability, table
+    /// `section` writes to `Content/sections/`, `threat` to `Content/threats/` (the SPR layout).
+    case section, threat, capability, table
 }
 
 /// Files created, relative to the site root, and what the author should do next.
@@ -59,12 +60,19 @@ public func scaffold(_ kind: ScaffoldKind, name rawName: String, root: URL) -> R
     let files: [(path: String, text: String)]
     let next: [String]
     switch kind {
-    case .threat:
-        let path = "Content/threats/\(slug).md"
-        files = [(path, threatTemplate(title: name, order: facts.nextOrder, paragraph: facts.nextParagraph))]
+    case .section, .threat:
+        let path = "Content/\(kind == .section ? "sections" : "threats")/\(slug).md"
+        files = [
+            (
+                path,
+                threatTemplate(
+                    title: name, order: facts.nextOrder, paragraph: facts.nextParagraph, kinds: facts.kinds,
+                    kind: kind == .threat && facts.kinds.contains("threat") ? "threat" : facts.kinds.first ?? "threat")
+            )
+        ]
         next = [
             "write the section's numbered paragraphs in \(path) (its first is \(facts.nextParagraph), its order "
-                + "\(facts.nextOrder)), link it from others with [text](threat:\(slug))",
+                + "\(facts.nextOrder)), link it from others with [text](section:\(slug))",
             "preview with 'portal serve', then run 'portal check'",
         ]
     case .capability:
@@ -120,6 +128,7 @@ private struct SiteFacts {
     var nextOrder: Int
     var nextParagraph: Int
     var lastParagraph: Int?
+    var kinds: [String]
 
     static func read(root: URL) -> Result<SiteFacts, ScaffoldError> {
         let (site, diagnostics) = loadSite(root: root)
@@ -137,7 +146,7 @@ private struct SiteFacts {
         return .success(
             SiteFacts(
                 nextOrder: (orders.max() ?? 0) + 1, nextParagraph: (paragraphs.max() ?? 0) + 1,
-                lastParagraph: paragraphs.max()))
+                lastParagraph: paragraphs.max(), kinds: site.config.sectionKinds.map(\.id)))
     }
 }
 
@@ -146,15 +155,15 @@ private func yamlQuoted(_ text: String) -> String {
     "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
 }
 
-private func threatTemplate(title: String, order: Int, paragraph: Int) -> String {
+private func threatTemplate(title: String, order: Int, paragraph: Int, kinds: [String], kind: String) -> String {
     let indent = String(repeating: " ", count: "\(paragraph). ".count)
     return """
         ---
         title: \(yamlQuoted(title))
         order: \(order)  # place in the report: sections are listed in this order
-        kind: threat  # threat, or context for sections such as "Purpose and background"
-        summary: "One sentence: the Board's question, or what the report says about this threat."
-        # lead: Assistant Chief Constable (Operations)  # only if the report names one
+        kind: \(kind)  # one of the site's section_kinds: \(kinds.joined(separator: ", "))
+        summary: "One sentence: the board's question, or what the report says about this section."
+        # lead: "the lead officer's role"  # only if the report names one
         # boards: [board-id]  # ids from Content/data/boards.yaml
         # capabilities: [capability-slug]  # what this section relies on, from Content/capabilities/
         ---
@@ -171,8 +180,8 @@ private func capabilityTemplate(title: String) -> String {
     ---
     title: \(yamlQuoted(title))
     summary: "One sentence of what the report says about this capability."
-    # level: local  # local, regional or national, only where the report says
-    # threats: [section-slug]  # the sections that rely on it, from Content/threats/
+    # level: local  # one of the site's capability_levels, only where the report says
+    # threats: [section-slug]  # the sections that rely on it
     # figures:  # figures the report states, with the paragraph that states each
     #   - {label: Officers trained, value: 100, target: 120, target_label: establishment, paragraph: 1}
     ---

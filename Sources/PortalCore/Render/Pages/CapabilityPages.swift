@@ -124,10 +124,12 @@ func capabilitiesIndexPage(_ context: RenderContext) -> BuiltPage {
     }
     return BuiltPage(
         template: "capabilities", title: "Capabilities",
-        description: "Capabilities \(graph.config.organisation.isEmpty ? "the report" : graph.config.organisation) relies on",
+        description:
+            "Capabilities \(graph.config.organisation.isEmpty ? "the report" : graph.config.organisation) relies on",
         context: [
             "count": .number(graph.capabilities.count),
-            "count_text": .text(counted(graph.capabilities.count, "capability", "capabilities")), "by_level": .list(byLevel), "by_threat": .list(byThreat),
+            "count_text": .text(counted(graph.capabilities.count, "capability", "capabilities")),
+            "by_level": .list(byLevel), "by_threat": .list(byThreat),
             "all": .list(graph.capabilities.map { .object(capabilityLink($0, linker: linker)) }),
         ])
 }

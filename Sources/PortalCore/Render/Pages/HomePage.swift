@@ -33,7 +33,10 @@ func homePage(_ context: RenderContext) -> BuiltPage {
     let cardKinds = kinds.filter { $0.0.cards }.map { kind, sections -> TemplateValue in
         [
             "anchor": .text(kind.anchor),
-            "heading": .text("The \(counted(sections.count, kind.label, kind.plural)) at a glance"),
+            "heading": .text(
+                sections.count == 1
+                    ? "The \(kind.label) at a glance"
+                    : "The \(counted(sections.count, kind.label, kind.plural)) at a glance"),
             "cards": .list(sections.map { .object(threatCard($0, linker: linker, graph: graph)) }),
         ]
     }

@@ -92,7 +92,8 @@ func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
         if graph.sections.count > maxNavSections {
             folder.nav.append(
                 navEntry(
-                    "All \(formatNumberText(String(graph.sections.count))) sections", href: href(.home) + "#" + (graph.config.sectionKinds.first?.anchor ?? "threats"),
+                    "All \(formatNumberText(String(graph.sections.count))) sections",
+                    href: href(.home) + "#" + (graph.config.sectionKinds.first?.anchor ?? "threats"),
                     current: false))
         }
         for (title, target) in referenceTargets {
