@@ -9,7 +9,7 @@ TEST_OUT := test-output
 PYTHON := $(CURDIR)/.venv/bin/python
 export PYTHON
 
-.PHONY: theme site build test unit e2e browser content-check bench-smoke bench lint format deps test-deps clean screenshot
+.PHONY: theme site build test unit e2e browser content-check other-force bench-smoke bench lint format deps test-deps clean screenshot
 
 ## site: install what is missing, build portal, compile Content/ into Public/
 site: deps theme
@@ -21,7 +21,7 @@ build: deps theme
 	$(SWIFT) build -c release --product portal
 
 ## test: every test: format check, unit tests, end-to-end build, content faithfulness, browser checks
-test: test-deps lint unit e2e content-check bench-smoke browser
+test: test-deps lint unit e2e content-check other-force bench-smoke browser
 
 deps:
 	@.ci/install-deps build
@@ -51,6 +51,11 @@ e2e: unit
 
 content-check: test-deps
 	$(PYTHON) Tests/content/check_faithful.py
+
+# A made-up force's report on a site made by `portal init`: builds with the built-in theme and
+# carries none of the shipped report's names; screenshots at 1280 and 375 px.
+other-force: unit
+	$(PYTHON) Tests/content/check_other_force.py $(DEBUG_BIN) --screenshots $(TEST_OUT)/screenshots
 
 # A 200-page synthetic site from the benchmark's generator: deterministic, builds without
 # warnings, link-clean and byte-identical twice. The benchmark itself is `make bench`.
