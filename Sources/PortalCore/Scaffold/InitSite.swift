@@ -37,7 +37,7 @@ public func initSite(at root: URL, copyTheme: Bool) -> Result<ScaffoldResult, Sc
         ScaffoldResult(
             created: created,
             next: [
-                "cd \(root.path) && portal serve   (preview at http://127.0.0.1:8080, rebuilt as you type)",
+                "cd \(root.path) && portal serve   (preview at http://127.0.0.1:8000/, rebuilt as you type)",
                 "replace the placeholder text in Content/ with your report, then run 'portal check'",
                 copyTheme
                     ? "edit Themes/default/ to change the look; delete any file you leave as it is"
