@@ -65,7 +65,8 @@ func globalFingerprint(root: URL) -> String {
     let contentFolder = root.appendingPathComponent("Content")
     // Everything in Content/ but the section and capability folders, which are stamped per file.
     let topLevel = (try? FileManager.default.contentsOfDirectory(atPath: contentFolder.path)) ?? []
-    for name in topLevel.sorted() where !name.hasPrefix(".") && name != "threats" && name != "capabilities" {
+    for name in topLevel.sorted() where !name.hasPrefix(".") && !sectionFolders.contains(name) && name != "capabilities"
+    {
         let url = contentFolder.appendingPathComponent(name)
         let files = FileStamp.of(url.path).map { _ in listFiles(under: url).map { name + "/" + $0 } } ?? []
         for file in files.isEmpty ? [name] : files {

@@ -288,7 +288,7 @@ private struct IDChecker {
             diagnostics.append(
                 .error(
                     "unknown-paragraph", "there is no paragraph \(number.value) in the report",
-                    hint: "cite the number of a numbered paragraph in Content/threats/", at: number.location))
+                    hint: "cite the number of a numbered paragraph of a section", at: number.location))
         }
     }
 }
