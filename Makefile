@@ -75,6 +75,7 @@ browser: e2e
 	CHECK_LINKS_ARGS="--unique-pattern ^p[0-9]+$$ --unique-exclude report/index.html --strict-disk --expect-ids p1..p149" \
 	CHECK_READER_ARGS="--paragraphs 149" \
 	SCREENSHOTS=$(TEST_OUT)/screenshots Tests/browser/run.sh $(TEST_OUT)/site
+	$(PYTHON) Tests/browser/check_search.py $(TEST_OUT)/site
 
 ## screenshot: refresh the README's picture of the home page
 screenshot: e2e

@@ -1,8 +1,10 @@
 /* Assurance Portal search: runs in the browser over search/index.js (window.PORTAL_SEARCH),
    which the build writes. No server, no fetch(): it works from file:// and under any path.
-   Every query word must start a word of the result, in any order. Results are grouped: exact
-   names first, then report paragraphs (the phrase before the scattered words, in report order),
-   then pages, figures, glossary terms and the rest. */
+   Every query word must match a word of the result, in any order: as typed (the start of a
+   word), by its stem ("drones", "drone"), through the glossary ("ACC", "assistant chief
+   constable") or, when the site has no such word, by the nearest spelling ("terrorisim").
+   Results are grouped: exact names first, then report paragraphs (the phrase first, then the
+   closest matches, in report order), then pages, figures, glossary terms and the rest. */
 (function () {
   "use strict";
 
@@ -38,16 +40,104 @@
     return s.replace(/['\u2018\u2019]/g, "").replace(/[^a-z0-9]+/g, " ").trim();
   }
 
+  // Porter's stemmer (1980), so "drones" finds "drone", "investigation" finds "investigate"
+  // and "policing" finds "police": the same on the index side and the query side.
+  var STEP2 = { ational: "ate", tional: "tion", enci: "ence", anci: "ance", izer: "ize", bli: "ble", alli: "al",
+    entli: "ent", eli: "e", ousli: "ous", ization: "ize", ation: "ate", ator: "ate", alism: "al", iveness: "ive",
+    fulness: "ful", ousness: "ous", aliti: "al", iviti: "ive", biliti: "ble", logi: "log" };
+  var STEP3 = { icate: "ic", ative: "", alize: "al", iciti: "ic", ical: "ic", ful: "", ness: "" };
+  var C = "[^aeiou][^aeiouy]*", V = "[aeiouy][aeiou]*";
+  var MGR0 = new RegExp("^(" + C + ")?" + V + C), MEQ1 = new RegExp("^(" + C + ")?" + V + C + "(" + V + ")?$");
+  var MGR1 = new RegExp("^(" + C + ")?" + V + C + V + C), HAS_VOWEL = new RegExp("^(" + C + ")?[aeiouy]");
+  var CVC = new RegExp("^" + C + "[aeiouy][^aeiouwxy]$");
+  function porter(w) {
+    if (w.length < 3 || /[0-9]/.test(w)) return w;
+    var m, stem, y = w.charAt(0) === "y";
+    if (y) w = "Y" + w.slice(1);
+    if ((m = /^(.+?)(ss|i)es$/.exec(w))) w = m[1] + m[2];
+    else if ((m = /^(.+?)([^s])s$/.exec(w))) w = m[1] + m[2];
+    if ((m = /^(.+?)eed$/.exec(w))) {
+      if (MGR0.test(m[1])) w = w.slice(0, -1);
+    } else if ((m = /^(.+?)(ed|ing)$/.exec(w)) && HAS_VOWEL.test(m[1])) {
+      w = m[1];
+      if (/(at|bl|iz)$/.test(w)) w += "e";
+      else if (/([^aeiouylsz])\1$/.test(w)) w = w.slice(0, -1);
+      else if (CVC.test(w)) w += "e";
+    }
+    if ((m = /^(.+?)y$/.exec(w)) && HAS_VOWEL.test(m[1])) w = m[1] + "i";
+    m = /^(.+?)(ational|tional|enci|anci|izer|bli|alli|entli|eli|ousli|ization|ation|ator|alism|iveness|fulness|ousness|aliti|iviti|biliti|logi)$/.exec(w);
+    if (m && MGR0.test(m[1])) w = m[1] + STEP2[m[2]];
+    m = /^(.+?)(icate|ative|alize|iciti|ical|ful|ness)$/.exec(w);
+    if (m && MGR0.test(m[1])) w = m[1] + STEP3[m[2]];
+    if ((m = /^(.+?)(al|ance|ence|er|ic|able|ible|ant|ement|ment|ent|ou|ism|ate|iti|ous|ive|ize)$/.exec(w))) {
+      if (MGR1.test(m[1])) w = m[1];
+    } else if ((m = /^(.+?)(s|t)(ion)$/.exec(w))) {
+      stem = m[1] + m[2];
+      if (MGR1.test(stem)) w = stem;
+    }
+    if ((m = /^(.+?)e$/.exec(w))) {
+      stem = m[1];
+      if (MGR1.test(stem) || (MEQ1.test(stem) && !CVC.test(stem))) w = stem;
+    }
+    if (/ll$/.test(w) && MGR1.test(w)) w = w.slice(0, -1);
+    return y ? "y" + w.slice(1) : w;
+  }
+  var stems = Object.create(null);
+  function stem(word) { return stems[word] || (stems[word] = porter(word)); }
+
+  // Acronyms and their expansions, from the glossary, each found through the other: a paragraph
+  // that writes "ACC" answers "assistant chief constable", and one that spells it out answers "acc".
+  var expansionOf = Object.create(null), acronymsAt = Object.create(null);
+  (data.entries || []).forEach(function (e) {
+    if (e[0] !== "Glossary" || !e[4]) return;
+    var term = normalise(e[1]), expansion = normalise(e[4]);
+    if (!term || !expansion || term.indexOf(" ") >= 0) return;
+    expansionOf[term] = expansion;
+    var first = expansion.split(" ")[0];
+    (acronymsAt[first] = acronymsAt[first] || []).push({ words: expansion.split(" "), term: term });
+  });
+
+  // Every word the site uses, for typo tolerance: a query word that matches nothing is read as
+  // the nearest words within one edit (two for longer words).
+  var vocabulary = Object.create(null);
+
+  // A document's searchable forms: its words (with the other half of each acronym pair), and the
+  // stems of those words.
+  function searchable(text) {
+    var words = normalise(text).split(" ").filter(Boolean), extra = [];
+    for (var i = 0; i < words.length; i++) {
+      var word = words[i];
+      vocabulary[word] = true;
+      if (expansionOf[word]) extra.push(expansionOf[word]);
+      var spelled = acronymsAt[word];
+      if (spelled) {
+        spelled.forEach(function (entry) {
+          for (var k = 0; k < entry.words.length; k++) if (words[i + k] !== entry.words[k]) return;
+          extra.push(entry.term);
+        });
+      }
+    }
+    var all = extra.length ? words.concat(extra.join(" ").split(" ")) : words;
+    return { hay: " " + words.join(" ") + " ", more: " " + all.join(" ") + " ", stems: " " + all.map(stem).join(" ") + " " };
+  }
+
   // Every searchable thing, with its text normalised once.
   var docs = [];
   var sections = data.sections || [];
+  function add(doc, text) {
+    var forms = searchable(text);
+    doc.hay = forms.hay;
+    doc.more = forms.more;
+    doc.stems = forms.stems;
+    doc.order = docs.length;
+    docs.push(doc);
+  }
   (data.paragraphs || []).forEach(function (p) {
     var section = sections[p[1]] || ["", ""];
-    docs.push({
+    add({
       kind: "Paragraph", number: p[0], title: "Paragraph " + p[0], href: section[0] + "#p" + p[0],
-      context: section[1], text: p[2], order: docs.length,
-      names: [], hay: " " + normalise(p[2]) + " "
-    });
+      context: section[1], text: p[2], names: []
+    }, p[2]);
   });
   (data.entries || []).forEach(function (e) {
     var keywords = e[3] ? e[3].split("|") : [];
@@ -56,28 +146,94 @@
       : e[0] === "Section" ? "Report section"
       : e[0] === "Capability" && keywords.length ? "Capability · " + keywords.join(", ")
       : section ? e[0] + " · " + section : e[0];
-    docs.push({
-      kind: e[0], title: e[1], href: e[2], context: context, text: e[4], order: docs.length,
-      names: [normalise(e[1])].concat(keywords.map(normalise)),
-      hay: " " + normalise(e[1] + " " + keywords.join(" ") + " " + e[4]) + " "
-    });
+    add({
+      kind: e[0], title: e[1], href: e[2], context: context, text: e[4],
+      names: [normalise(e[1])].concat(keywords.map(normalise))
+    }, e[1] + " " + keywords.join(" ") + " " + e[4]);
   });
+  var words = Object.keys(vocabulary).sort();
+
+  // Is some vocabulary word written starting with `prefix`? (binary search in the sorted list)
+  function known(prefix) {
+    var low = 0, high = words.length;
+    while (low < high) {
+      var mid = (low + high) >> 1;
+      if (words[mid] < prefix) low = mid + 1; else high = mid;
+    }
+    return low < words.length && words[low].lastIndexOf(prefix, 0) === 0;
+  }
+
+  // Optimal string alignment distance (Damerau-Levenshtein, transpositions count once),
+  // giving up as soon as it exceeds `limit`.
+  function distance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var previous2 = null, previous = [], current;
+    for (var j = 0; j <= b.length; j++) previous.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      current = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+        var value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+        if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+          value = Math.min(value, previous2[j - 2] + 1);
+        }
+        current.push(value);
+        if (value < best) best = value;
+      }
+      if (best > limit) return limit + 1;
+      previous2 = previous;
+      previous = current;
+    }
+    return previous[b.length];
+  }
+
+  // How one query word may match: as written (the start of a word), by its stem, or, when the
+  // site has no such word, through the nearest spellings. Each form is tried on every document.
+  function matcher(word) {
+    var forms = { word: word, stem: stem(word), typos: [] };
+    if (known(word) || word.length < 4 || /[0-9]/.test(word)) return forms;
+    var stemmed = stem(word);
+    var limit = word.length >= 8 ? 2 : 1;
+    for (var i = 0; i < words.length && forms.typos.length < 8; i++) {
+      var candidate = words[i];
+      if (candidate.length < 3 || stem(candidate) === stemmed) continue;
+      if (distance(word, candidate, limit) <= limit) forms.typos.push(candidate);
+    }
+    return forms;
+  }
+
+  // 3: as written, 2: by stem or acronym, 1: by a near spelling, 0: not at all.
+  function strength(doc, forms) {
+    if (doc.hay.indexOf(" " + forms.word) >= 0) return 3;
+    if (doc.more.indexOf(" " + forms.word) >= 0 || doc.stems.indexOf(" " + forms.stem) >= 0) return 2;
+    for (var t = 0; t < forms.typos.length; t++) {
+      if (doc.hay.indexOf(" " + forms.typos[t] + " ") >= 0 || doc.stems.indexOf(" " + stem(forms.typos[t]) + " ") >= 0) return 1;
+    }
+    return 0;
+  }
 
   function search(query) {
     var phrase = normalise(query);
     if (!phrase) return null;
-    var words = phrase.split(" ");
+    var queryWords = phrase.split(" ");
+    var forms = queryWords.map(matcher);
     var wanted = /^(?:p|para|paragraph) ?(\d+)$/.exec(phrase) || /^(\d+)$/.exec(phrase);
     var found = [];
     for (var i = 0; i < docs.length; i++) {
       var doc = docs[i];
       var exact = doc.names.indexOf(phrase) >= 0 || (wanted && doc.number === +wanted[1]);
+      var score = 0;
       if (!exact) {
-        var all = true;
-        for (var w = 0; w < words.length && all; w++) all = doc.hay.indexOf(" " + words[w]) >= 0;
-        if (!all) continue;
+        for (var w = 0; w < forms.length; w++) {
+          var s = strength(doc, forms[w]);
+          if (!s) break;
+          score += s;
+        }
+        if (w < forms.length) continue;
       }
-      found.push({ doc: doc, exact: exact, phrase: exact || doc.hay.indexOf(" " + phrase) >= 0 });
+      var inPhrase = exact || doc.hay.indexOf(" " + phrase) >= 0;
+      found.push({ doc: doc, exact: exact, score: (inPhrase ? 100 : 0) + score });
     }
     var groups = {};
     found.forEach(function (hit) {
@@ -86,10 +242,13 @@
     });
     Object.keys(groups).forEach(function (key) {
       groups[key].sort(function (a, b) {
-        return (b.phrase - a.phrase) || (a.doc.order - b.doc.order);
+        return (b.score - a.score) || (a.doc.order - b.doc.order);
       });
     });
-    return { query: query.trim(), words: words, groups: groups, count: found.length };
+    // Marked in the results: the words as typed and the spellings they were read as.
+    var marks = queryWords.concat.apply(queryWords, forms.map(function (f) { return f.typos; }));
+    var read = forms.filter(function (f) { return f.typos.length; }).map(function (f) { return f.typos[0]; });
+    return { query: query.trim(), words: marks, groups: groups, count: found.length, readAs: read };
   }
 
   // A window of the text around the first query word, cut at word boundaries.
@@ -143,6 +302,7 @@
       return;
     }
     var parts = [];
+    var readAs = outcome.readAs.length ? " (read as “" + outcome.readAs.join(" ") + "” where the spelling matched nothing)" : "";
     GROUPS.forEach(function (group) {
       var hits = outcome.groups[group.key];
       if (!hits) return;
@@ -185,7 +345,7 @@
       results.appendChild(section);
     });
     status.textContent = outcome.count + (outcome.count === 1 ? " result" : " results") +
-      " for “" + outcome.query + "”: " + parts.join(", ") + "." +
+      " for “" + outcome.query + "”" + readAs + ": " + parts.join(", ") + "." +
       (data.paragraphLimit ? " This report is so long that search looks at the first " + data.paragraphLimit +
         " characters of each paragraph." : "");
   }
