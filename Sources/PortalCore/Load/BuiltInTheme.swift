@@ -1072,7 +1072,7 @@ ul.chart-summary { padding-left: 1.25rem; }
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{title}}{{^is_home}} – {{site_title}}{{/is_home}}</title>
 <meta name="description" content="{{description}}">
-<link rel="stylesheet" href="{{root}}assets/site.css">
+{{#base_href}}<base href="{{base_href}}">{{/base_href}}{{#inline_css}}<style>{{{inline_css}}}</style>{{/inline_css}}{{^inline_css}}<link rel="stylesheet" href="{{root}}assets/site.css">{{/inline_css}}
 </head>
 <body class="page-{{page_kind}}">
 <a class="skip-link" href="#main-content">Skip to main content</a>

@@ -15,11 +15,14 @@ public struct SiteConfig: Sendable {
     public var sectionKinds: [SectionKind] = SectionKind.defaults
     /// The levels a capability may have, in the order the capability index lists them.
     public var capabilityLevels: [String] = SiteConfig.defaultLevels
+    /// Where the site is served on the web server (`/spr/`), for pages that cannot link
+    /// relatively: the not-found page, served for a missing address at any depth.
+    public var basePath: String?
     public static let defaultLevels = ["local", "regional", "national"]
 
     public static let allowedKeys = [
         "title", "organisation", "language", "theme", "allow_raw_html", "full_report", "report", "section_kinds",
-        "capability_levels",
+        "capability_levels", "base_path",
     ]
 
     public func sectionKind(_ id: String) -> SectionKind? { sectionKinds.first { $0.id == id } }

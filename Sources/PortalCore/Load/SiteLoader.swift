@@ -331,6 +331,14 @@ func loadConfig(root: URL, diagnostics: inout [Diagnostic]) -> SiteConfig? {
     }
     let kinds = reader.has("section_kinds") ? readSectionKinds(&reader) : SectionKind.defaults
     let levels = reader.has("capability_levels") ? readCapabilityLevels(&reader) : SiteConfig.defaultLevels
+    let basePath = reader.string("base_path")
+    if let basePath, !isValidBasePath(basePath.value) {
+        reader.diagnostics.append(
+            .error(
+                "invalid-value", "'base_path' must be a path from the server's root, found '\(basePath.value)'",
+                hint: "write it with a slash at each end, e.g. base_path: /spr/ (or / for the server's root)",
+                at: basePath.location))
+    }
     reader.finish(allowed: SiteConfig.allowedKeys)
     diagnostics += reader.diagnostics
     guard let title else { return nil }
@@ -339,7 +347,18 @@ func loadConfig(root: URL, diagnostics: inout [Diagnostic]) -> SiteConfig? {
         theme: theme, allowRawHTML: allowRaw?.value ?? false, fullReport: fullReport?.value ?? true, report: report)
     config.sectionKinds = kinds
     config.capabilityLevels = levels
+    config.basePath = basePath.flatMap { isValidBasePath($0.value) ? $0.value : nil }
     return config
+}
+
+/// `/spr/`: absolute, ending in a slash, and nothing that would need escaping in an address.
+func isValidBasePath(_ path: String) -> Bool {
+    path.hasPrefix("/") && path.hasSuffix("/") && !path.contains("//") && !path.contains("/../")
+        && !path.contains("/./")
+        && path.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                || "/-_.~".unicodeScalars.contains($0)
+        }
 }
 
 /// `section_kinds:`, a list of `{id, label, plural, cards}`. A kind the built-in defaults know

@@ -30,6 +30,10 @@ func layoutValue(for page: PageID, title: String, breadcrumbs: [Crumb], shell: L
             .object(["title": .text($0.title), "href": .text(relativeURL(from: page.path, to: $0.page.path))])
         })
     values["has_breadcrumbs"] = .bool(!trail.isEmpty)
+    if page == .notFound {
+        if let base = shell.basePath { values["base_href"] = .text(base) }
+        if let css = shell.inlineStyles { values["inline_css"] = .text(css) }
+    }
     return values
 }
 
@@ -56,6 +60,14 @@ struct LayoutShell: Sendable {
     var folders: [String: Folder] = [:]
     /// Titles of sections not in the navigation, to show when one of them is the current page.
     var sectionTitles: [PageID: String] = [:]
+    /// A web server answers a missing address at any depth (`/spr/threats/nope.html`) with
+    /// `404.html`, so its relative links would resolve from the wrong folder. With `base_path`
+    /// set, a `<base href>` makes them resolve from the site's root; without it, the page carries
+    /// its styles inline so it is readable wherever it is served.
+    /// `site.yaml`'s `base_path`, for the not-found page's `<base href>`.
+    var basePath: String?
+    /// The theme's stylesheet, inlined in the not-found page when there is no `base_path`.
+    var inlineStyles: String?
 
     func folder(of page: PageID) -> Folder { folders[folderName(page.path)] ?? folders[""]! }
 }
@@ -67,6 +79,10 @@ private func folderName(_ path: String) -> String {
 /// Builds the shell for every folder the site writes pages into.
 func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
     var shell = LayoutShell()
+    shell.basePath = graph.config.basePath
+    if graph.config.basePath == nil, let css = graph.theme.assets.first(where: { $0.path == "site.css" }) {
+        shell.inlineStyles = String(decoding: css.bytes, as: UTF8.self)
+    }
     for section in graph.sections.dropFirst(maxNavSections) {
         shell.sectionTitles[section.page] = section.title
     }
