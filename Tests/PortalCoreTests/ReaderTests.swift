@@ -252,7 +252,7 @@ struct ReaderTests {
             Issue.record("the fixture must build")
             return
         }
-        #expect(!(try fixture.read("threats/alpha.html")).contains("Last updated"))
+        #expect(!(try fixture.read("threats/alpha.html")).contains("source file last changed"))
 
         guard git(["init", "-q"], in: fixture.root) else { return }  // no git here: nothing more to test
         #expect(git(["add", "Content"], in: fixture.root))
@@ -267,10 +267,11 @@ struct ReaderTests {
         let alpha = try fixture.read("threats/alpha.html")
         #expect(
             alpha.contains(
-                "Last updated <time datetime=\"2024-03-05\">5 March 2024</time> by Jane &amp; Smith"))
+                "source file last changed on <time datetime=\"2024-03-05\">5 March 2024</time> (by Jane &amp; Smith): "
+                    + "a date of the site’s records, not of the report"))
         #expect(try fixture.read("capabilities/drones.html").contains("5 March 2024"))
         #expect(try fixture.read("tables/drone-numbers.html").contains("5 March 2024"))
-        #expect(!(try fixture.read("index.html")).contains("Last updated"))
+        #expect(!(try fixture.read("index.html")).contains("source file last changed"))
     }
 
     func git(_ arguments: [String], in folder: URL, date: String? = nil) -> Bool {

@@ -1041,8 +1041,8 @@ ul.chart-summary { padding-left: 1.25rem; }
 {{/empty(charts)}}
 
 {{^empty(commitments)}}
-<h2 id="commitments">Coming up</h2>
-<p>Dated commitments in the report, soonest first.</p>
+<h2 id="commitments">Dated commitments</h2>
+<p>What the report{{#report_date}} of {{report_date}}{{/report_date}} said would be done, and by when, soonest first. This site does not say whether each was met.</p>
 <ol class="timeline">
 {{#commitments}}
 <li><strong class="due"><time datetime="{{due_iso}}">{{due}}</time></strong> <span class="timeline-what">{{what}}{{#due_text}} <span class="meta">(<q>{{due_text}}</q>)</span>{{/due_text}} <span class="meta">{{#section_title}}{{section_title}}, {{/section_title}}<a class="para-ref" href="{{paragraph_href}}">para&nbsp;{{paragraph}}</a></span></span></li>
@@ -1132,7 +1132,7 @@ ul.chart-summary { padding-left: 1.25rem; }
 <main id="main-content" tabindex="-1">
 {{{content}}}
 {{#last_updated}}
-<p class="last-updated">Last updated <time datetime="{{date_iso}}">{{date}}</time> by {{author}}</p>
+<p class="last-updated">This page’s source file last changed on <time datetime="{{date_iso}}">{{date}}</time> (by {{author}}): a date of the site’s records, not of the report.</p>
 {{/last_updated}}
 </main>
 </div>

@@ -32,6 +32,9 @@ public struct ReportInfo: Sendable {
     public var title: String?
     /// One or two sentences under the home page's title: what the report is for.
     public var summary: String?
+    /// The report's own date, where the content states it: shown in "About this report" and
+    /// the date its commitments are read against.
+    public var date: PartialDate?
     public var board: String?
     public var recipient: String?
     public var agendaItem: String?
@@ -42,7 +45,7 @@ public struct ReportInfo: Sendable {
     public var updatesParagraph: Located<Int>?
 
     static let allowedKeys = [
-        "title", "summary", "board", "recipient", "agenda_item", "meeting_date", "updates", "updates_date",
+        "title", "summary", "date", "board", "recipient", "agenda_item", "meeting_date", "updates", "updates_date",
         "updates_paragraph",
     ]
 }

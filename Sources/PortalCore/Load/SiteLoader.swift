@@ -322,7 +322,8 @@ func loadConfig(root: URL, diagnostics: inout [Diagnostic]) -> SiteConfig? {
     if let node = reader.node("report") {
         var sub = FieldReader(node, what: "report", at: node.location)
         report = ReportInfo(
-            title: sub.string("title")?.value, summary: sub.string("summary")?.value, board: sub.string("board")?.value,
+            title: sub.string("title")?.value, summary: sub.string("summary")?.value, date: readDate(&sub, "date"),
+            board: sub.string("board")?.value,
             recipient: sub.string("recipient")?.value, agendaItem: sub.string("agenda_item")?.value,
             meetingDate: readDate(&sub, "meeting_date")?.formatted, updates: sub.string("updates")?.value,
             updatesDate: readDate(&sub, "updates_date"), updatesParagraph: sub.int("updates_paragraph"))

@@ -5,7 +5,7 @@ func homePage(_ context: RenderContext) -> BuiltPage {
     let report = graph.config.report
     var reportContext: TemplateObject = [:]
     let details: [(String, String?)] = [
-        ("Report", report.title), ("To", report.recipient), ("Board", report.board),
+        ("Report", report.title), ("Dated", report.date?.formatted), ("To", report.recipient), ("Board", report.board),
         ("Agenda item", report.agendaItem), ("Meeting date", report.meetingDate),
     ]
     var rows: [TemplateValue] = details.compactMap { label, value in
@@ -88,6 +88,7 @@ func homePage(_ context: RenderContext) -> BuiltPage {
             "by_kind": .text(firstKind?.label ?? "section"),
             "commitments": .list(Array(commitments.prefix(6))),
             "commitment_count": .number(graph.commitments.count),
+            "report_date": .text(report.date?.formatted ?? ""),
             "charts": .list(charts),
             "search_href": .text(linker.href(.search)),
             "commitments_href": .text(linker.href(.commitments)),
