@@ -423,6 +423,8 @@ let builtInThemeFiles: [(path: String, text: String)] = [
   --tag-bg: #d2e2f1;
   --tag-text: #0c2d4a;
   --mark-bg: #fff2a8;
+  --target-bg: #fff7cc;
+  --target-edge: #1d3a6e;
   --chart-1: #1d3a6e;
   --chart-2: #a23d00;
   --chart-ground: #ffffff;
@@ -447,6 +449,8 @@ let builtInThemeFiles: [(path: String, text: String)] = [
     --tag-bg: #1f3b5c;
     --tag-text: #e3efff;
     --mark-bg: #5c4d00;
+    --target-bg: #3a3100;
+    --target-edge: #ffdd00;
     --chart-1: #8fc0ff;
     --chart-2: #ffa366;
     --chart-ground: #141516;
@@ -546,12 +550,9 @@ abbr[title] { text-decoration: underline dotted; text-underline-offset: 0.2em; c
 .site-nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0 1.25rem; margin: 0; padding: 0; max-width: none; }
 .site-nav li { max-width: none; }
 .nav-sections { padding: 0.35rem 0 0.25rem !important; }
-.nav-reference { border-top: 1px solid #3d5a8a; padding: 0.25rem 0 0.35rem !important; }
 .site-nav a, .nav-menu a { color: var(--brand-text); text-decoration: none; display: inline-block; padding: 0.2rem 0; }
 .site-nav a { font-size: 1rem; }
-.nav-reference a { font-size: 0.9rem; color: var(--brand-muted); }
 .site-nav a:visited, .nav-menu a:visited { color: var(--brand-text); }
-.nav-reference a:visited { color: var(--brand-muted); }
 .site-nav a:hover, .nav-menu a:hover, .site-nav a[aria-current="page"], .nav-menu a[aria-current="page"] { text-decoration: underline; text-decoration-thickness: 3px; }
 .site-nav a[aria-current="page"], .nav-menu a[aria-current="page"] { font-weight: 700; color: var(--brand-text); }
 .site-nav a:focus-visible, .nav-menu a:focus-visible { color: var(--focus-text); }
@@ -598,11 +599,12 @@ kbd { font-family: inherit; font-size: 0.9em; border: 1px solid var(--border); b
 .tag-warning { background: var(--warning-bg); color: var(--warning-text); }
 
 /* Summary lists for key facts */
-.summary-list { margin: 1rem 0 1.5rem; max-width: var(--measure); }
-.summary-row { display: flex; flex-wrap: wrap; border-bottom: 1px solid var(--border); padding: 0.5rem 0; }
-.summary-row dt { flex: 0 0 12rem; font-weight: 700; padding-right: 1rem; }
-.summary-row dd { flex: 1 1 16rem; margin: 0; }
-.summary-list.compact .summary-row dt { flex-basis: 9rem; white-space: nowrap; }
+/* Summary lists: one column of labels for the whole list (a subgrid), so values line up. */
+.summary-list { margin: 1rem 0 1.5rem; max-width: var(--measure); display: grid; grid-template-columns: minmax(min-content, 12rem) minmax(0, 1fr); }
+.summary-row { display: grid; grid-column: 1 / -1; grid-template-columns: subgrid; border-bottom: 1px solid var(--border); padding: 0.5rem 0; }
+.summary-row dt { font-weight: 700; padding-right: 1rem; }
+.summary-row dd { margin: 0; }
+.summary-list.compact { grid-template-columns: max-content minmax(0, 1fr); }
 .figure { font-variant-numeric: tabular-nums; }
 .para-ref { font-size: 0.9rem; white-space: nowrap; }
 
@@ -655,9 +657,13 @@ kbd { font-family: inherit; font-size: 0.9em; border: 1px solid var(--border); b
 /* Contents list */
 .contents { border-left: 4px solid var(--border); padding-left: 1rem; margin: 1.5rem 0; max-width: var(--measure); }
 .contents h2 { font-size: 1.2rem; margin: 0 0 0.5rem; }
-.contents ol { margin: 0; padding-left: 1.25rem; }
-.contents li { margin-bottom: 0.2rem; }
-.contents li.sub { margin-left: 1.25rem; list-style-type: circle; }
+/* Only the top-level entries are numbered; sub-headings sit under theirs with a dash. */
+.contents ol { margin: 0; padding-left: 0; list-style: none; counter-reset: contents; }
+.contents li { margin-bottom: 0.2rem; padding-left: 1.75rem; position: relative; }
+.contents li:not(.sub) { counter-increment: contents; }
+.contents li:not(.sub)::before { content: counter(contents) "."; position: absolute; left: 0; }
+.contents li.sub { margin-left: 1.75rem; padding-left: 1rem; }
+.contents li.sub::before { content: "–"; position: absolute; left: 0; }
 .page-part { margin-top: 2.5rem; }
 
 /* Numbered paragraphs: the number sits in the margin, as on the paper */
@@ -668,10 +674,21 @@ kbd { font-family: inherit; font-size: 0.9em; border: 1px solid var(--border); b
 .para-num:hover { text-decoration: underline; color: var(--link); }
 .para-body > p:first-child { margin-top: 0; }
 .para-body > *:last-child { margin-bottom: 0; }
-.para:target { background: var(--panel); outline: 2px solid var(--border); outline-offset: 0.4rem; }
+/* The paragraph a link opened: a colour of its own (the panels are grey) and an edge that does
+   not rely on colour. */
+.para:target { background: var(--target-bg); outline: 2px solid var(--target-edge); outline-offset: 0.4rem; }
 
 /* Tables. The caption stays within the screen while a wide table scrolls beneath it. */
-.table-scroll { overflow-x: auto; margin: 1rem 0; max-width: 100%; }
+/* A wide table scrolls in its region; shadows at the edges show that columns are hidden there
+   (they appear only while there is more to scroll to: local backgrounds move with the table). */
+.table-scroll {
+  overflow-x: auto; margin: 1rem 0; max-width: 100%;
+  background:
+    linear-gradient(to right, var(--background) 30%, transparent) left center / 2.5rem 100% no-repeat local,
+    linear-gradient(to left, var(--background) 30%, transparent) right center / 2.5rem 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, 0.35), transparent) left center / 1rem 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, 0.35), transparent) right center / 1rem 100% no-repeat scroll;
+}
 table { border-collapse: collapse; font-size: 1rem; font-variant-numeric: tabular-nums; }
 .table-scroll { container-type: inline-size; }
 caption { text-align: left; font-weight: 700; padding-bottom: 0.5rem; position: sticky; left: 0; max-width: min(var(--measure), calc(100vw - 2rem)); max-width: min(var(--measure), 100cqi); }
@@ -716,7 +733,7 @@ ul.chart-summary { padding-left: 1.25rem; }
 .letter-nav a { display: inline-block; min-width: 2.75rem; min-height: 2.75rem; line-height: 2.75rem; text-align: center; border: 1px solid var(--border); text-decoration: none; font-weight: 700; }
 .glossary { margin: 0; max-width: var(--measure); }
 .glossary-entry { display: flex; flex-wrap: wrap; border-bottom: 1px solid var(--border); padding: 0.4rem 0; scroll-margin-top: 1rem; }
-.glossary-entry:target { background: var(--panel); outline: 2px solid var(--border); }
+.glossary-entry:target { background: var(--target-bg); outline: 2px solid var(--target-edge); }
 .glossary-entry dt { flex: 0 0 8rem; font-weight: 700; }
 .glossary-entry dd { flex: 1 1 16rem; margin: 0; }
 .glossary-entry abbr { text-decoration: none; }
@@ -752,6 +769,7 @@ ul.chart-summary { padding-left: 1.25rem; }
 
 /* Footer */
 .site-footer { border-top: 0.25rem solid var(--brand); background: var(--panel); padding: 1rem 0 2rem; font-size: 1rem; }
+.footer-heading { font-size: 1.1rem; margin: 0.5rem 0 0.25rem; }
 .footer-links { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1.5rem; }
 
 /* Narrow screens: the menu replaces the navigation bar, search takes the full width */
@@ -766,7 +784,7 @@ ul.chart-summary { padding-left: 1.25rem; }
   .site-search { flex: 1 1 100%; }
   .search-box input { width: auto; }
   .para { grid-template-columns: 2.5rem minmax(0, 1fr); }
-  .summary-row dt { flex-basis: 100%; }
+  .summary-list, .summary-list.compact { grid-template-columns: minmax(0, 1fr); }
   .glossary-entry dt { flex-basis: 100%; }
   .timeline li { grid-template-columns: minmax(0, 1fr); }
   .panel, .key-figures-panel { padding-left: 1rem; padding-right: 1rem; }
@@ -775,7 +793,13 @@ ul.chart-summary { padding-left: 1.25rem; }
 /* Print: the paper the portal replaces. No navigation or search; link targets printed; tables
    and paragraphs kept whole where they fit; paragraph numbers kept. */
 @media print {
-  @page { margin: 18mm 16mm; }
+  /* Page numbers and the report's title on every printed page (the title is set per site in
+     the layout's own <style>). */
+  @page {
+    margin: 18mm 16mm;
+    @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; }
+    @top-left { font-size: 9pt; }
+  }
   html, body { font-size: 11pt; color: #000; background: #fff; }
   .site-nav, .nav-menu, .site-search, .skip-link, .breadcrumbs, .site-footer, .pager, .letter-nav,
   .contents, .screen-only, .notice, .table-links, .para-ref[href^="#"] { display: none !important; }
@@ -794,9 +818,12 @@ ul.chart-summary { padding-left: 1.25rem; }
   abbr[title] { text-decoration: none; }
   .para-num { color: #000; }
   .para { break-inside: avoid; margin-bottom: 8pt; }
+  /* A paragraph holding a table or chart may break: kept whole, it left pages with one
+     paragraph and white space. The table's rows and the chart still stay whole. */
+  .para:has(.table-scroll, .chart, .data-table) { break-inside: auto; }
   tr, .chart, .table-scroll, .card, .key-figures li, .summary-row, .result { break-inside: avoid; }
   h2, h3, h4, caption, .chart-title { break-after: avoid; }
-  .table-scroll { overflow: visible; }
+  .table-scroll { overflow: visible; background: none; }
   caption { position: static; max-width: none; }
   .para:target, .glossary-entry:target { background: none; outline: none; }
   .panel, .key-figures-panel, .card { background: none; border: 1pt solid #999; }
@@ -1072,7 +1099,7 @@ ul.chart-summary { padding-left: 1.25rem; }
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{title}}{{^is_home}} – {{site_title}}{{/is_home}}</title>
 <meta name="description" content="{{description}}">
-{{#base_href}}<base href="{{base_href}}">{{/base_href}}{{#inline_css}}<style>{{{inline_css}}}</style>{{/inline_css}}{{^inline_css}}<link rel="stylesheet" href="{{root}}assets/site.css">{{/inline_css}}
+{{#base_href}}<base href="{{base_href}}">{{/base_href}}<style>@page { @top-left { content: "{{{print_header}}}"; } }</style>{{#inline_css}}<style>{{{inline_css}}}</style>{{/inline_css}}{{^inline_css}}<link rel="stylesheet" href="{{root}}assets/site.css">{{/inline_css}}
 </head>
 <body class="page-{{page_kind}}">
 <a class="skip-link" href="#main-content">Skip to main content</a>
@@ -1092,11 +1119,6 @@ ul.chart-summary { padding-left: 1.25rem; }
 {{#nav}}
 <li><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{title}}</a></li>
 {{/nav}}
-</ul>
-<ul class="nav-reference">
-{{#reference_nav}}
-<li><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{title}}</a></li>
-{{/reference_nav}}
 </ul>
 </div>
 </nav>
@@ -1138,12 +1160,16 @@ ul.chart-summary { padding-left: 1.25rem; }
 </div>
 <footer class="site-footer">
 <div class="wrap">
-<p>{{organisation}}. {{site_title}}: the report to the board as a website. Every figure links to the paragraph that states it.</p>
+<nav aria-labelledby="footer-reference">
+<h2 class="footer-heading" id="footer-reference">Reference</h2>
 <ul class="footer-links">
-{{#report_href}}<li><a href="{{report_href}}">Full report, for printing</a></li>{{/report_href}}
-<li><a href="{{glossary_href}}">Glossary</a></li>
+{{#reference_nav}}
+<li><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{title}}</a></li>
+{{/reference_nav}}
 {{^is_search}}<li><a href="{{search_href}}">Search</a></li>{{/is_search}}
 </ul>
+</nav>
+<p>{{organisation}}. {{site_title}}: the report to the board as a website. Every figure links to the paragraph that states it.</p>
 </div>
 </footer>
 </body>

@@ -119,6 +119,7 @@ func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
             folder.reference.append(navEntry(title, href: href(target), current: false))
         }
         folder.fixed = [
+            "print_header": .text(cssString(graph.config.report.title ?? graph.config.title)),
             "search_href": .text(href(.search)),
             "report_href": .text(graph.config.fullReport ? href(.report) : ""),
             "glossary_href": .text(href(.glossary)),
@@ -195,6 +196,22 @@ func figureContext(_ figure: Figure, linker: Linker, graph: SiteGraph) -> Templa
         }
     }
     return context
+}
+
+/// Text as the inside of a CSS string in a `<style>` element: quotes and backslashes escaped, and
+/// `<` written as an escape so no `</style>` can end the element early.
+func cssString(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\\": out += "\\\\"
+        case "\"": out += "\\\""
+        case "<": out += "\\3C "
+        case "\n", "\r": out += " "
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
 }
 
 /// "Regional" for `level: regional`: the site's own word, with a capital.
