@@ -48,7 +48,19 @@ public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? =
         theme = loaded
         diagnostics += problems
     }
-    guard let config, let theme else { return (nil, diagnostics) }
+    guard let config, let theme else {
+        // Every way of failing here reports why; should one not, the build must still not pass as fine.
+        if diagnostics.hasErrors { return (nil, diagnostics) }
+        return (
+            nil,
+            diagnostics + [
+                .error(
+                    "site-load-failed", "the site could not be loaded",
+                    hint: "check Content/site.yaml and the theme it names",
+                    at: SourceLocation(file: "Content/site.yaml", line: 1, column: 1))
+            ]
+        )
+    }
     let site = LoadedSite(
         root: root.path, config: config, sections: sections, capabilities: capabilities, glossary: glossary,
         entities: entities, commitments: commitments, tables: tables, theme: theme)
@@ -280,7 +292,19 @@ private func readFigure(_ reader: inout FieldReader) -> Figure? {
 
 func loadConfig(root: URL, diagnostics: inout [Diagnostic]) -> SiteConfig? {
     let path = "Content/site.yaml"
-    guard let node = readYAMLFile(root: root, path: path, diagnostics: &diagnostics) else { return nil }
+    let before = diagnostics.count
+    let node = readYAMLFile(root: root, path: path, diagnostics: &diagnostics)
+    guard diagnostics.count == before else { return nil }
+    // Empty, a list or a single value: one plain error, not a type error and a missing title too.
+    guard let node, node.mapping != nil else {
+        let found = node.flatMap { $0.isNull ? nil : "holds \($0.kindName), not 'key: value' lines" } ?? "is empty"
+        diagnostics.append(
+            .error(
+                "site-config-invalid", "site.yaml \(found): it needs at least 'title:'",
+                hint: "write 'key: value' lines, starting with the portal's title, e.g. 'title: Assurance Portal'",
+                at: node.flatMap { $0.isNull ? nil : $0.location } ?? SourceLocation(file: path, line: 1, column: 1)))
+        return nil
+    }
     var reader = FieldReader(node, what: "site.yaml", at: SourceLocation(file: path))
     let title = reader.string("title", required: true)
     let organisation = reader.string("organisation")

@@ -50,44 +50,193 @@ func parseYAML(_ text: String, file: String, firstLine: Int = 1) -> Result<YAMLN
     return parseYAMLWithYams(text, file: file, firstLine: firstLine)
 }
 
+/// How deep collections may nest. Content nests two or three levels; Yams's composer and the
+/// conversion below recurse once per level, so a hostile `[[[[…` would otherwise blow the stack.
+let maximumYAMLNesting = 100
+
 /// Any YAML, through Yams: what `parseSimpleYAML` leaves, and every error message.
 func parseYAMLWithYams(_ text: String, file: String, firstLine: Int = 1) -> Result<YAMLNode?, Diagnostic> {
+    let lineOffset = firstLine - 1
+    if let diagnostic = nestingProblem(text, file: file, lineOffset: lineOffset) { return .failure(diagnostic) }
     do {
         // No implicit typing (the loader types values itself) and UTF-8 stated outright: Yams would
         // otherwise run regular expressions on every scalar and read the environment per document.
-        guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return .success(nil) }
-        return .success(convert(node, file: file, lineOffset: firstLine - 1))
+        let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
+        guard let node = try parser.singleRoot() else { return .success(nil) }
+        // Nodes hold their anchors weakly; the parser keeps them alive while they are checked.
+        return withExtendedLifetime(parser) {
+            var converter = YAMLConverter(text: text, file: file, lineOffset: lineOffset)
+            let converted = converter.convert(node)
+            if let problem = converter.problem { return .failure(problem) }
+            return .success(converted)
+        }
     } catch let error as YamlError {
-        return .failure(yamlDiagnostic(error, file: file, lineOffset: firstLine - 1))
+        return .failure(yamlDiagnostic(error, file: file, lineOffset: lineOffset))
     } catch {
         return .failure(
             .error("yaml-invalid", "invalid YAML: \(error)", at: SourceLocation(file: file, line: firstLine)))
     }
 }
 
-private func convert(_ node: Node, file: String, lineOffset: Int) -> YAMLNode {
-    let mark = node.mark
-    let location = SourceLocation(
-        file: file, line: (mark?.line ?? 1) + lineOffset, column: mark?.column ?? 1)
-    switch node {
-    case .scalar(let scalar):
-        return YAMLNode(value: .scalar(scalar.string), location: location, isPlainScalar: scalar.style == .plain)
-    case .mapping(let mapping):
-        let pairs = mapping.map {
-            (
-                key: convert($0.key, file: file, lineOffset: lineOffset),
-                value: convert($0.value, file: file, lineOffset: lineOffset)
-            )
-        }
-        return YAMLNode(value: .mapping(pairs), location: location, isPlainScalar: false)
-    case .sequence(let sequence):
-        return YAMLNode(
-            value: .sequence(sequence.map { convert($0, file: file, lineOffset: lineOffset) }), location: location,
-            isPlainScalar: false)
-    case .alias:
-        // Aliases are resolved by the composer; this case only appears with custom strategies.
-        return YAMLNode(value: .scalar(""), location: location, isPlainScalar: true)
+/// Turns Yams's tree into `YAMLNode`s, stopping at the first construct content may not use.
+private struct YAMLConverter {
+    let scalars: [Unicode.Scalar]
+    /// Where each line starts in `scalars`; Yams's columns count scalars.
+    let lineStarts: [Int]
+    let file: String
+    let lineOffset: Int
+    var problem: Diagnostic?
+
+    init(text: String, file: String, lineOffset: Int) {
+        let scalars = Array(text.unicodeScalars)
+        self.scalars = scalars
+        lineStarts = [0] + scalars.indices.filter { scalars[$0] == "\n" }.map { $0 + 1 }
+        self.file = file
+        self.lineOffset = lineOffset
     }
+
+    /// Whether a collection is written in flow style (Yams reports every style as `any`).
+    func opensWithBrace(_ mark: Mark?) -> Bool {
+        guard let mark, mark.line >= 1, mark.line <= lineStarts.count else { return false }
+        let index = lineStarts[mark.line - 1] + mark.column - 1
+        return index < scalars.count && scalars[index] == "{"
+    }
+
+    func location(_ mark: Mark?) -> SourceLocation {
+        SourceLocation(file: file, line: (mark?.line ?? 1) + lineOffset, column: mark?.column ?? 1)
+    }
+
+    mutating func convert(_ node: Node) -> YAMLNode {
+        let location = location(node.mark)
+        let empty = YAMLNode(value: .scalar(""), location: location, isPlainScalar: true)
+        guard problem == nil else { return empty }
+        // An alias copies its anchor's value wherever it is used, so ten lines can stand for
+        // gigabytes (a "billion laughs"); content has no need of either. The first anchor is
+        // met before any alias to it, so nothing aliased is ever expanded.
+        if let anchor = node.anchor {
+            problem = aliasProblem(anchor.rawValue, anchorAt: location)
+            return empty
+        }
+        switch node {
+        case .scalar(let scalar):
+            return YAMLNode(value: .scalar(scalar.string), location: location, isPlainScalar: scalar.style == .plain)
+        case .mapping(let mapping):
+            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+            let flow = mapping.count > 1 && opensWithBrace(node.mark)
+            for (key, value) in mapping {
+                let pair = (key: convert(key), value: convert(value))
+                if flow, let previous = pairs.last, problem == nil {
+                    problem = splitValueProblem(previous: previous, next: pair)
+                }
+                pairs.append(pair)
+            }
+            return YAMLNode(value: .mapping(pairs), location: location, isPlainScalar: false)
+        case .sequence(let sequence):
+            return YAMLNode(value: .sequence(sequence.map { convert($0) }), location: location, isPlainScalar: false)
+        case .alias:
+            // Aliases are resolved by the composer; this case only appears with custom strategies.
+            problem = aliasProblem(nil, anchorAt: location)
+            return empty
+        }
+    }
+
+    /// The error for an anchor: at its first alias when there is one, else at the anchor.
+    func aliasProblem(_ name: String?, anchorAt anchorLocation: SourceLocation) -> Diagnostic {
+        let hint = "write the value out in full where it is needed"
+        if let name, let alias = firstAlias(named: name) {
+            return .error(
+                "yaml-alias", "aliases are not supported in content: '*\(name)' repeats another value", hint: hint,
+                at: alias)
+        }
+        return .error(
+            "yaml-alias", "anchors and aliases are not supported in content", hint: hint, at: anchorLocation)
+    }
+
+    /// Where `*name` first appears as a whole word in the text, by line and character column.
+    func firstAlias(named name: String) -> SourceLocation? {
+        let target = Array(("*" + name).unicodeScalars)
+        var line = 1
+        var column = 1
+        var index = 0
+        func isNameScalar(_ c: Unicode.Scalar) -> Bool {
+            !(c == " " || c == "\t" || c == "\n" || c == "\r" || c == "," || c == "[" || c == "]" || c == "{"
+                || c == "}")
+        }
+        while index < scalars.count {
+            if scalars[index] == "*", index + target.count <= scalars.count,
+                Array(scalars[index..<index + target.count]) == target,
+                index + target.count == scalars.count || !isNameScalar(scalars[index + target.count])
+            {
+                return SourceLocation(file: file, line: line + lineOffset, column: column)
+            }
+            if scalars[index] == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// `{id: x, chair: Police, Fire and Crime Commissioner}`: the unquoted comma ended the value
+    /// of `chair` and made the rest a key of its own, with no value or with spaces in it.
+    func splitValueProblem(
+        previous: (key: YAMLNode, value: YAMLNode), next: (key: YAMLNode, value: YAMLNode)
+    ) -> Diagnostic? {
+        guard previous.value.isPlainScalar, let cut = previous.value.string, next.key.isPlainScalar,
+            let rest = next.key.string, previous.value.location.line == next.key.location.line,
+            next.value.isNull || rest.contains(" ")
+        else { return nil }
+        let name = previous.key.string ?? ""
+        let whole = next.value.isNull ? "\(cut), \(rest)" : "\(cut), \(rest): \(next.value.string ?? "")"
+        return .error(
+            "yaml-split-value",
+            "the value of '\(name)' is cut at a comma: YAML reads '\(cut)' and then '\(rest)' as another key",
+            hint: "quote the value: \(name): \"\(whole)\"", at: previous.value.location)
+    }
+}
+
+/// Refuses text that nests collections more than `maximumYAMLNesting` deep, before any parser
+/// recurses into it: brackets and braces for flow collections (counted everywhere, which can
+/// only over-count), and the indentation and `- ` markers that open block collections.
+private func nestingProblem(_ text: String, file: String, lineOffset: Int) -> Diagnostic? {
+    var depth = 0
+    var line = 1
+    var column = 1
+    var atLineStart = true
+    var lineIndent = 0
+    func problem() -> Diagnostic {
+        .error(
+            "yaml-too-deep", "YAML nested more than \(maximumYAMLNesting) levels deep",
+            hint: "content needs only a few levels: write the data flatter",
+            at: SourceLocation(file: file, line: line + lineOffset, column: column))
+    }
+    for c in text.unicodeScalars {
+        if atLineStart {
+            if c == " " || c == "-" || c == "\t" || c == "?" {
+                lineIndent += 1
+                if lineIndent > maximumYAMLNesting * 4 { return problem() }
+            } else {
+                atLineStart = false
+            }
+        }
+        switch c {
+        case "[", "{":
+            depth += 1
+            if depth > maximumYAMLNesting { return problem() }
+        case "]", "}": depth = max(0, depth - 1)
+        case "\n":
+            line += 1
+            column = 0
+            atLineStart = true
+            lineIndent = 0
+        default: break
+        }
+        column += 1
+    }
+    return nil
 }
 
 private func yamlDiagnostic(_ error: YamlError, file: String, lineOffset: Int) -> Diagnostic {
