@@ -50,9 +50,13 @@ struct FigureTrustTests {
 
     // MARK: 1. Figures
 
+    func reading(_ text: String, unit: String?) -> CellReading {
+        readCell(text, unit: unit, column: "column 'C'", declareUnit: { $0 })
+    }
+
     @Test func cellsAreReadAsTheFiguresTheyState() {
         func number(_ text: String, unit: String? = nil) -> String? {
-            readCell(text, unit: unit, column: "C").number.map(\.plain)
+            reading(text, unit: unit).number.map(\.plain)
         }
         #expect(number("1,113") == "1113")
         #expect(number("410,000.50") == "410000.50")
@@ -62,20 +66,20 @@ struct FigureTrustTests {
         #expect(number("\u{2212}4") == "-4")
         #expect(number(" 7 \t") == "7")
         #expect(number("-5") == "-5")
-        #expect(readCell("   ", unit: nil, column: "C") == .blank)
+        #expect(reading("   ", unit: nil) == .blank)
         for text in ["20m to 40m", "2023-24", "007", "3.1.2", "62, 64", "n/a", "-", "24/7"] {
-            #expect(readCell(text, unit: nil, column: "C") == .text, "\(text)")
+            #expect(reading(text, unit: nil) == .text, "\(text)")
         }
         for text in [
             "NaN", "-inf", "Infinity", "1e309", "1E3", "0x1F", "1,11,3", "1113,5", "1\u{A0}113", "1\u{202F}113",
             "+5", ".5", "5.", "12.5%", "£410,000", String(repeating: "9", count: 39),
         ] {
-            if case .malformed = readCell(text, unit: nil, column: "C") {
+            if case .malformed = reading(text, unit: nil) {
             } else {
-                Issue.record("'\(text)' should be malformed, is \(readCell(text, unit: nil, column: "C"))")
+                Issue.record("'\(text)' should be malformed, is \(reading(text, unit: nil))")
             }
         }
-        if case .malformed = readCell("£5", unit: "%", column: "C") {} else { Issue.record("£ in a % column") }
+        if case .malformed = reading("£5", unit: "%") {} else { Issue.record("£ in a % column") }
     }
 
     @Test func figuresWithUnitsAndCommasAreVerifiedAndShownAsStated() throws {
@@ -161,6 +165,63 @@ struct FigureTrustTests {
             code: "csv-duplicate-name", file: Self.csv, line: 3, column: 1)
     }
 
+    @Test func anAllEmptyRowIsAnErrorThatSaysSo() throws {
+        try expectFailure(
+            table("Measure,North,South,Total\nDrones,2,3,5\n,,,\nPilots,4,1.5,5.5\n"),
+            code: "csv-empty-row", file: Self.csv, line: 3, column: 1)
+    }
+
+    @Test func aUnitThatIsNotASingleValueOrIsGivenTwiceIsAnError() throws {
+        try expectFailure(
+            table(
+                "Measure,North,South,Total\nDrones,2,3,5\nPilots,4,1.5,5.5\n",
+                sidecar: Self.totalSidecar + "\nunits:\n  North: [\"%\"]\n"),
+            code: "yaml-type", file: Self.sidecar, line: 7, column: 10)
+        try expectFailure(
+            table(
+                "Measure,North,South,Total\nDrones,2,3,5\nPilots,4,1.5,5.5\n",
+                sidecar: Self.totalSidecar + "\nunits: {North: \"%\", North: \"£\"}\n"),
+            code: "duplicate-key", file: Self.sidecar, line: 6, column: 9)
+    }
+
+    @Test func aDiscrepancyDeclaredTwiceIsAnError() throws {
+        let twice = """
+              - row: Pilots
+                column: Total
+                expected: 5.5
+                note: The report says 6.
+            """
+        try expectFailure(
+            table(
+                "Measure,North,South,Total\nDrones,2,3,5\nPilots,4,1.5,6\n",
+                sidecar: Self.totalSidecar + "\ndiscrepancies:\n" + twice + "\n" + twice + "\n"),
+            code: "duplicate-discrepancy", file: Self.sidecar, line: 11, column: 5)
+    }
+
+    @Test func aCapabilityFigureIsReadAsATableCellIs() throws {
+        let file = "Content/capabilities/drones.md"
+        func capability(_ figure: String) -> [String: String] {
+            let valid = SiteFixture.validFiles[file]!
+            return [
+                file: valid.replacingOccurrences(
+                    of: "threats: [alpha]\n",
+                    with: "threats: [alpha]\nfigures:\n  - {label: \"Pilots\", \(figure), paragraph: 1}\n")
+            ]
+        }
+        try expectFailure(capability("value: \"1,11,3\""), code: "figure-not-a-number", file: file, line: 7, column: 30)
+        try expectFailure(
+            capability("value: about 30, target: 56"), code: "figure-not-a-number", file: file, line: 7, column: 30)
+        try expectFailure(
+            capability("value: many, unit: \"%\""), code: "figure-not-a-number", file: file, line: 7, column: 30)
+        try expectFailure(capability("value: 5, unit: hours"), code: "invalid-value", file: file, line: 7, column: 39)
+        let fixture = try SiteFixture(overriding: capability("value: \"£1,113\", unit: \"£\"").mapValues { $0 })
+        guard case .success = fixture.build() else {
+            Issue.record("build failed")
+            return
+        }
+        #expect(try fixture.read("capabilities/drones.html").contains("£1,113"))
+    }
+
     // MARK: 2. YAML values
 
     @Test func aValueCutAtAnUnquotedCommaIsAnError() throws {
@@ -205,6 +266,20 @@ struct FigureTrustTests {
         #expect(graph?.config.organisation == "yes")
         #expect(graph?.config.report.agendaItem == "07")
         #expect(graph?.config.report.board == "2024-03-31")
+    }
+
+    @Test func aHashWithoutASpaceAfterAValueIsNotQuietlyACommentAndTagsAreRefused() throws {
+        try expectFailure(
+            ["Content/data/boards.yaml": "- id: alpha-board\n  name: Priority #1 board\n  paragraphs: [4]\n"],
+            code: "yaml-comment-cut", file: "Content/data/boards.yaml", line: 2, column: 9)
+        try expectFailure(
+            ["Content/data/boards.yaml": "- id: alpha-board\n  name: !important Alpha\n  paragraphs: [4]\n"],
+            code: "yaml-tag", file: "Content/data/boards.yaml", line: 2, column: 9)
+        // A comment written as a comment is still one.
+        let fixture = try SiteFixture(overriding: [
+            "Content/data/boards.yaml": "- id: alpha-board\n  name: Alpha Board # the main one\n  paragraphs: [4]\n"
+        ])
+        #expect(!fixture.graph().1.hasErrors)
     }
 
     // MARK: 3. Cost bombs

@@ -284,7 +284,34 @@ private func readFigure(_ reader: inout FieldReader) -> Figure? {
     let paragraph = reader.int("paragraph", required: true)
     reader.finish(allowed: Figure.allowedKeys)
     guard let label, let valueText, let paragraph else { return nil }
-    let value: FigureValue = Number(valueText.value).map { .number($0) } ?? .text(valueText.value)
+    // Read as a table cell is, so "1,113" is a figure and "1,11,3" an error; and a unit or a
+    // target that only a number can carry is an error on words, not quietly left off the page.
+    let value: FigureValue
+    let problem: (message: String, hint: String)?
+    switch readCell(valueText.value, unit: unit?.value, column: "the figure", declareUnit: { "unit: \"\($0)\"" }) {
+    case .number(let number): (value, problem) = (.number(number), nil)
+    case .malformed(let message, let hint): (value, problem) = (.text(valueText.value), (message, hint))
+    case .blank, .text:
+        value = .text(valueText.value)
+        problem =
+            unit != nil || target != nil
+            ? (
+                "'\(valueText.value)' is not a number, so its \(unit != nil ? "unit" : "target") cannot be shown",
+                "write the value as a figure, or remove '\(unit != nil ? "unit" : "target")'"
+            ) : nil
+    }
+    if let unit, unit.value != "%" && unit.value != "£" {
+        reader.diagnostics.append(
+            .error(
+                "invalid-value", "unit must be \"%\" or \"£\", found '\(unit.value)'",
+                hint: "put other units in the label", at: unit.location))
+        return nil
+    }
+    if let problem {
+        reader.diagnostics.append(
+            .error("figure-not-a-number", problem.message, hint: problem.hint, at: valueText.location))
+        return nil
+    }
     return Figure(
         label: label.value, value: value, unit: unit?.value, target: target?.value, targetLabel: targetLabel?.value,
         paragraph: paragraph)

@@ -109,7 +109,13 @@ private func loadTable(root: URL, id: String, csvPath: String, sidecarPath: Stri
     var units: [String: Located<String>] = [:]
     if let unitNode = reader.node("units") {
         for (key, value) in unitNode.mapping ?? [] {
-            guard let column = key.string, let unit = value.string else { continue }
+            guard let column = key.string, let unit = value.string else {
+                reader.diagnostics.append(
+                    .error(
+                        "yaml-type", "a unit is a single value such as \"%\" or \"£\", found \(value.kindName)",
+                        at: value.location))
+                continue
+            }
             units[column] = Located(unit, at: value.location)
         }
         if unitNode.mapping == nil {
@@ -144,7 +150,15 @@ private func checkNames(header: [Located<String>], rows: [[Located<String>]], di
         var first: [String: SourceLocation] = [:]
         for cell in cells {
             let name = cell.value.trimmedOfWhitespace
-            if name.isEmpty {
+            if what == "row", name.isEmpty, let row = rows.first(where: { $0.first?.location == cell.location }),
+                row.allSatisfy({ $0.value.trimmedOfWhitespace.isEmpty })
+            {
+                ok = false
+                diagnostics.append(
+                    .error(
+                        "csv-empty-row", "this row has no cells filled in",
+                        hint: "remove the line (a spreadsheet may have saved it)", at: cell.location))
+            } else if name.isEmpty {
                 ok = false
                 diagnostics.append(.error("csv-empty-name", "this \(what) has no name", hint: hint, at: cell.location))
             } else if let earlier = first[cell.value] {
@@ -176,7 +190,9 @@ private func readCells(
         row.enumerated().map { column, cell in
             guard column > 0 else { return .text }
             let name = header[column].value
-            let reading = readCell(cell.value, unit: units[name]?.value, column: name)
+            let reading = readCell(cell.value, unit: units[name]?.value, column: "column '\(name)'") {
+                "in the sidecar: 'units:' with '\(name): \"\($0)\"'"
+            }
             if case .malformed(let problem, let hint) = reading {
                 diagnostics.append(
                     .error("csv-not-a-number", "\(problem) (column '\(name)')", hint: hint, at: cell.location))

@@ -95,11 +95,33 @@ private struct YAMLConverter {
         self.lineOffset = lineOffset
     }
 
+    /// Where a node starts in `scalars`.
+    func offset(_ mark: Mark?) -> Int? {
+        guard let mark, mark.line >= 1, mark.line <= lineStarts.count else { return nil }
+        let index = lineStarts[mark.line - 1] + mark.column - 1
+        return index < scalars.count ? index : nil
+    }
+
     /// Whether a collection is written in flow style (Yams reports every style as `any`).
     func opensWithBrace(_ mark: Mark?) -> Bool {
-        guard let mark, mark.line >= 1, mark.line <= lineStarts.count else { return false }
-        let index = lineStarts[mark.line - 1] + mark.column - 1
-        return index < scalars.count && scalars[index] == "{"
+        offset(mark).map { scalars[$0] == "{" } ?? false
+    }
+
+    /// `title: Priority #1 force` is the value "Priority" and a comment. A `#` with no space after
+    /// it is far likelier part of the text than a comment, so it is an error, not a quiet cut.
+    func commentCut(_ value: String, at mark: Mark?) -> String? {
+        let written = Array(value.unicodeScalars)
+        guard !written.isEmpty, !written.contains("\n"), let start = offset(mark),
+            start + written.count <= scalars.count, Array(scalars[start..<start + written.count]) == written
+        else { return nil }
+        var index = start + written.count
+        while index < scalars.count, scalars[index] == " " || scalars[index] == "\t" { index += 1 }
+        guard index > start + written.count, index + 1 < scalars.count, scalars[index] == "#",
+            !" \t\n\r".unicodeScalars.contains(scalars[index + 1])
+        else { return nil }
+        var end = index
+        while end < scalars.count, scalars[end] != "\n" { end += 1 }
+        return String(String.UnicodeScalarView(scalars[index..<end]))
     }
 
     func location(_ mark: Mark?) -> SourceLocation {
@@ -117,8 +139,23 @@ private struct YAMLConverter {
             problem = aliasProblem(anchor.rawValue, anchorAt: location)
             return empty
         }
+        if let index = offset(node.mark), scalars[index] == "!" {
+            problem = .error(
+                "yaml-tag", "YAML tags ('!…') are not supported in content: the tag would be dropped",
+                hint: "quote the value if the '!' is part of it", at: location)
+            return empty
+        }
         switch node {
         case .scalar(let scalar):
+            if scalar.style == .plain, let cut = commentCut(scalar.string, at: node.mark) {
+                problem = .error(
+                    "yaml-comment-cut",
+                    "'\(cut)' after '\(scalar.string)' is read as a comment, so the value loses it",
+                    hint:
+                        "quote the whole value if '\(cut)' belongs to it, or put a space after '#' if it is a comment",
+                    at: location)
+                return empty
+            }
             return YAMLNode(value: .scalar(scalar.string), location: location, isPlainScalar: scalar.style == .plain)
         case .mapping(let mapping):
             var pairs: [(key: YAMLNode, value: YAMLNode)] = []
@@ -249,6 +286,11 @@ private func yamlDiagnostic(_ error: YamlError, file: String, lineOffset: Int) -
         return .error(
             "yaml-invalid", message, hint: hint,
             at: SourceLocation(file: file, line: mark.line + lineOffset, column: mark.column))
+    case .duplicatedKeysInMapping(let duplicates, let context):
+        return .error(
+            "duplicate-key", "duplicate key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", "))",
+            hint: "a key may appear once in a mapping: remove or rename one",
+            at: SourceLocation(file: file, line: context.mark.line + lineOffset, column: context.mark.column))
     default:
         return .error(
             "yaml-invalid", "invalid YAML: \(error)", hint: hint, at: SourceLocation(file: file, line: 1 + lineOffset))

@@ -38,6 +38,14 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
             let column = columnIndex(discrepancy.column, at: discrepancy.location)
         else { continue }
         let key = TableCellKey(row: row, column: column)
+        if let earlier = discrepancies[key] {
+            diagnostics.append(
+                .error(
+                    "duplicate-discrepancy",
+                    "a discrepancy at '\(discrepancy.row)' / '\(discrepancy.column)' is declared twice",
+                    hint: "the first is at line \(earlier.location.line); remove one", at: discrepancy.location))
+            continue
+        }
         if numbers[row][column] == discrepancy.expected {
             diagnostics.append(
                 .error(

@@ -14,6 +14,8 @@ public struct Number: Hashable, Sendable, Comparable, CustomStringConvertible {
         guard !body.isEmpty, parts.count <= 2, parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
             !parts[0].isEmpty
         else { return nil }
+        // Decimal keeps 38 significant digits; more would be rounded without a word.
+        guard parts.joined().drop(while: { $0 == "0" }).count <= 38 else { return nil }
         let normalised = trimmed.replacingOccurrences(of: "\u{2212}", with: "-")
         guard let value = Decimal(string: normalised, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
         self.value = value
@@ -101,7 +103,9 @@ enum CellReading: Equatable, Sendable {
 /// Spaces and tabs around the cell are ignored. NaN, infinities, scientific and hexadecimal
 /// notation, spaces inside digits, a leading `+` and more digits than can be added exactly are
 /// `malformed`; anything else that is not a figure (`20m to 40m`, `2023-24`, `007`) is text.
-func readCell(_ raw: String, unit: String?, column: String) -> CellReading {
+/// `column` names where the cell is in messages ("column 'Total'"); `declareUnit` says how its
+/// unit is declared, for a figure written with a sign its unit does not have.
+func readCell(_ raw: String, unit: String?, column: String, declareUnit: (String) -> String) -> CellReading {
     var body = Array(raw.unicodeScalars)
     while let first = body.first, first == " " || first == "\t" { body.removeFirst() }
     while let last = body.last, last == " " || last == "\t" { body.removeLast() }
@@ -213,11 +217,10 @@ func readCell(_ raw: String, unit: String?, column: String) -> CellReading {
         }
         if unit != symbol {
             return .malformed(
-                problem: "'\(written)' has a \(symbol) sign but column '\(column)' has no \(symbol) unit",
+                problem: "'\(written)' has a \(symbol) sign but \(column) has no \(symbol) unit",
                 hint: unit == nil
-                    ? "declare it in the sidecar ('units:' with '\(column): \"\(symbol)\"'), or write the figure without the sign"
-                    : "the sidecar gives column '\(column)' the unit '\(unit!)': write the figure without the \(symbol) sign"
-            )
+                    ? "declare the unit (\(declareUnit(symbol))), or write the figure without the sign"
+                    : "\(column) has the unit '\(unit!)': write the figure without the \(symbol) sign")
         }
     }
     // Decimal keeps 38 significant digits; more would be rounded without a word.
