@@ -320,6 +320,19 @@ struct FigureTrustTests {
             column: 410)
     }
 
+    @Test func hugeInputsAreRefusedCheaply() throws {
+        let start = Date()
+        let entry = "- id: alpha-board\n  name: Alpha Board\n  paragraphs: [4]\n"
+        try expectFailure(
+            ["Content/data/boards.yaml": String(repeating: entry, count: maximumYAMLBytes / entry.utf8.count + 1)],
+            code: "yaml-too-large", file: "Content/data/boards.yaml", line: 1, column: 1)
+        let row = "Drones,2,3,5\n"
+        try expectFailure(
+            table("Measure,North,South,Total\n" + String(repeating: row, count: maximumCSVBytes / row.utf8.count + 1)),
+            code: "csv-too-large", file: Self.csv, line: 1, column: 1)
+        #expect(Date().timeIntervalSince(start) < 30)
+    }
+
     // MARK: 4. site.yaml
 
     @Test(arguments: [

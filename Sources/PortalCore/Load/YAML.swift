@@ -45,10 +45,21 @@ public struct YAMLNode: Sendable {
 
 /// Parses YAML text. `firstLine` shifts line numbers for front matter embedded in a Markdown file.
 func parseYAML(_ text: String, file: String, firstLine: Int = 1) -> Result<YAMLNode?, Diagnostic> {
+    // Content YAML is kilobytes; megabytes would take Yams many seconds and hundreds of MB.
+    if text.utf8.count > maximumYAMLBytes {
+        return .failure(
+            .error(
+                "yaml-too-large", "YAML of \(text.utf8.count / 1_000_000) MB is more than content can hold",
+                hint: "content YAML may be at most \(maximumYAMLBytes / 1_000_000) MB: split or shorten it",
+                at: SourceLocation(file: file, line: firstLine, column: 1)))
+    }
     // Front matter is nearly always plain `key: value` lines, read without Yams (see SimpleYAML).
     if let node = parseSimpleYAML(text, file: file, firstLine: firstLine) { return .success(node) }
     return parseYAMLWithYams(text, file: file, firstLine: firstLine)
 }
+
+/// The largest YAML text read, in bytes.
+let maximumYAMLBytes = 4_000_000
 
 /// How deep collections may nest. Content nests two or three levels; Yams's composer and the
 /// conversion below recurse once per level, so a hostile `[[[[…` would otherwise blow the stack.
@@ -110,18 +121,21 @@ private struct YAMLConverter {
     /// `title: Priority #1 force` is the value "Priority" and a comment. A `#` with no space after
     /// it is far likelier part of the text than a comment, so it is an error, not a quiet cut.
     func commentCut(_ value: String, at mark: Mark?) -> String? {
-        let written = Array(value.unicodeScalars)
-        guard !written.isEmpty, !written.contains("\n"), let start = offset(mark),
-            start + written.count <= scalars.count, Array(scalars[start..<start + written.count]) == written
-        else { return nil }
-        var index = start + written.count
+        guard let start = offset(mark) else { return nil }
+        // Most values end at a comma, a bracket or the line's end: compare only what can matter.
+        var index = start
+        for c in value.unicodeScalars {
+            guard index < scalars.count, scalars[index] == c else { return nil }
+            index += 1
+        }
+        let end = index
         while index < scalars.count, scalars[index] == " " || scalars[index] == "\t" { index += 1 }
-        guard index > start + written.count, index + 1 < scalars.count, scalars[index] == "#",
+        guard index > end, index + 1 < scalars.count, scalars[index] == "#",
             !" \t\n\r".unicodeScalars.contains(scalars[index + 1])
         else { return nil }
-        var end = index
-        while end < scalars.count, scalars[end] != "\n" { end += 1 }
-        return String(String.UnicodeScalarView(scalars[index..<end]))
+        var lineEnd = index
+        while lineEnd < scalars.count, scalars[lineEnd] != "\n" { lineEnd += 1 }
+        return String(String.UnicodeScalarView(scalars[index..<lineEnd]))
     }
 
     func location(_ mark: Mark?) -> SourceLocation {
