@@ -1,8 +1,5 @@
 import Foundation
 
-/// The largest table CSV read, in bytes.
-let maximumCSVBytes = 1_000_000
-
 /// Reads `Content/data/tables/<id>.csv` with its sidecar `<id>.yaml`.
 func loadTables(root: URL, diagnostics: inout [Diagnostic]) -> [TableSource] {
     let folder = "Content/data/tables"
@@ -55,15 +52,6 @@ private func loadTable(root: URL, id: String, csvPath: String, sidecarPath: Stri
         diagnostics.append(diagnostic)
         return nil
     case .success(let file): csvSource = file
-    }
-    // A table of a report's figures is kilobytes; megabytes would cost seconds for nothing.
-    guard csvSource.text.utf8.count <= maximumCSVBytes else {
-        diagnostics.append(
-            .error(
-                "csv-too-large", "table '\(id)' is \(csvSource.text.utf8.count / 1000) kB, more than a page can show",
-                hint: "a table may be at most \(maximumCSVBytes / 1000) kB: split it or keep only the report's figures",
-                at: SourceLocation(file: csvPath)))
-        return nil
     }
     let csv: CSVTable
     switch parseCSV(csvSource.text, file: csvPath) {
