@@ -65,6 +65,7 @@ struct FigureTrustTests {
         #expect(number("12.5%", unit: "%") == "12.5")
         #expect(number("\u{2212}4") == "-4")
         #expect(number(" 7 \t") == "7")
+        #expect(number("\u{A0}1,113\u{202F}") == "1113")
         #expect(number("-5") == "-5")
         #expect(reading("   ", unit: nil) == .blank)
         for text in ["20m to 40m", "2023-24", "007", "3.1.2", "62, 64", "n/a", "-", "24/7"] {

@@ -63,6 +63,8 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
 
     var confirmed = Set<TableCellKey>()
     var verified = 0
+    // A cell that states no figure is reported once, at the first check that needs it.
+    var unreadable = Set<TableCellKey>()
     for check in source.totals {
         // Each check becomes a list of (target cell, input cells) over rows or columns.
         let inputNames: [String]
@@ -91,7 +93,6 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
                     (TableCellKey(row: target, column: column), inputs.map { TableCellKey(row: $0, column: column) }))
             }
         }
-        var unreadable = Set<TableCellKey>()
         for item in cases {
             // A declared total is never skipped: every cell it adds up must state a figure. Only
             // a row or column where none of its cells is stated has nothing to check.
@@ -101,7 +102,13 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
             guard let stated = numbers[item.target.row][item.target.column], !inputValues.contains(where: { $0 == nil })
             else {
                 for key in cells where numbers[key.row][key.column] == nil && unreadable.insert(key).inserted {
-                    if let problem = notAFigure(source, key, check: check, label: label) { diagnostics.append(problem) }
+                    let target: String
+                    switch check.target {
+                    case .column(let name), .row(let name): target = name
+                    }
+                    if let problem = notAFigure(source, key, check: check, label: "'\(target) = \(label)'") {
+                        diagnostics.append(problem)
+                    }
                 }
                 continue
             }

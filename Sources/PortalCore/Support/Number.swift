@@ -100,15 +100,19 @@ enum CellReading: Equatable, Sendable {
 /// Reads one CSV cell the way the report states figures (ONS style): digits with an optional
 /// decimal part, a minus (`-` or `−`), thousands commas only in whole groups of three (`1,113`,
 /// not `1,11,3`), and a `£` prefix or `%` suffix only where the sidecar gives the column that unit.
-/// Spaces and tabs around the cell are ignored. NaN, infinities, scientific and hexadecimal
+/// Spaces, tabs and non-breaking spaces around the cell are ignored. NaN, infinities, scientific and hexadecimal
 /// notation, spaces inside digits, a leading `+` and more digits than can be added exactly are
 /// `malformed`; anything else that is not a figure (`20m to 40m`, `2023-24`, `007`) is text.
 /// `column` names where the cell is in messages ("column 'Total'"); `declareUnit` says how its
 /// unit is declared, for a figure written with a sign its unit does not have.
 func readCell(_ raw: String, unit: String?, column: String, declareUnit: (String) -> String) -> CellReading {
+    // Spaces around a figure, non-breaking ones too (pasted from a document), are not part of it.
+    func isSpace(_ c: Unicode.Scalar) -> Bool {
+        c == " " || c == "\t" || c == "\u{A0}" || c == "\u{202F}" || c == "\u{2009}"
+    }
     var body = Array(raw.unicodeScalars)
-    while let first = body.first, first == " " || first == "\t" { body.removeFirst() }
-    while let last = body.last, last == " " || last == "\t" { body.removeLast() }
+    while let first = body.first, isSpace(first) { body.removeFirst() }
+    while let last = body.last, isSpace(last) { body.removeLast() }
     if body.isEmpty { return .blank }
     let written = String(String.UnicodeScalarView(body))
 
