@@ -14,7 +14,7 @@ struct FigureTrustTests {
     /// column, previous Public/ untouched), and `portal check` gives the same.
     @discardableResult
     func expectFailure(
-        _ files: [String: String], code: String, file: String, line: Int, column: Int,
+        _ files: [String: String], code: String, file: String, line: Int, column: Int, alone: Bool = false,
         sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) throws -> Diagnostic? {
         var root: URL?
@@ -30,6 +30,8 @@ struct FigureTrustTests {
             #expect(
                 built.filter { $0.hasPrefix(code + " ") }.count == 1, "one mistake, one error: \(built)",
                 sourceLocation: sourceLocation)
+            // Where the file still loads, nothing else is reported at all.
+            if alone { #expect(built.count == 1, "one mistake, one error: \(built)", sourceLocation: sourceLocation) }
         }
         return error
     }
@@ -105,7 +107,7 @@ struct FigureTrustTests {
     @Test func aWrongTotalOverCommaFiguresIsAnError() throws {
         try expectFailure(
             table("Measure,North,South,Total\nDrones,\"1,113\",3,\"1,117\"\nPilots,4,1.5,5.5\n"),
-            code: "total-mismatch", file: Self.csv, line: 2, column: 18)
+            code: "total-mismatch", file: Self.csv, line: 2, column: 18, alone: true)
     }
 
     @Test(arguments: [
@@ -115,20 +117,20 @@ struct FigureTrustTests {
     func aCellThatIsNotAWellFormedFigureIsAnErrorAtTheCell(cell: String, column: Int) throws {
         try expectFailure(
             table("Measure,North,South,Total\nDrones,\(cell),3,5\nPilots,4,1.5,5.5\n"),
-            code: "csv-not-a-number", file: Self.csv, line: 2, column: column)
+            code: "csv-not-a-number", file: Self.csv, line: 2, column: column, alone: true)
     }
 
     @Test func aTotalOverATextCellIsAnErrorAtTheCheckNamingTheCell() throws {
         let error = try expectFailure(
             table("Measure,North,South,Total\nDrones,2,3,5\nPilots,4,about 1,5.5\n"),
-            code: "total-not-a-number", file: Self.sidecar, line: 4, column: 5)
+            code: "total-not-a-number", file: Self.sidecar, line: 4, column: 5, alone: true)
         #expect(error?.message.contains("\(Self.csv):3:10") == true, "\(String(describing: error?.message))")
     }
 
     @Test func aBlankCellInATotalIsNotCountedAsZero() throws {
         let error = try expectFailure(
             table("Measure,North,South,Total\nDrones,2,,2\nPilots,4,1.5,5.5\n"),
-            code: "total-not-stated", file: Self.sidecar, line: 4, column: 5)
+            code: "total-not-stated", file: Self.sidecar, line: 4, column: 5, alone: true)
         #expect(error?.message.contains("\(Self.csv):2:10") == true, "\(String(describing: error?.message))")
     }
 
@@ -137,7 +139,7 @@ struct FigureTrustTests {
             table(
                 "Measure,North,South\nDrones,2,3\nPilots,4,some\nBoth,6,9\n",
                 sidecar: "caption: C\nparagraphs: [2]\ntotals:\n  - row: Both\n    sum_of: [Drones, Pilots]\n"),
-            code: "total-not-a-number", file: Self.sidecar, line: 4, column: 5)
+            code: "total-not-a-number", file: Self.sidecar, line: 4, column: 5, alone: true)
     }
 
     @Test func aRowWithNothingStatedHasNothingToCheck() throws {
@@ -196,7 +198,7 @@ struct FigureTrustTests {
             table(
                 "Measure,North,South,Total\nDrones,2,3,5\nPilots,4,1.5,6\n",
                 sidecar: Self.totalSidecar + "\ndiscrepancies:\n" + twice + "\n" + twice + "\n"),
-            code: "duplicate-discrepancy", file: Self.sidecar, line: 11, column: 5)
+            code: "duplicate-discrepancy", file: Self.sidecar, line: 11, column: 5, alone: true)
     }
 
     @Test func aCapabilityFigureIsReadAsATableCellIs() throws {
@@ -209,12 +211,16 @@ struct FigureTrustTests {
                     with: "threats: [alpha]\nfigures:\n  - {label: \"Pilots\", \(figure), paragraph: 1}\n")
             ]
         }
-        try expectFailure(capability("value: \"1,11,3\""), code: "figure-not-a-number", file: file, line: 7, column: 30)
         try expectFailure(
-            capability("value: about 30, target: 56"), code: "figure-not-a-number", file: file, line: 7, column: 30)
+            capability("value: \"1,11,3\""), code: "figure-not-a-number", file: file, line: 7, column: 30, alone: true)
         try expectFailure(
-            capability("value: many, unit: \"%\""), code: "figure-not-a-number", file: file, line: 7, column: 30)
-        try expectFailure(capability("value: 5, unit: hours"), code: "invalid-value", file: file, line: 7, column: 39)
+            capability("value: about 30, target: 56"), code: "figure-not-a-number", file: file, line: 7, column: 30,
+            alone: true)
+        try expectFailure(
+            capability("value: many, unit: \"%\""), code: "figure-not-a-number", file: file, line: 7, column: 30,
+            alone: true)
+        try expectFailure(
+            capability("value: 5, unit: hours"), code: "invalid-value", file: file, line: 7, column: 39, alone: true)
         let fixture = try SiteFixture(overriding: capability("value: \"£1,113\", unit: \"£\"").mapValues { $0 })
         guard case .success = fixture.build() else {
             Issue.record("build failed")
@@ -231,11 +237,11 @@ struct FigureTrustTests {
                 "Content/data/boards.yaml":
                     "- {id: alpha-board, name: Alpha Board, chair: Police, Fire and Crime Commissioner, paragraphs: [4]}\n"
             ],
-            code: "yaml-split-value", file: "Content/data/boards.yaml", line: 1, column: 47)
+            code: "yaml-split-value", file: "Content/data/boards.yaml", line: 1, column: 47, alone: true)
         #expect(error?.hint?.contains("\"Police, Fire and Crime Commissioner\"") == true)
         try expectFailure(
             ["Content/data/boards.yaml": "- {id: alpha-board, name: Alpha, Beta Board: x, paragraphs: [4]}\n"],
-            code: "yaml-split-value", file: "Content/data/boards.yaml", line: 1, column: 27)
+            code: "yaml-split-value", file: "Content/data/boards.yaml", line: 1, column: 27, alone: true)
     }
 
     @Test func aQuotedValueWithACommaIsKept() throws {
@@ -272,10 +278,10 @@ struct FigureTrustTests {
     @Test func aHashWithoutASpaceAfterAValueIsNotQuietlyACommentAndTagsAreRefused() throws {
         try expectFailure(
             ["Content/data/boards.yaml": "- id: alpha-board\n  name: Priority #1 board\n  paragraphs: [4]\n"],
-            code: "yaml-comment-cut", file: "Content/data/boards.yaml", line: 2, column: 9)
+            code: "yaml-comment-cut", file: "Content/data/boards.yaml", line: 2, column: 9, alone: true)
         try expectFailure(
             ["Content/data/boards.yaml": "- id: alpha-board\n  name: !important Alpha\n  paragraphs: [4]\n"],
-            code: "yaml-tag", file: "Content/data/boards.yaml", line: 2, column: 9)
+            code: "yaml-tag", file: "Content/data/boards.yaml", line: 2, column: 9, alone: true)
         // A comment written as a comment is still one.
         let fixture = try SiteFixture(overriding: [
             "Content/data/boards.yaml": "- id: alpha-board\n  name: Alpha Board # the main one\n  paragraphs: [4]\n"
@@ -343,7 +349,7 @@ struct FigureTrustTests {
     func aSiteYAMLThatIsNotAMappingIsOneError(text: String, line: Int, column: Int) throws {
         let error = try expectFailure(
             ["Content/site.yaml": text], code: "site-config-invalid", file: "Content/site.yaml", line: line,
-            column: column)
+            column: column, alone: true)
         #expect(error?.message.contains("title:") == true)
     }
 

@@ -169,15 +169,16 @@ private func readMarkdown(root: URL, path: String, numbered: Bool, environment: 
     case .success(let value): split = value
     }
     var front: YAMLNode?
+    var valueProblems: [Diagnostic] = []
     if let yaml = split.yaml {
-        switch parseYAML(yaml, file: path, firstLine: split.yamlFirstLine) {
+        switch parseYAML(yaml, file: path, firstLine: split.yamlFirstLine, valueProblems: &valueProblems) {
         case .failure(let diagnostic): return Loaded(value: nil, diagnostics: [diagnostic])
         case .success(let node): front = node
         }
     }
     let body = parseBody(
         split.body, file: path, firstLine: split.bodyFirstLine, numbered: numbered, environment: environment)
-    return Loaded(value: (front, body), diagnostics: [])
+    return Loaded(value: (front, body), diagnostics: valueProblems)
 }
 
 /// `Content/threats/serious-and-organised-crime.md` has the slug `serious-and-organised-crime`.
@@ -364,7 +365,7 @@ private func readYAMLFile(root: URL, path: String, diagnostics: inout [Diagnosti
         diagnostics.append(diagnostic)
         return nil
     case .success(let source):
-        switch parseYAML(source.text, file: path) {
+        switch parseYAML(source.text, file: path, valueProblems: &diagnostics) {
         case .failure(let diagnostic):
             diagnostics.append(diagnostic)
             return nil

@@ -89,7 +89,7 @@ private func loadTable(root: URL, id: String, csvPath: String, sidecarPath: Stri
     case .success(let file): sidecarSource = file
     }
     let node: YAMLNode?
-    switch parseYAML(sidecarSource.text, file: sidecarPath) {
+    switch parseYAML(sidecarSource.text, file: sidecarPath, valueProblems: &diagnostics) {
     case .failure(let diagnostic):
         diagnostics.append(diagnostic)
         return nil

@@ -44,7 +44,11 @@ public struct YAMLNode: Sendable {
 }
 
 /// Parses YAML text. `firstLine` shifts line numbers for front matter embedded in a Markdown file.
-func parseYAML(_ text: String, file: String, firstLine: Int = 1) -> Result<YAMLNode?, Diagnostic> {
+/// A value YAML would quietly change (cut at a comma or a `#`, tagged) is an error added to
+/// `valueProblems`; the rest of the document still loads, so one mistake gives one error.
+func parseYAML(_ text: String, file: String, firstLine: Int = 1, valueProblems: inout [Diagnostic]) -> Result<
+    YAMLNode?, Diagnostic
+> {
     // Content YAML is kilobytes; megabytes would take Yams many seconds and hundreds of MB.
     if text.utf8.count > maximumYAMLBytes {
         return .failure(
@@ -55,7 +59,7 @@ func parseYAML(_ text: String, file: String, firstLine: Int = 1) -> Result<YAMLN
     }
     // Front matter is nearly always plain `key: value` lines, read without Yams (see SimpleYAML).
     if let node = parseSimpleYAML(text, file: file, firstLine: firstLine) { return .success(node) }
-    return parseYAMLWithYams(text, file: file, firstLine: firstLine)
+    return parseYAMLWithYams(text, file: file, firstLine: firstLine, valueProblems: &valueProblems)
 }
 
 /// The largest YAML text read, in bytes.
@@ -66,7 +70,9 @@ let maximumYAMLBytes = 4_000_000
 let maximumYAMLNesting = 100
 
 /// Any YAML, through Yams: what `parseSimpleYAML` leaves, and every error message.
-func parseYAMLWithYams(_ text: String, file: String, firstLine: Int = 1) -> Result<YAMLNode?, Diagnostic> {
+func parseYAMLWithYams(_ text: String, file: String, firstLine: Int = 1, valueProblems: inout [Diagnostic])
+    -> Result<YAMLNode?, Diagnostic>
+{
     let lineOffset = firstLine - 1
     if let diagnostic = nestingProblem(text, file: file, lineOffset: lineOffset) { return .failure(diagnostic) }
     do {
@@ -75,12 +81,11 @@ func parseYAMLWithYams(_ text: String, file: String, firstLine: Int = 1) -> Resu
         let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
         guard let node = try parser.singleRoot() else { return .success(nil) }
         // Nodes hold their anchors weakly; the parser keeps them alive while they are checked.
-        return withExtendedLifetime(parser) {
-            var converter = YAMLConverter(text: text, file: file, lineOffset: lineOffset)
-            let converted = converter.convert(node)
-            if let problem = converter.problem { return .failure(problem) }
-            return .success(converted)
-        }
+        var converter = YAMLConverter(text: text, file: file, lineOffset: lineOffset)
+        let converted = withExtendedLifetime(parser) { converter.convert(node) }
+        if let problem = converter.problem { return .failure(problem) }
+        valueProblems += converter.valueProblems
+        return .success(converted)
     } catch let error as YamlError {
         return .failure(yamlDiagnostic(error, file: file, lineOffset: lineOffset))
     } catch {
@@ -96,7 +101,10 @@ private struct YAMLConverter {
     let lineStarts: [Int]
     let file: String
     let lineOffset: Int
+    /// What stops the document (an alias): nothing after it is converted.
     var problem: Diagnostic?
+    /// Values YAML would quietly change; the document still loads.
+    var valueProblems: [Diagnostic] = []
 
     init(text: String, file: String, lineOffset: Int) {
         let scalars = Array(text.unicodeScalars)
@@ -154,21 +162,21 @@ private struct YAMLConverter {
             return empty
         }
         if let index = offset(node.mark), scalars[index] == "!" {
-            problem = .error(
-                "yaml-tag", "YAML tags ('!…') are not supported in content: the tag would be dropped",
-                hint: "quote the value if the '!' is part of it", at: location)
-            return empty
+            valueProblems.append(
+                .error(
+                    "yaml-tag", "YAML tags ('!…') are not supported in content: the tag would be dropped",
+                    hint: "quote the value if the '!' is part of it", at: location))
         }
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain, let cut = commentCut(scalar.string, at: node.mark) {
-                problem = .error(
-                    "yaml-comment-cut",
-                    "'\(cut)' after '\(scalar.string)' is read as a comment, so the value loses it",
-                    hint:
-                        "quote the whole value if '\(cut)' belongs to it, or put a space after '#' if it is a comment",
-                    at: location)
-                return empty
+                valueProblems.append(
+                    .error(
+                        "yaml-comment-cut",
+                        "'\(cut)' after '\(scalar.string)' is read as a comment, so the value loses it",
+                        hint:
+                            "quote the whole value if '\(cut)' belongs to it, or put a space after '#' if it is a comment",
+                        at: location))
             }
             return YAMLNode(value: .scalar(scalar.string), location: location, isPlainScalar: scalar.style == .plain)
         case .mapping(let mapping):
@@ -176,8 +184,10 @@ private struct YAMLConverter {
             let flow = mapping.count > 1 && opensWithBrace(node.mark)
             for (key, value) in mapping {
                 let pair = (key: convert(key), value: convert(value))
-                if flow, let previous = pairs.last, problem == nil {
-                    problem = splitValueProblem(previous: previous, next: pair)
+                // The split-off key is named in the error; kept, it would also be an unknown key.
+                if flow, let previous = pairs.last, let split = splitValueProblem(previous: previous, next: pair) {
+                    valueProblems.append(split)
+                    continue
                 }
                 pairs.append(pair)
             }
