@@ -304,10 +304,16 @@ struct FigureTrustTests {
             ["Content/data/boards.yaml": bomb], code: "yaml-alias", file: "Content/data/boards.yaml", line: 2,
             column: 13)
         #expect(Date().timeIntervalSince(start) < 20)
+        // An alias of a single value is one error: the entry still loads.
+        try expectFailure(
+            [
+                "Content/data/boards.yaml":
+                    "- id: alpha-board\n  name: &n Alpha Board\n  paragraphs: [4]\n- id: b\n  name: *n\n  paragraphs: [4]\n"
+            ], code: "yaml-alias", file: "Content/data/boards.yaml", line: 5, column: 9, alone: true)
         // An anchor alone is refused too, at the anchor: content has no use for it.
         try expectFailure(
             ["Content/data/boards.yaml": "- id: alpha-board\n  name: &n Alpha Board\n  paragraphs: [4]\n"],
-            code: "yaml-alias", file: "Content/data/boards.yaml", line: 2, column: 9)
+            code: "yaml-alias", file: "Content/data/boards.yaml", line: 2, column: 9, alone: true)
     }
 
     @Test func deepNestingIsAnErrorNotACrash() throws {

@@ -83,6 +83,7 @@ func parseYAMLWithYams(_ text: String, file: String, firstLine: Int = 1, valuePr
         // Nodes hold their anchors weakly; the parser keeps them alive while they are checked.
         var converter = YAMLConverter(text: text, file: file, lineOffset: lineOffset)
         let converted = withExtendedLifetime(parser) { converter.convert(node) }
+        converter.finish()
         if let problem = converter.problem { return .failure(problem) }
         valueProblems += converter.valueProblems
         return .success(converted)
@@ -105,6 +106,10 @@ private struct YAMLConverter {
     var problem: Diagnostic?
     /// Values YAML would quietly change; the document still loads.
     var valueProblems: [Diagnostic] = []
+    /// Anchors met so far, the first one's place, and whether an alias has been reported.
+    var anchors = Set<String>()
+    var firstAnchor: SourceLocation?
+    var aliasReported = false
 
     init(text: String, file: String, lineOffset: Int) {
         let scalars = Array(text.unicodeScalars)
@@ -155,11 +160,16 @@ private struct YAMLConverter {
         let empty = YAMLNode(value: .scalar(""), location: location, isPlainScalar: true)
         guard problem == nil else { return empty }
         // An alias copies its anchor's value wherever it is used, so ten lines can stand for
-        // gigabytes (a "billion laughs"); content has no need of either. The first anchor is
-        // met before any alias to it, so nothing aliased is ever expanded.
+        // gigabytes (a "billion laughs"); content has no need of either.
         if let anchor = node.anchor {
-            problem = aliasProblem(anchor.rawValue, anchorAt: location)
-            return empty
+            // An alias is the anchored node met again. A collection is never converted twice, so
+            // a bomb costs nothing; a single value is copied, so the entry still loads.
+            if !anchors.insert(anchor.rawValue).inserted {
+                if !aliasReported { valueProblems.append(aliasProblem(anchor.rawValue, anchorAt: location)) }
+                aliasReported = true
+                guard case .scalar = node else { return empty }
+            }
+            firstAnchor = firstAnchor ?? location
         }
         if let index = offset(node.mark), scalars[index] == "!" {
             valueProblems.append(
@@ -202,7 +212,12 @@ private struct YAMLConverter {
     }
 
     /// The error for an anchor: at its first alias when there is one, else at the anchor.
-    func aliasProblem(_ name: String?, anchorAt anchorLocation: SourceLocation) -> Diagnostic {
+    /// An anchor no alias uses: still refused, at the anchor, once the whole tree is read.
+    mutating func finish() {
+        if !aliasReported, let firstAnchor { valueProblems.append(aliasProblem(nil, anchorAt: firstAnchor)) }
+    }
+
+    func aliasProblem(_ name: String?, anchorAt anchorLocation: SourceLocation?) -> Diagnostic {
         let hint = "write the value out in full where it is needed"
         if let name, let alias = firstAlias(named: name) {
             return .error(
@@ -210,7 +225,8 @@ private struct YAMLConverter {
                 at: alias)
         }
         return .error(
-            "yaml-alias", "anchors and aliases are not supported in content", hint: hint, at: anchorLocation)
+            "yaml-alias", "anchors and aliases are not supported in content", hint: hint,
+            at: anchorLocation ?? SourceLocation(file: file, line: 1 + lineOffset))
     }
 
     /// Where `*name` first appears as a whole word in the text, by line and character column.
