@@ -38,7 +38,11 @@ struct LoadTests {
     }
 
     @Test func yamlErrorsCarryTheirFileLine() {
-        guard case .failure(let diagnostic) = parseYAML("title: A\nlist: [1, 2\n", file: "f.md", firstLine: 2) else {
+        var problems: [Diagnostic] = []
+        guard
+            case .failure(let diagnostic) = parseYAML(
+                "title: A\nlist: [1, 2\n", file: "f.md", firstLine: 2, valueProblems: &problems)
+        else {
             Issue.record("expected a failure")
             return
         }

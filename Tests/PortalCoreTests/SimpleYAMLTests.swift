@@ -19,7 +19,11 @@ struct SimpleYAMLTests {
     }
 
     func yams(_ text: String, firstLine: Int = 1) -> String {
-        guard case .success(let node) = parseYAMLWithYams(text, file: "f.md", firstLine: firstLine) else {
+        var problems: [Diagnostic] = []
+        guard
+            case .success(let node) = parseYAMLWithYams(
+                text, file: "f.md", firstLine: firstLine, valueProblems: &problems), problems.isEmpty
+        else {
             return "error"
         }
         return describe(node)

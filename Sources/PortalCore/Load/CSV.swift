@@ -4,7 +4,18 @@ struct CSVTable: Sendable {
     var rows: [[Located<String>]]
 }
 
+/// The largest table CSV read, in bytes.
+let maximumCSVBytes = 1_000_000
+
 func parseCSV(_ text: String, file: String) -> Result<CSVTable, Diagnostic> {
+    // A table of a report's figures is kilobytes; megabytes would cost seconds for nothing.
+    guard text.utf8.count <= maximumCSVBytes else {
+        return .failure(
+            .error(
+                "csv-too-large", "this table is \(text.utf8.count / 1000) kB, more than a page can show",
+                hint: "a table may be at most \(maximumCSVBytes / 1000) kB: split it or keep only the report's figures",
+                at: SourceLocation(file: file)))
+    }
     var rows: [[Located<String>]] = []
     var row: [Located<String>] = []
     var field = ""

@@ -292,6 +292,8 @@ public struct TableSource: Sendable {
     public var units: [String: Located<String>]
     public var header: [Located<String>]
     public var rows: [[Located<String>]]
+    /// What each cell of `rows` states, read once with the column's unit (column 0: the labels).
+    var readings: [[CellReading]] = []
     public var totals: [TotalCheck]
     public var discrepancies: [Discrepancy]
     public var csvText: String

@@ -48,7 +48,19 @@ public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? =
         theme = loaded
         diagnostics += problems
     }
-    guard let config, let theme else { return (nil, diagnostics) }
+    guard let config, let theme else {
+        // Every way of failing here reports why; should one not, the build must still not pass as fine.
+        if diagnostics.hasErrors { return (nil, diagnostics) }
+        return (
+            nil,
+            diagnostics + [
+                .error(
+                    "site-load-failed", "the site could not be loaded",
+                    hint: "check Content/site.yaml and the theme it names",
+                    at: SourceLocation(file: "Content/site.yaml", line: 1, column: 1))
+            ]
+        )
+    }
     let site = LoadedSite(
         root: root.path, config: config, sections: sections, capabilities: capabilities, glossary: glossary,
         entities: entities, commitments: commitments, tables: tables, theme: theme)
@@ -182,15 +194,16 @@ private func readMarkdown(root: URL, path: String, numbered: Bool, environment: 
     case .success(let value): split = value
     }
     var front: YAMLNode?
+    var valueProblems: [Diagnostic] = []
     if let yaml = split.yaml {
-        switch parseYAML(yaml, file: path, firstLine: split.yamlFirstLine) {
+        switch parseYAML(yaml, file: path, firstLine: split.yamlFirstLine, valueProblems: &valueProblems) {
         case .failure(let diagnostic): return Loaded(value: nil, diagnostics: [diagnostic])
         case .success(let node): front = node
         }
     }
     let body = parseBody(
         split.body, file: path, firstLine: split.bodyFirstLine, numbered: numbered, environment: environment)
-    return Loaded(value: (front, body), diagnostics: [])
+    return Loaded(value: (front, body), diagnostics: valueProblems)
 }
 
 /// `Content/threats/serious-and-organised-crime.md` has the slug `serious-and-organised-crime`.
@@ -302,7 +315,34 @@ private func readFigure(_ reader: inout FieldReader) -> Figure? {
     let paragraph = reader.int("paragraph", required: true)
     reader.finish(allowed: Figure.allowedKeys)
     guard let label, let valueText, let paragraph else { return nil }
-    let value: FigureValue = Number(valueText.value).map { .number($0) } ?? .text(valueText.value)
+    // Read as a table cell is, so "1,113" is a figure and "1,11,3" an error; and a unit or a
+    // target that only a number can carry is an error on words, not quietly left off the page.
+    let value: FigureValue
+    let problem: (message: String, hint: String)?
+    switch readCell(valueText.value, unit: unit?.value, column: "the figure", declareUnit: { "unit: \"\($0)\"" }) {
+    case .number(let number): (value, problem) = (.number(number), nil)
+    case .malformed(let message, let hint): (value, problem) = (.text(valueText.value), (message, hint))
+    case .blank, .text:
+        value = .text(valueText.value)
+        problem =
+            unit != nil || target != nil
+            ? (
+                "'\(valueText.value)' is not a number, so its \(unit != nil ? "unit" : "target") cannot be shown",
+                "write the value as a figure, or remove '\(unit != nil ? "unit" : "target")'"
+            ) : nil
+    }
+    if let unit, unit.value != "%" && unit.value != "£" {
+        reader.diagnostics.append(
+            .error(
+                "invalid-value", "unit must be \"%\" or \"£\", found '\(unit.value)'",
+                hint: "put other units in the label", at: unit.location))
+        return nil
+    }
+    if let problem {
+        reader.diagnostics.append(
+            .error("figure-not-a-number", problem.message, hint: problem.hint, at: valueText.location))
+        return nil
+    }
     return Figure(
         label: label.value, value: value, unit: unit?.value, target: target?.value, targetLabel: targetLabel?.value,
         paragraph: paragraph)
@@ -310,7 +350,19 @@ private func readFigure(_ reader: inout FieldReader) -> Figure? {
 
 func loadConfig(root: URL, diagnostics: inout [Diagnostic]) -> SiteConfig? {
     let path = "Content/site.yaml"
-    guard let node = readYAMLFile(root: root, path: path, diagnostics: &diagnostics) else { return nil }
+    let before = diagnostics.count
+    let node = readYAMLFile(root: root, path: path, diagnostics: &diagnostics)
+    guard diagnostics.count == before else { return nil }
+    // Empty, a list or a single value: one plain error, not a type error and a missing title too.
+    guard let node, node.mapping != nil else {
+        let found = node.flatMap { $0.isNull ? nil : "holds \($0.kindName), not 'key: value' lines" } ?? "is empty"
+        diagnostics.append(
+            .error(
+                "site-config-invalid", "site.yaml \(found): it needs at least 'title:'",
+                hint: "write 'key: value' lines, starting with the portal's title, e.g. 'title: Assurance Portal'",
+                at: node.flatMap { $0.isNull ? nil : $0.location } ?? SourceLocation(file: path, line: 1, column: 1)))
+        return nil
+    }
     var reader = FieldReader(node, what: "site.yaml", at: SourceLocation(file: path))
     let title = reader.string("title", required: true)
     let organisation = reader.string("organisation")
@@ -428,7 +480,7 @@ private func readYAMLFile(root: URL, path: String, diagnostics: inout [Diagnosti
         diagnostics.append(diagnostic)
         return nil
     case .success(let source):
-        switch parseYAML(source.text, file: path) {
+        switch parseYAML(source.text, file: path, valueProblems: &diagnostics) {
         case .failure(let diagnostic):
             diagnostics.append(diagnostic)
             return nil

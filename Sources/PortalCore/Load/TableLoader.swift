@@ -89,7 +89,7 @@ private func loadTable(root: URL, id: String, csvPath: String, sidecarPath: Stri
     case .success(let file): sidecarSource = file
     }
     let node: YAMLNode?
-    switch parseYAML(sidecarSource.text, file: sidecarPath) {
+    switch parseYAML(sidecarSource.text, file: sidecarPath, valueProblems: &diagnostics) {
     case .failure(let diagnostic):
         diagnostics.append(diagnostic)
         return nil
@@ -109,7 +109,13 @@ private func loadTable(root: URL, id: String, csvPath: String, sidecarPath: Stri
     var units: [String: Located<String>] = [:]
     if let unitNode = reader.node("units") {
         for (key, value) in unitNode.mapping ?? [] {
-            guard let column = key.string, let unit = value.string else { continue }
+            guard let column = key.string, let unit = value.string else {
+                reader.diagnostics.append(
+                    .error(
+                        "yaml-type", "a unit is a single value such as \"%\" or \"£\", found \(value.kindName)",
+                        at: value.location))
+                continue
+            }
             units[column] = Located(unit, at: value.location)
         }
         if unitNode.mapping == nil {
@@ -121,16 +127,79 @@ private func loadTable(root: URL, id: String, csvPath: String, sidecarPath: Stri
     }
     let totals = reader.list("totals", what: "total check") { readTotalCheck(&$0) }
     let discrepancies = reader.list("discrepancies", what: "discrepancy") { readDiscrepancy(&$0) }
+    ok = checkNames(header: header, rows: rows, diagnostics: &diagnostics) && ok
+    let readings = ok ? readCells(header: header, rows: rows, units: units, diagnostics: &diagnostics) : []
     let chart = reader.node("chart").flatMap { node in
-        readChartSpec(node, header: header, rows: rows, diagnostics: &reader.diagnostics)
+        readChartSpec(node, header: header, rows: rows, readings: readings, diagnostics: &reader.diagnostics)
     }
     reader.finish(allowed: TableSource.allowedKeys)
     diagnostics += reader.diagnostics
     guard ok, let caption else { return nil }
     return TableSource(
         id: id, csvFile: csvPath, sidecarFile: sidecarPath, caption: caption, description: description?.value,
-        paragraphs: paragraphs, units: units, header: header, rows: rows, totals: totals,
+        paragraphs: paragraphs, units: units, header: header, rows: rows, readings: readings, totals: totals,
         discrepancies: discrepancies, csvText: csvSource.text, chart: chart)
+}
+
+/// Totals, discrepancies and charts name columns and rows, so each name must be there and unique.
+private func checkNames(header: [Located<String>], rows: [[Located<String>]], diagnostics: inout [Diagnostic])
+    -> Bool
+{
+    var ok = true
+    func unique(_ cells: [Located<String>], what: String, hint: String) {
+        var first: [String: SourceLocation] = [:]
+        for cell in cells {
+            let name = cell.value.trimmedOfWhitespace
+            if what == "row", name.isEmpty, let row = rows.first(where: { $0.first?.location == cell.location }),
+                row.allSatisfy({ $0.value.trimmedOfWhitespace.isEmpty })
+            {
+                ok = false
+                diagnostics.append(
+                    .error(
+                        "csv-empty-row", "this row has no cells filled in",
+                        hint: "remove the line (a spreadsheet may have saved it)", at: cell.location))
+            } else if name.isEmpty {
+                ok = false
+                diagnostics.append(.error("csv-empty-name", "this \(what) has no name", hint: hint, at: cell.location))
+            } else if let earlier = first[cell.value] {
+                ok = false
+                diagnostics.append(
+                    .error(
+                        "csv-duplicate-name", "\(what) '\(cell.value)' appears twice",
+                        hint:
+                            "the first is at line \(earlier.line), column \(earlier.column); give each \(what) its own name",
+                        at: cell.location))
+            } else {
+                first[cell.value] = cell.location
+            }
+        }
+    }
+    // The first header cell names the row labels, which may go unnamed.
+    unique(Array(header.dropFirst()), what: "column", hint: "write the column's name in the header row")
+    unique(rows.compactMap(\.first), what: "row", hint: "write the row's label in its first cell")
+    return ok
+}
+
+/// Reads every cell with its column's unit; a cell that looks like a figure but is not a
+/// well-formed one is an error at the cell.
+private func readCells(
+    header: [Located<String>], rows: [[Located<String>]], units: [String: Located<String>],
+    diagnostics: inout [Diagnostic]
+) -> [[CellReading]] {
+    rows.map { row in
+        row.enumerated().map { column, cell in
+            guard column > 0 else { return .text }
+            let name = header[column].value
+            let reading = readCell(cell.value, unit: units[name]?.value, column: "column '\(name)'") {
+                "in the sidecar: 'units:' with '\(name): \"\($0)\"'"
+            }
+            if case .malformed(let problem, let hint) = reading {
+                diagnostics.append(
+                    .error("csv-not-a-number", "\(problem) (column '\(name)')", hint: hint, at: cell.location))
+            }
+            return reading
+        }
+    }
 }
 
 private func readTotalCheck(_ reader: inout FieldReader) -> TotalCheck? {

@@ -44,50 +44,276 @@ public struct YAMLNode: Sendable {
 }
 
 /// Parses YAML text. `firstLine` shifts line numbers for front matter embedded in a Markdown file.
-func parseYAML(_ text: String, file: String, firstLine: Int = 1) -> Result<YAMLNode?, Diagnostic> {
+/// A value YAML would quietly change (cut at a comma or a `#`, tagged) is an error added to
+/// `valueProblems`; the rest of the document still loads, so one mistake gives one error.
+func parseYAML(_ text: String, file: String, firstLine: Int = 1, valueProblems: inout [Diagnostic]) -> Result<
+    YAMLNode?, Diagnostic
+> {
+    // Content YAML is kilobytes; megabytes would take Yams many seconds and hundreds of MB.
+    if text.utf8.count > maximumYAMLBytes {
+        return .failure(
+            .error(
+                "yaml-too-large", "YAML of \(text.utf8.count / 1_000_000) MB is more than content can hold",
+                hint: "content YAML may be at most \(maximumYAMLBytes / 1_000_000) MB: split or shorten it",
+                at: SourceLocation(file: file, line: firstLine, column: 1)))
+    }
     // Front matter is nearly always plain `key: value` lines, read without Yams (see SimpleYAML).
     if let node = parseSimpleYAML(text, file: file, firstLine: firstLine) { return .success(node) }
-    return parseYAMLWithYams(text, file: file, firstLine: firstLine)
+    return parseYAMLWithYams(text, file: file, firstLine: firstLine, valueProblems: &valueProblems)
 }
 
+/// The largest YAML text read, in bytes.
+let maximumYAMLBytes = 4_000_000
+
+/// How deep collections may nest. Content nests two or three levels; Yams's composer and the
+/// conversion below recurse once per level, so a hostile `[[[[…` would otherwise blow the stack.
+let maximumYAMLNesting = 100
+
 /// Any YAML, through Yams: what `parseSimpleYAML` leaves, and every error message.
-func parseYAMLWithYams(_ text: String, file: String, firstLine: Int = 1) -> Result<YAMLNode?, Diagnostic> {
+func parseYAMLWithYams(_ text: String, file: String, firstLine: Int = 1, valueProblems: inout [Diagnostic])
+    -> Result<YAMLNode?, Diagnostic>
+{
+    let lineOffset = firstLine - 1
+    if let diagnostic = nestingProblem(text, file: file, lineOffset: lineOffset) { return .failure(diagnostic) }
     do {
         // No implicit typing (the loader types values itself) and UTF-8 stated outright: Yams would
         // otherwise run regular expressions on every scalar and read the environment per document.
-        guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return .success(nil) }
-        return .success(convert(node, file: file, lineOffset: firstLine - 1))
+        let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
+        guard let node = try parser.singleRoot() else { return .success(nil) }
+        // Nodes hold their anchors weakly; the parser keeps them alive while they are checked.
+        var converter = YAMLConverter(text: text, file: file, lineOffset: lineOffset)
+        let converted = withExtendedLifetime(parser) { converter.convert(node) }
+        converter.finish()
+        if let problem = converter.problem { return .failure(problem) }
+        valueProblems += converter.valueProblems
+        return .success(converted)
     } catch let error as YamlError {
-        return .failure(yamlDiagnostic(error, file: file, lineOffset: firstLine - 1))
+        return .failure(yamlDiagnostic(error, file: file, lineOffset: lineOffset))
     } catch {
         return .failure(
             .error("yaml-invalid", "invalid YAML: \(error)", at: SourceLocation(file: file, line: firstLine)))
     }
 }
 
-private func convert(_ node: Node, file: String, lineOffset: Int) -> YAMLNode {
-    let mark = node.mark
-    let location = SourceLocation(
-        file: file, line: (mark?.line ?? 1) + lineOffset, column: mark?.column ?? 1)
-    switch node {
-    case .scalar(let scalar):
-        return YAMLNode(value: .scalar(scalar.string), location: location, isPlainScalar: scalar.style == .plain)
-    case .mapping(let mapping):
-        let pairs = mapping.map {
-            (
-                key: convert($0.key, file: file, lineOffset: lineOffset),
-                value: convert($0.value, file: file, lineOffset: lineOffset)
-            )
-        }
-        return YAMLNode(value: .mapping(pairs), location: location, isPlainScalar: false)
-    case .sequence(let sequence):
-        return YAMLNode(
-            value: .sequence(sequence.map { convert($0, file: file, lineOffset: lineOffset) }), location: location,
-            isPlainScalar: false)
-    case .alias:
-        // Aliases are resolved by the composer; this case only appears with custom strategies.
-        return YAMLNode(value: .scalar(""), location: location, isPlainScalar: true)
+/// Turns Yams's tree into `YAMLNode`s, stopping at the first construct content may not use.
+private struct YAMLConverter {
+    let scalars: [Unicode.Scalar]
+    /// Where each line starts in `scalars`; Yams's columns count scalars.
+    let lineStarts: [Int]
+    let file: String
+    let lineOffset: Int
+    /// What stops the document (an alias): nothing after it is converted.
+    var problem: Diagnostic?
+    /// Values YAML would quietly change; the document still loads.
+    var valueProblems: [Diagnostic] = []
+    /// Anchors met so far, the first one's place, and whether an alias has been reported.
+    var anchors = Set<String>()
+    var firstAnchor: SourceLocation?
+    var aliasReported = false
+
+    init(text: String, file: String, lineOffset: Int) {
+        let scalars = Array(text.unicodeScalars)
+        self.scalars = scalars
+        lineStarts = [0] + scalars.indices.filter { scalars[$0] == "\n" }.map { $0 + 1 }
+        self.file = file
+        self.lineOffset = lineOffset
     }
+
+    /// Where a node starts in `scalars`.
+    func offset(_ mark: Mark?) -> Int? {
+        guard let mark, mark.line >= 1, mark.line <= lineStarts.count else { return nil }
+        let index = lineStarts[mark.line - 1] + mark.column - 1
+        return index < scalars.count ? index : nil
+    }
+
+    /// Whether a collection is written in flow style (Yams reports every style as `any`).
+    func opensWithBrace(_ mark: Mark?) -> Bool {
+        offset(mark).map { scalars[$0] == "{" } ?? false
+    }
+
+    /// `title: Priority #1 force` is the value "Priority" and a comment. A `#` with no space after
+    /// it is far likelier part of the text than a comment, so it is an error, not a quiet cut.
+    func commentCut(_ value: String, at mark: Mark?) -> String? {
+        guard let start = offset(mark) else { return nil }
+        // Most values end at a comma, a bracket or the line's end: compare only what can matter.
+        var index = start
+        for c in value.unicodeScalars {
+            guard index < scalars.count, scalars[index] == c else { return nil }
+            index += 1
+        }
+        let end = index
+        while index < scalars.count, scalars[index] == " " || scalars[index] == "\t" { index += 1 }
+        guard index > end, index + 1 < scalars.count, scalars[index] == "#",
+            !" \t\n\r".unicodeScalars.contains(scalars[index + 1])
+        else { return nil }
+        var lineEnd = index
+        while lineEnd < scalars.count, scalars[lineEnd] != "\n" { lineEnd += 1 }
+        return String(String.UnicodeScalarView(scalars[index..<lineEnd]))
+    }
+
+    func location(_ mark: Mark?) -> SourceLocation {
+        SourceLocation(file: file, line: (mark?.line ?? 1) + lineOffset, column: mark?.column ?? 1)
+    }
+
+    mutating func convert(_ node: Node) -> YAMLNode {
+        let location = location(node.mark)
+        let empty = YAMLNode(value: .scalar(""), location: location, isPlainScalar: true)
+        guard problem == nil else { return empty }
+        // An alias copies its anchor's value wherever it is used, so ten lines can stand for
+        // gigabytes (a "billion laughs"); content has no need of either.
+        if let anchor = node.anchor {
+            // An alias is the anchored node met again. A collection is never converted twice, so
+            // a bomb costs nothing; a single value is copied, so the entry still loads.
+            if !anchors.insert(anchor.rawValue).inserted {
+                if !aliasReported { valueProblems.append(aliasProblem(anchor.rawValue, anchorAt: location)) }
+                aliasReported = true
+                guard case .scalar = node else { return empty }
+            }
+            firstAnchor = firstAnchor ?? location
+        }
+        if let index = offset(node.mark), scalars[index] == "!" {
+            valueProblems.append(
+                .error(
+                    "yaml-tag", "YAML tags ('!…') are not supported in content: the tag would be dropped",
+                    hint: "quote the value if the '!' is part of it", at: location))
+        }
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style == .plain, let cut = commentCut(scalar.string, at: node.mark) {
+                valueProblems.append(
+                    .error(
+                        "yaml-comment-cut",
+                        "'\(cut)' after '\(scalar.string)' is read as a comment, so the value loses it",
+                        hint:
+                            "quote the whole value if '\(cut)' belongs to it, or put a space after '#' if it is a comment",
+                        at: location))
+            }
+            return YAMLNode(value: .scalar(scalar.string), location: location, isPlainScalar: scalar.style == .plain)
+        case .mapping(let mapping):
+            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+            let flow = mapping.count > 1 && opensWithBrace(node.mark)
+            for (key, value) in mapping {
+                let pair = (key: convert(key), value: convert(value))
+                // The split-off key is named in the error; kept, it would also be an unknown key.
+                if flow, let previous = pairs.last, let split = splitValueProblem(previous: previous, next: pair) {
+                    valueProblems.append(split)
+                    continue
+                }
+                pairs.append(pair)
+            }
+            return YAMLNode(value: .mapping(pairs), location: location, isPlainScalar: false)
+        case .sequence(let sequence):
+            return YAMLNode(value: .sequence(sequence.map { convert($0) }), location: location, isPlainScalar: false)
+        case .alias:
+            // Aliases are resolved by the composer; this case only appears with custom strategies.
+            problem = aliasProblem(nil, anchorAt: location)
+            return empty
+        }
+    }
+
+    /// The error for an anchor: at its first alias when there is one, else at the anchor.
+    /// An anchor no alias uses: still refused, at the anchor, once the whole tree is read.
+    mutating func finish() {
+        if !aliasReported, let firstAnchor { valueProblems.append(aliasProblem(nil, anchorAt: firstAnchor)) }
+    }
+
+    func aliasProblem(_ name: String?, anchorAt anchorLocation: SourceLocation?) -> Diagnostic {
+        let hint = "write the value out in full where it is needed"
+        if let name, let alias = firstAlias(named: name) {
+            return .error(
+                "yaml-alias", "aliases are not supported in content: '*\(name)' repeats another value", hint: hint,
+                at: alias)
+        }
+        return .error(
+            "yaml-alias", "anchors and aliases are not supported in content", hint: hint,
+            at: anchorLocation ?? SourceLocation(file: file, line: 1 + lineOffset))
+    }
+
+    /// Where `*name` first appears as a whole word in the text, by line and character column.
+    func firstAlias(named name: String) -> SourceLocation? {
+        let target = Array(("*" + name).unicodeScalars)
+        var line = 1
+        var column = 1
+        var index = 0
+        func isNameScalar(_ c: Unicode.Scalar) -> Bool {
+            !(c == " " || c == "\t" || c == "\n" || c == "\r" || c == "," || c == "[" || c == "]" || c == "{"
+                || c == "}")
+        }
+        while index < scalars.count {
+            if scalars[index] == "*", index + target.count <= scalars.count,
+                Array(scalars[index..<index + target.count]) == target,
+                index + target.count == scalars.count || !isNameScalar(scalars[index + target.count])
+            {
+                return SourceLocation(file: file, line: line + lineOffset, column: column)
+            }
+            if scalars[index] == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// `{id: x, chair: Police, Fire and Crime Commissioner}`: the unquoted comma ended the value
+    /// of `chair` and made the rest a key of its own, with no value or with spaces in it.
+    func splitValueProblem(
+        previous: (key: YAMLNode, value: YAMLNode), next: (key: YAMLNode, value: YAMLNode)
+    ) -> Diagnostic? {
+        guard previous.value.isPlainScalar, let cut = previous.value.string, next.key.isPlainScalar,
+            let rest = next.key.string, previous.value.location.line == next.key.location.line,
+            next.value.isNull || rest.contains(" ")
+        else { return nil }
+        let name = previous.key.string ?? ""
+        let whole = next.value.isNull ? "\(cut), \(rest)" : "\(cut), \(rest): \(next.value.string ?? "")"
+        return .error(
+            "yaml-split-value",
+            "the value of '\(name)' is cut at a comma: YAML reads '\(cut)' and then '\(rest)' as another key",
+            hint: "quote the value: \(name): \"\(whole)\"", at: previous.value.location)
+    }
+}
+
+/// Refuses text that nests collections more than `maximumYAMLNesting` deep, before any parser
+/// recurses into it: brackets and braces for flow collections (counted everywhere, which can
+/// only over-count), and the indentation and `- ` markers that open block collections.
+private func nestingProblem(_ text: String, file: String, lineOffset: Int) -> Diagnostic? {
+    var depth = 0
+    var line = 1
+    var column = 1
+    var atLineStart = true
+    var lineIndent = 0
+    func problem() -> Diagnostic {
+        .error(
+            "yaml-too-deep", "YAML nested more than \(maximumYAMLNesting) levels deep",
+            hint: "content needs only a few levels: write the data flatter",
+            at: SourceLocation(file: file, line: line + lineOffset, column: column))
+    }
+    for c in text.unicodeScalars {
+        if atLineStart {
+            if c == " " || c == "-" || c == "\t" || c == "?" {
+                lineIndent += 1
+                if lineIndent > maximumYAMLNesting * 4 { return problem() }
+            } else {
+                atLineStart = false
+            }
+        }
+        switch c {
+        case "[", "{":
+            depth += 1
+            if depth > maximumYAMLNesting { return problem() }
+        case "]", "}": depth = max(0, depth - 1)
+        case "\n":
+            line += 1
+            column = 0
+            atLineStart = true
+            lineIndent = 0
+        default: break
+        }
+        column += 1
+    }
+    return nil
 }
 
 private func yamlDiagnostic(_ error: YamlError, file: String, lineOffset: Int) -> Diagnostic {
@@ -100,6 +326,11 @@ private func yamlDiagnostic(_ error: YamlError, file: String, lineOffset: Int) -
         return .error(
             "yaml-invalid", message, hint: hint,
             at: SourceLocation(file: file, line: mark.line + lineOffset, column: mark.column))
+    case .duplicatedKeysInMapping(let duplicates, let context):
+        return .error(
+            "duplicate-key", "duplicate key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", "))",
+            hint: "a key may appear once in a mapping: remove or rename one",
+            at: SourceLocation(file: file, line: context.mark.line + lineOffset, column: context.mark.column))
     default:
         return .error(
             "yaml-invalid", "invalid YAML: \(error)", hint: hint, at: SourceLocation(file: file, line: 1 + lineOffset))

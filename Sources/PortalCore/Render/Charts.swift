@@ -28,10 +28,10 @@ func chartData(_ table: DataTable, spec: ChartSpec) -> ChartData {
         spec.columns.isEmpty
         ? header.indices.dropFirst().filter { table.numericColumns[$0] }.map { header[$0] } : spec.columns
     func value(row label: String, column name: String) -> ChartValue {
-        guard let row = source.rows.first(where: { $0[0].value == label }),
-            let column = header.firstIndex(of: name), column < row.count
+        guard let row = source.rows.firstIndex(where: { $0[0].value == label }),
+            let column = header.firstIndex(of: name), column < source.readings[row].count
         else { return ChartValue(number: nil, unit: nil) }
-        return ChartValue(number: Number(row[column].value), unit: source.units[name]?.value)
+        return ChartValue(number: source.readings[row][column].number, unit: source.units[name]?.value)
     }
     let byRows = spec.groups == .rows
     let groups = byRows ? rowLabels : columnNames

@@ -39,7 +39,8 @@ public struct ChartSpec: Sendable {
 
 /// Reads and checks `chart:` against the table's header and rows.
 func readChartSpec(
-    _ node: YAMLNode, header: [Located<String>], rows: [[Located<String>]], diagnostics: inout [Diagnostic]
+    _ node: YAMLNode, header: [Located<String>], rows: [[Located<String>]], readings: [[CellReading]],
+    diagnostics: inout [Diagnostic]
 ) -> ChartSpec? {
     var reader = FieldReader(node, what: "chart", at: node.location)
     defer { diagnostics += reader.diagnostics }
@@ -81,14 +82,15 @@ func readChartSpec(
             "chart column '\(name.value)' is not a column of the table", hint: didYouMean(name.value, in: allColumns),
             at: name.location)
     }
-    guard ok else { return nil }
+    // Without readings (a ragged row, a malformed name) the table has already failed.
+    guard ok, readings.count == rows.count else { return nil }
 
     // Every drawn cell is a figure or empty ("not stated"): a word cannot be a bar. By default
     // the numeric columns, as the table checks count them: at least one figure, and no words.
     let chosenRows = rowNames.isEmpty ? allRows : rowNames.map(\.value)
     let numericColumns = allColumns.enumerated().filter { index, _ in
-        let cells = rows.compactMap { index + 1 < $0.count ? $0[index + 1].value : nil }.filter { !$0.isEmpty }
-        return !cells.isEmpty && cells.allSatisfy { Number($0) != nil }
+        let cells = readings.compactMap { index + 1 < $0.count ? $0[index + 1] : nil }.filter { $0 != .blank }
+        return !cells.isEmpty && cells.allSatisfy { $0.number != nil }
     }.map(\.element)
     let chosenColumns = columnNames.isEmpty ? numericColumns : columnNames.map(\.value)
     if chosenColumns.isEmpty {
@@ -98,9 +100,9 @@ func readChartSpec(
     }
     for name in columnNames {
         guard let column = header.firstIndex(where: { $0.value == name.value }) else { continue }
-        for row in rows where chosenRows.contains(row[0].value) && column < row.count {
+        for (row, cells) in zip(rows, readings) where chosenRows.contains(row[0].value) && column < row.count {
             let cell = row[column]
-            if !cell.value.isEmpty && Number(cell.value) == nil {
+            if cells[column] != .blank && cells[column].number == nil {
                 fail(
                     "chart column '\(name.value)' has '\(cell.value)' in row '\(row[0].value)', which is not a number",
                     hint: "chart only columns of plain figures", at: name.location)

@@ -93,7 +93,7 @@ func renderSiteKeepingLinks(
     }
     // Authors and analysts can take the figures away as CSV, exactly as the build verified them.
     for table in graph.tables {
-        send(OutputFile(path: "tables/\(table.id).csv", text: table.source.csvText))
+        send(OutputFile(path: "tables/\(table.id).csv", text: downloadCSV(table.source)))
     }
     for asset in graph.theme.assets {
         send(OutputFile(path: "assets/\(asset.path)", bytes: asset.bytes))

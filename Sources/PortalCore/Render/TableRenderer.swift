@@ -10,7 +10,7 @@ func renderDataTable(_ table: DataTable, base: String, headingLevel: Int? = nil,
         noteFor[key] = marker
         notes.append((marker, table.discrepancies[key]!.note))
     }
-    let hasEmpty = source.rows.contains { row in row.dropFirst().contains { $0.value.isEmpty } }
+    let hasEmpty = source.readings.contains { row in row.contains(.blank) }
 
     var html = "<div class=\"data-table\" id=\"table-\(table.id)\">\n"
     if let chart = source.chart {
@@ -33,9 +33,10 @@ func renderDataTable(_ table: DataTable, base: String, headingLevel: Int? = nil,
             let numeric = table.numericColumns[column]
             let unit = source.units[source.header[column].value]?.value
             var content: String
-            if text.isEmpty {
+            let reading = source.readings[rowIndex][column]
+            if reading == .blank {
                 content = "<span class=\"not-stated\">[x]</span>"
-            } else if numeric, let number = Number(text) {
+            } else if numeric, let number = reading.number {
                 content = escapeHTML(withUnit(number.formatted, unit: unit))
             } else {
                 content = escapeHTML(text)
@@ -60,6 +61,36 @@ func renderDataTable(_ table: DataTable, base: String, headingLevel: Int? = nil,
     }
     html += "</div>\n"
     return html
+}
+
+/// The table as a CSV download: its cells as written, quoted per RFC 4180 where they hold a comma,
+/// a quote or a line break. A text cell a spreadsheet would run as a formula (OWASP: one that starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`; figures stay figures.
+func downloadCSV(_ source: TableSource) -> String {
+    var text = ""
+    func append(_ cell: String, isFigure: Bool) {
+        var value = cell
+        if !isFigure, let first = value.unicodeScalars.first(where: { $0 != " " }),
+            ["=", "+", "-", "@", "\t", "\r"].contains(first)
+        {
+            value = "'" + value
+        }
+        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+            value = "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        text += value
+    }
+    let rows =
+        [(source.header, [CellReading](repeating: .text, count: source.header.count))]
+        + Array(zip(source.rows, source.readings))
+    for (cells, readings) in rows {
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { text += "," }
+            append(cell.value, isFigure: readings[index].number != nil)
+        }
+        text += "\n"
+    }
+    return text
 }
 
 /// "£60,000", "13.3%".

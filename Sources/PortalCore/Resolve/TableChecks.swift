@@ -7,11 +7,12 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
     let rowLabels = source.rows.map { $0[0].value }
 
     // A cell is a number, empty (not stated) or text; a column is numeric if all its stated cells are.
-    let numbers: [[Number?]] = source.rows.map { row in row.map { Number($0.value) } }
+    let readings = source.readings
+    let numbers: [[Number?]] = readings.map { row in row.map(\.number) }
     var numericColumns = [Bool](repeating: false, count: columns.count)
     for column in 1..<columns.count {
-        let stated = source.rows.filter { !$0[column].value.isEmpty }
-        numericColumns[column] = !stated.isEmpty && stated.allSatisfy { Number($0[column].value) != nil }
+        let stated = readings.map { $0[column] }.filter { $0 != .blank }
+        numericColumns[column] = !stated.isEmpty && stated.allSatisfy { $0.number != nil }
     }
 
     func columnIndex(_ name: String, at location: SourceLocation) -> Int? {
@@ -37,6 +38,14 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
             let column = columnIndex(discrepancy.column, at: discrepancy.location)
         else { continue }
         let key = TableCellKey(row: row, column: column)
+        if let earlier = discrepancies[key] {
+            diagnostics.append(
+                .error(
+                    "duplicate-discrepancy",
+                    "a discrepancy at '\(discrepancy.row)' / '\(discrepancy.column)' is declared twice",
+                    hint: "the first is at line \(earlier.location.line); remove one", at: discrepancy.location))
+            continue
+        }
         if numbers[row][column] == discrepancy.expected {
             diagnostics.append(
                 .error(
@@ -54,6 +63,8 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
 
     var confirmed = Set<TableCellKey>()
     var verified = 0
+    // A cell that states no figure is reported once, at the first check that needs it.
+    var unreadable = Set<TableCellKey>()
     for check in source.totals {
         // Each check becomes a list of (target cell, input cells) over rows or columns.
         let inputNames: [String]
@@ -77,16 +88,30 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
             guard let target = rowIndex(name, at: check.location) else { continue }
             let inputs = inputNames.compactMap { rowIndex($0, at: check.location) }
             guard inputs.count == inputNames.count else { continue }
-            for column in 1..<columns.count where numericColumns[column] {
+            for column in 1..<columns.count {
                 cases.append(
                     (TableCellKey(row: target, column: column), inputs.map { TableCellKey(row: $0, column: column) }))
             }
         }
         for item in cases {
+            // A declared total is never skipped: every cell it adds up must state a figure. Only
+            // a row or column where none of its cells is stated has nothing to check.
+            let cells = [item.target] + item.inputs
+            if cells.allSatisfy({ readings[$0.row][$0.column] == .blank }) { continue }
             let inputValues = item.inputs.map { effective[$0.row][$0.column] }
-            // A total over cells the report leaves empty cannot be checked; skip rather than guess.
             guard let stated = numbers[item.target.row][item.target.column], !inputValues.contains(where: { $0 == nil })
-            else { continue }
+            else {
+                for key in cells where numbers[key.row][key.column] == nil && unreadable.insert(key).inserted {
+                    let target: String
+                    switch check.target {
+                    case .column(let name), .row(let name): target = name
+                    }
+                    if let problem = notAFigure(source, key, check: check, label: "'\(target) = \(label)'") {
+                        diagnostics.append(problem)
+                    }
+                }
+                continue
+            }
             let values = inputValues.map { $0! }
             let computed =
                 isDifference
@@ -143,4 +168,27 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
         source: source, numericColumns: numericColumns, discrepancies: discrepancies, verifiedTotals: verified,
         section: nil)
     return (table, diagnostics)
+}
+
+/// The error for a cell a total check needs but that states no figure, at the check's line in the
+/// sidecar and naming the cell's place in the CSV. A malformed cell has had its error already.
+private func notAFigure(_ source: TableSource, _ key: TableCellKey, check: TotalCheck, label: String) -> Diagnostic? {
+    let cell = source.rows[key.row][key.column]
+    let name = "'\(source.rows[key.row][0].value)' / '\(source.header[key.column].value)'"
+    let place = "\(cell.location.file):\(cell.location.line):\(cell.location.column)"
+    switch source.readings[key.row][key.column] {
+    case .malformed, .number: return nil
+    case .blank:
+        return .error(
+            "total-not-stated", "the total check \(label) needs cell \(name) at \(place), which is empty",
+            hint: "an empty cell means 'not stated' and is never counted as 0: write the figure, or remove the check",
+            at: check.location)
+    case .text:
+        return .error(
+            "total-not-a-number",
+            "the total check \(label) needs cell \(name) at \(place), which is '\(cell.value)', not a number",
+            hint:
+                "write the cell as a figure (1113, 1,113, or £410,000 with the column's unit in 'units:'), or remove the check",
+            at: check.location)
+    }
 }
