@@ -37,7 +37,9 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     let paragraphCount = sources.reduce(0) { $0 + $1.body.paragraphs.count }
     var paragraphIndex: [Int: String] = .init(minimumCapacity: paragraphCount)
     for source in sources {
-        var previous: Int?
+        var previous: ParagraphFacts?
+        // A gap where the body already reported a lost or bad paragraph number follows from it.
+        let lostLines = source.body.diagnostics.filter { lostParagraphCodes.contains($0.code) }.map(\.location.line)
         for paragraph in source.body.paragraphs {
             if paragraphIndex[paragraph.number] != nil {
                 diagnostics.append(
@@ -49,14 +51,16 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
             } else {
                 paragraphIndex[paragraph.number] = source.slug
             }
-            if let previous, paragraph.number != previous + 1 {
+            if let previous, paragraph.number != previous.number + 1,
+                !lostLines.contains(where: { (previous.location.line...paragraph.location.line).contains($0) })
+            {
                 diagnostics.append(
                     .warning(
-                        "paragraph-sequence", "paragraph \(paragraph.number) follows paragraph \(previous)",
+                        "paragraph-sequence", "paragraph \(paragraph.number) follows paragraph \(previous.number)",
                         hint: "check the numbering; board papers number paragraphs consecutively",
                         at: paragraph.location))
             }
-            previous = paragraph.number
+            previous = paragraph
         }
     }
 
@@ -245,6 +249,11 @@ private func firstLocation(of number: Int, in sources: [SectionSource]) -> Sourc
     }
     return SourceLocation(file: "Content/threats")
 }
+
+/// Problems parsing reports with paragraph numbers: the gaps they leave are not reported again.
+let lostParagraphCodes: Set<String> = [
+    "paragraph-number-invalid", "paragraph-run-on", "paragraph-indented", "paragraph-empty", "bullet-invalid",
+]
 
 /// Slugs the site's own pages use in the same folders.
 let reservedSlugs: Set<String> = ["index"]
