@@ -30,12 +30,13 @@ public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? =
     }
     var sections: [SectionSource] = []
     var capabilities: [CapabilitySource] = []
-    for item in parsed {
+    var unloaded: [UnloadedSource] = []
+    for (path, item) in zip(files, parsed) {
         diagnostics += item.diagnostics
         switch item.value {
         case .section(let section)?: sections.append(section)
         case .capability(let capability)?: capabilities.append(capability)
-        case nil: break
+        case nil: unloaded.append(unloadedSource(root: root, path: path, environment: data.environment))
         }
     }
     let glossary = data.glossary
@@ -51,8 +52,22 @@ public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? =
     guard let config, let theme else { return (nil, diagnostics) }
     let site = LoadedSite(
         root: root.path, config: config, sections: sections, capabilities: capabilities, glossary: glossary,
-        entities: entities, commitments: commitments, tables: tables, theme: theme)
+        entities: entities, commitments: commitments, tables: tables, theme: theme, unloaded: unloaded)
     return (site, diagnostics)
+}
+
+/// What can be read of a source that failed to load: its body, unless the front matter could
+/// not be split off. Read again only for failed files, and its problems already reported.
+private func unloadedSource(root: URL, path: String, environment: BodyEnvironment) -> UnloadedSource {
+    let isSection = path.hasPrefix("Content/threats/")
+    var body: ParsedBody?
+    if case .success(let source) = readText(root: root, path: path),
+        case .success(let split) = splitFrontMatter(source.text, file: path)
+    {
+        body = parseBody(
+            split.body, file: path, firstLine: split.bodyFirstLine, numbered: isSection, environment: environment)
+    }
+    return UnloadedSource(file: path, slug: slug(ofFile: path), isSection: isSection, body: body)
 }
 
 /// The outcome of reading one file: a value or not, plus what was wrong with it.

@@ -23,6 +23,37 @@ struct ReferenceIndex {
     var tables: Set<String>
     var entities: [EntityKind: Set<String>]
     var paragraphs: [Int: String]
+    /// Sections that failed to load before their paragraphs could be read: any paragraph
+    /// number may be theirs, so none is reported unknown (the file's own error says why).
+    var unread: Set<String> = []
+    /// Every section that failed to load: its heading ids are not known for certain, so
+    /// fragments into it are not checked.
+    var unloaded: Set<String> = []
+
+    /// Sources that failed to load still answer for their slugs and what numbers and headings
+    /// could be read, so one broken front matter line is one error, not one per reference.
+    mutating func register(_ failed: [UnloadedSource]) {
+        for source in failed {
+            guard source.isSection else {
+                capabilities[source.slug] = capabilities[source.slug] ?? source.file
+                continue
+            }
+            guard sections[source.slug] == nil else { continue }
+            unloaded.insert(source.slug)
+            guard let body = source.body else {
+                unread.insert(source.slug)
+                sections[source.slug] = ([], [], source.file)
+                continue
+            }
+            var ids = UniqueIDs()
+            sections[source.slug] = (
+                Set(body.paragraphs.map(\.number)), Set(body.headings.map { ids.claim($0.baseID) }), source.file
+            )
+            for paragraph in body.paragraphs where paragraphs[paragraph.number] == nil {
+                paragraphs[paragraph.number] = source.slug
+            }
+        }
+    }
 }
 
 struct ResolvedLinks {
@@ -111,7 +142,9 @@ func resolveReference(
         guard let info = index.sections[rest] else {
             return .failure(unknown("threat", rest, in: Array(index.sections.keys), at: location))
         }
-        if let fragment, let problem = checkFragment(fragment, in: info, page: rest, at: location) {
+        if let fragment, !index.unloaded.contains(rest),
+            let problem = checkFragment(fragment, in: info, page: rest, at: location)
+        {
             return .failure(problem)
         }
         return .success((.page(.section(rest), fragment: fragment), .section(rest)))
@@ -131,6 +164,9 @@ func resolveReference(
         return .success((isImage ? .embedTable(rest) : .page(.table(rest), fragment: nil), .table(rest)))
     case .para:
         let digits = rest.hasPrefix("p") ? String(rest.dropFirst()) : rest
+        if let number = Int(digits), index.paragraphs[number] == nil, let section = index.unread.first {
+            return .success((.page(.section(section), fragment: "p\(number)"), nil))
+        }
         guard let number = Int(digits), let section = index.paragraphs[number] else {
             return .failure(
                 .error(
@@ -219,7 +255,9 @@ private func resolveRelative(_ url: String, context: LinkContext, index: Referen
     let targetSlug = slug(ofFile: target)
     if let info = index.sections[targetSlug], info.file == target {
         let slug = targetSlug
-        if let fragment, let problem = checkFragment(fragment, in: info, page: slug, at: location) {
+        if let fragment, !index.unloaded.contains(slug),
+            let problem = checkFragment(fragment, in: info, page: slug, at: location)
+        {
             return .failure(problem)
         }
         return .success((.page(.section(slug), fragment: fragment), .section(slug)))

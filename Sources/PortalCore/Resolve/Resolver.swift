@@ -36,20 +36,24 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     // Numbered paragraphs: unique across the whole site, since `#p75` must mean one paragraph.
     let paragraphCount = sources.reduce(0) { $0 + $1.body.paragraphs.count }
     var paragraphIndex: [Int: String] = .init(minimumCapacity: paragraphCount)
+    // Where each number first appears, for the hint of a repeated one: found by look-up, as a
+    // report repeating one number a hundred thousand times must not search for each.
+    var firstLocations: [Int: SourceLocation] = [:]
     for source in sources {
         var previous: ParagraphFacts?
         // A gap where the body already reported a lost or bad paragraph number follows from it.
         let lostLines = source.body.diagnostics.filter { lostParagraphCodes.contains($0.code) }.map(\.location.line)
         for paragraph in source.body.paragraphs {
-            if paragraphIndex[paragraph.number] != nil {
+            if let first = firstLocations[paragraph.number] {
                 diagnostics.append(
                     .error(
                         "duplicate-paragraph", "paragraph \(paragraph.number) is numbered twice",
-                        hint: "it is also at \(firstLocation(of: paragraph.number, in: sources)); "
+                        hint: "it is also at \(first); "
                             + "paragraph numbers must be unique across the report",
                         at: paragraph.location))
             } else {
                 paragraphIndex[paragraph.number] = source.slug
+                firstLocations[paragraph.number] = paragraph.location
             }
             if let previous, paragraph.number != previous.number + 1,
                 !lostLines.contains(where: { (previous.location.line...paragraph.location.line).contains($0) })
@@ -78,13 +82,15 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         entities.append(Entity(source: source))
     }
 
-    let index = ReferenceIndex(
+    var readIndex = ReferenceIndex(
         sections: Dictionary(
             uniqueKeysWithValues: zip(sources, sectionHeadings).map {
                 ($0.slug, (Set($0.body.paragraphs.map(\.number)), Set($1.map(\.id)), $0.file))
             }),
         capabilities: Dictionary(uniqueKeysWithValues: loaded.capabilities.map { ($0.slug, $0.file) }),
         tables: Set(loaded.tables.map(\.id)), entities: entityIDs, paragraphs: paragraphIndex)
+    readIndex.register(loaded.unloaded)
+    let index = readIndex
 
     // Every link of every body, resolved from the facts parsing read off cmark's tree.
     let contexts =
@@ -192,7 +198,8 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
                 source: source, sections: serves, headings: headings,
                 links: perBody[sources.count + capabilities.count].targets))
         let cited = (citations[.capability(source.slug)] ?? []).contains { $0.paragraph != nil }
-        if !cited {
+        // A section that failed to load may be the one citing it.
+        if !cited, !loaded.unloaded.contains(where: \.isSection) {
             diagnostics.append(
                 .warning(
                     "orphan-capability", "capability '\(source.slug)' is not cited by any numbered paragraph",
@@ -242,14 +249,6 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     return (result, diagnostics)
 }
 
-/// Where a paragraph number first appears, for the rare report of a repeated one.
-private func firstLocation(of number: Int, in sources: [SectionSource]) -> SourceLocation {
-    for source in sources {
-        if let paragraph = source.body.paragraphs.first(where: { $0.number == number }) { return paragraph.location }
-    }
-    return SourceLocation(file: "Content/threats")
-}
-
 /// Problems parsing reports with paragraph numbers: the gaps they leave are not reported again.
 let lostParagraphCodes: Set<String> = [
     "paragraph-number-invalid", "paragraph-run-on", "paragraph-indented", "paragraph-empty", "bullet-invalid",
@@ -293,7 +292,7 @@ private struct IDChecker {
     }
 
     mutating func paragraphs(_ numbers: [Located<Int>]) {
-        for number in numbers where index.paragraphs[number.value] == nil {
+        for number in numbers where index.paragraphs[number.value] == nil && index.unread.isEmpty {
             diagnostics.append(
                 .error(
                     "unknown-paragraph", "there is no paragraph \(number.value) in the report",
