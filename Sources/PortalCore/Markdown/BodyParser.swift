@@ -46,6 +46,9 @@ public struct ParsedBody: Sendable, Hashable {
     public var blocks: [FragmentBlock]
     public var diagnostics: [Diagnostic]
     public var isEmpty: Bool
+    /// Paragraphs that look numbered but are not read as such, each reported as an error: their
+    /// numbers where they can be told (nil where not), so references to them are not reported too.
+    public var lostParagraphs: [Int?] = []
 }
 
 /// What parsing needs to know about the site: all of it is loaded before any Markdown.
@@ -89,7 +92,9 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
     }
 
     var diagnostics: [Diagnostic] = []
-    if let problem = placeholderMarkProblem(text, file: file, firstLine: firstLine) { diagnostics.append(problem) }
+    var lostParagraphs: [Int?] = []
+    let sourceMark = placeholderMarkProblem(text, file: file, firstLine: firstLine)
+    if let sourceMark { diagnostics.append(sourceMark) }
 
     // Structure: headings and numbered paragraphs.
     var headings: [HeadingFacts] = []
@@ -109,6 +114,8 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
                 paragraphOf[item] = paragraphs.count
                 paragraphs.append(ParagraphFacts(number: number, location: location(of: item), text: ""))
                 if number == 0 {
+                    // Which number was meant cannot be told.
+                    lostParagraphs.append(nil)
                     diagnostics.append(
                         .error(
                             "paragraph-number-invalid", "paragraph number 0",
@@ -135,7 +142,19 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
     // The number of the paragraph the walk is in or last left, to tell a paragraph number that
     // ran into the text above (the next one) from a year that begins a wrapped line.
     var lastNumber: Int?
-    var decodedMarkReported = false
+    // Reported once: the source's own U+0001 shows in the decoded text too.
+    var decodedMarkReported = sourceMark != nil
+    // The paragraph numbers a lost paragraph at a line would have: one after the paragraph
+    // before it, one before the paragraph after it. The walk goes down the file, so the next
+    // paragraph is found by moving on, never by searching.
+    var nextParagraph = 0
+    func expectedNumbers(at line: Int) -> Set<Int> {
+        while nextParagraph < paragraphs.count, paragraphs[nextParagraph].location.line <= line { nextParagraph += 1 }
+        var numbers = Set<Int>()
+        if let lastNumber { numbers.insert(lastNumber + 1) }
+        if nextParagraph < paragraphs.count { numbers.insert(paragraphs[nextParagraph].number - 1) }
+        return numbers
+    }
     func checkDecoded(_ bytes: UnsafeBufferPointer<UInt8>, at node: MarkdownNode) {
         guard !decodedMarkReported, bytes.contains(placeholderMark) else { return }
         decodedMarkReported = true
@@ -230,11 +249,13 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
             guard type == CMARK_NODE_PARAGRAPH else { continue }
             let parent = node.parent
             let topLevel = parent == root
-            diagnostics += lookalikeProblems(
+            let found = lookalikeProblems(
                 in: node, lines: lines,
                 numbers: !numbered
                     ? nil : topLevel ? .topLevel : parent.flatMap { paragraphOf[$0] } != nil ? .inParagraph : nil,
-                expected: (lastNumber ?? 0) + 1, location: location(line:byteColumn:))
+                expected: expectedNumbers(at: node.startLine + firstLine - 1), location: location(line:byteColumn:))
+            diagnostics += found.problems
+            lostParagraphs += found.lost
         case CMARK_NODE_LIST:
             // An ordered list under paragraph 148 that starts at 149 is the next paragraph,
             // indented by mistake; any other number starts a list of points within it.
@@ -242,6 +263,7 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
                 Int(cmark_node_get_list_start(node.raw)) == paragraphs[index].number + 1
             {
                 let number = paragraphs[index].number + 1
+                lostParagraphs.append(number)
                 diagnostics.append(
                     .error(
                         "paragraph-indented",
@@ -251,9 +273,10 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
         case CMARK_NODE_CODE_BLOCK:
             let parent = node.parent
             if numbered, !node.isFencedCode, parent == root || parent.flatMap({ paragraphOf[$0] }) != nil,
-                let problem = indentedNumberProblem(node, lines: lines, location: location(line:byteColumn:))
+                let found = indentedNumberProblem(node, lines: lines, location: location(line:byteColumn:))
             {
-                diagnostics.append(problem)
+                diagnostics.append(found.problem)
+                lostParagraphs.append(found.lost)
             }
         case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
             if type == CMARK_NODE_IMAGE { imageDepth += 1 }
@@ -332,7 +355,7 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
     }
     return ParsedBody(
         file: file, paragraphs: paragraphs, headings: headings, links: links, blocks: blocks,
-        diagnostics: diagnostics, isEmpty: root.firstChild == nil)
+        diagnostics: diagnostics, isEmpty: root.firstChild == nil, lostParagraphs: lostParagraphs)
 }
 
 func isExternal(_ url: String) -> Bool {

@@ -7,10 +7,12 @@
 struct NumberMark {
     /// As written, for messages: `12.`.
     var text: String
-    /// Byte offset of the mark in its line.
+    /// Where the mark starts: an index of the line's bytes (the whole body's, as lines are slices).
     var offset: Int
     /// The number it stands for, when its digits can be read.
     var value: Int?
+    /// The number it most likely stands for: its value, or the ASCII digits it opens with.
+    var guess: Int?
     /// Why Markdown does not read it as a list number; nil for an ordinary `12. `.
     var fault: (message: String, hint: String, offset: Int)?
 }
@@ -23,13 +25,13 @@ private func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {
     ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
 }
 
-/// The scalars of a line from a byte offset, each with its offset; at most `limit` of them, as
+/// The scalars of a line from a byte index, each with its index; at most `limit` of them, as
 /// marks are short and a line may be a megabyte long.
 private func scalars(of line: ArraySlice<UInt8>, from start: Int, limit: Int = 40) -> [(Unicode.Scalar, Int)] {
     var result: [(Unicode.Scalar, Int)] = []
     var iterator = line[start...].makeIterator()
     var decoder = UTF8()
-    var offset = start - line.startIndex
+    var offset = start
     while result.count < limit, case .scalarValue(let scalar) = decoder.decode(&iterator) {
         result.append((scalar, offset))
         offset += UTF8.width(scalar)
@@ -66,6 +68,8 @@ func numberMark(in line: ArraySlice<UInt8>, at start: Int) -> NumberMark? {
     if digits.allSatisfy({ isDigit($0.0) }), digits.count <= 18 {
         mark.value = digits.reduce(0) { $0 * 10 + Int($1.0.properties.numericValue ?? 0) }
     }
+    let leading = digits.prefix { ("0"..."9").contains($0.0) }
+    mark.guess = mark.value ?? (leading.count <= 9 ? Int(String(String.UnicodeScalarView(leading.map(\.0)))) : nil)
     let plain = "number paragraphs with the digits 0-9, then '.' and a space, such as '12. '"
     if let foreign = digits.first(where: { isDigit($0.0) && !$0.0.isASCII }) {
         mark.fault = ("'\(text)' is written with \(characterName(foreign.0))", plain, foreign.1)
@@ -149,13 +153,16 @@ enum NumberContext {
 
 /// Look-alikes in a paragraph's lines: bullets anywhere (one problem per paragraph, however
 /// many of its lines open with one), paragraph numbers where they would have numbered it.
-/// `expected` is the next paragraph number: a run-on line with it is certainly a lost
+/// `expected` holds the numbers a lost paragraph there would have: a run-on line with one is a lost
 /// paragraph, any other number may be a year that opens a wrapped line, so it only warns.
 func lookalikeProblems(
-    in paragraph: MarkdownNode, lines: LineIndex, numbers context: NumberContext?, expected: Int,
+    in paragraph: MarkdownNode, lines: LineIndex, numbers context: NumberContext?, expected: Set<Int>,
     location: (Int, Int) -> SourceLocation
-) -> [Diagnostic] {
+) -> (problems: [Diagnostic], lost: [Int?]) {
     var problems: [Diagnostic] = []
+    // The paragraphs the errors stand for, by number where it can be told, so that references
+    // to them are not reported as well.
+    var lost: [Int?] = []
     var bullet: (mark: BulletMark, line: Int)?
     var bulletLines = 0
     let first = paragraph.startLine
@@ -170,13 +177,14 @@ func lookalikeProblems(
         var start = line.startIndex
         while start < line.endIndex, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
         guard let mark = numberMark(in: line, at: start) else { continue }
-        let at = location(number, mark.fault?.offset ?? mark.offset + 1)
+        let at = location(number, (mark.fault?.offset ?? mark.offset) - whole.startIndex + 1)
         if number == first {
             problems.append(
                 .error(
                     "paragraph-number-invalid",
                     mark.fault?.message ?? "'\(mark.text)' is not read as a paragraph number",
                     hint: mark.fault?.hint ?? "leave a blank line before it", at: at))
+            lost.append(mark.guess)
             continue
         }
         let runOn = "it runs on from the line above, so it does not start a numbered paragraph"
@@ -184,36 +192,40 @@ func lookalikeProblems(
         let hint =
             "if it is paragraph \(mark.value.map(String.init) ?? mark.text), leave a blank line before it"
             + (mark.fault.map { " and \($0.hint)" } ?? "")
-        problems.append(
-            mark.value == expected
-                ? .error("paragraph-run-on", message, hint: hint, at: at)
-                : .warning("paragraph-run-on", message, hint: hint, at: at))
+        if let value = mark.value, expected.contains(value) {
+            problems.append(.error("paragraph-run-on", message, hint: hint, at: at))
+            lost.append(value)
+        } else {
+            problems.append(.warning("paragraph-run-on", message, hint: hint, at: at))
+        }
     }
     if let (mark, line) = bullet {
         let message =
             mark.message + (bulletLines > 1 ? "; \(bulletLines) lines start with it and run into one paragraph" : "")
-        let at = location(line, mark.offset + 1)
+        let at = location(line, mark.offset - lines.line(line).startIndex + 1)
         problems.append(
             mark.certain
                 ? .error("bullet-invalid", message, hint: mark.hint, at: at)
                 : .warning("bullet-ambiguous", message, hint: mark.hint, at: at))
     }
-    return problems
+    return (problems, lost)
 }
 
 /// A paragraph number indented four spaces or more is an indented code block: shown as code,
 /// unnumbered.
 func indentedNumberProblem(_ code: MarkdownNode, lines: LineIndex, location: (Int, Int) -> SourceLocation)
-    -> Diagnostic?
+    -> (problem: Diagnostic, lost: Int?)?
 {
     let line = lines.line(code.startLine)
     var start = line.startIndex
     while start < line.endIndex, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
     guard let mark = numberMark(in: line, at: start) else { return nil }
     let what = mark.value.map { "paragraph \($0)" } ?? "a numbered paragraph"
-    return .error(
+    let problem = Diagnostic.error(
         "paragraph-indented", "'\(mark.text)' is indented 4 or more spaces, so it is shown as code, not as \(what)",
-        hint: "remove the spaces before '\(mark.text)'", at: location(code.startLine, mark.offset + 1))
+        hint: "remove the spaces before '\(mark.text)'", at: location(code.startLine, mark.offset - line.startIndex + 1)
+    )
+    return (problem, mark.guess)
 }
 
 /// U+0001 opens the portal's own placeholders, so it may not appear in a body's source.

@@ -23,12 +23,31 @@ struct ReferenceIndex {
     var tables: Set<String>
     var entities: [EntityKind: Set<String>]
     var paragraphs: [Int: String]
-    /// Sections that failed to load before their paragraphs could be read: any paragraph
-    /// number may be theirs, so none is reported unknown (the file's own error says why).
+    /// Sections with a paragraph number that could not be read (the file failed to load first, or
+    /// a number such as `1e3.`): any number may be theirs, so none is reported unknown (the
+    /// file's own error says why).
     var unread: Set<String> = []
     /// Every section that failed to load: its heading ids are not known for certain, so
     /// fragments into it are not checked.
     var unloaded: Set<String> = []
+
+    /// Whether fragments into a section are checked: not when it has errors that hide its ids.
+    func checksFragments(of slug: String) -> Bool { !unloaded.contains(slug) && !unread.contains(slug) }
+
+    /// Paragraphs whose numbers were not read (each one an error) still count as there, or as
+    /// anywhere in their section when their number cannot be told.
+    mutating func registerLost(in sources: [SectionSource]) {
+        for source in sources {
+            for number in source.body.lostParagraphs {
+                guard let number else {
+                    unread.insert(source.slug)
+                    continue
+                }
+                sections[source.slug]?.paragraphs.insert(number)
+                if paragraphs[number] == nil { paragraphs[number] = source.slug }
+            }
+        }
+    }
 
     /// Sources that failed to load still answer for their slugs and what numbers and headings
     /// could be read, so one broken front matter line is one error, not one per reference.
@@ -100,7 +119,11 @@ func resolveReference(
         guard let section = context.section, let info = index.sections[section] else {
             return .success((.fragment(fragment), nil))
         }
-        if let problem = checkFragment(fragment, in: info, page: "this page", at: location) { return .failure(problem) }
+        if index.checksFragments(of: section),
+            let problem = checkFragment(fragment, in: info, page: "this page", at: location)
+        {
+            return .failure(problem)
+        }
         return .success((.fragment(fragment), nil))
     }
     guard let colon = url.utf8.firstIndex(of: 0x3A), isScheme(url[..<colon]) else {
@@ -142,7 +165,7 @@ func resolveReference(
         guard let info = index.sections[rest] else {
             return .failure(unknown("threat", rest, in: Array(index.sections.keys), at: location))
         }
-        if let fragment, !index.unloaded.contains(rest),
+        if let fragment, index.checksFragments(of: rest),
             let problem = checkFragment(fragment, in: info, page: rest, at: location)
         {
             return .failure(problem)
@@ -255,7 +278,7 @@ private func resolveRelative(_ url: String, context: LinkContext, index: Referen
     let targetSlug = slug(ofFile: target)
     if let info = index.sections[targetSlug], info.file == target {
         let slug = targetSlug
-        if let fragment, !index.unloaded.contains(slug),
+        if let fragment, index.checksFragments(of: slug),
             let problem = checkFragment(fragment, in: info, page: slug, at: location)
         {
             return .failure(problem)

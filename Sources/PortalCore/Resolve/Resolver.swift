@@ -42,7 +42,9 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     for source in sources {
         var previous: ParagraphFacts?
         // A gap where the body already reported a lost or bad paragraph number follows from it.
-        let lostLines = source.body.diagnostics.filter { lostParagraphCodes.contains($0.code) }.map(\.location.line)
+        let lostLines = source.body.diagnostics.filter {
+            $0.severity == .error && lostParagraphCodes.contains($0.code)
+        }.map(\.location.line)
         for paragraph in source.body.paragraphs {
             if let first = firstLocations[paragraph.number] {
                 diagnostics.append(
@@ -90,6 +92,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         capabilities: Dictionary(uniqueKeysWithValues: loaded.capabilities.map { ($0.slug, $0.file) }),
         tables: Set(loaded.tables.map(\.id)), entities: entityIDs, paragraphs: paragraphIndex)
     readIndex.register(loaded.unloaded)
+    readIndex.registerLost(in: sources)
     let index = readIndex
 
     // Every link of every body, resolved from the facts parsing read off cmark's tree.
@@ -186,6 +189,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         for slug in slugs { capabilitySections[slug, default: []].append(section) }
     }
     var capabilities: [Capability] = []
+    let textLost = loaded.unloaded.contains(where: \.isSection) || sources.contains { !$0.body.lostParagraphs.isEmpty }
     for source in loaded.capabilities {
         let serves = (capabilitySections[source.slug] ?? []).compactMap { slug in order[slug].map { ($0, slug) } }
             .sorted { $0.0 < $1.0 }.map(\.1)
@@ -198,8 +202,8 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
                 source: source, sections: serves, headings: headings,
                 links: perBody[sources.count + capabilities.count].targets))
         let cited = (citations[.capability(source.slug)] ?? []).contains { $0.paragraph != nil }
-        // A section that failed to load may be the one citing it.
-        if !cited, !loaded.unloaded.contains(where: \.isSection) {
+        // A section that failed to load, or a paragraph that lost its number, may be what cites it.
+        if !cited, !textLost {
             diagnostics.append(
                 .warning(
                     "orphan-capability", "capability '\(source.slug)' is not cited by any numbered paragraph",
