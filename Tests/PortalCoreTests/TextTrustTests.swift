@@ -165,6 +165,9 @@ struct TextTrustTests {
         ("Content/threats/terrorism.md", "\n---\n\n29.", "\n--\n\n29.", "front-matter-unclosed", 1, 1),
         ("Content/threats/terrorism.md", "title: \"Terrorism\"\n", "", "missing-field", 2, 1),
         ("Content/capabilities/armed-policing.md", "title: ", "title: [", "yaml-invalid", 3, 1),
+        ("Content/data/boards.yaml", "- id: spcb\n", "- id: [spcb\n", "yaml-invalid", 4, 7),
+        ("Content/data/operations.yaml", "- id: soteria\n", "- id: [soteria\n", "yaml-invalid", 3, 7),
+        ("Content/data/glossary.yaml", "\n- ", "\n- [", "yaml-invalid", 0, 0),
     ])
     func oneBrokenFileInTheRealReportIsOneError(
         file: String, replacing: String, with: String, code: String, line: Int, column: Int
@@ -178,8 +181,10 @@ struct TextTrustTests {
         #expect(diagnostics.count == 1, "\(diagnostics.prefix(5))")
         let error = diagnostics.first
         #expect(error?.location.file == file)
-        #expect(error?.location.line == line)
-        #expect(error?.location.column == column)
+        if line > 0 {
+            #expect(error?.location.line == line)
+            #expect(error?.location.column == column)
+        }
         #expect(error?.code == code)
     }
 

@@ -301,6 +301,8 @@ public struct LoadedSite: Sendable {
     /// Sections and capabilities that failed to load, with what could still be read of them, so
     /// references to them are not reported as well as the cause.
     var unloaded: [UnloadedSource] = []
+    /// Data files with errors: ids they should define may be missing because of them.
+    var failedDataFiles: Set<String> = []
 }
 
 /// A Markdown source that has errors: its slug, and its body when the front matter could at

@@ -50,9 +50,18 @@ public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? =
         diagnostics += problems
     }
     guard let config, let theme else { return (nil, diagnostics) }
-    let site = LoadedSite(
+    // What a broken data file should have defined is not reported missing as well: no glossary
+    // or operation names, no acronym warnings.
+    let failedData = Set(
+        diagnostics.filter { $0.severity == .error && $0.location.file.hasPrefix("Content/data/") }.map(\.location.file)
+    )
+    if !failedData.isDisjoint(with: ["Content/data/glossary.yaml", "Content/data/\(EntityKind.operation.file)"]) {
+        diagnostics.removeAll { $0.code == "acronym-missing" }
+    }
+    var site = LoadedSite(
         root: root.path, config: config, sections: sections, capabilities: capabilities, glossary: glossary,
         entities: entities, commitments: commitments, tables: tables, theme: theme, unloaded: unloaded)
+    site.failedDataFiles = failedData
     return (site, diagnostics)
 }
 

@@ -31,6 +31,15 @@ struct ReferenceIndex {
     /// fragments into it are not checked.
     var unloaded: Set<String> = []
 
+    /// Data files with errors (`Content/data/boards.yaml`): ids they should define are not
+    /// reported unknown while they do.
+    var failedData: Set<String> = []
+
+    func mayBeMissing(_ kind: EntityKind) -> Bool { failedData.contains("Content/data/\(kind.file)") }
+    func mayBeMissing(table id: String) -> Bool {
+        failedData.contains("Content/data/tables/\(id).csv") || failedData.contains("Content/data/tables/\(id).yaml")
+    }
+
     /// Whether fragments into a section are checked: not when it has errors that hide its ids.
     func checksFragments(of slug: String) -> Bool { !unloaded.contains(slug) && !unread.contains(slug) }
 
@@ -181,6 +190,7 @@ func resolveReference(
         return .success((.page(.capability(rest), fragment: nil), .capability(rest)))
     case .table:
         guard index.tables.contains(rest) else {
+            if index.mayBeMissing(table: rest) { return .success((.page(.table(rest), fragment: nil), nil)) }
             return .failure(unknown("table", rest, in: Array(index.tables), at: location))
         }
         if let fragment { return .failure(noFragment("table", fragment, at: location)) }
@@ -202,6 +212,7 @@ func resolveReference(
         let kind = EntityKind(rawValue: scheme.rawValue)!
         let ids = index.entities[kind] ?? []
         guard ids.contains(rest) else {
+            if index.mayBeMissing(kind) { return .success((.page(.register(kind), fragment: nil), nil)) }
             return .failure(
                 unknown(kind.rawValue, rest, in: Array(ids), at: location, file: "Content/data/\(kind.file)"))
         }

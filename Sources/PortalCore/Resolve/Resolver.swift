@@ -93,6 +93,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         tables: Set(loaded.tables.map(\.id)), entities: entityIDs, paragraphs: paragraphIndex)
     readIndex.register(loaded.unloaded)
     readIndex.registerLost(in: sources)
+    readIndex.failedData = loaded.failedDataFiles
     let index = readIndex
 
     // Every link of every body, resolved from the facts parsing read off cmark's tree.
@@ -286,7 +287,7 @@ private struct IDChecker {
 
     mutating func entities(_ kind: EntityKind, _ ids: [Located<String>]) {
         let known = index.entities[kind] ?? []
-        for id in ids where !known.contains(id.value) {
+        for id in ids where !known.contains(id.value) && !index.mayBeMissing(kind) {
             diagnostics.append(
                 .error(
                     "unknown-reference", "unknown \(kind.rawValue) '\(id.value)'",
