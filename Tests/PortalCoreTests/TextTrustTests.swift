@@ -42,6 +42,12 @@ struct TextTrustTests {
         .init(
             body: "4\u{FF0E} Text.\n", code: "paragraph-number-invalid", line: 7, column: 2,
             message: "U+FF0E FULLWIDTH FULL STOP"),
+        .init(
+            body: "4.\u{200B}Text.\n", code: "paragraph-number-invalid", line: 7, column: 3,
+            message: "U+200B ZERO WIDTH SPACE after '4.'"),
+        .init(
+            body: "\u{FEFF}4. Text.\n", code: "paragraph-number-invalid", line: 7, column: 1,
+            message: "U+FEFF ZERO WIDTH NO-BREAK SPACE before '4.'"),
         .init(body: "0. Text.\n", code: "paragraph-number-invalid", line: 7, column: 1, message: "paragraph number 0"),
         .init(body: "4.\n", code: "paragraph-empty", line: 7, column: 1, message: "paragraph 4 has no text"),
         .init(
@@ -112,6 +118,21 @@ struct TextTrustTests {
         }
         let found = report.warnings.map { "\($0.code) \($0.location.line):\($0.location.column)" }.sorted()
         #expect(found == ["bullet-ambiguous 12:1", "paragraph-run-on 10:1", "paragraph-sequence 14:1"])
+    }
+
+    /// Numbering runs on across sections in report order; a gap at a section's start warns there.
+    @Test func numberingRunsOnAcrossSections() throws {
+        let gamma = "---\ntitle: Gamma\norder: 3\nsummary: G.\n---\n\n7. Text.\n"
+        let fixture = try SiteFixture(overriding: ["Content/threats/gamma.md": gamma])
+        guard case .success(let report) = fixture.build() else {
+            Issue.record("warnings only: the build must succeed")
+            return
+        }
+        let warning = report.warnings.first
+        #expect(report.warnings.count == 1)
+        #expect(warning?.code == "paragraph-sequence")
+        #expect(warning?.location == SourceLocation(file: "Content/threats/gamma.md", line: 7, column: 1))
+        #expect(warning?.hint?.contains("Content/threats/beta.md") == true)
     }
 
     /// Author text shaped like the old placeholders stays text, in every place it can be written.

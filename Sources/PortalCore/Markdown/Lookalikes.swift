@@ -21,6 +21,7 @@ private let terminators: Set<Unicode.Scalar> = [".", ")", "\u{FF0E}", "\u{FF09}"
 private let signs: Set<Unicode.Scalar> = ["-", "+", "\u{2212}", "\u{2013}"]
 
 private func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.numericType == .decimal }
+private func isInvisible(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.generalCategory == .format }
 private func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {
     ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
 }
@@ -44,10 +45,14 @@ private func scalars(of line: ArraySlice<UInt8>, from start: Int, limit: Int = 4
 func numberMark(in line: ArraySlice<UInt8>, at start: Int) -> NumberMark? {
     let list = scalars(of: line, from: start)
     var position = 0
+    // Invisible characters (a zero-width space, a stray byte-order mark) keep cmark from seeing
+    // the number, and the author from seeing why.
+    let hidden = list.first.map { isInvisible($0.0) } == true ? list.first : nil
+    while position < list.count, isInvisible(list[position].0) { position += 1 }
     var signAt: Int?
-    if let first = list.first, signs.contains(first.0), list.count > 1, isDigit(list[1].0) {
-        signAt = first.1
-        position = 1
+    if position + 1 < list.count, signs.contains(list[position].0), isDigit(list[position + 1].0) {
+        signAt = list[position].1
+        position += 1
     }
     guard position < list.count, isDigit(list[position].0) else { return nil }
     let bodyStart = position
@@ -61,8 +66,8 @@ func numberMark(in line: ArraySlice<UInt8>, at start: Int) -> NumberMark? {
         !terminators.contains(body[body.index(before: body.endIndex) - 1].0)
     else { return nil }
     let after = position < list.count ? list[position] : nil
-    if let after, !after.0.properties.isWhitespace { return nil }
-    let text = String(String.UnicodeScalarView(list[(signAt == nil ? bodyStart : 0)..<position].map(\.0)))
+    if let after, !after.0.properties.isWhitespace, !isInvisible(after.0) { return nil }
+    let text = String(String.UnicodeScalarView(list[(signAt == nil ? bodyStart : bodyStart - 1)..<position].map(\.0)))
     var mark = NumberMark(text: text, offset: list[0].1, value: nil, fault: nil)
     let digits = body.dropLast()
     if digits.allSatisfy({ isDigit($0.0) }), digits.count <= 18 {
@@ -71,7 +76,9 @@ func numberMark(in line: ArraySlice<UInt8>, at start: Int) -> NumberMark? {
     let leading = digits.prefix { ("0"..."9").contains($0.0) }
     mark.guess = mark.value ?? (leading.count <= 9 ? Int(String(String.UnicodeScalarView(leading.map(\.0)))) : nil)
     let plain = "number paragraphs with the digits 0-9, then '.' and a space, such as '12. '"
-    if let foreign = digits.first(where: { isDigit($0.0) && !$0.0.isASCII }) {
+    if let hidden {
+        mark.fault = ("\(characterName(hidden.0)) before '\(text)'", "delete it: it is invisible", hidden.1)
+    } else if let foreign = digits.first(where: { isDigit($0.0) && !$0.0.isASCII }) {
         mark.fault = ("'\(text)' is written with \(characterName(foreign.0))", plain, foreign.1)
     } else if !last.0.isASCII {
         mark.fault = ("'\(text)' ends with \(characterName(last.0))", "end the number with '.' and a space", last.1)

@@ -39,12 +39,29 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     // Where each number first appears, for the hint of a repeated one: found by look-up, as a
     // report repeating one number a hundred thousand times must not search for each.
     var firstLocations: [Int: SourceLocation] = [:]
+    // Numbering runs on from section to section in report order; the last paragraph of the one
+    // before, unless a section failed to load or lost a number (the gap follows from that).
+    var previousSection: (last: ParagraphFacts, file: String)?
+    let sequenceAcrossSections = !loaded.unloaded.contains(where: \.isSection)
     for source in sources {
         var previous: ParagraphFacts?
         // A gap where the body already reported a lost or bad paragraph number follows from it.
         let lostLines = source.body.diagnostics.filter {
             $0.severity == .error && lostParagraphCodes.contains($0.code)
         }.map(\.location.line)
+        if sequenceAcrossSections, let (last, file) = previousSection, let first = source.body.paragraphs.first,
+            first.number != last.number + 1, lostLines.isEmpty
+        {
+            diagnostics.append(
+                .warning(
+                    "paragraph-sequence",
+                    "paragraph \(first.number) opens this section, but the section before ends at \(last.number)",
+                    hint: "check the numbering; it runs on from \(file) (the section before in 'order')",
+                    at: first.location))
+        }
+        if let last = source.body.paragraphs.last {
+            previousSection = lostLines.isEmpty ? (last, source.file) : nil
+        }
         for paragraph in source.body.paragraphs {
             if let first = firstLocations[paragraph.number] {
                 diagnostics.append(
