@@ -43,6 +43,10 @@ private func scalars(of line: ArraySlice<UInt8>, from start: Int, limit: Int = 4
 /// Reads a paragraph-number look-alike at `start` (a byte index of `line`), or nil when the
 /// line does not open with one.
 func numberMark(in line: ArraySlice<UInt8>, at start: Int) -> NumberMark? {
+    // Most lines open with a letter: no need to decode them.
+    guard start < line.endIndex else { return nil }
+    let lead = line[start]
+    guard lead >= 0x80 || (0x30...0x39).contains(lead) || lead == 0x2D || lead == 0x2B else { return nil }
     let list = scalars(of: line, from: start)
     var position = 0
     // Invisible characters (a zero-width space, a stray byte-order mark) keep cmark from seeing
@@ -120,6 +124,10 @@ private let markdownBulletHint = "start each item with '- ' (a hyphen and a spac
 func bulletMark(in line: ArraySlice<UInt8>) -> BulletMark? {
     var start = line.startIndex
     while start < line.endIndex, line[start] == 0x20 || line[start] == 0x09 || line[start] == 0x3E { start += 1 }
+    guard start < line.endIndex else { return nil }
+    let lead = line[start]
+    // Most lines open with a letter or digit that is no bullet: no need to decode them.
+    guard lead >= 0x80 || lead == 0x2D || lead == 0x2A || lead == 0x2B || lead == 0x6F else { return nil }
     let list = scalars(of: line, from: start, limit: 2)
     guard let (first, offset) = list.first else { return nil }
     let next = list.count > 1 ? list[1].0 : nil
