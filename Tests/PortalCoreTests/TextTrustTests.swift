@@ -60,6 +60,9 @@ struct TextTrustTests {
             body: "Introduction.\n4. Text.\n\n5. Next.\n", code: "paragraph-run-on", line: 8, column: 1,
             message: "'4.' opens a line, but it runs on from the line above"),
         .init(
+            body: "<div>\nBox\n</div>\n4. Text.\n\n5. Next.\n", code: "paragraph-run-on", line: 10, column: 1,
+            message: "'4.' runs on from the HTML above"),
+        .init(
             body: "4. Text,\n    5. next.\n", code: "paragraph-run-on", line: 8, column: 5,
             message: "it runs on from the line above"),
         .init(
@@ -118,6 +121,26 @@ struct TextTrustTests {
         }
         let found = report.warnings.map { "\($0.code) \($0.location.line):\($0.location.column)" }.sorted()
         #expect(found == ["bullet-ambiguous 12:1", "paragraph-run-on 10:1", "paragraph-sequence 14:1"])
+    }
+
+    /// Raw HTML the site does not allow is left out, with a warning saying so.
+    @Test func removedRawHTMLWarns() throws {
+        let fixture = try SiteFixture(overriding: [
+            "Content/threats/beta.md": Self.beta("4. Text <b>bold</b>.\n\n<div>\nBox\n</div>\n")
+        ])
+        guard case .success(let report) = fixture.build() else {
+            Issue.record("warnings only: the build must succeed")
+            return
+        }
+        #expect(report.warnings.map(\.code) == ["raw-html-removed"])
+        #expect(report.warnings.first?.location == SourceLocation(file: "Content/threats/beta.md", line: 7, column: 9))
+        #expect(report.warnings.first?.message.contains("3 places") == true)
+        #expect(try !fixture.read("threats/beta.html").contains("<b>"))
+    }
+
+    /// Portal-made HTML holds no U+0001 from the glossary, so a glossary entry cannot forge a link.
+    @Test func glossaryTextCannotHoldAPlaceholder() {
+        #expect(!abbreviationHTML(word: "ACC", expansion: "A\u{1}L0").utf8.contains(placeholderMark))
     }
 
     /// Numbering runs on across sections in report order; a gap at a section's start warns there.

@@ -294,6 +294,14 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
             linkNodes.append(node)
         case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
             rawHTML.append(node)
+            if numbered, type == CMARK_NODE_HTML_BLOCK, node.parent == root,
+                let found = htmlBlockNumberProblem(
+                    node, lines: lines, expected: expectedNumbers(at: node.startLine + firstLine - 1),
+                    location: location(line:byteColumn:))
+            {
+                diagnostics.append(found.problem)
+                if found.problem.severity == .error { lostParagraphs.append(found.lost) }
+            }
         default:
             if node.isTable {
                 tables.append(node)
@@ -304,7 +312,14 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
 
     // The author's raw HTML goes unless the site allows it; everything the portal inserts below
     // is escaped where it is built, so the tree can be rendered in cmark's unsafe mode.
-    if !environment.allowRawHTML {
+    if !environment.allowRawHTML, let first = rawHTML.first {
+        // Left out, but not silently.
+        diagnostics.append(
+            .warning(
+                "raw-html-removed",
+                "HTML in the text is left out" + (rawHTML.count > 1 ? " (\(rawHTML.count) places in this file)" : ""),
+                hint: "write it in Markdown, or set 'allow_raw_html: true' in Content/site.yaml",
+                at: location(of: first)))
         for node in rawHTML { node.remove() }
     }
     // Internal links get placeholders, filled in once every target is known. External links and

@@ -260,3 +260,23 @@ func placeholderMarkProblem(_ text: String, file: String, firstLine: Int) -> Dia
             at: SourceLocation(file: file, line: firstLine + line, column: column))
     }
 }
+
+/// An HTML block runs to the next blank line, so a paragraph number right under one is part of
+/// it. Reported like a run-on line: an error when it is the number due there.
+func htmlBlockNumberProblem(
+    _ html: MarkdownNode, lines: LineIndex, expected: Set<Int>, location: (Int, Int) -> SourceLocation
+) -> (problem: Diagnostic, lost: Int?)? {
+    guard html.endLine > html.startLine else { return nil }
+    for number in (html.startLine + 1)...html.endLine {
+        let line = lines.line(number)
+        guard let mark = numberMark(in: line, at: line.startIndex) else { continue }
+        let message = "'\(mark.text)' runs on from the HTML above, so it does not start a numbered paragraph"
+        let hint = "leave a blank line before '\(mark.text)'"
+        let at = location(number, mark.offset - line.startIndex + 1)
+        if let value = mark.value, expected.contains(value) {
+            return (.error("paragraph-run-on", message, hint: hint, at: at), value)
+        }
+        return (.warning("paragraph-run-on", message, hint: hint, at: at), nil)
+    }
+    return nil
+}
