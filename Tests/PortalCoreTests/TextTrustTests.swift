@@ -187,6 +187,18 @@ struct TextTrustTests {
         #expect(!page.utf8.contains(placeholderMark))
     }
 
+    /// An image replaced by the portal frees the links in its description: those are placed first.
+    @Test func linksInsideImageDescriptions() {
+        let text = "![see [drones](capability:drones)](table:drone-numbers) and ![a [b](para:1)](capability:drones)\n"
+        let body = parseBody(text, file: "t.md", firstLine: 1, numbered: false, environment: Self.environment)
+        #expect(body.links.count == 4)
+        var output: [UInt8] = []
+        for case .other(let html) in body.blocks { fillPlaceholders(html, { "#l\($0)" }, { _ in "" }, into: &output) }
+        let html = String(decoding: output, as: UTF8.self)
+        #expect(html.contains(##"<a href="#l0">see drones</a>"##))
+        #expect(html.contains(##"<img src="#l2" alt="a b" />"##))
+    }
+
     /// A destination written like a placeholder is just an unknown scheme.
     @Test func placeholderAsDestinationIsAnUnknownScheme() throws {
         _ = try BadInputTests().expectFailure(

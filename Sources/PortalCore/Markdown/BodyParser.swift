@@ -323,8 +323,9 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
         for node in rawHTML { node.remove() }
     }
     // Internal links get placeholders, filled in once every target is known. External links and
-    // same-page fragments stay as written, so cmark escapes them as usual.
-    for (index, node) in linkNodes.enumerated() {
+    // same-page fragments stay as written, so cmark escapes them as usual. Last first: an image
+    // replaced below frees the links in its description, which must be done with by then.
+    for (index, node) in linkNodes.enumerated().reversed() {
         let url = links[index].url
         if url.hasPrefix("#") || isExternal(url) { continue }
         if links[index].isImage, url.lowercased().hasPrefix("table:") {
