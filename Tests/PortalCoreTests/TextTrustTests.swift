@@ -34,6 +34,9 @@ struct TextTrustTests {
             body: "12345678901234567890. Text.\n", code: "paragraph-number-invalid", line: 7, column: 1,
             message: "has 20 digits"),
         .init(
+            body: String(repeating: "4", count: 60) + ". Text.\n", code: "paragraph-number-invalid", line: 7,
+            column: 1, message: "has 60 digits"),
+        .init(
             body: "\u{664}. Text.\n", code: "paragraph-number-invalid", line: 7, column: 1,
             message: "U+0664 ARABIC-INDIC DIGIT FOUR"),
         .init(

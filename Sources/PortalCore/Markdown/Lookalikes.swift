@@ -26,9 +26,9 @@ private func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {
     ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
 }
 
-/// The scalars of a line from a byte index, each with its index; at most `limit` of them, as
-/// marks are short and a line may be a megabyte long.
-private func scalars(of line: ArraySlice<UInt8>, from start: Int, limit: Int = 40) -> [(Unicode.Scalar, Int)] {
+/// The scalars of a line from a byte index, each with its index, up to and with the first
+/// white space; at most `limit` of them, as a line may be a megabyte long.
+private func scalars(of line: ArraySlice<UInt8>, from start: Int, limit: Int = 1_000) -> [(Unicode.Scalar, Int)] {
     var result: [(Unicode.Scalar, Int)] = []
     var iterator = line[start...].makeIterator()
     var decoder = UTF8()
@@ -36,6 +36,7 @@ private func scalars(of line: ArraySlice<UInt8>, from start: Int, limit: Int = 4
     while result.count < limit, case .scalarValue(let scalar) = decoder.decode(&iterator) {
         result.append((scalar, offset))
         offset += UTF8.width(scalar)
+        if scalar.properties.isWhitespace { break }
     }
     return result
 }
