@@ -60,6 +60,12 @@ struct TextTrustTests {
             body: "4. Text.\n\n     5. Next.\n", code: "paragraph-indented", line: 9, column: 6,
             message: "paragraph 5 is indented under paragraph 4"),
         .init(
+            body: "> 4. Quoted.\n\n5. Next.\n", code: "paragraph-indented", line: 7, column: 3,
+            message: "paragraph 4 is inside a quote"),
+        .init(
+            body: "- 4. In a bullet.\n\n5. Next.\n", code: "paragraph-indented", line: 7, column: 3,
+            message: "paragraph 4 is inside a bullet or quote"),
+        .init(
             body: "Introduction.\n4. Text.\n\n5. Next.\n", code: "paragraph-run-on", line: 8, column: 1,
             message: "'4.' opens a line, but it runs on from the line above"),
         .init(

@@ -257,18 +257,22 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
             diagnostics += found.problems
             lostParagraphs += found.lost
         case CMARK_NODE_LIST:
-            // An ordered list under paragraph 148 that starts at 149 is the next paragraph,
-            // indented by mistake; any other number starts a list of points within it.
-            if numbered, let item = node.parent, let index = paragraphOf[item], node.isOrderedList,
-                Int(cmark_node_get_list_start(node.raw)) == paragraphs[index].number + 1
+            // An ordered list below the top that starts at the number due there is that paragraph,
+            // indented or quoted by mistake; any other number starts a list of points.
+            let start = Int(cmark_node_get_list_start(node.raw))
+            if numbered, node.isOrderedList, let parent = node.parent, parent != root,
+                expectedNumbers(at: node.startLine + firstLine - 1).contains(start)
             {
-                let number = paragraphs[index].number + 1
-                lostParagraphs.append(number)
+                let container =
+                    paragraphOf[parent].map { "indented under paragraph \(paragraphs[$0].number), so it is part of it" }
+                    ?? (parent.type == CMARK_NODE_BLOCK_QUOTE
+                        ? "inside a quote ('>'), so it is not numbered"
+                        : "inside a bullet or quote, so it is not numbered")
+                lostParagraphs.append(start)
                 diagnostics.append(
                     .error(
-                        "paragraph-indented",
-                        "paragraph \(number) is indented under paragraph \(number - 1), so it is part of it",
-                        hint: "start '\(number).' at the beginning of the line", at: location(of: node)))
+                        "paragraph-indented", "paragraph \(start) is \(container)",
+                        hint: "start '\(start).' at the beginning of the line", at: location(of: node)))
             }
         case CMARK_NODE_CODE_BLOCK:
             let parent = node.parent
