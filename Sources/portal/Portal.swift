@@ -44,6 +44,21 @@ struct SiteOptions: ParsableArguments {
     var rootURL: URL { URL(fileURLWithPath: root, isDirectory: true) }
 }
 
+/// How many problems the terminal shows: one cause left unfixed can bring hundreds.
+struct DiagnosticOptions: ParsableArguments {
+    @Option(name: .long, help: "Stop listing problems after this many errors (0: list all).")
+    var maxErrors: Int = 20
+
+    func validate() throws {
+        guard maxErrors >= 0 else { throw ValidationError("--max-errors must be 0 or more") }
+    }
+
+    /// Prints diagnostics to standard error, capped.
+    func print(_ diagnostics: [Diagnostic]) {
+        for line in diagnosticLines(diagnostics, maxErrors: maxErrors) { printError(line) }
+    }
+}
+
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
@@ -56,6 +71,7 @@ struct BuildCommand: ParsableCommand {
     )
 
     @OptionGroup var site: SiteOptions
+    @OptionGroup var problems: DiagnosticOptions
 
     @Option(name: .long, help: "Where to write the site (default: ROOT/Public).", completion: .directory)
     var output: String?
@@ -79,11 +95,11 @@ struct BuildCommand: ParsableCommand {
         terminal?.clear()
         switch result {
         case .success(let report):
-            for warning in report.warnings { printError(warning.description) }
+            problems.print(report.warnings)
             print(report.summary)
             if timings, let stages = report.timings { print("stages: \(stages)") }
         case .failure(.content(let diagnostics)):
-            for diagnostic in diagnostics { printError(diagnostic.description) }
+            problems.print(diagnostics)
             let errors = diagnostics.errors.count
             printError("build failed: \(errors) error\(errors == 1 ? "" : "s"); the previous output is unchanged")
             throw ExitCode(1)
@@ -111,8 +127,9 @@ struct CheckCommand: ParsableCommand {
     }
 
     @OptionGroup var site: SiteOptions
+    @OptionGroup var problems: DiagnosticOptions
 
-    @Option(name: .long, help: "Output format: text (path:line:column: ...) or json.")
+    @Option(name: .long, help: "Output format: text (path:line:column: ...) or json (never capped).")
     var format: Format = .text
 
     @Flag(name: .long, help: "Fail on warnings too.")
@@ -123,7 +140,7 @@ struct CheckCommand: ParsableCommand {
         switch format {
         case .json: print(diagnosticsJSON(diagnostics))
         case .text:
-            for diagnostic in diagnostics { printError(diagnostic.description) }
+            problems.print(diagnostics)
             let errors = diagnostics.errors.count
             let warnings = diagnostics.warnings.count
             print("checked: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")

@@ -18,6 +18,7 @@ struct PublishCommand: ParsableCommand {
     )
 
     @OptionGroup var site: SiteOptions
+    @OptionGroup var problems: DiagnosticOptions
 
     @Option(name: .long, help: "The folder to build and publish (default: ROOT/Public).", completion: .directory)
     var output: String?
@@ -40,12 +41,12 @@ struct PublishCommand: ParsableCommand {
             destination: destination, dryRun: dryRun, checksum: checksum, rsync: rsync)
         switch publish(options) {
         case .success(let report):
-            for warning in report.build.warnings { printError(warning.description) }
+            problems.print(report.build.warnings)
             print(report.build.summary)
             for line in report.lines { print(line) }
             print(report.summary)
         case .failure(.content(let diagnostics)):
-            for diagnostic in diagnostics { printError(diagnostic.description) }
+            problems.print(diagnostics)
             let errors = diagnostics.errors.count
             printError(
                 "publish stopped: \(errors) error\(errors == 1 ? "" : "s") in the content; nothing was published")

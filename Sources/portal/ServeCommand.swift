@@ -15,6 +15,7 @@ struct ServeCommand: ParsableCommand {
     )
 
     @OptionGroup var site: SiteOptions
+    @OptionGroup var problems: DiagnosticOptions
 
     @Option(name: .long, help: "Where to build the site (default: ROOT/Public).", completion: .directory)
     var output: String?
@@ -28,7 +29,9 @@ struct ServeCommand: ParsableCommand {
             port: port)
         do {
             try runBlocking {
-                let server = try PreviewServer(options: options) { report($0, output: options.build.output) }
+                let server = try PreviewServer(options: options) { [problems] in
+                    report($0, output: options.build.output, problems: problems)
+                }
                 let port = try await server.start()
                 print("serving \(options.build.output.path) at http://127.0.0.1:\(port)/ (Ctrl-C to stop)")
                 fflush(nil)
@@ -42,17 +45,17 @@ struct ServeCommand: ParsableCommand {
 }
 
 /// One line per build as it happens, with the errors in the build's own format.
-private func report(_ build: ServeBuild, output: URL) {
+private func report(_ build: ServeBuild, output: URL, problems: DiagnosticOptions) {
     // A checkout can touch hundreds of files: name a few.
     let named = build.changed.prefix(3).joined(separator: ", ")
     let more = build.changed.count > 3 ? " and \(build.changed.count - 3) more" : ""
     let cause = build.changed.isEmpty ? "" : "\(named)\(more) changed: "
     switch build.result {
     case .success(let report):
-        for warning in report.warnings { printError(warning.description) }
+        problems.print(report.warnings)
         print(cause + report.summary)
     case .failure(.content(let diagnostics)):
-        for diagnostic in diagnostics { printError(diagnostic.description) }
+        problems.print(diagnostics)
         let errors = diagnostics.errors.count
         // The build swaps in whole sites only, so whatever the output folder holds is the last good one.
         let serving =

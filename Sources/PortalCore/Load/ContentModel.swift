@@ -343,4 +343,18 @@ public struct LoadedSite: Sendable {
     public var commitments: [CommitmentSource]
     public var tables: [TableSource]
     public var theme: Theme
+    /// Sections and capabilities that failed to load, with what could still be read of them, so
+    /// references to them are not reported as well as the cause.
+    var unloaded: [UnloadedSource] = []
+    /// Data files with errors: ids they should define may be missing because of them.
+    var failedDataFiles: Set<String> = []
+}
+
+/// A Markdown source that has errors: its slug, and its body when the front matter could at
+/// least be split off (nil when not, so any paragraph number may be in it).
+struct UnloadedSource: Sendable {
+    var file: String
+    var slug: String
+    var isSection: Bool
+    var body: ParsedBody?
 }

@@ -30,12 +30,13 @@ public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? =
     }
     var sections: [SectionSource] = []
     var capabilities: [CapabilitySource] = []
-    for item in parsed {
+    var unloaded: [UnloadedSource] = []
+    for (path, item) in zip(files, parsed) {
         diagnostics += item.diagnostics
         switch item.value {
         case .section(let section)?: sections.append(section)
         case .capability(let capability)?: capabilities.append(capability)
-        case nil: break
+        case nil: unloaded.append(unloadedSource(root: root, path: path, environment: data.environment))
         }
     }
     let glossary = data.glossary
@@ -61,10 +62,34 @@ public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? =
             ]
         )
     }
-    let site = LoadedSite(
+    // What a broken data file should have defined is not reported missing as well: no glossary
+    // or operation names, no acronym warnings.
+    let failedData = Set(
+        diagnostics.filter { $0.severity == .error && $0.location.file.hasPrefix("Content/data/") }.map(\.location.file)
+    )
+    if !failedData.isDisjoint(with: ["Content/data/glossary.yaml", "Content/data/\(EntityKind.operation.file)"]) {
+        diagnostics.removeAll { $0.code == "acronym-missing" }
+    }
+    var site = LoadedSite(
         root: root.path, config: config, sections: sections, capabilities: capabilities, glossary: glossary,
-        entities: entities, commitments: commitments, tables: tables, theme: theme)
+        entities: entities, commitments: commitments, tables: tables, theme: theme, unloaded: unloaded)
+    site.failedDataFiles = failedData
     return (site, diagnostics)
+}
+
+/// What can be read of a source that failed to load: its body, unless the front matter could
+/// not be split off. Read again only for failed files, and its problems already reported.
+private func unloadedSource(root: URL, path: String, environment: SourceEnvironment) -> UnloadedSource {
+    let isSection = sectionFolder(ofPath: path) != nil
+    var body: ParsedBody?
+    if case .success(let source) = readText(root: root, path: path),
+        case .success(let split) = splitFrontMatter(source.text, file: path)
+    {
+        body = parseBody(
+            split.body, file: path, firstLine: split.bodyFirstLine, numbered: isSection,
+            environment: environment.body)
+    }
+    return UnloadedSource(file: path, slug: slug(ofFile: path), isSection: isSection, body: body)
 }
 
 /// The outcome of reading one file: a value or not, plus what was wrong with it.

@@ -28,7 +28,8 @@ public struct LinkFacts: Sendable, Hashable {
 }
 
 /// A piece of rendered body. HTML here still holds placeholders for internal links
-/// (`portal-link:N`) and block embeds (`<!--portal-embed:N-->`), filled in once the site is resolved.
+/// and block embeds (U+0001 and a letter and a number: see `placeholderMark`), filled in once the
+/// site is resolved.
 public enum FragmentBlock: Sendable, Hashable {
     case heading(index: Int, level: Int, html: String)
     case paragraph(number: Int, html: String)
@@ -45,6 +46,9 @@ public struct ParsedBody: Sendable, Hashable {
     public var blocks: [FragmentBlock]
     public var diagnostics: [Diagnostic]
     public var isEmpty: Bool
+    /// Paragraphs that look numbered but are not read as such, each reported as an error: their
+    /// numbers where they can be told (nil where not), so references to them are not reported too.
+    public var lostParagraphs: [Int?] = []
 }
 
 /// What parsing needs to know about the site: all of it is loaded before any Markdown.
@@ -56,8 +60,15 @@ struct BodyEnvironment: Sendable {
     var names: Set<String>
 }
 
-let linkPlaceholder = "portal-link:"
-let embedPlaceholder = "<!--portal-embed:"
+/// Placeholders open with U+0001, a byte no author can put in the HTML: it is an error in a
+/// body's source and in what its character references decode to (`&#1;`), cmark percent-encodes
+/// it in link destinations, and the portal escapes it in glossary text. So author text such as
+/// `portal-link:0` is only ever text.
+let placeholderMark: UInt8 = 0x01
+let linkPlaceholderKind: UInt8 = 0x4C  // "L": replaced by a link's address
+let embedPlaceholderKind: UInt8 = 0x45  // "E": replaced by a table, with the newline after it
+func linkPlaceholder(_ index: Int) -> String { "\u{1}L\(index)" }
+func embedPlaceholder(_ index: Int) -> String { "\u{1}E\(index)\n" }
 
 /// Parses a body and pre-renders it. Sections number their paragraphs (top-level ordered-list
 /// items); the number is the one the author wrote (`75.`), read from the source, so a repeated
@@ -68,13 +79,22 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
     let document = MarkdownDocument(text)
     let lines = LineIndex(text)
     let root = document.root
+    // Columns are counted on from the last one asked for: a line holding 100,000 links would
+    // otherwise be counted from its start for each of them.
+    var columns = ColumnCursor()
     func location(line: Int, byteColumn: Int) -> SourceLocation {
         SourceLocation(
-            file: file, line: line + firstLine - 1, column: lines.characterColumn(line: line, byteColumn: byteColumn))
+            file: file, line: line + firstLine - 1,
+            column: columns.characterColumn(line: line, byteColumn: byteColumn, in: lines))
     }
     func location(of node: MarkdownNode) -> SourceLocation {
         location(line: node.startLine, byteColumn: node.startColumn)
     }
+
+    var diagnostics: [Diagnostic] = []
+    var lostParagraphs: [Int?] = []
+    let sourceMark = placeholderMarkProblem(text, file: file, firstLine: firstLine)
+    if let sourceMark { diagnostics.append(sourceMark) }
 
     // Structure: headings and numbered paragraphs.
     var headings: [HeadingFacts] = []
@@ -93,6 +113,19 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
                 guard let number = Int(String(decoding: digits, as: UTF8.self)) else { continue }
                 paragraphOf[item] = paragraphs.count
                 paragraphs.append(ParagraphFacts(number: number, location: location(of: item), text: ""))
+                if number == 0 {
+                    // Which number was meant cannot be told.
+                    lostParagraphs.append(nil)
+                    diagnostics.append(
+                        .error(
+                            "paragraph-number-invalid", "paragraph number 0",
+                            hint: "paragraph numbers start at 1", at: location(of: item)))
+                } else if item.firstChild == nil {
+                    diagnostics.append(
+                        .error(
+                            "paragraph-empty", "paragraph \(number) has no text",
+                            hint: "write the paragraph on the same line as '\(number).'", at: location(of: item)))
+                }
             }
         }
     }
@@ -106,7 +139,30 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
     var rawHTML: [MarkdownNode] = []
     var tables: [MarkdownNode] = []
     var abbreviationSites: [(node: MarkdownNode, words: [(range: Range<Int>, term: String)])] = []
-    var diagnostics: [Diagnostic] = []
+    // The number of the paragraph the walk is in or last left, to tell a paragraph number that
+    // ran into the text above (the next one) from a year that begins a wrapped line.
+    var lastNumber: Int?
+    // Reported once: the source's own U+0001 shows in the decoded text too.
+    var decodedMarkReported = sourceMark != nil
+    // The paragraph numbers a lost paragraph at a line would have: one after the paragraph
+    // before it, one before the paragraph after it. The walk goes down the file, so the next
+    // paragraph is found by moving on, never by searching.
+    var nextParagraph = 0
+    func expectedNumbers(at line: Int) -> Set<Int> {
+        while nextParagraph < paragraphs.count, paragraphs[nextParagraph].location.line <= line { nextParagraph += 1 }
+        var numbers = Set<Int>()
+        if let lastNumber { numbers.insert(lastNumber + 1) }
+        if nextParagraph < paragraphs.count { numbers.insert(paragraphs[nextParagraph].number - 1) }
+        return numbers
+    }
+    func checkDecoded(_ bytes: UnsafeBufferPointer<UInt8>, at node: MarkdownNode) {
+        guard !decodedMarkReported, bytes.contains(placeholderMark) else { return }
+        decodedMarkReported = true
+        diagnostics.append(
+            .error(
+                "control-character", "a character reference here stands for \(characterName("\u{1}"))",
+                hint: "remove it; control characters cannot appear in the report", at: location(of: node)))
+    }
     var reportedAcronyms = Set<String>()
     var owner: MarkdownNode?
     var ownerText: [UInt8] = []
@@ -147,7 +203,10 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
         {
             owner = node
             ownerText.removeAll(keepingCapacity: true)
-            if paragraphOf[node] != nil { enclosingItem = node }
+            if let index = paragraphOf[node] {
+                enclosingItem = node
+                lastNumber = paragraphs[index].number
+            }
         }
         switch type {
         case CMARK_NODE_TEXT, CMARK_NODE_CODE:
@@ -156,6 +215,7 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
                 start: UnsafeRawPointer(literal).assumingMemoryBound(to: UInt8.self), count: strlen(literal))
             if owner != nil { ownerText.append(contentsOf: bytes) }
             guard type == CMARK_NODE_TEXT else { continue }
+            checkDecoded(bytes, at: node)
             var sites: [(range: Range<Int>, term: String)] = []
             forEachASCIIWord(bytes) { range, capitals in
                 if capitals >= 2, let word = acronymCandidate(bytes, range) {
@@ -186,8 +246,50 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
             if owner != nil { ownerText.append(0x20) }
         case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING, CMARK_NODE_ITEM:
             if owner != nil, let last = ownerText.last, last != 0x20 { ownerText.append(0x20) }
+            guard type == CMARK_NODE_PARAGRAPH else { continue }
+            let parent = node.parent
+            let topLevel = parent == root
+            let found = lookalikeProblems(
+                in: node, lines: lines,
+                numbers: !numbered
+                    ? nil : topLevel ? .topLevel : parent.flatMap { paragraphOf[$0] } != nil ? .inParagraph : nil,
+                expected: expectedNumbers(at: node.startLine + firstLine - 1), location: location(line:byteColumn:))
+            diagnostics += found.problems
+            lostParagraphs += found.lost
+        case CMARK_NODE_LIST:
+            // An ordered list below the top that starts at the number due there is that paragraph,
+            // indented or quoted by mistake; any other number starts a list of points.
+            let start = Int(cmark_node_get_list_start(node.raw))
+            if numbered, node.isOrderedList, let parent = node.parent, parent != root,
+                expectedNumbers(at: node.startLine + firstLine - 1).contains(start)
+            {
+                let container =
+                    paragraphOf[parent].map { "indented under paragraph \(paragraphs[$0].number), so it is part of it" }
+                    ?? (parent.type == CMARK_NODE_BLOCK_QUOTE
+                        ? "inside a quote ('>'), so it is not numbered"
+                        : "inside a bullet or quote, so it is not numbered")
+                lostParagraphs.append(start)
+                diagnostics.append(
+                    .error(
+                        "paragraph-indented", "paragraph \(start) is \(container)",
+                        hint: "start '\(start).' at the beginning of the line", at: location(of: node)))
+            }
+        case CMARK_NODE_CODE_BLOCK:
+            let parent = node.parent
+            if numbered, !node.isFencedCode, parent == root || parent.flatMap({ paragraphOf[$0] }) != nil,
+                let found = indentedNumberProblem(node, lines: lines, location: location(line:byteColumn:))
+            {
+                diagnostics.append(found.problem)
+                lostParagraphs.append(found.lost)
+            }
         case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
             if type == CMARK_NODE_IMAGE { imageDepth += 1 }
+            if let title = cmark_node_get_title(node.raw) {
+                checkDecoded(
+                    UnsafeBufferPointer(
+                        start: UnsafeRawPointer(title).assumingMemoryBound(to: UInt8.self), count: strlen(title)),
+                    at: node)
+            }
             links.append(
                 LinkFacts(
                     url: node.url, isImage: type == CMARK_NODE_IMAGE, hasText: node.firstChild != nil,
@@ -196,6 +298,14 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
             linkNodes.append(node)
         case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
             rawHTML.append(node)
+            if numbered, type == CMARK_NODE_HTML_BLOCK, node.parent == root,
+                let found = htmlBlockNumberProblem(
+                    node, lines: lines, expected: expectedNumbers(at: node.startLine + firstLine - 1),
+                    location: location(line:byteColumn:))
+            {
+                diagnostics.append(found.problem)
+                if found.problem.severity == .error { lostParagraphs.append(found.lost) }
+            }
         default:
             if node.isTable {
                 tables.append(node)
@@ -206,26 +316,43 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
 
     // The author's raw HTML goes unless the site allows it; everything the portal inserts below
     // is escaped where it is built, so the tree can be rendered in cmark's unsafe mode.
-    if !environment.allowRawHTML {
+    if !environment.allowRawHTML, let first = rawHTML.first {
+        // Left out, but not silently.
+        diagnostics.append(
+            .warning(
+                "raw-html-removed",
+                "HTML in the text is left out" + (rawHTML.count > 1 ? " (\(rawHTML.count) places in this file)" : ""),
+                hint: "write it in Markdown, or set 'allow_raw_html: true' in Content/site.yaml",
+                at: location(of: first)))
         for node in rawHTML { node.remove() }
     }
     // Internal links get placeholders, filled in once every target is known. External links and
-    // same-page fragments stay as written, so cmark escapes them as usual.
-    for (index, node) in linkNodes.enumerated() {
+    // same-page fragments stay as written, so cmark escapes them as usual. Last first: an image
+    // replaced below frees the links in its description, which must be done with by then.
+    for (index, node) in linkNodes.enumerated().reversed() {
         let url = links[index].url
         if url.hasPrefix("#") || isExternal(url) { continue }
         if links[index].isImage, url.lowercased().hasPrefix("table:") {
             if let paragraph = node.parent, paragraph.type == CMARK_NODE_PARAGRAPH, paragraph.children.count == 1 {
-                paragraph.replace(with: .html("\(embedPlaceholder)\(index)-->\n", block: true))
+                paragraph.replace(with: .html(embedPlaceholder(index), block: true))
             } else {
                 // A table cannot sit inside running text: link to its page instead.
                 let label = node.plainText.isEmpty ? "the table" : node.plainText
                 node.replace(
-                    with: .html("<a href=\"\(linkPlaceholder)\(index)\">\(escapeHTML(label))</a>", block: false))
+                    with: .html("<a href=\"\(linkPlaceholder(index))\">\(escapeHTML(label))</a>", block: false))
             }
             continue
         }
-        node.url = linkPlaceholder + String(index)
+        // Written as cmark writes links, but by the portal: cmark would percent-encode the mark.
+        let title = node.title.isEmpty ? "" : " title=\"\(escapeHTML(node.title))\""
+        if links[index].isImage {
+            node.replace(
+                with: .html(
+                    "<img src=\"\(linkPlaceholder(index))\" alt=\"\(escapeHTML(node.plainText))\"\(title) />",
+                    block: false))
+        } else {
+            node.unwrap(opening: "<a href=\"\(linkPlaceholder(index))\"\(title)>", closing: "</a>")
+        }
     }
     for table in tables { table.replace(with: .html(renderMarkdownTable(table), block: true)) }
     insertAbbreviations(at: abbreviationSites, index: environment.abbreviations, pageParagraphs: pageParagraphs)
@@ -248,7 +375,7 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
     }
     return ParsedBody(
         file: file, paragraphs: paragraphs, headings: headings, links: links, blocks: blocks,
-        diagnostics: diagnostics, isEmpty: root.firstChild == nil)
+        diagnostics: diagnostics, isEmpty: root.firstChild == nil, lostParagraphs: lostParagraphs)
 }
 
 func isExternal(_ url: String) -> Bool {
@@ -358,4 +485,28 @@ private func cellForms(name: String, extra: String) -> [([UInt8], [UInt8])] {
         ("<\(name) align=\"center\">", "<\(name)\(extra) class=\"centre\">"),
         ("<\(name) align=\"left\">", "<\(name)\(extra)>"),
     ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
+}
+
+/// Character columns counted on from the previous question when it was on the same line and
+/// further left, which is how a walk over the tree asks: linear on a line of any length.
+struct ColumnCursor {
+    private var line = 0
+    private var byteColumn = 1
+    private var characters = 0
+
+    mutating func characterColumn(line: Int, byteColumn: Int, in lines: LineIndex) -> Int {
+        let text = lines.line(line)
+        guard byteColumn > 1, !text.isEmpty else { return max(byteColumn, 1) }
+        if line != self.line || byteColumn < self.byteColumn {
+            self.line = line
+            self.byteColumn = 1
+            characters = 0
+        }
+        let from = text.startIndex + min(self.byteColumn - 1, text.count)
+        let to = text.startIndex + min(byteColumn - 1, text.count)
+        // The text is valid UTF-8, so every byte but a continuation byte starts a character.
+        for byte in text[from..<to] where byte & 0xC0 != 0x80 { characters += 1 }
+        self.byteColumn = byteColumn
+        return characters + 1
+    }
 }

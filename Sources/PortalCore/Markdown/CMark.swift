@@ -123,6 +123,14 @@ struct MarkdownNode: Hashable, @unchecked Sendable {
 
     var startLine: Int { Int(cmark_node_get_start_line(raw)) }
     var startColumn: Int { Int(cmark_node_get_start_column(raw)) }
+    var endLine: Int { Int(cmark_node_get_end_line(raw)) }
+    /// A code block opened by backticks or tildes, not by four spaces of indentation.
+    var isFencedCode: Bool {
+        var length: Int32 = 0
+        var offset: Int32 = 0
+        var character: CChar = 0
+        return cmark_node_get_fenced(raw, &length, &offset, &character) != 0
+    }
 
     /// HTML for this node and its children. Unsafe mode is right here: the author's raw HTML has
     /// already been removed from the tree (unless the site allows it), so every HTML node left is
@@ -197,6 +205,15 @@ struct MarkdownNode: Hashable, @unchecked Sendable {
     }
 
     func insertBefore(_ other: MarkdownNode) { _ = cmark_node_insert_before(raw, other.raw) }
+
+    /// Puts HTML in place of this node's own tags, keeping its children where they are, and
+    /// frees the node.
+    func unwrap(opening: String, closing: String) {
+        insertBefore(.html(opening, block: false))
+        while let child = firstChild { insertBefore(child) }
+        insertBefore(.html(closing, block: false))
+        remove()
+    }
 
     /// Removes this node (and its children) from the tree and frees it.
     func remove() {

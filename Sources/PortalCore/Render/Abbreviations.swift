@@ -99,6 +99,8 @@ func hasAncestor(_ node: MarkdownNode, ofType type: cmark_node_type) -> Bool {
 /// anything in the paragraph has keyboard focus: no extra tab stop per acronym, and a link
 /// around the acronym stays valid HTML (nothing focusable may sit inside a link).
 func abbreviationHTML(word: String, expansion: String) -> String {
-    let title = escapeHTML(expansion)
+    // U+0001 opens the portal's placeholders; a glossary entry holding one keeps it as a reference.
+    var title = escapeHTML(expansion)
+    if title.utf8.contains(placeholderMark) { title = title.replacingOccurrences(of: "\u{1}", with: "&#1;") }
     return "<abbr title=\"\(title)\">\(escapeHTML(word))</abbr><span class=\"abbr-expansion\"> (\(title))</span>"
 }

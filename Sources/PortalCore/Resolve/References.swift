@@ -23,6 +23,65 @@ struct ReferenceIndex {
     var tables: Set<String>
     var entities: [EntityKind: Set<String>]
     var paragraphs: [Int: String]
+    /// Sections with a paragraph number that could not be read (the file failed to load first, or
+    /// a number such as `1e3.`): any number may be theirs, so none is reported unknown (the
+    /// file's own error says why).
+    var unread: Set<String> = []
+    /// Every section that failed to load: its heading ids are not known for certain, so
+    /// fragments into it are not checked.
+    var unloaded: Set<String> = []
+
+    /// Data files with errors (`Content/data/boards.yaml`): ids they should define are not
+    /// reported unknown while they do.
+    var failedData: Set<String> = []
+
+    func mayBeMissing(_ kind: EntityKind) -> Bool { failedData.contains("Content/data/\(kind.file)") }
+    func mayBeMissing(table id: String) -> Bool {
+        failedData.contains("Content/data/tables/\(id).csv") || failedData.contains("Content/data/tables/\(id).yaml")
+    }
+
+    /// Whether fragments into a section are checked: not when it has errors that hide its ids.
+    func checksFragments(of slug: String) -> Bool { !unloaded.contains(slug) && !unread.contains(slug) }
+
+    /// Paragraphs whose numbers were not read (each one an error) still count as there, or as
+    /// anywhere in their section when their number cannot be told.
+    mutating func registerLost(in sources: [SectionSource]) {
+        for source in sources {
+            for number in source.body.lostParagraphs {
+                guard let number else {
+                    unread.insert(source.slug)
+                    continue
+                }
+                sections[source.slug]?.paragraphs.insert(number)
+                if paragraphs[number] == nil { paragraphs[number] = source.slug }
+            }
+        }
+    }
+
+    /// Sources that failed to load still answer for their slugs and what numbers and headings
+    /// could be read, so one broken front matter line is one error, not one per reference.
+    mutating func register(_ failed: [UnloadedSource]) {
+        for source in failed {
+            guard source.isSection else {
+                capabilities[source.slug] = capabilities[source.slug] ?? source.file
+                continue
+            }
+            guard sections[source.slug] == nil else { continue }
+            unloaded.insert(source.slug)
+            guard let body = source.body else {
+                unread.insert(source.slug)
+                sections[source.slug] = ([], [], source.file)
+                continue
+            }
+            var ids = UniqueIDs()
+            sections[source.slug] = (
+                Set(body.paragraphs.map(\.number)), Set(body.headings.map { ids.claim($0.baseID) }), source.file
+            )
+            for paragraph in body.paragraphs where paragraphs[paragraph.number] == nil {
+                paragraphs[paragraph.number] = source.slug
+            }
+        }
+    }
 
     /// The page of a known section: its URL folder is the content folder of its file.
     func sectionPage(_ slug: String) -> PageID {
@@ -74,7 +133,11 @@ func resolveReference(
         guard let section = context.section, let info = index.sections[section] else {
             return .success((.fragment(fragment), nil))
         }
-        if let problem = checkFragment(fragment, in: info, page: "this page", at: location) { return .failure(problem) }
+        if index.checksFragments(of: section),
+            let problem = checkFragment(fragment, in: info, page: "this page", at: location)
+        {
+            return .failure(problem)
+        }
         return .success((.fragment(fragment), nil))
     }
     guard let colon = url.utf8.firstIndex(of: 0x3A), isScheme(url[..<colon]) else {
@@ -116,7 +179,9 @@ func resolveReference(
         guard let info = index.sections[rest] else {
             return .failure(unknown("threat", rest, in: Array(index.sections.keys), at: location))
         }
-        if let fragment, let problem = checkFragment(fragment, in: info, page: rest, at: location) {
+        if let fragment, index.checksFragments(of: rest),
+            let problem = checkFragment(fragment, in: info, page: rest, at: location)
+        {
             return .failure(problem)
         }
         return .success((.page(index.sectionPage(rest), fragment: fragment), .section(rest)))
@@ -130,12 +195,16 @@ func resolveReference(
         return .success((.page(.capability(rest), fragment: nil), .capability(rest)))
     case .table:
         guard index.tables.contains(rest) else {
+            if index.mayBeMissing(table: rest) { return .success((.page(.table(rest), fragment: nil), nil)) }
             return .failure(unknown("table", rest, in: Array(index.tables), at: location))
         }
         if let fragment { return .failure(noFragment("table", fragment, at: location)) }
         return .success((isImage ? .embedTable(rest) : .page(.table(rest), fragment: nil), .table(rest)))
     case .para:
         let digits = rest.hasPrefix("p") ? String(rest.dropFirst()) : rest
+        if let number = Int(digits), index.paragraphs[number] == nil, let section = index.unread.first {
+            return .success((.page(index.sectionPage(section), fragment: "p\(number)"), nil))
+        }
         guard let number = Int(digits), let section = index.paragraphs[number] else {
             return .failure(
                 .error(
@@ -148,6 +217,7 @@ func resolveReference(
         let kind = EntityKind(rawValue: scheme.rawValue)!
         let ids = index.entities[kind] ?? []
         guard ids.contains(rest) else {
+            if index.mayBeMissing(kind) { return .success((.page(.register(kind), fragment: nil), nil)) }
             return .failure(
                 unknown(kind.rawValue, rest, in: Array(ids), at: location, file: "Content/data/\(kind.file)"))
         }
@@ -224,7 +294,9 @@ private func resolveRelative(_ url: String, context: LinkContext, index: Referen
     let targetSlug = slug(ofFile: target)
     if let info = index.sections[targetSlug], info.file == target {
         let slug = targetSlug
-        if let fragment, let problem = checkFragment(fragment, in: info, page: slug, at: location) {
+        if let fragment, index.checksFragments(of: slug),
+            let problem = checkFragment(fragment, in: info, page: slug, at: location)
+        {
             return .failure(problem)
         }
         return .success((.page(index.sectionPage(slug), fragment: fragment), .section(slug)))

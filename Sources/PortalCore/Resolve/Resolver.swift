@@ -36,27 +36,54 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     // Numbered paragraphs: unique across the whole site, since `#p75` must mean one paragraph.
     let paragraphCount = sources.reduce(0) { $0 + $1.body.paragraphs.count }
     var paragraphIndex: [Int: String] = .init(minimumCapacity: paragraphCount)
+    // Where each number first appears, for the hint of a repeated one: found by look-up, as a
+    // report repeating one number a hundred thousand times must not search for each.
+    var firstLocations: [Int: SourceLocation] = [:]
+    // Numbering runs on from section to section in report order; the last paragraph of the one
+    // before, unless a section failed to load or lost a number (the gap follows from that).
+    var previousSection: (last: ParagraphFacts, file: String)?
+    let sequenceAcrossSections = !loaded.unloaded.contains(where: \.isSection)
     for source in sources {
-        var previous: Int?
+        var previous: ParagraphFacts?
+        // A gap where the body already reported a lost or bad paragraph number follows from it.
+        let lostLines = source.body.diagnostics.filter {
+            $0.severity == .error && lostParagraphCodes.contains($0.code)
+        }.map(\.location.line)
+        if sequenceAcrossSections, let (last, file) = previousSection, let first = source.body.paragraphs.first,
+            first.number != last.number + 1, lostLines.isEmpty
+        {
+            diagnostics.append(
+                .warning(
+                    "paragraph-sequence",
+                    "paragraph \(first.number) opens this section, but the section before ends at \(last.number)",
+                    hint: "check the numbering; it runs on from \(file) (the section before in 'order')",
+                    at: first.location))
+        }
+        if let last = source.body.paragraphs.last {
+            previousSection = lostLines.isEmpty ? (last, source.file) : nil
+        }
         for paragraph in source.body.paragraphs {
-            if paragraphIndex[paragraph.number] != nil {
+            if let first = firstLocations[paragraph.number] {
                 diagnostics.append(
                     .error(
                         "duplicate-paragraph", "paragraph \(paragraph.number) is numbered twice",
-                        hint: "it is also at \(firstLocation(of: paragraph.number, in: sources)); "
+                        hint: "it is also at \(first); "
                             + "paragraph numbers must be unique across the report",
                         at: paragraph.location))
             } else {
                 paragraphIndex[paragraph.number] = source.slug
+                firstLocations[paragraph.number] = paragraph.location
             }
-            if let previous, paragraph.number != previous + 1 {
+            if let previous, paragraph.number != previous.number + 1,
+                !lostLines.contains(where: { (previous.location.line...paragraph.location.line).contains($0) })
+            {
                 diagnostics.append(
                     .warning(
-                        "paragraph-sequence", "paragraph \(paragraph.number) follows paragraph \(previous)",
+                        "paragraph-sequence", "paragraph \(paragraph.number) follows paragraph \(previous.number)",
                         hint: "check the numbering; board papers number paragraphs consecutively",
                         at: paragraph.location))
             }
-            previous = paragraph.number
+            previous = paragraph
         }
     }
 
@@ -74,13 +101,17 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         entities.append(Entity(source: source))
     }
 
-    let index = ReferenceIndex(
+    var readIndex = ReferenceIndex(
         sections: Dictionary(
             uniqueKeysWithValues: zip(sources, sectionHeadings).map {
                 ($0.slug, (Set($0.body.paragraphs.map(\.number)), Set($1.map(\.id)), $0.file))
             }),
         capabilities: Dictionary(uniqueKeysWithValues: loaded.capabilities.map { ($0.slug, $0.file) }),
         tables: Set(loaded.tables.map(\.id)), entities: entityIDs, paragraphs: paragraphIndex)
+    readIndex.register(loaded.unloaded)
+    readIndex.registerLost(in: sources)
+    readIndex.failedData = loaded.failedDataFiles
+    let index = readIndex
 
     // Every link of every body, resolved from the facts parsing read off cmark's tree.
     let contexts =
@@ -176,6 +207,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         for slug in slugs { capabilitySections[slug, default: []].append(section) }
     }
     var capabilities: [Capability] = []
+    let textLost = loaded.unloaded.contains(where: \.isSection) || sources.contains { !$0.body.lostParagraphs.isEmpty }
     for source in loaded.capabilities {
         let serves = (capabilitySections[source.slug] ?? []).compactMap { slug in order[slug].map { ($0, slug) } }
             .sorted { $0.0 < $1.0 }.map(\.1)
@@ -188,7 +220,8 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
                 source: source, sections: serves, headings: headings,
                 links: perBody[sources.count + capabilities.count].targets))
         let cited = (citations[.capability(source.slug)] ?? []).contains { $0.paragraph != nil }
-        if !cited {
+        // A section that failed to load, or a paragraph that lost its number, may be what cites it.
+        if !cited, !textLost {
             diagnostics.append(
                 .warning(
                     "orphan-capability", "capability '\(source.slug)' is not cited by any numbered paragraph",
@@ -238,13 +271,10 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     return (result, diagnostics)
 }
 
-/// Where a paragraph number first appears, for the rare report of a repeated one.
-private func firstLocation(of number: Int, in sources: [SectionSource]) -> SourceLocation {
-    for source in sources {
-        if let paragraph = source.body.paragraphs.first(where: { $0.number == number }) { return paragraph.location }
-    }
-    return SourceLocation(file: "Content/threats")
-}
+/// Problems parsing reports with paragraph numbers: the gaps they leave are not reported again.
+let lostParagraphCodes: Set<String> = [
+    "paragraph-number-invalid", "paragraph-run-on", "paragraph-indented", "paragraph-empty", "bullet-invalid",
+]
 
 /// Slugs the site's own pages use in the same folders.
 let reservedSlugs: Set<String> = ["index"]
@@ -274,7 +304,7 @@ private struct IDChecker {
 
     mutating func entities(_ kind: EntityKind, _ ids: [Located<String>]) {
         let known = index.entities[kind] ?? []
-        for id in ids where !known.contains(id.value) {
+        for id in ids where !known.contains(id.value) && !index.mayBeMissing(kind) {
             diagnostics.append(
                 .error(
                     "unknown-reference", "unknown \(kind.rawValue) '\(id.value)'",
@@ -284,7 +314,7 @@ private struct IDChecker {
     }
 
     mutating func paragraphs(_ numbers: [Located<Int>]) {
-        for number in numbers where index.paragraphs[number.value] == nil {
+        for number in numbers where index.paragraphs[number.value] == nil && index.unread.isEmpty {
             diagnostics.append(
                 .error(
                     "unknown-paragraph", "there is no paragraph \(number.value) in the report",
