@@ -61,8 +61,8 @@ func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: Dispa
 
     // Re-read the changed files with the same data the full build parsed them with.
     var diagnostics: [Diagnostic] = []
-    let config = loadConfig(root: root, diagnostics: &diagnostics)
-    let data = loadDataFiles(root: root, config: config, diagnostics: &diagnostics)
+    let config = loadConfig(root: root, files: nil, diagnostics: &diagnostics)
+    let data = loadDataFiles(root: root, config: config, files: nil, diagnostics: &diagnostics)
     guard !diagnostics.hasErrors else { return .fullBuildNeeded("data files have errors") }
     // Pages as bytes: read once, spliced in place, written only if they changed.
     var pages = PageEdits(output: outputPath)

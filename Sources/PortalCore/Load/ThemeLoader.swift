@@ -20,6 +20,18 @@ public struct Theme: Sendable {
 }
 
 func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
+    // The name becomes a path: `../../x` or `/etc` would read and publish files from anywhere.
+    guard isValidSlug(name.value) else {
+        return (
+            nil,
+            [
+                .error(
+                    "invalid-theme", "theme '\(name.value)' is not a theme name",
+                    hint: "name a folder of Themes/ using lower-case letters, digits and hyphens, e.g. 'default'",
+                    at: name.location)
+            ]
+        )
+    }
     let folder = "Themes/\(name.value)"
     let themeURL = root.appendingPathComponent(folder)
     var isDirectory: ObjCBool = false
@@ -37,11 +49,13 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
             ]
         )
     }
-    var diagnostics: [Diagnostic] = []
+    // One walk of the theme decides what may be read and published; links out of it are errors.
+    let walk = FolderWalk(root: root, folder: folder)
+    var diagnostics = walk.diagnostics
     var library = TemplateLibrary()
     let templatesFolder = "\(folder)/templates"
-    for file in listFiles(under: root.appendingPathComponent(templatesFolder)) where file.hasSuffix(".mustache") {
-        let path = "\(templatesFolder)/\(file)"
+    for path in walk.files where path.hasPrefix(templatesFolder + "/") && path.hasSuffix(".mustache") {
+        let file = String(path.dropFirst(templatesFolder.count + 1))
         switch SourceFile.read(root.appendingPathComponent(path), path: path) {
         case .failure(let diagnostic): diagnostics.append(diagnostic)
         case .success(let source):
@@ -64,6 +78,7 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
                 at: SourceLocation(file: "\(templatesFolder)/\(template).mustache", line: 1, column: 1)))
     }
     if diagnostics.hasErrors { return (nil, diagnostics) }
-    let assets = listFiles(under: root.appendingPathComponent("\(folder)/assets"))
+    let assetsFolder = "\(folder)/assets/"
+    let assets = walk.files.filter { $0.hasPrefix(assetsFolder) }.map { String($0.dropFirst(assetsFolder.count)) }
     return (Theme(name: name.value, folder: folder, library: library, assets: assets), diagnostics)
 }
