@@ -107,7 +107,8 @@ struct ContentFiles {
                 diagnostics.append(
                     .warning(
                         "unexpected-file", "'\(path)' is not a data file portal reads, so it is not used",
-                        hint: didYouMean(name, in: Self.dataFiles) ?? "data files are \(Self.dataFiles.joined(separator: ", "))",
+                        hint: didYouMean(name, in: Self.dataFiles)
+                            ?? "data files are \(Self.dataFiles.joined(separator: ", "))",
                         at: SourceLocation(file: path)))
                 continue
             case "Content/data/tables":

@@ -70,6 +70,7 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
             }
         }
     }
+    diagnostics += checkTemplates(library, folder: templatesFolder)
     for template in Theme.requiredTemplates where library.template(named: template) == nil {
         diagnostics.append(
             .error(
