@@ -8,7 +8,8 @@ struct InputStamps {
     var sources: [String: FileStamp]
 
     static func take(root: URL) -> InputStamps {
-        let files = markdownSourceFiles(root: root)
+        let content = ContentFiles(root: root)
+        let files = content.markdown
         // Plain string paths and every core: on a 50,000-page site this is most of a no-op build.
         let base = root.path + "/"
         let stamps = parallelMap(files) { FileStamp.of(base + $0) }
@@ -17,7 +18,8 @@ struct InputStamps {
         for (file, stamp) in zip(files, stamps) {
             if let stamp { sources[file] = stamp }
         }
-        return InputStamps(global: globalFingerprint(root: root), sources: sources)
+        return InputStamps(
+            global: globalFingerprint(root: root) + walkFingerprint(root: root, content: content), sources: sources)
     }
 }
 

@@ -197,6 +197,21 @@ func markdownSourceFiles(root: URL) -> [String] {
     ContentFiles(root: root).markdown
 }
 
+/// What the walks of `Content/` and of every theme found wrong, and the files inside linked
+/// folders, as one fingerprint: an incremental build must notice a new link out of the site or
+/// a stray file, which the stamps of the section files alone do not show.
+func walkFingerprint(root: URL, content: ContentFiles) -> String {
+    var hasher = StableHasher()
+    for diagnostic in content.diagnostics { hasher.combine(diagnostic.description) }
+    let themes = (try? FileManager.default.contentsOfDirectory(atPath: root.path + "/Themes")) ?? []
+    for theme in themes.sorted() {
+        let walk = FolderWalk(root: root, folder: "Themes/\(theme)")
+        for diagnostic in walk.diagnostics { hasher.combine(diagnostic.description) }
+        for file in walk.files { hasher.combine(file) }
+    }
+    return hasher.hex
+}
+
 /// One section or capability file, loaded.
 enum SourceDocument: Sendable {
     case section(SectionSource)

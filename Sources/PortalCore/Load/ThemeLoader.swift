@@ -71,7 +71,10 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
         }
     }
     diagnostics += checkTemplates(library, folder: templatesFolder)
+    let refused = Set(walk.diagnostics.map(\.location.file))
     for template in Theme.requiredTemplates where library.template(named: template) == nil {
+        // Already an error at its path (a FIFO, a link out of the theme): one mistake, one error.
+        if refused.contains("\(templatesFolder)/\(template).mustache") { continue }
         diagnostics.append(
             .error(
                 "template-missing", "theme '\(name.value)' has no '\(template)' template",
