@@ -198,6 +198,18 @@ struct FileTrustTests {
         #expect(error.description == "is a folder, not a regular file")
     }
 
+    @Test func anUnreadableFileSaysWhyAndWhatToDo() {
+        // Tests run as root, which reads a chmod 000 file anyway: the message is checked directly.
+        let denied = FileReadError(code: EACCES)
+        #expect(denied.description == "cannot be read: Permission denied")
+        #expect(denied.hint == "make it readable (chmod a+r)")
+        guard case .failure(let missing) = readRegularFile("/nonexistent/portal-file") else {
+            Issue.record("a missing file must not read")
+            return
+        }
+        #expect(missing.description == "cannot be read: No such file or directory")
+    }
+
     @Test func markdownWithAnotherExtensionIsAnError() throws {
         for name in ["gamma.MD", "gamma.markdown", "gamma.Markdown"] {
             let error = try expectOneError(

@@ -253,7 +253,8 @@ struct ServeTests {
         let limits = RequestLimits()
         guard
             case .head(let head)? = parseHead(
-                Array("GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nKeep-Alive: 5\r\n\r\nrest".utf8),
+                Array(
+                    "GET /threats/?q=1 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nKeep-Alive: 5\r\n\r\nrest".utf8),
                 limits: limits)
         else {
             Issue.record("a complete head must parse")
@@ -261,8 +262,13 @@ struct ServeTests {
         }
         #expect(
             String(decoding: head.forwarded, as: UTF8.self)
-                == "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nrest")
+                == "GET /threats/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         #expect(parseHead(Array("GET / HTTP/1.1\r\nHost: x\r\n".utf8), limits: limits) == nil)
+        guard case .refused(let status, _)? = parseHead(Array("GARBAGE\r\n\r\n".utf8), limits: limits) else {
+            Issue.record("a request line without a path must be refused")
+            return
+        }
+        #expect(status == "400 Bad Request")
     }
 }
 

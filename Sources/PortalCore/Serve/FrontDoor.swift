@@ -140,8 +140,9 @@ struct FrontDoorError: Error {
 
 /// A request head that kept within the limits, ready to hand on.
 struct RequestHead {
-    /// The request line and headers with `Connection` and `Keep-Alive` replaced by
-    /// `Connection: close`, then whatever the client sent after the head.
+    /// Only what the preview handler reads: the method, the path without its query, and the
+    /// version, with `Connection: close`. FlyingFox reads every byte of a head one at a time, so
+    /// an 8 KB query or a hundred headers it would only skip are not handed on at all.
     var forwarded: [UInt8]
 }
 
@@ -202,17 +203,12 @@ func parseHead(_ bytes: [UInt8], limits: RequestLimits) -> HeadReading? {
         return .refused(
             "431 Request Header Fields Too Large", "the request has more than \(limits.headerCount) headers")
     }
-    guard let end else { return nil }
-    var forwarded: [UInt8] = []
-    for (position, line) in lines.enumerated() {
-        let name = line.prefix { $0 != UInt8(ascii: ":") }
-        let lowered = String(decoding: name, as: UTF8.self).lowercased()
-        if position > 0 && (lowered == "connection" || lowered == "keep-alive") { continue }
-        forwarded += line
-        forwarded += [0x0D, 0x0A]
-    }
-    forwarded += Array("Connection: close\r\n\r\n".utf8)
-    forwarded += bytes[end...]
+    guard end != nil, let requestLine = lines.first else { return nil }
+    let parts = requestLine.split(separator: 0x20, omittingEmptySubsequences: true)
+    guard parts.count == 3 else { return .refused("400 Bad Request", "the request line is not METHOD PATH VERSION") }
+    let path = parts[1].prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+    var forwarded = Array(parts[0]) + [0x20] + Array(path) + [0x20] + Array(parts[2])
+    forwarded += Array("\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
     return .head(RequestHead(forwarded: forwarded))
 }
 
