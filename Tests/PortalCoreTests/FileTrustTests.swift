@@ -118,6 +118,21 @@ struct FileTrustTests {
         }
     }
 
+    @Test func pathsInMarkdownNeverReachFilesOutside() throws {
+        // Images are never copied: a path is a link to resolve, and these resolve to nothing.
+        for (link, code) in [
+            ("![x](../../etc/passwd)", "invalid-link"), ("![x](/etc/passwd)", "invalid-link"),
+            ("![x](table:../../etc/passwd)", "unknown-reference"), ("[x](../../../etc/passwd.md)", "unknown-reference"),
+        ] {
+            try expectOneError(
+                {
+                    try $0.write(
+                        "---\ntitle: Beta\norder: 2\nsummary: B.\n---\n\n4. See \(link).\n",
+                        to: "Content/threats/beta.md")
+                }, code: code, file: "Content/threats/beta.md", line: 7, column: 8)
+        }
+    }
+
     // MARK: theme mistakes
 
     @Test func aPartialThatIncludesItselfIsAnErrorNotACrash() throws {
