@@ -7,6 +7,17 @@ struct Portal: ParsableCommand {
     /// Exit codes as documented: 0 success, 1 content errors, 2 usage errors. ArgumentParser's
     /// own usage code (64) is mapped to 2, the convention most command-line tools follow.
     static func main() {
+        // ArgumentParser reads `-e sh -c x` as bundled short flags, finds the `h` and prints help
+        // with exit 0; portal has no bundled flags, so anything longer than `-x` that is not a
+        // `--long` option is a usage error (a destination cannot start with '-' either).
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        for argument in arguments.prefix(while: { $0 != "--" })
+        where argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.count > 2 {
+            printError(
+                "error: '\(argument)' is not an option (portal has no short options but -h; "
+                    + "a folder whose name starts with '-' is written ./\(argument))")
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

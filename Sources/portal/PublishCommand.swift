@@ -13,7 +13,9 @@ struct PublishCommand: ParsableCommand {
             --dry-run shows what would change and changes nothing at the destination. Exits 1 on \
             content errors or a missing rsync (nothing is published) and when rsync fails (its \
             --delay-updates leaves the previous files in place), 2 on a usage error or a \
-            destination it refuses (such as / or the site's own folder).
+            destination it refuses: / or your home folder, the site's own folder, a destination \
+            starting with '-', or a folder that holds files but was not made by portal publish \
+            (it has no .portal-publish marker; create one to adopt a folder published before).
             """
     )
 

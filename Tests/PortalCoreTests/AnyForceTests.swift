@@ -78,7 +78,7 @@ struct AnyForceTests {
         }
         let template = root.appendingPathComponent("Themes/default/templates/not-found.mustache")
         #expect(FileManager.default.fileExists(atPath: template.path))
-        try Data("<h1>Lost, {{site_title}}?</h1>\n".utf8).write(to: template)
+        try Data("<h1>Lost, {{title}}?</h1>\n".utf8).write(to: template)
         // Files left as copied are the built-in ones; removing one falls back to the built-in.
         try FileManager.default.removeItem(at: root.appendingPathComponent("Themes/default/templates/search.mustache"))
         guard case .success = build(BuildOptions(root: root)) else {

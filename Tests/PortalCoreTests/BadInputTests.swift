@@ -12,13 +12,9 @@ struct BadInputTests {
         _ change: (SiteFixture) throws -> Void, code: String, file: String, line: Int, column: Int? = nil,
         sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) throws -> Diagnostic? {
-        let fixture = try SiteFixture()
-        guard case .success = fixture.build() else {
-            Issue.record("the valid fixture must build", sourceLocation: sourceLocation)
+        guard let (fixture, before) = try SiteFixture.builtThenChanged(change, sourceLocation: sourceLocation) else {
             return nil
         }
-        let before = snapshot(of: fixture.output)
-        try change(fixture)
         let diagnostics = fixture.failingBuild(sourceLocation: sourceLocation)
         let match = diagnostics.first { $0.code == code && $0.severity == .error }
         #expect(match != nil, "expected \(code) in \(diagnostics)", sourceLocation: sourceLocation)

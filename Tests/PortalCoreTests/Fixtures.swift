@@ -84,7 +84,7 @@ struct SiteFixture {
         """,
     ]
 
-    init(overriding overrides: [String: String?] = [:], includeTheme: Bool = false) throws {
+    init(overriding overrides: [String: String?] = [:], includeTheme: Bool = true) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("portal-test-\(UUID().uuidString)")
         var files: [String: String?] = Self.validFiles
         for (path, text) in overrides { files[path] = text }
@@ -132,6 +132,21 @@ struct SiteFixture {
             Issue.record("unexpected write failure: \(message)", sourceLocation: sourceLocation)
             return []
         }
+    }
+
+    /// The valid site, built, then changed: with a snapshot of the output the change must not
+    /// touch. Nil (and a recorded issue) if the valid site does not build.
+    static func builtThenChanged(
+        _ change: (SiteFixture) throws -> Void, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> (fixture: SiteFixture, before: [String: (Data, Date)])? {
+        let fixture = try SiteFixture()
+        guard case .success = fixture.build() else {
+            Issue.record("the valid fixture must build", sourceLocation: sourceLocation)
+            return nil
+        }
+        let before = snapshot(of: fixture.output)
+        try change(fixture)
+        return (fixture, before)
     }
 
     func read(_ path: String) throws -> String {

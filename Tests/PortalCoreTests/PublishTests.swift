@@ -37,7 +37,7 @@ struct PublishTests {
         let fixture = try SiteFixture()
         let first = try #require(report(publishing(fixture)))
         let site = snapshot(of: fixture.output).filter { $0.key != ".portal-output" }
-        let published = snapshot(of: destination(fixture))
+        let published = snapshot(of: destination(fixture)).filter { $0.key != publishMarker }
         #expect(!site.isEmpty)
         #expect(Set(published.keys) == Set(site.keys))
         #expect(published.allSatisfy { site[$0.key]?.0 == $0.value.0 })
@@ -49,7 +49,7 @@ struct PublishTests {
         #expect(second.sent.isEmpty)
         #expect(second.deleted.isEmpty)
         #expect(second.summary.hasSuffix(": 0 files sent (0 bytes), 0 deleted"))
-        #expect(sameSnapshot(published, snapshot(of: destination(fixture))))
+        #expect(sameSnapshot(published, snapshot(of: destination(fixture)).filter { $0.key != publishMarker }))
     }
 
     @Test func onlyChangedFilesTravelAndRemovedOnesAreDeleted() throws {
@@ -189,6 +189,95 @@ struct PublishTests {
             }
         }
         #expect(!FileManager.default.fileExists(atPath: fixture.output.path))
+    }
+
+    /// An rsync that only records its arguments (one line per call) and prints `listing` for
+    /// `--list-only`, so a test can prove which destinations it was never run for.
+    func fakeRsync(_ fixture: SiteFixture, listing: String = "") throws -> (program: String, log: URL) {
+        let folder = fixture.root.deletingLastPathComponent().appendingPathComponent(
+            "\(fixture.root.lastPathComponent)-fake-rsync")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let log = folder.appendingPathComponent("calls.log")
+        let program = folder.appendingPathComponent("rsync")
+        try """
+        #!/bin/sh
+        echo "$*" >> '\(log.path)'
+        case "$1" in --list-only) printf '%s' '\(listing)';; esac
+        exit 0
+        """.write(to: program, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: program.path)
+        return (program.path, log)
+    }
+
+    @Test func destinationsNotMadeByPublishAreRefusedBeforeRsyncRuns() throws {
+        let fixture = try SiteFixture()
+        let (rsync, log) = try fakeRsync(fixture)
+        let occupied = fixture.root.deletingLastPathComponent().appendingPathComponent(
+            "\(fixture.root.lastPathComponent)-occupied")
+        try FileManager.default.createDirectory(at: occupied, withIntermediateDirectories: true)
+        try "keep me".write(to: occupied.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let before = snapshot(of: occupied)
+        let home = URL(fileURLWithPath: NSHomeDirectory())
+        for target in [
+            "/usr/", "/etc", "/home", home.deletingLastPathComponent().path, home.path + "/..", occupied.path,
+            occupied.appendingPathComponent("notes.txt").path, "host:/.", "host://", "host:/etc/..", "host:/home",
+            "rsync://host/", "rsync://host", "rsync://host/module/..", "user@host:~/..", "host:..", "host::",
+            "-e sh -c 'touch /tmp/x'", "--delete",
+        ] {
+            let options = PublishOptions(build: BuildOptions(root: fixture.root), destination: target, rsync: rsync)
+            guard case .failure(.refused(let error)) = publish(options) else {
+                Issue.record("'\(target)' was not refused")
+                continue
+            }
+            #expect(error.description.hasPrefix("error: refusing"), "\(target): \(error)")
+            #expect(!FileManager.default.fileExists(atPath: log.path), "rsync ran for '\(target)'")
+        }
+        #expect(sameSnapshot(before, snapshot(of: occupied)))
+        #expect(!FileManager.default.fileExists(atPath: fixture.output.path))
+    }
+
+    @Test func aRemoteFolderIsListedAndRefusedWithoutItsMarker() throws {
+        let fixture = try SiteFixture()
+        let occupied = "drwxr-xr-x          4,096 2024/01/01 12:00:00 .\n-rw-r--r--  9 2024/01/01 12:00:00 notes.txt\n"
+        let (rsync, log) = try fakeRsync(fixture, listing: occupied)
+        let options = PublishOptions(
+            build: BuildOptions(root: fixture.root), destination: "web@intranet:/srv/www", rsync: rsync)
+        guard case .failure(.refused(let error)) = publish(options) else {
+            Issue.record("an occupied remote folder without the marker must be refused")
+            return
+        }
+        #expect(error.message.contains("no .portal-publish"))
+        #expect(try String(contentsOf: log, encoding: .utf8) == "--list-only -- web@intranet:/srv/www/\n")
+
+        let marked = try fakeRsync(fixture, listing: occupied + "-rw-r--r--  29 1970/01/01 00:00:00 .portal-publish\n")
+        try FileManager.default.removeItem(at: marked.log)
+        let allowed = PublishOptions(
+            build: BuildOptions(root: fixture.root), destination: "web@intranet:/srv/www", rsync: marked.program)
+        guard case .success = publish(allowed) else {
+            Issue.record("a remote folder with the marker must be published into")
+            return
+        }
+        let calls = try String(contentsOf: marked.log, encoding: .utf8).split(separator: "\n")
+        #expect(calls.count == 2)
+        #expect(calls.last?.contains("--delete-after") == true)
+        #expect(calls.last?.hasSuffix("/ web@intranet:/srv/www") == true)
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: CommandLineTests.binary.path)))
+    func anOptionLikeDestinationIsAUsageError() throws {
+        let fixture = try SiteFixture()
+        let (rsync, log) = try fakeRsync(fixture)
+        for arguments in [
+            ["publish", "--root", fixture.root.path, "--rsync", rsync, "-e sh -c 'touch /tmp/x'"],
+            ["publish", "--root", fixture.root.path, "--rsync", rsync, "--", "-e"],
+            ["publish", "--root", fixture.root.path, "--rsync", rsync, "--", "--delete"],
+        ] {
+            let result = try CommandLineTests().run(arguments)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(!result.stdout.contains("USAGE"), "\(arguments) printed help")
+            #expect(result.stderr.hasPrefix("error: "))
+        }
+        #expect(!FileManager.default.fileExists(atPath: log.path))
     }
 
     @Test func rsyncArgumentsAndItemizedOutput() {

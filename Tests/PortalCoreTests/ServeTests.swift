@@ -182,6 +182,94 @@ struct ServeTests {
         )
         await running.server.stop()
     }
+
+    /// Sends `head` on a thread of its own (it may be megabytes the server stops reading) and
+    /// returns the status line of the answer.
+    func statusLine(port: UInt16, sending head: String) async throws -> String {
+        // The server may close while megabytes are still being sent: a failed write, not SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        let connection = try RawConnection(port: port)
+        let sent = DispatchSemaphore(value: 0)
+        Thread {
+            try? connection.send(head)
+            sent.signal()
+        }.start()
+        // Closed only once the sender is done, so it never writes into a reused descriptor.
+        defer {
+            sent.wait()
+            connection.close()
+        }
+        let reply = try await connection.read { $0.contains("\r\n") }
+        return reply.components(separatedBy: "\r\n").first ?? ""
+    }
+
+    @Test func anOverlongRequestLineIs414AndTheServerStaysUp() async throws {
+        let running = try await Running(try SiteFixture())
+        let line = "GET /" + String(repeating: "a", count: 8 * 1024 * 1024) + " HTTP/1.1\r\n\r\n"
+        #expect(try await statusLine(port: running.port, sending: line) == "HTTP/1.1 414 URI Too Long")
+        #expect(try await running.get("/").status == 200)
+        await running.server.stop()
+    }
+
+    @Test func oversizedOrTooManyHeadersAre431() async throws {
+        let running = try await Running(try SiteFixture())
+        let large = (0..<80).map { "X-Filler-\($0): " + String(repeating: "b", count: 1000) }.joined(separator: "\r\n")
+        let many = (0..<101).map { "X-\($0): 1" }.joined(separator: "\r\n")
+        for headers in [large, many] {
+            let head = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\(headers)\r\n\r\n"
+            #expect(
+                try await statusLine(port: running.port, sending: head)
+                    == "HTTP/1.1 431 Request Header Fields Too Large")
+        }
+        // Within the limits: a request line of 8,000 bytes and 99 headers.
+        let allowed = (0..<98).map { "X-\($0): 1" }.joined(separator: "\r\n")
+        let target = "/?" + String(repeating: "q", count: 7_900)
+        let head = "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(allowed)\r\nConnection: close\r\n\r\n"
+        #expect(try await statusLine(port: running.port, sending: head) == "HTTP/1.1 200 OK")
+        await running.server.stop()
+    }
+
+    @Test func aSlowClientDoesNotBlockOthersAndTimesOut() async throws {
+        let fixture = try SiteFixture()
+        var limits = RequestLimits()
+        limits.headSeconds = 3
+        let server = try PreviewServer(
+            options: ServeOptions(build: BuildOptions(root: fixture.root), port: 0, limits: limits))
+        let port = try await server.start()
+        let slow = try RawConnection(port: port)
+        defer { slow.close() }
+        try slow.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(try await httpGet(port: port, target: "/").status == 200)
+        #expect(clock.now - start < .seconds(2))
+        let answer = try await slow.read { $0.contains("\r\n") }
+        #expect(answer.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"))
+        #expect(try await httpGet(port: port, target: "/").status == 200)
+        await server.stop()
+    }
+
+    @Test func headsAreHandedOnWithConnectionClose() {
+        let limits = RequestLimits()
+        guard
+            case .head(let head)? = parseHead(
+                Array(
+                    "GET /threats/?q=1 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nKeep-Alive: 5\r\n\r\nrest".utf8),
+                limits: limits)
+        else {
+            Issue.record("a complete head must parse")
+            return
+        }
+        #expect(
+            String(decoding: head.forwarded, as: UTF8.self)
+                == "GET /threats/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        #expect(parseHead(Array("GET / HTTP/1.1\r\nHost: x\r\n".utf8), limits: limits) == nil)
+        guard case .refused(let status, _)? = parseHead(Array("GARBAGE\r\n\r\n".utf8), limits: limits) else {
+            Issue.record("a request line without a path must be refused")
+            return
+        }
+        #expect(status == "400 Bad Request")
+    }
 }
 
 @Suite("Serve paths and pages")

@@ -8,7 +8,8 @@ struct InputStamps {
     var sources: [String: FileStamp]
 
     static func take(root: URL) -> InputStamps {
-        let files = markdownSourceFiles(root: root)
+        let content = ContentFiles(root: root)
+        let files = content.markdown
         // Plain string paths and every core: on a 50,000-page site this is most of a no-op build.
         let base = root.path + "/"
         let stamps = parallelMap(files) { FileStamp.of(base + $0) }
@@ -17,7 +18,8 @@ struct InputStamps {
         for (file, stamp) in zip(files, stamps) {
             if let stamp { sources[file] = stamp }
         }
-        return InputStamps(global: globalFingerprint(root: root), sources: sources)
+        return InputStamps(
+            global: globalFingerprint(root: root) + walkFingerprint(root: root, content: content), sources: sources)
     }
 }
 
@@ -61,8 +63,8 @@ func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: Dispa
 
     // Re-read the changed files with the same data the full build parsed them with.
     var diagnostics: [Diagnostic] = []
-    let config = loadConfig(root: root, diagnostics: &diagnostics)
-    let data = loadDataFiles(root: root, config: config, diagnostics: &diagnostics)
+    let config = loadConfig(root: root, files: nil, diagnostics: &diagnostics)
+    let data = loadDataFiles(root: root, config: config, files: nil, diagnostics: &diagnostics)
     guard !diagnostics.hasErrors else { return .fullBuildNeeded("data files have errors") }
     // Pages as bytes: read once, spliced in place, written only if they changed.
     var pages = PageEdits(output: outputPath)

@@ -4,8 +4,7 @@ import Foundation
 /// the resolver's job. Every problem becomes a diagnostic so an author sees them all at once.
 public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? = nil) -> (LoadedSite?, [Diagnostic]) {
     var diagnostics: [Diagnostic] = []
-    let content = root.appendingPathComponent("Content")
-    guard FileManager.default.fileExists(atPath: content.appendingPathComponent("site.yaml").path) else {
+    guard FileManager.default.fileExists(atPath: root.appendingPathComponent("Content/site.yaml").path) else {
         return (
             nil,
             [
@@ -17,13 +16,18 @@ public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? =
         )
     }
 
-    let config = loadConfig(root: root, diagnostics: &diagnostics)
+    // One walk of Content/ decides which files may be read at all; nothing else is opened.
+    let content = ContentFiles(root: root)
+    diagnostics += content.diagnostics
+    let config = loadConfig(root: root, files: content, diagnostics: &diagnostics)
     // Data files first: parsing Markdown uses the glossary (acronyms) and the operation names.
-    let data = loadDataFiles(root: root, config: config, diagnostics: &diagnostics)
-    let tables = loadTables(root: root, diagnostics: &diagnostics)
+    let data = loadDataFiles(root: root, config: config, files: content, diagnostics: &diagnostics)
+    let tables = loadTables(
+        root: root, files: content.names(in: "Content/data/tables"), refused: content.refused,
+        diagnostics: &diagnostics)
 
     // Markdown files are the bulk of the work: read and parse them on every core.
-    let files = markdownSourceFiles(root: root)
+    let files = content.markdown
     let counter = progress.map { ProgressCounter(stage: "reading", total: files.count, report: $0) }
     let parsed = parallelMap(files, progress: counter) { path in
         loadSource(root: root, path: path, environment: data.environment)
@@ -100,10 +104,102 @@ struct Loaded<Value> {
 
 extension Loaded: Sendable where Value: Sendable {}
 
-private func markdownFiles(root: URL, folder: String) -> [String] {
-    listFiles(under: root.appendingPathComponent(folder))
-        .filter { $0.hasSuffix(".md") && !$0.contains("/") }
-        .map { "\(folder)/\($0)" }
+/// The files under `Content/` the load may read: walked once without leaving the folder (see
+/// `FolderWalk`), with an error or warning for each file portal would otherwise pass over without
+/// a word: Markdown saved as `.MD` or `.markdown`, data files it does not know, files in folders
+/// it does not read.
+struct ContentFiles {
+    private(set) var files: Set<String> = []
+    /// Section files, then capability files, as paths relative to the root.
+    private(set) var markdown: [String] = []
+    private(set) var diagnostics: [Diagnostic] = []
+    /// Paths the walk refused with an error, so nothing reports them a second time as missing.
+    var refused: Set<String> { Set(diagnostics.filter { $0.severity == .error }.map(\.location.file)) }
+
+    static let dataFiles = ["glossary.yaml", "commitments.yaml"] + EntityKind.allCases.map(\.file)
+
+    init(root: URL) {
+        let walk = FolderWalk(root: root, folder: "Content")
+        diagnostics = walk.diagnostics
+        var sections: [String] = []
+        var capabilities: [String] = []
+        for path in walk.files {
+            let name = (path as NSString).lastPathComponent
+            let folder = (path as NSString).deletingLastPathComponent
+            let extensionName = (name as NSString).pathExtension
+            switch folder {
+            case "Content" where name == "site.yaml": break
+            case "Content/threats", "Content/sections", "Content/capabilities":
+                if extensionName == "md" {
+                    folder == "Content/capabilities" ? capabilities.append(path) : sections.append(path)
+                } else if ["md", "markdown", "mdown", "mkd"].contains(extensionName.lowercased()) {
+                    diagnostics.append(misnamed(path, as: "md"))
+                    continue
+                } else {
+                    diagnostics.append(unexpected(path, "only .md files in \(folder)/ are pages"))
+                    continue
+                }
+            case "Content/data" where Self.dataFiles.contains(name): break
+            case "Content/data":
+                diagnostics.append(
+                    .warning(
+                        "unexpected-file", "'\(path)' is not a data file portal reads, so it is not used",
+                        hint: didYouMean(name, in: Self.dataFiles)
+                            ?? "data files are \(Self.dataFiles.joined(separator: ", "))",
+                        at: SourceLocation(file: path)))
+                continue
+            case "Content/data/tables":
+                if extensionName == "csv" || extensionName == "yaml" { break }
+                if ["csv", "yaml", "yml"].contains(extensionName.lowercased()) {
+                    diagnostics.append(misnamed(path, as: extensionName.lowercased() == "csv" ? "csv" : "yaml"))
+                } else {
+                    diagnostics.append(unexpected(path, "tables are a .csv file and its .yaml sidecar"))
+                }
+                continue
+            default:
+                diagnostics.append(
+                    unexpected(
+                        path,
+                        "Content/ holds site.yaml and the folders sections/ (or threats/), capabilities/ and data/"))
+                continue
+            }
+            files.insert(path)
+        }
+        markdown = sections + capabilities
+        // A folder where a file portal reads should be: otherwise that file would seem absent.
+        for path in ["Content/site.yaml"] + Self.dataFiles.map({ "Content/data/\($0)" }) {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root.path + "/" + path, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            {
+                diagnostics.append(
+                    .error(
+                        "not-a-file", "'\(path)' is a folder, not a file",
+                        hint: "a file is expected here: move the folder away", at: SourceLocation(file: path)))
+            }
+        }
+    }
+
+    func contains(_ path: String) -> Bool { files.contains(path) }
+
+    /// The names of the readable files directly in a folder, sorted.
+    func names(in folder: String) -> [String] {
+        files.filter { ($0 as NSString).deletingLastPathComponent == folder }
+            .map { ($0 as NSString).lastPathComponent }.sorted()
+    }
+}
+
+private func misnamed(_ path: String, as extensionName: String) -> Diagnostic {
+    let renamed = ((path as NSString).deletingPathExtension as NSString).lastPathComponent + "." + extensionName
+    return .error(
+        "wrong-extension", "'\(path)' is not read: portal reads only files ending in .\(extensionName)",
+        hint: "rename it to \(renamed)", at: SourceLocation(file: path))
+}
+
+private func unexpected(_ path: String, _ why: String) -> Diagnostic {
+    .warning(
+        "unexpected-file", "'\(path)' is not part of the site and is not used",
+        hint: "\(why); move or delete it", at: SourceLocation(file: path))
 }
 
 private func readText(root: URL, path: String) -> Result<SourceFile, Diagnostic> {
@@ -126,20 +222,18 @@ struct SourceEnvironment: Sendable {
     var capabilityLevels: [String]
 }
 
-func loadDataFiles(root: URL, config: SiteConfig?, diagnostics: inout [Diagnostic]) -> DataFiles {
-    let glossary = readDataFile(root: root, name: "glossary.yaml", what: "glossary entry", diagnostics: &diagnostics) {
-        readGlossaryEntry(&$0)
+/// `files` is nil only for an incremental build, whose inputs a full build walked and vetted
+/// and whose fingerprint says these files have not changed since.
+func loadDataFiles(root: URL, config: SiteConfig?, files: ContentFiles?, diagnostics: inout [Diagnostic]) -> DataFiles {
+    func read<T>(_ name: String, _ what: String, _ entry: (inout FieldReader) -> T?) -> [T] {
+        readDataFile(root: root, name: name, what: what, files: files, diagnostics: &diagnostics, entry)
     }
+    let glossary = read("glossary.yaml", "glossary entry") { readGlossaryEntry(&$0) }
     var entities: [EntitySource] = []
     for kind in EntityKind.allCases {
-        entities += readDataFile(root: root, name: kind.file, what: "\(kind.rawValue) entry", diagnostics: &diagnostics)
-        {
-            readEntity(&$0, kind: kind)
-        }
+        entities += read(kind.file, "\(kind.rawValue) entry") { readEntity(&$0, kind: kind) }
     }
-    let commitments = readDataFile(
-        root: root, name: "commitments.yaml", what: "commitment", diagnostics: &diagnostics
-    ) { readCommitment(&$0) }
+    let commitments = read("commitments.yaml", "commitment") { readCommitment(&$0) }
     return DataFiles(
         glossary: glossary, entities: entities, commitments: commitments,
         environment: SourceEnvironment(
@@ -159,8 +253,22 @@ func sectionFolder(ofPath path: String) -> String? {
 
 /// Section files, then capability files, as paths relative to the root.
 func markdownSourceFiles(root: URL) -> [String] {
-    sectionFolders.flatMap { markdownFiles(root: root, folder: "Content/\($0)") }
-        + markdownFiles(root: root, folder: "Content/capabilities")
+    ContentFiles(root: root).markdown
+}
+
+/// What the walks of `Content/` and of every theme found wrong, and the files inside linked
+/// folders, as one fingerprint: an incremental build must notice a new link out of the site or
+/// a stray file, which the stamps of the section files alone do not show.
+func walkFingerprint(root: URL, content: ContentFiles) -> String {
+    var hasher = StableHasher()
+    for diagnostic in content.diagnostics { hasher.combine(diagnostic.description) }
+    let themes = (try? FileManager.default.contentsOfDirectory(atPath: root.path + "/Themes")) ?? []
+    for theme in themes.sorted() {
+        let walk = FolderWalk(root: root, folder: "Themes/\(theme)")
+        for diagnostic in walk.diagnostics { hasher.combine(diagnostic.description) }
+        for file in walk.files { hasher.combine(file) }
+    }
+    return hasher.hex
 }
 
 /// One section or capability file, loaded.
@@ -373,8 +481,10 @@ private func readFigure(_ reader: inout FieldReader) -> Figure? {
         paragraph: paragraph)
 }
 
-func loadConfig(root: URL, diagnostics: inout [Diagnostic]) -> SiteConfig? {
+func loadConfig(root: URL, files: ContentFiles?, diagnostics: inout [Diagnostic]) -> SiteConfig? {
     let path = "Content/site.yaml"
+    // A site.yaml the walk refused (a link out of Content/, a FIFO) has its error already.
+    if let files, !files.contains(path) { return nil }
     let before = diagnostics.count
     let node = readYAMLFile(root: root, path: path, diagnostics: &diagnostics)
     guard diagnostics.count == before else { return nil }
@@ -516,10 +626,12 @@ private func readYAMLFile(root: URL, path: String, diagnostics: inout [Diagnosti
 
 /// Data files are optional: a site without operations simply has none.
 private func readDataFile<T>(
-    root: URL, name: String, what: String, diagnostics: inout [Diagnostic], _ read: (inout FieldReader) -> T?
+    root: URL, name: String, what: String, files: ContentFiles?, diagnostics: inout [Diagnostic],
+    _ read: (inout FieldReader) -> T?
 ) -> [T] {
     let path = "Content/data/\(name)"
-    guard FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) else { return [] }
+    guard files?.contains(path) ?? FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path)
+    else { return [] }
     guard let node = readYAMLFile(root: root, path: path, diagnostics: &diagnostics) else { return [] }
     let (values, problems) = readList(node, file: path, what: what, read)
     diagnostics += problems

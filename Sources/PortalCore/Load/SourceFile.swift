@@ -44,13 +44,14 @@ public struct SourceFile: Sendable {
     }
 
     static func read(fullPath: String, path: String) -> Result<SourceFile, Diagnostic> {
-        guard let data = readFileBytes(fullPath) else {
+        switch readRegularFile(fullPath) {
+        case .success(let data): return decode(data, path: path)
+        case .failure(let error):
             return .failure(
                 .error(
-                    "unreadable-file", "cannot read file", hint: "check that it exists and is readable",
+                    error.kind == nil ? "unreadable-file" : "not-a-file", "'\(path)' \(error)", hint: error.hint,
                     at: SourceLocation(file: path)))
         }
-        return decode(data, path: path)
     }
 }
 

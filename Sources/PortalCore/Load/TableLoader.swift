@@ -1,9 +1,10 @@
 import Foundation
 
 /// Reads `Content/data/tables/<id>.csv` with its sidecar `<id>.yaml`.
-func loadTables(root: URL, diagnostics: inout [Diagnostic]) -> [TableSource] {
+/// `files` are the names in the tables folder that the walk of `Content/` allows to be read;
+/// `refused` the paths it reported, which are not reported again as missing.
+func loadTables(root: URL, files: [String], refused: Set<String>, diagnostics: inout [Diagnostic]) -> [TableSource] {
     let folder = "Content/data/tables"
-    let files = listFiles(under: root.appendingPathComponent(folder)).filter { !$0.contains("/") }
     var tables: [TableSource] = []
     for file in files where file.hasSuffix(".csv") {
         let id = String(file.dropLast(4))
@@ -17,7 +18,8 @@ func loadTables(root: URL, diagnostics: inout [Diagnostic]) -> [TableSource] {
                     at: SourceLocation(file: csvPath)))
             continue
         }
-        guard FileManager.default.fileExists(atPath: root.appendingPathComponent(sidecarPath).path) else {
+        guard files.contains("\(id).yaml") else {
+            if refused.contains(sidecarPath) { continue }
             diagnostics.append(
                 .error(
                     "table-sidecar-missing", "table '\(id)' has no sidecar \(id).yaml",
@@ -33,7 +35,7 @@ func loadTables(root: URL, diagnostics: inout [Diagnostic]) -> [TableSource] {
     }
     for file in files where file.hasSuffix(".yaml") {
         let id = String(file.dropLast(5))
-        if !files.contains("\(id).csv") {
+        if !files.contains("\(id).csv") && !refused.contains("\(folder)/\(id).csv") {
             diagnostics.append(
                 .error(
                     "table-csv-missing", "sidecar \(file) has no table \(id).csv beside it",

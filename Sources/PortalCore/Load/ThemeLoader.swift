@@ -41,32 +41,45 @@ struct ThemeFile {
 
 /// The theme's files: the built-in default's, each replaced by the site's own where it has one.
 /// `Themes/default/` of this repository is the built-in theme's source, so here the two agree.
-func themeFiles(root: URL, name: String) -> (files: [ThemeFile], siteFolderExists: Bool) {
+/// The site's folder is read through one `FolderWalk`, which never leaves it (links out, loops and
+/// FIFOs are errors there), so nothing from outside the theme is ever read or published.
+func themeFiles(root: URL, name: String) -> (files: [ThemeFile], siteFolderExists: Bool, walk: FolderWalk?) {
     let folder = "Themes/\(name)"
     var byPath: [String: ThemeFile] = [:]
     for file in builtInThemeFiles {
         byPath[file.path] = ThemeFile(
             path: file.path, displayPath: "\(Theme.builtInFolder)/\(file.path)", bytes: Array(file.text.utf8))
     }
-    let folderURL = root.appendingPathComponent(folder)
     var isDirectory: ObjCBool = false
     let exists =
-        FileManager.default.fileExists(atPath: folderURL.path, isDirectory: &isDirectory) && isDirectory.boolValue
-    if exists {
-        for sub in ["templates", "assets"] {
-            for file in listFiles(under: folderURL.appendingPathComponent(sub)) {
-                let path = "\(sub)/\(file)"
-                // Read when used: a file that cannot be read is reported where it is needed.
-                byPath[path] = ThemeFile(path: path, displayPath: "\(folder)/\(path)", bytes: [])
-            }
-        }
+        FileManager.default.fileExists(atPath: root.appendingPathComponent(folder).path, isDirectory: &isDirectory)
+        && isDirectory.boolValue
+    guard exists else { return (byPath.values.sorted { $0.path < $1.path }, false, nil) }
+    let walk = FolderWalk(root: root, folder: folder)
+    for displayPath in walk.files {
+        let path = String(displayPath.dropFirst(folder.count + 1))
+        guard path.hasPrefix("templates/") || path.hasPrefix("assets/") else { continue }
+        // Read when used: a file that cannot be read is reported where it is needed.
+        byPath[path] = ThemeFile(path: path, displayPath: displayPath, bytes: [])
     }
-    return (byPath.values.sorted { $0.path < $1.path }, exists)
+    return (byPath.values.sorted { $0.path < $1.path }, true, walk)
 }
 
 func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
+    // The name becomes a path: `../../x` or `/etc` would read and publish files from anywhere.
+    guard isValidSlug(name.value) else {
+        return (
+            nil,
+            [
+                .error(
+                    "invalid-theme", "theme '\(name.value)' is not a theme name",
+                    hint: "name a folder of Themes/ using lower-case letters, digits and hyphens, e.g. 'default'",
+                    at: name.location)
+            ]
+        )
+    }
     let folder = "Themes/\(name.value)"
-    let (files, siteFolderExists) = themeFiles(root: root, name: name.value)
+    let (files, siteFolderExists, walk) = themeFiles(root: root, name: name.value)
     // Only the default theme is built in; any other name must be a folder of the site's.
     guard siteFolderExists || name.value == "default" else {
         let available =
@@ -83,7 +96,8 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
             ]
         )
     }
-    var diagnostics: [Diagnostic] = []
+    // One walk of the theme decides what may be read and published; links out of it are errors.
+    var diagnostics = walk?.diagnostics ?? []
     var library = TemplateLibrary()
     var assets: [ThemeAsset] = []
     for file in files {
@@ -125,6 +139,7 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
                     at: SourceLocation(file: file.displayPath, line: error.line, column: error.column)))
         }
     }
+    diagnostics += checkTemplates(library, folder: "\(folder)/templates")
     if diagnostics.hasErrors { return (nil, diagnostics) }
     return (Theme(name: name.value, folder: folder, library: library, assets: assets), diagnostics)
 }

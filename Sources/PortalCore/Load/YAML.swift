@@ -284,8 +284,17 @@ private func nestingProblem(_ text: String, file: String, lineOffset: Int) -> Di
     var column = 1
     var atLineStart = true
     var lineIndent = 0
+    // Where each open bracket is, so brackets left open on many lines (one unclosed `[` per
+    // entry) are reported as the first unclosed one, not as data nested too deep.
+    var open: [(line: Int, column: Int, bracket: Character)] = []
     func problem() -> Diagnostic {
-        .error(
+        if let first = open.first, let last = open.last, first.line != last.line {
+            return .error(
+                "yaml-invalid", "'\(first.bracket)' is never closed, so YAML reads everything after it as inside it",
+                hint: "close it with '\(first.bracket == "[" ? "]" : "}")' on the same line, or quote the value",
+                at: SourceLocation(file: file, line: first.line + lineOffset, column: first.column))
+        }
+        return .error(
             "yaml-too-deep", "YAML nested more than \(maximumYAMLNesting) levels deep",
             hint: "content needs only a few levels: write the data flatter",
             at: SourceLocation(file: file, line: line + lineOffset, column: column))
@@ -302,8 +311,11 @@ private func nestingProblem(_ text: String, file: String, lineOffset: Int) -> Di
         switch c {
         case "[", "{":
             depth += 1
+            open.append((line, column, Character(c)))
             if depth > maximumYAMLNesting { return problem() }
-        case "]", "}": depth = max(0, depth - 1)
+        case "]", "}":
+            depth = max(0, depth - 1)
+            if !open.isEmpty { open.removeLast() }
         case "\n":
             line += 1
             column = 0

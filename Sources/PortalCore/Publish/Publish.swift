@@ -89,6 +89,10 @@ public func publish(_ options: PublishOptions) -> Result<PublishReport, PublishF
                     message: missing, hint: "install it with 'apt-get install rsync', or pass --rsync with its path")))
     }
 
+    if isRemoteDestination(options.destination), let refused = remoteRefusal(options.destination, rsync: rsync) {
+        return .failure(refused)
+    }
+
     let diagnostics = check(root: options.build.root)
     if diagnostics.hasErrors { return .failure(.content(diagnostics)) }
     let report: BuildReport
@@ -99,9 +103,22 @@ public func publish(_ options: PublishOptions) -> Result<PublishReport, PublishF
         return .failure(.failed(PublishError(message: message, hint: "fix the output folder, then publish again")))
     }
 
+    // The marker travels from a folder of its own, so the output folder stays the build's alone.
+    let markerFolder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "portal-publish-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    defer { try? FileManager.default.removeItem(at: markerFolder) }
+    do {
+        try createFolders(markerFolder.path)
+        let marker = markerFolder.path + "/" + publishMarker
+        try writeFileBytes(Array("Published by portal publish.\n".utf8), to: marker)
+        // Always the same time, so rsync sees the marker unchanged and never sends it again.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 0)], ofItemAtPath: marker)
+    } catch {
+        return .failure(.failed(PublishError(message: "\(error)", hint: "check the temporary folder (TMPDIR)")))
+    }
     let arguments = rsyncArguments(
         source: options.build.output, destination: options.destination, dryRun: options.dryRun,
-        checksum: options.checksum)
+        checksum: options.checksum, marker: markerFolder)
     let output: ProgramOutput
     do {
         output = try runProgram(rsync, arguments)
@@ -118,7 +135,7 @@ public func publish(_ options: PublishOptions) -> Result<PublishReport, PublishF
     return .success(
         PublishReport(
             destination: options.destination, dryRun: options.dryRun, build: report,
-            changes: parseRsyncOutput(output.stdout)))
+            changes: parseRsyncOutput(output.stdout).filter { $0.path != publishMarker }))
 }
 
 /// rsync's own complaint, cut to its first line: that line names the path and the cause.
@@ -136,21 +153,32 @@ private func rsyncFailure(status: Int32, stderr: String) -> PublishError {
     return PublishError(message: "rsync failed with exit code \(status): \(first)", hint: hint)
 }
 
-/// Syncing with deletion into the wrong folder would delete its contents: refuse the file
-/// system root, the home folder, the site's own folders and anything that contains them.
-private func refusal(of destination: String, options: BuildOptions) -> PublishError? {
+/// Marks a folder as made by `portal publish`: only an empty folder or one holding this file is
+/// ever synced into, since the sync deletes every file there that the site does not have. It
+/// travels with every publish (from a folder of its own, see `rsyncArguments`), so it is never
+/// deleted either. A folder published by an older portal can be adopted with `touch`.
+let publishMarker = ".portal-publish"
+
+/// Syncing with deletion into the wrong folder would delete its contents. Refused at once,
+/// without running anything: an option-like or empty destination, the file system root, the home
+/// folder and the folders above it, the site's own folders, and any spelling of them (`host:/.`,
+/// `host://`, `host:/etc/..`, `rsync://host/`). A local folder must then be empty, new, or hold
+/// the publish marker; a remote one is listed by `remoteRefusal` before anything is sent.
+func refusal(of destination: String, options: BuildOptions) -> PublishError? {
     let trimmed = destination.trimmingCharacters(in: .whitespaces)
     guard !trimmed.isEmpty else {
         return PublishError(
             message: "the destination is empty", hint: "give a folder or user@host:path to publish into")
     }
-    if isRemoteDestination(trimmed) {
-        // `host:` alone, or with `~` or `/`, is the user's home or the server's root.
-        guard !trimmed.hasPrefix("rsync://"), let colon = trimmed.firstIndex(of: ":") else { return nil }
-        let path = trimmed[trimmed.index(after: colon)...]
-        guard ["", "/", "~", "~/", ".", "./"].contains(path) else { return nil }
+    guard !trimmed.hasPrefix("-") else {
         return PublishError(
-            message: "refusing to publish into '\(destination)', a whole home or root folder: "
+            message: "refusing the destination '\(destination)': it starts with '-', as an option does",
+            hint: "write ./\(trimmed) for a folder of that name")
+    }
+    if isRemoteDestination(trimmed) {
+        guard remotePath(trimmed) == nil else { return nil }
+        return PublishError(
+            message: "refusing to publish into '\(destination)', a whole server, home or root folder: "
                 + "publishing deletes every file there that the site does not have",
             hint: "name the site's own folder, e.g. user@host:/var/www/spr")
     }
@@ -161,15 +189,105 @@ private func refusal(of destination: String, options: BuildOptions) -> PublishEr
     func contains(_ folder: String, _ path: String) -> Bool {
         folder == path || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
     }
-    if target == "/" || target == home || contains(target, root) || contains(root, target) || contains(target, output)
-        || contains(output, target)
+    if target == "/" || contains(target, home) || contains(target, root) || contains(root, target)
+        || contains(target, output) || contains(output, target)
     {
         return PublishError(
             message: "refusing to publish into '\(destination)': "
                 + "publishing deletes every file there that the site does not have",
             hint: "choose a folder of its own for the published site, outside the site's folder")
     }
-    return nil
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else { return nil }
+    guard isDirectory.boolValue else {
+        return PublishError(
+            message: "refusing to publish into '\(destination)': it is a file, not a folder",
+            hint: "name the folder the site is published into")
+    }
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: target)) ?? []
+    return unmarkedRefusal(destination, entries: entries)
+}
+
+/// A folder that holds files but no publish marker was not made by `portal publish`.
+private func unmarkedRefusal(_ destination: String, entries: [String]) -> PublishError? {
+    guard !entries.isEmpty, !entries.contains(publishMarker) else { return nil }
+    return PublishError(
+        message: "refusing to publish into '\(destination)': it holds files and was not made by portal publish "
+            + "(no \(publishMarker) in it), and publishing deletes every file there that the site does not have",
+        hint: "publish into an empty or new folder; if it holds an earlier publish of this site, "
+            + "create an empty \(publishMarker) file in it first")
+}
+
+/// The path part of a remote destination, normalised (`/./`, `//` and `..` worked out); nil when
+/// it is the server's root, a home folder or above one, or no folder at all.
+func remotePath(_ destination: String) -> String? {
+    var path: Substring
+    if destination.hasPrefix("rsync://") {
+        // rsync://host/module/path: the module is the first segment; the bare server has none.
+        let rest = destination.dropFirst("rsync://".count)
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        path = rest[rest.index(after: slash)...]
+        guard !normalisedSegments(path).isEmpty else { return nil }
+        return "/" + normalisedSegments(path).joined(separator: "/")
+    }
+    guard let colon = destination.firstIndex(of: ":") else { return nil }
+    path = destination[destination.index(after: colon)...]
+    // `host::module` is rsync's daemon syntax, like rsync://.
+    if path.hasPrefix(":") {
+        path = path.dropFirst()
+        return normalisedSegments(path).isEmpty ? nil : "/" + normalisedSegments(path).joined(separator: "/")
+    }
+    let absolute = path.hasPrefix("/")
+    var segments = normalisedSegments(path)
+    // `~` and `~user` are home folders; a relative path starts in the home folder.
+    if let first = segments.first, first.hasPrefix("~") { segments.removeFirst() }
+    guard !segments.isEmpty, !segments.contains("..") else { return nil }
+    // `/home` and `/Users` hold every home folder.
+    if absolute && segments.count == 1 && ["home", "Users", "root"].contains(segments[0]) { return nil }
+    return (absolute ? "/" : "") + segments.joined(separator: "/")
+}
+
+/// Path segments with `.` and empty ones dropped and `..` applied; a `..` left at the start means
+/// the path climbs above where it starts, and is kept so callers can refuse it.
+private func normalisedSegments(_ path: Substring) -> [String] {
+    var segments: [String] = []
+    for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+        switch segment {
+        case ".": continue
+        case "..":
+            if let last = segments.last, last != ".." { segments.removeLast() } else { segments.append("..") }
+        default: segments.append(String(segment))
+        }
+    }
+    return segments
+}
+
+/// A remote folder is listed with rsync before anything is sent: a new one (rsync says it does not
+/// exist) or an empty one is fine; one with files must hold the publish marker. Listing a file
+/// as a folder fails, and so does the publish, before anything is sent.
+private func remoteRefusal(_ destination: String, rsync: String) -> PublishFailure? {
+    let folder = destination.hasSuffix("/") ? destination : destination + "/"
+    let output: ProgramOutput
+    do {
+        output = try runProgram(rsync, ["--list-only", "--", folder])
+    } catch {
+        return .failed(
+            PublishError(
+                message: "could not run \(rsync): \(error.localizedDescription)",
+                hint: "check that it is an executable rsync"))
+    }
+    if output.status != 0 {
+        if output.stderr.contains("No such file or directory") { return nil }
+        return .failed(rsyncFailure(status: output.status, stderr: output.stderr))
+    }
+    var entries: [String] = []
+    for line in output.stdout.split(whereSeparator: \.isNewline) {
+        // "drwxr-xr-x          4,096 2024/01/01 12:00:00 name": the name is the fifth field on.
+        let fields = line.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: true)
+        guard fields.count == 5 else { continue }
+        if fields[4] != "." { entries.append(String(fields[4])) }
+    }
+    return unmarkedRefusal(destination, entries: entries).map { .refused($0) }
 }
 
 /// 12345 as "12,345", the style of the build's own figures.

@@ -23,7 +23,11 @@ let rsyncOutFormat = "%i|%l|%n"
 /// everything else has arrived. The build marker and the output folder's placeholder README stay
 /// local, and are never deleted at the destination either. `checksum` compares contents instead
 /// of times, for a site built from a fresh checkout, where every file's time is new.
-public func rsyncArguments(source: URL, destination: String, dryRun: Bool, checksum: Bool = false) -> [String] {
+/// `marker` is a folder holding only the publish marker, sent as a second source so it arrives
+/// with the site and is never deleted by it.
+public func rsyncArguments(source: URL, destination: String, dryRun: Bool, checksum: Bool = false, marker: URL? = nil)
+    -> [String]
+{
     var arguments = [
         "--archive", "--delete-after", "--delay-updates", "--out-format=\(rsyncOutFormat)",
         "--exclude=/\(outputMarker)",
@@ -33,7 +37,9 @@ public func rsyncArguments(source: URL, destination: String, dryRun: Bool, check
     if dryRun { arguments.append("--dry-run") }
     // The trailing slash syncs the folder's contents rather than the folder itself.
     let sourcePath = source.standardizedFileURL.path
-    arguments += ["--", sourcePath.hasSuffix("/") ? sourcePath : sourcePath + "/", destination]
+    arguments += ["--", sourcePath.hasSuffix("/") ? sourcePath : sourcePath + "/"]
+    if let marker { arguments.append(marker.standardizedFileURL.path + "/") }
+    arguments.append(destination)
     return arguments
 }
 

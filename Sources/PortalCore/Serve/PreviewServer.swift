@@ -9,11 +9,17 @@ public struct ServeOptions: Sendable {
     public var port: UInt16
     /// How often `Content/` and `Themes/` are looked at for changes.
     public var pollInterval: Duration
+    /// What a request may send (see `FrontDoor`).
+    public var limits: RequestLimits
 
-    public init(build: BuildOptions, port: UInt16 = 8000, pollInterval: Duration = .milliseconds(300)) {
+    public init(
+        build: BuildOptions, port: UInt16 = 8000, pollInterval: Duration = .milliseconds(300),
+        limits: RequestLimits = RequestLimits()
+    ) {
         self.build = build
         self.port = port
         self.pollInterval = pollInterval
+        self.limits = limits
     }
 
     /// The folders whose changes trigger a rebuild.
@@ -46,12 +52,15 @@ public actor PreviewServer {
     private let onBuild: @Sendable (ServeBuild) -> Void
     private var serverTask: Task<Void, Never>?
     private var watchTask: Task<Void, Never>?
+    private var frontDoor: FrontDoor?
 
     public init(options: ServeOptions, onBuild: @escaping @Sendable (ServeBuild) -> Void = { _ in }) throws {
         self.options = options
         self.onBuild = onBuild
-        // Loopback only: a preview of unpublished content is for the author's own browser.
-        let address = try sockaddr_in.inet(ip4: "127.0.0.1", port: options.port)
+        // Loopback only: a preview of unpublished content is for the author's own browser. The
+        // browser talks to the front door on the port asked for, which hands requests within
+        // the limits on to FlyingFox on a free port of its own.
+        let address = try sockaddr_in.inet(ip4: "127.0.0.1", port: 0)
         http = HTTPServer(
             address: address, timeout: 30, logger: .disabled,
             handler: PreviewHandler(output: options.build.output, state: state))
@@ -67,6 +76,13 @@ public actor PreviewServer {
                 message: "no Content/site.yaml under \(options.build.root.path)",
                 hint: "run portal from the folder that holds Content/ and Themes/, or pass --root")
         }
+        let door: FrontDoor
+        do {
+            door = try FrontDoor(port: options.port, limits: options.limits)
+        } catch {
+            throw listenError(code: error.code, message: error.message)
+        }
+        frontDoor = door
         let http = self.http
         let state = self.state
         serverTask = Task {
@@ -79,7 +95,10 @@ public actor PreviewServer {
         }
         let deadline = ContinuousClock.now + .seconds(10)
         while await !http.isListening {
-            if let ended = await state.serverEnd { throw listenError(ended.error) }
+            if let ended = await state.serverEnd {
+                door.stop()
+                throw listenError(ended.error)
+            }
             guard ContinuousClock.now < deadline else {
                 throw ServeError(
                     message: "the preview server did not start listening on port \(options.port)",
@@ -87,9 +106,12 @@ public actor PreviewServer {
             }
             try await Task.sleep(for: .milliseconds(5))
         }
-        guard case .ip4(_, let port)? = await http.listeningAddress else {
+        guard case .ip4(_, let backend)? = await http.listeningAddress else {
+            door.stop()
             throw ServeError(message: "the preview server has no address", hint: "try another --port")
         }
+        door.start(backend: backend)
+        let port = door.port
 
         // Pages asked for during this first build get the previous output, then reload.
         var snapshot = SourceSnapshot(folders: options.watched)
@@ -131,6 +153,7 @@ public actor PreviewServer {
     public func stop() async {
         watchTask?.cancel()
         await watchTask?.value
+        frontDoor?.stop()
         await http.stop()
         await serverTask?.value
     }
@@ -155,21 +178,25 @@ public actor PreviewServer {
     private func listenError(_ error: (any Error)?) -> ServeError {
         let port = options.port
         if case .failed(_, let code, let message)? = error as? SocketError {
-            if code == EADDRINUSE {
-                return ServeError(
-                    message: "port \(port) on 127.0.0.1 is already in use",
-                    hint: "stop the other server or choose another port with --port")
-            }
-            if code == EACCES {
-                return ServeError(
-                    message: "no permission to listen on port \(port)",
-                    hint: "choose a port above 1023 with --port")
-            }
-            return ServeError(message: "cannot listen on 127.0.0.1:\(port): \(message)", hint: "try another --port")
+            return listenError(code: code, message: message)
         }
         return ServeError(
             message: "cannot listen on 127.0.0.1:\(port): \(error?.localizedDescription ?? "unknown error")",
             hint: "try another --port")
+    }
+
+    private func listenError(code: Int32, message: String) -> ServeError {
+        let port = options.port
+        if code == EADDRINUSE {
+            return ServeError(
+                message: "port \(port) on 127.0.0.1 is already in use",
+                hint: "stop the other server or choose another port with --port")
+        }
+        if code == EACCES {
+            return ServeError(
+                message: "no permission to listen on port \(port)", hint: "choose a port above 1023 with --port")
+        }
+        return ServeError(message: "cannot listen on 127.0.0.1:\(port): \(message)", hint: "try another --port")
     }
 }
 

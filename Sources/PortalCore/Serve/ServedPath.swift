@@ -46,17 +46,6 @@ public func servedPath(for rawPath: String, in root: URL) -> ServedPath {
     return .file(URL(fileURLWithPath: index))
 }
 
-/// The path with every symbolic link resolved, or nil when it does not exist.
-private func realPath(_ path: String) -> String? {
-    guard let resolved = realpath(path, nil) else { return nil }
-    defer { free(resolved) }
-    return String(cString: resolved)
-}
-
-private func isInside(_ path: String, _ root: String) -> Bool {
-    path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
-}
-
 /// Content types for what a site holds; anything else is served as bytes.
 public func contentType(forPath path: String) -> String {
     switch (path as NSString).pathExtension.lowercased() {

@@ -40,13 +40,13 @@ public final class SiteWriter: @unchecked Sendable {
         hasEarlierOutput = manager.fileExists(atPath: outputPath)
         let parent = (outputPath as NSString).deletingLastPathComponent
         let name = (outputPath as NSString).lastPathComponent
-        try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        try plainly { try createFolders(parent) }
         staging = "\(parent)/.\(name).staging"
         previous = "\(parent)/.\(name).previous"
         // Left over from an interrupted build: never part of a published site.
         try? manager.removeItem(atPath: staging)
         try? manager.removeItem(atPath: previous)
-        try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        try plainly { try createFolders(staging) }
     }
 
     /// Writes one file into the staging folder. Safe from any thread; a failure is kept and
@@ -58,8 +58,7 @@ public final class SiteWriter: @unchecked Sendable {
             try lock.withLock {
                 paths.append(file.path)
                 if folders.insert(folder).inserted {
-                    try FileManager.default.createDirectory(
-                        atPath: "\(staging)/\(folder)", withIntermediateDirectories: true)
+                    try plainly { try createFolders("\(staging)/\(folder)") }
                 }
             }
             let changed = try place(file, staging: staging, previous: hasEarlierOutput ? outputPath : nil)
@@ -82,7 +81,7 @@ public final class SiteWriter: @unchecked Sendable {
         put(OutputFile(path: outputMarker, text: "Built by portal. This folder is replaced on every build.\n"))
         if let failure {
             discard()
-            throw failure
+            throw plain(failure)
         }
         var summary = WriteSummary()
         summary.written = written.sorted()
@@ -93,14 +92,14 @@ public final class SiteWriter: @unchecked Sendable {
         if manager.fileExists(atPath: outputPath) {
             if portal_exchange_paths(staging, outputPath) != 0 {
                 // File systems without an atomic exchange: two renames, a moment apart.
-                try manager.moveItem(atPath: outputPath, toPath: previous)
-                try manager.moveItem(atPath: staging, toPath: outputPath)
+                try plainly { try renamePath(outputPath, to: previous) }
+                try plainly { try renamePath(staging, to: outputPath) }
                 try? manager.removeItem(atPath: previous)
             } else {
                 try? manager.removeItem(atPath: staging)
             }
         } else {
-            try manager.moveItem(atPath: staging, toPath: outputPath)
+            try plainly { try renamePath(staging, to: outputPath) }
         }
         return summary
     }
@@ -163,4 +162,15 @@ public struct WriteError: Error, CustomStringConvertible {
     public var message: String
     public var hint: String
     public var description: String { "error: \(message) (\(hint))" }
+}
+
+/// Any error from writing as one plain line, path, cause and what to do: never Foundation's
+/// `NSCocoaErrorDomain` dump.
+private func plain(_ error: any Error) -> any Error {
+    if let posix = error as? POSIXFileError { return WriteError(message: posix.description, hint: posix.hint) }
+    return error
+}
+
+private func plainly(_ body: () throws -> Void) throws {
+    do { try body() } catch { throw plain(error) }
 }

@@ -14,7 +14,7 @@ enum TemplateNode: Sendable {
     case text([UInt8])
     case variable(TemplateName, escaped: Bool)
     case section(TemplateName, inverted: Bool, children: [TemplateNode])
-    case partial(String)
+    case partial(TemplateName)
 }
 
 /// A name in a tag: `citations`, `report.board`, `.`, `empty(boards)` or `last()`.
@@ -22,6 +22,9 @@ struct TemplateName: Sendable, Equatable {
     var parts: [String]
     var transform: String?
     var source: String
+    /// Where the tag starts, for errors about the name.
+    var line = 1
+    var column = 1
 }
 
 public struct TemplateError: Error, Sendable {
@@ -166,10 +169,14 @@ private func buildTree(_ tokens: [Token], _ index: inout Int, closing: (name: St
         case .tag(let kind, let content, let line, let column):
             switch kind {
             case UInt8(ascii: "!"): continue
-            case UInt8(ascii: ">"): nodes.append(.partial(content))
+            case UInt8(ascii: ">"):
+                nodes.append(.partial(TemplateName(parts: [content], source: content, line: line, column: column)))
             case UInt8(ascii: "#"), UInt8(ascii: "^"):
                 let children = try buildTree(tokens, &index, closing: (content, line, column))
-                nodes.append(.section(parseName(content), inverted: kind == UInt8(ascii: "^"), children: children))
+                nodes.append(
+                    .section(
+                        parseName(content, line: line, column: column), inverted: kind == UInt8(ascii: "^"),
+                        children: children))
             case UInt8(ascii: "/"):
                 guard let closing, closing.name == content else {
                     throw TemplateError(
@@ -179,7 +186,7 @@ private func buildTree(_ tokens: [Token], _ index: inout Int, closing: (name: St
                 }
                 return nodes
             default:
-                nodes.append(.variable(parseName(content), escaped: kind == 0))
+                nodes.append(.variable(parseName(content, line: line, column: column), escaped: kind == 0))
             }
         }
     }
@@ -190,13 +197,14 @@ private func buildTree(_ tokens: [Token], _ index: inout Int, closing: (name: St
     return nodes
 }
 
-private func parseName(_ content: String) -> TemplateName {
+private func parseName(_ content: String, line: Int, column: Int) -> TemplateName {
     if let open = content.firstIndex(of: "("), content.hasSuffix(")") {
         let transform = String(content[..<open])
         let argument = String(content[content.index(after: open)..<content.index(before: content.endIndex)])
-        return TemplateName(parts: splitDotted(argument), transform: transform, source: content)
+        return TemplateName(
+            parts: splitDotted(argument), transform: transform, source: content, line: line, column: column)
     }
-    return TemplateName(parts: splitDotted(content), transform: nil, source: content)
+    return TemplateName(parts: splitDotted(content), transform: nil, source: content, line: line, column: column)
 }
 
 private func splitDotted(_ name: String) -> [String] {

@@ -16,6 +16,10 @@ public struct TemplateLibrary: Sendable {
     /// The same, as UTF-8 bytes: pages go straight to files without a round trip through String.
     public func renderBytes(_ value: TemplateValue, template name: String) -> [UInt8]? {
         guard let template = templates[name] else { return nil }
+        assert(
+            undeclaredNames(in: value, template: name).isEmpty,
+            "page context of '\(name)' has names missing from pageTemplateNames: "
+                + "\(undeclaredNames(in: value, template: name))")
         var output: [UInt8] = []
         output.reserveCapacity(32_768)
         var renderer = TemplateRenderer(library: self, stack: [value], loops: [])
@@ -68,7 +72,8 @@ private struct TemplateRenderer {
                     stack.removeLast()
                 }
             case .partial(let name):
-                if let template = library.template(named: name) { render(template.nodes, into: &output) }
+                // A missing partial or a cycle of partials is an error when the theme is loaded.
+                if let template = library.template(named: name.source) { render(template.nodes, into: &output) }
             }
         }
     }
