@@ -9,7 +9,23 @@ TEST_OUT := test-output
 PYTHON := $(CURDIR)/.venv/bin/python
 export PYTHON
 
-.PHONY: theme site build test unit e2e browser content-check other-force bench-smoke bench lint format deps test-deps clean screenshot
+.PHONY: theme site build test unit e2e browser content-check other-force bench-smoke bench lint format deps test-deps clean screenshot \
+	fuzz differential fuzz-smoke differential-smoke
+
+# Fuzzer and differential test (Tests/fuzz/): seeded, so a failure is reproduced by its seed.
+# FUZZ_TRIALS and DIFF_SEQUENCES size `make fuzz` and `make differential`; FUZZ_SMOKE_TRIALS and
+# DIFF_SMOKE_SEQUENCES the short passes of `make test`. FUZZ_ALLOW tolerates known failures while
+# they are being fixed, e.g. FUZZ_ALLOW=silent-loss=2,hang=1; DIFF_ALLOW a number of mismatches.
+FUZZ_SEED ?= 1
+FUZZ_TRIALS ?= 2000
+FUZZ_SMOKE_TRIALS ?= 60
+FUZZ_ALLOW ?=
+DIFF_SEED ?= 1
+DIFF_SEQUENCES ?= 200
+DIFF_SMOKE_SEQUENCES ?= 10
+DIFF_ALLOW ?= 0
+FUZZ_FLAGS = --seed $(FUZZ_SEED) --jobs 2 $(if $(FUZZ_ALLOW),--allow $(FUZZ_ALLOW))
+DIFF_FLAGS = --seed $(DIFF_SEED) --jobs 2 --allow-mismatches $(DIFF_ALLOW)
 
 ## site: install what is missing, build portal, compile Content/ into Public/
 site: deps theme
@@ -21,7 +37,7 @@ build: deps theme
 	$(SWIFT) build -c release --product portal
 
 ## test: every test: format check, unit tests, end-to-end build, content faithfulness, browser checks
-test: test-deps lint unit e2e content-check other-force bench-smoke browser
+test: test-deps lint unit e2e content-check other-force bench-smoke fuzz-smoke differential-smoke browser
 
 deps:
 	@.ci/install-deps build
@@ -61,6 +77,23 @@ other-force: unit
 # warnings, link-clean and byte-identical twice. The benchmark itself is `make bench`.
 bench-smoke: unit
 	PORTAL=$(DEBUG_BIN) Tests/bench/smoke.sh 200
+
+## fuzz: mutate Content/ and Themes/ FUZZ_TRIALS times (default 2000, a few minutes), release binary
+fuzz: build
+	python3 Tests/fuzz/fuzz.py $(FUZZ_FLAGS) --trials $(FUZZ_TRIALS) --portal $(RELEASE_BIN) --out $(TEST_OUT)/fuzz
+
+## differential: DIFF_SEQUENCES edit sequences (default 200), each built incrementally and from scratch
+differential: build
+	python3 Tests/fuzz/differential.py $(DIFF_FLAGS) --sequences $(DIFF_SEQUENCES) --portal $(RELEASE_BIN) \
+		--out $(TEST_OUT)/differential
+
+# Short seeded passes with the debug binary, for `make test` (about 40 s each).
+fuzz-smoke: unit
+	python3 Tests/fuzz/fuzz.py $(FUZZ_FLAGS) --trials $(FUZZ_SMOKE_TRIALS) --portal $(DEBUG_BIN) --out $(TEST_OUT)/fuzz
+
+differential-smoke: unit
+	python3 Tests/fuzz/differential.py $(DIFF_FLAGS) --sequences $(DIFF_SMOKE_SEQUENCES) --portal $(DEBUG_BIN) \
+		--out $(TEST_OUT)/differential
 
 ## bench: portal against Hugo at 1,000, 10,000 and 50,000 pages (about 25 minutes; see README)
 bench:

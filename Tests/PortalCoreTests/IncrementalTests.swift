@@ -245,3 +245,104 @@ extension IncrementalTests {
         )
     }
 }
+
+/// Edits that keep a file's size and put its modification time back, as `cp -p`, `rsync -t`,
+/// `tar x` and backup restores do: stamps hold a hash of the bytes, so each is still seen.
+extension IncrementalTests {
+    /// Replaces `old` with `new` (same length) in a file and sets its times back to what they were.
+    func editKeepingSizeAndTime(
+        _ fixture: SiteFixture, _ path: String, replacing old: String, with new: String,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
+        #expect(old.utf8.count == new.utf8.count, sourceLocation: sourceLocation)
+        let full = fixture.root.appendingPathComponent(path).path
+        var info = stat()
+        #expect(stat(full, &info) == 0, sourceLocation: sourceLocation)
+        let text = try String(contentsOfFile: full, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: old, with: new)
+        #expect(edited != text && edited.utf8.count == text.utf8.count, sourceLocation: sourceLocation)
+        try fixture.write(edited, to: path)
+        var times = [info.st_atim, info.st_mtim]
+        #expect(utimensat(AT_FDCWD, full, &times, 0) == 0, sourceLocation: sourceLocation)
+        var after = stat()
+        _ = stat(full, &after)
+        #expect(after.st_size == info.st_size, sourceLocation: sourceLocation)
+        #expect(
+            after.st_mtim.tv_sec == info.st_mtim.tv_sec && after.st_mtim.tv_nsec == info.st_mtim.tv_nsec,
+            sourceLocation: sourceLocation)
+    }
+
+    @Test(
+        arguments: [
+            // A text-only edit of a capability: the splice path.
+            ("Content/capabilities/drones.md", "are described", "are DEscribed", "capabilities/drones.html"),
+            // A section's text, and its heading: splice, then a full build.
+            ("Content/threats/beta.md", "as well", "AS WELL", "threats/beta.html"),
+            ("Content/threats/alpha.md", "## Later questions", "## Later QUESTIONS", "threats/alpha.html"),
+            // Front matter, data, a table cell, the theme.
+            ("Content/threats/beta.md", "summary: Beta.", "summary: Zeta.", "index.html"),
+            ("Content/data/boards.yaml", "Alpha Board", "Omega Board", "reference/boards.html"),
+            (
+                "Content/data/tables/drone-numbers.csv", "Pilots,4,1.5,5.5", "Pilots,3,2.5,5.5",
+                "tables/drone-numbers.html"
+            ),
+            ("Themes/default/templates/layout.mustache", "</body>", "</BODY>", "index.html"),
+        ])
+    func sameSizeEditWithRestoredTimeIsSeen(path: String, old: String, new: String, page: String) throws {
+        let fixture = try SiteFixture()
+        _ = try built(fixture)
+        let before = try fixture.read(page)
+        try editKeepingSizeAndTime(fixture, path, replacing: old, with: new)
+        let report = try built(fixture)
+        #expect(report.incremental != "up to date")
+        #expect(try fixture.read(page) != before, "\(page) kept the old content")
+        expectSameAsFullBuild(fixture)
+    }
+
+    /// Files added to or removed from the theme or the data, whatever their times.
+    @Test func addedAndRemovedInputsAreSeen() throws {
+        let fixture = try SiteFixture()
+        _ = try built(fixture)
+        try fixture.write(
+            "Measure,Count\nBoats,7\n", to: "Content/data/tables/boats.csv")
+        try fixture.write("caption: Boats\nparagraphs: [4]\n", to: "Content/data/tables/boats.yaml")
+        #expect(try built(fixture).incremental == nil)
+        #expect(FileManager.default.fileExists(atPath: fixture.output.appendingPathComponent("tables/boats.html").path))
+        try fixture.remove("Content/data/tables/boats.csv")
+        try fixture.remove("Content/data/tables/boats.yaml")
+        #expect(try built(fixture).incremental == nil)
+        #expect(
+            !FileManager.default.fileExists(atPath: fixture.output.appendingPathComponent("tables/boats.html").path))
+        expectSameAsFullBuild(fixture)
+    }
+
+    /// An output folder put back from a copy that kept times (an older build, say) is not trusted
+    /// as the last build's: its marker has a new inode and change time.
+    @Test func outputRestoredFromACopyIsRebuilt() throws {
+        let fixture = try SiteFixture()
+        _ = try built(fixture)
+        let copy = fixture.root.appendingPathComponent("copy")
+        let drones = "Content/capabilities/drones.md"
+        try fixture.write(
+            SiteFixture.validFiles[drones]!.replacingOccurrences(of: "are described", with: "are newly described"),
+            to: drones)
+        _ = try built(fixture)
+        // Public/ as the first build left it, restored with its times.
+        try fixture.write(SiteFixture.validFiles[drones]!, to: drones)
+        _ = try built(fixture)
+        let cp = Process()
+        cp.executableURL = URL(fileURLWithPath: "/bin/cp")
+        cp.arguments = ["-a", fixture.output.path, copy.path]
+        try cp.run()
+        cp.waitUntilExit()
+        try fixture.write(
+            SiteFixture.validFiles[drones]!.replacingOccurrences(of: "are described", with: "are newly described"),
+            to: drones)
+        _ = try built(fixture)
+        try FileManager.default.removeItem(at: fixture.output)
+        try FileManager.default.moveItem(at: copy, to: fixture.output)
+        let report = try built(fixture)
+        #expect(report.incremental == nil)
+        #expect(try fixture.read("capabilities/drones.html").contains("newly described"))
+    }
+}

@@ -7,7 +7,7 @@ import Foundation
 /// Two files: `state`, small, read by every build (one line per source: its stamp, its interface
 /// fingerprint, where its entry is); and `entries`, read only for the files an edit touched.
 struct BuildState: Sendable {
-    static let header = "portal-state 3"
+    static let header = "portal-state 4"
 
     var executable: String
     var output: String
@@ -152,6 +152,8 @@ extension BuildState {
             appendDecimal(number, to: &out)
         }
         out.append(0x09)
+        out.append(contentsOf: String(source.stamp.content, radix: 16).utf8)
+        out.append(0x09)
         out.append(contentsOf: source.interface.utf8)
         for number in [source.entryRange.lowerBound, source.entryRange.count] {
             out.append(0x09)
@@ -181,7 +183,9 @@ extension BuildState {
     }
 
     func encodedMarker() -> [UInt8] {
-        Array("marker\t\(marker.map { "\($0.size)\t\($0.modified)" } ?? "-")\nend\n".utf8)
+        Array(
+            "marker\t\(marker.map { "\($0.size)\t\($0.modified)\t\(String($0.content, radix: 16))" } ?? "-")\nend\n"
+                .utf8)
     }
 
     func encoded() -> [UInt8] { encodedWithoutMarker() + encodedMarker() }
@@ -196,16 +200,17 @@ extension BuildState {
         var malformed = false
         forEachRecord(bytes) { record in
             // Source lines are nearly all of a large site's state: read without a string per field.
-            if !first, record.fieldCount == 8, record.field(0).elementsEqual("source".utf8) {
-                guard let size = record.integer(2), let time = record.integer(3), let offset = record.integer(5),
-                    let length = record.integer(6)
+            if !first, record.fieldCount == 9, record.field(0).elementsEqual("source".utf8) {
+                guard let size = record.integer(2), let time = record.integer(3),
+                    let content = UInt64(record.text(4), radix: 16), let offset = record.integer(6),
+                    let length = record.integer(7)
                 else {
                     malformed = true
                     return false
                 }
-                let searchLines = record.text(7)
+                let searchLines = record.text(8)
                 state.sources[record.text(1)] = SourceState(
-                    stamp: FileStamp(size: size, modified: time), interface: record.text(4),
+                    stamp: FileStamp(size: size, modified: time, content: content), interface: record.text(5),
                     entryRange: Int(offset)..<Int(offset + length), searchLines: searchLines == "-" ? "" : searchLines)
                 return true
             }
@@ -223,8 +228,10 @@ extension BuildState {
             case "output": state.output = fields[1]
             case "global": state.global = fields[1]
             case "marker":
-                if fields.count == 3, let size = Int64(fields[1]), let time = Int64(fields[2]) {
-                    state.marker = FileStamp(size: size, modified: time)
+                if fields.count == 4, let size = Int64(fields[1]), let time = Int64(fields[2]),
+                    let content = UInt64(fields[3], radix: 16)
+                {
+                    state.marker = FileStamp(size: size, modified: time, content: content)
                 }
             case "search":
                 guard fields.count == 2, let limit = Int(fields[1]) else {

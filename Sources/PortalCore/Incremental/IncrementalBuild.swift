@@ -11,8 +11,9 @@ struct InputStamps {
         let content = ContentFiles(root: root)
         let files = content.markdown
         // Plain string paths and every core: on a 50,000-page site this is most of a no-op build.
+        // Each file is read and hashed: its size and time can stay the same through an edit.
         let base = root.path + "/"
-        let stamps = parallelMap(files) { FileStamp.of(base + $0) }
+        let stamps = parallelMap(files) { FileStamp.ofContent(base + $0) }
         var sources: [String: FileStamp] = [:]
         sources.reserveCapacity(files.count)
         for (file, stamp) in zip(files, stamps) {
@@ -44,7 +45,7 @@ func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: Dispa
     let outputPath = options.output.path
     guard state.output == outputPath else { return .fullBuildNeeded("built into another folder last time") }
     guard state.executable == executableStamp() else { return .fullBuildNeeded("portal itself changed") }
-    guard let marker = FileStamp.of("\(outputPath)/\(outputMarker)"), marker == state.marker else {
+    guard let marker = FileStamp.ofIdentity("\(outputPath)/\(outputMarker)"), marker == state.marker else {
         return .fullBuildNeeded("the output folder changed")
     }
     guard stamps.global == state.global else { return .fullBuildNeeded("site, data, theme or history changed") }
@@ -298,7 +299,7 @@ struct PreparedState: Sendable {
     /// Saves it once the site is written, with the new output marker's stamp.
     func save(options: BuildOptions) {
         var state = state
-        state.marker = FileStamp.of("\(options.output.path)/\(outputMarker)")
+        state.marker = FileStamp.ofIdentity("\(options.output.path)/\(outputMarker)")
         do {
             try state.write(root: options.root, state: encoded + state.encodedMarker(), entries: entries)
         } catch {
