@@ -156,7 +156,9 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
         return numbers
     }
     func checkDecoded(_ bytes: UnsafeBufferPointer<UInt8>, at node: MarkdownNode) {
-        guard !decodedMarkReported, bytes.contains(placeholderMark) else { return }
+        guard !decodedMarkReported, let base = bytes.baseAddress,
+            memchr(base, Int32(placeholderMark), bytes.count) != nil
+        else { return }
         decodedMarkReported = true
         diagnostics.append(
             .error(
@@ -253,7 +255,7 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
                 in: node, lines: lines,
                 numbers: !numbered
                     ? nil : topLevel ? .topLevel : parent.flatMap { paragraphOf[$0] } != nil ? .inParagraph : nil,
-                expected: expectedNumbers(at: node.startLine + firstLine - 1), location: location(line:byteColumn:))
+                expected: { expectedNumbers(at: node.startLine + firstLine - 1) }, location: location(line:byteColumn:))
             diagnostics += found.problems
             lostParagraphs += found.lost
         case CMARK_NODE_LIST:

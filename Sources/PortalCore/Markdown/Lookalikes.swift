@@ -1,3 +1,5 @@
+import Foundation
+
 /// Text that looks like a paragraph number or a bullet to an author but that Markdown reads as
 /// ordinary text: a Word bullet, a no-break space after `12.`, Arabic-Indic digits. Left alone,
 /// the paragraph loses its number and anchor, or a list runs into one paragraph, silently.
@@ -169,10 +171,10 @@ enum NumberContext {
 
 /// Look-alikes in a paragraph's lines: bullets anywhere (one problem per paragraph, however
 /// many of its lines open with one), paragraph numbers where they would have numbered it.
-/// `expected` holds the numbers a lost paragraph there would have: a run-on line with one is a lost
+/// `expected` gives the numbers a lost paragraph there would have: a run-on line with one is a lost
 /// paragraph, any other number may be a year that opens a wrapped line, so it only warns.
 func lookalikeProblems(
-    in paragraph: MarkdownNode, lines: LineIndex, numbers context: NumberContext?, expected: Set<Int>,
+    in paragraph: MarkdownNode, lines: LineIndex, numbers context: NumberContext?, expected: () -> Set<Int>,
     location: (Int, Int) -> SourceLocation
 ) -> (problems: [Diagnostic], lost: [Int?]) {
     var problems: [Diagnostic] = []
@@ -208,7 +210,7 @@ func lookalikeProblems(
         let hint =
             "if it is paragraph \(mark.value.map(String.init) ?? mark.text), leave a blank line before it"
             + (mark.fault.map { " and \($0.hint)" } ?? "")
-        if let value = mark.value, expected.contains(value) {
+        if let value = mark.value, expected().contains(value) {
             problems.append(.error("paragraph-run-on", message, hint: hint, at: at))
             lost.append(value)
         } else {
@@ -248,7 +250,10 @@ func indentedNumberProblem(_ code: MarkdownNode, lines: LineIndex, location: (In
 func placeholderMarkProblem(_ text: String, file: String, firstLine: Int) -> Diagnostic? {
     var text = text
     return text.withUTF8 { bytes -> Diagnostic? in
-        guard let offset = bytes.firstIndex(of: placeholderMark) else { return nil }
+        guard let base = bytes.baseAddress, let found = memchr(base, Int32(placeholderMark), bytes.count) else {
+            return nil
+        }
+        let offset = UnsafeRawPointer(found) - UnsafeRawPointer(base)
         let before = UnsafeBufferPointer(rebasing: bytes[..<offset])
         let line = before.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
