@@ -107,6 +107,18 @@ struct FileTrustTests {
         #expect(try fixture.read("assets/copy.css") == fixture.read("assets/site.css"))
     }
 
+    @Test func aLinkedThemesFolderIsTheSitesOwnSetup() throws {
+        // As the benchmark's generated sites have it: Themes -> the repository's Themes.
+        let fixture = try SiteFixture(includeTheme: false)
+        try link(fixture, "Themes", to: repositoryRoot.appendingPathComponent("Themes").path)
+        guard case .success(let report) = fixture.build() else {
+            Issue.record("a linked Themes folder must build")
+            return
+        }
+        #expect(report.warnings.isEmpty)
+        #expect(try fixture.read("assets/site.css").contains("body"))
+    }
+
     @Test func aThemeNameIsASlug() throws {
         for name in ["../../x", "/etc", "default/../default", "Default"] {
             let error = try expectOneError(

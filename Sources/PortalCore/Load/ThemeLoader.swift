@@ -52,6 +52,8 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
     // One walk of the theme decides what may be read and published; links out of it are errors.
     let walk = FolderWalk(root: root, folder: folder)
     var diagnostics = walk.diagnostics
+    // The folder itself could not be read: its templates are not "missing" one by one.
+    if diagnostics.contains(where: { $0.location.file == folder }) { return (nil, diagnostics) }
     var library = TemplateLibrary()
     let templatesFolder = "\(folder)/templates"
     for path in walk.files where path.hasPrefix(templatesFolder + "/") && path.hasSuffix(".mustache") {
