@@ -225,6 +225,25 @@ struct FileTrustTests {
         #expect(error.description == "is a folder, not a regular file")
     }
 
+    @Test func anEmptyFileIsOneDiagnostic() throws {
+        for (path, text) in [
+            ("Content/site.yaml", "\n  \n"), ("Content/site.yaml", "# nothing yet\n"),
+            ("Content/threats/gamma.md", "\n"),
+        ] {
+            try expectOneError({ try $0.write(text, to: path) }, code: "empty-file", file: path)
+        }
+        let fixture = try SiteFixture(overriding: ["Content/data/partners.yaml": ""])
+        try fixture.write(" \n", to: "Themes/default/templates/not-found.mustache")
+        guard case .success(let report) = fixture.build() else {
+            Issue.record("an empty data file or page template is a warning")
+            return
+        }
+        #expect(
+            report.warnings.filter { $0.code == "empty-file" }.map(\.location.file) == [
+                "Content/data/partners.yaml", "Themes/default/templates/not-found.mustache",
+            ])
+    }
+
     @Test func anUnreadableFileSaysWhyAndWhatToDo() {
         // Tests run as root, which reads a chmod 000 file anyway: the message is checked directly.
         let denied = FileReadError(code: EACCES)

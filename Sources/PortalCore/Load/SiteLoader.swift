@@ -267,6 +267,7 @@ private func readMarkdown(root: URL, path: String, numbered: Bool, environment: 
     case .failure(let diagnostic): return Loaded(value: nil, diagnostics: [diagnostic])
     case .success(let file): source = file
     }
+    if let empty = emptyFileDiagnostic(source, severity: .error) { return Loaded(value: nil, diagnostics: [empty]) }
     let split: FrontMatterSplit
     switch splitFrontMatter(source.text, file: path) {
     case .failure(let diagnostic): return Loaded(value: nil, diagnostics: [diagnostic])
@@ -282,6 +283,18 @@ private func readMarkdown(root: URL, path: String, numbered: Bool, environment: 
     let body = parseBody(
         split.body, file: path, firstLine: split.bodyFirstLine, numbered: numbered, environment: environment)
     return Loaded(value: (front, body), diagnostics: [])
+}
+
+/// One diagnostic for a file with nothing but blanks in it (or, for YAML, comments), instead of
+/// one per missing field.
+func emptyFileDiagnostic(_ source: SourceFile, severity: Diagnostic.Severity) -> Diagnostic? {
+    guard source.text.allSatisfy(\.isWhitespace) else { return nil }
+    return Diagnostic(
+        severity, "empty-file", "'\(source.path)' is empty",
+        hint: source.path.hasSuffix(".md")
+            ? "write its front matter (title, summary, ...) and text, or delete the file"
+            : source.path.hasSuffix("site.yaml") ? "give the site at least a 'title: ...'" : "add to it or delete it",
+        at: SourceLocation(file: source.path))
 }
 
 /// `Content/threats/serious-and-organised-crime.md` has the slug `serious-and-organised-crime`.
@@ -398,7 +411,9 @@ func loadConfig(root: URL, files: ContentFiles?, diagnostics: inout [Diagnostic]
     let path = "Content/site.yaml"
     // A site.yaml the walk refused (a link out of Content/, a FIFO) has its error already.
     if let files, !files.contains(path) { return nil }
-    guard let node = readYAMLFile(root: root, path: path, diagnostics: &diagnostics) else { return nil }
+    guard let node = readYAMLFile(root: root, path: path, ifEmpty: .error, diagnostics: &diagnostics) else {
+        return nil
+    }
     var reader = FieldReader(node, what: "site.yaml", at: SourceLocation(file: path))
     let title = reader.string("title", required: true)
     let organisation = reader.string("organisation")
@@ -425,7 +440,11 @@ func loadConfig(root: URL, files: ContentFiles?, diagnostics: inout [Diagnostic]
         theme: theme, allowRawHTML: allowRaw?.value ?? false, fullReport: fullReport?.value ?? true, report: report)
 }
 
-private func readYAMLFile(root: URL, path: String, diagnostics: inout [Diagnostic]) -> YAMLNode? {
+/// An empty file (or only blanks) is said so with `ifEmpty`'s severity: site.yaml must say
+/// something, a data file with no entries is suspicious but harmless.
+private func readYAMLFile(
+    root: URL, path: String, ifEmpty: Diagnostic.Severity, diagnostics: inout [Diagnostic]
+) -> YAMLNode? {
     switch readText(root: root, path: path) {
     case .failure(let diagnostic):
         diagnostics.append(diagnostic)
@@ -435,7 +454,11 @@ private func readYAMLFile(root: URL, path: String, diagnostics: inout [Diagnosti
         case .failure(let diagnostic):
             diagnostics.append(diagnostic)
             return nil
-        case .success(let node): return node
+        case .success(let node?): return node
+        case .success(nil):
+            // Blanks or comments only: nothing to read, which is never what was meant.
+            diagnostics.append(emptyFileDiagnostic(SourceFile(path: path, text: ""), severity: ifEmpty)!)
+            return nil
         }
     }
 }
@@ -448,7 +471,9 @@ private func readDataFile<T>(
     let path = "Content/data/\(name)"
     guard files?.contains(path) ?? FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path)
     else { return [] }
-    guard let node = readYAMLFile(root: root, path: path, diagnostics: &diagnostics) else { return [] }
+    guard let node = readYAMLFile(root: root, path: path, ifEmpty: .warning, diagnostics: &diagnostics) else {
+        return []
+    }
     let (values, problems) = readList(node, file: path, what: what, read)
     diagnostics += problems
     return values

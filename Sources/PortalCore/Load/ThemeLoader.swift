@@ -61,6 +61,13 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
         switch SourceFile.read(root.appendingPathComponent(path), path: path) {
         case .failure(let diagnostic): diagnostics.append(diagnostic)
         case .success(let source):
+            // An empty page template renders every such page blank: say so, but a theme may
+            // blank a page on purpose, so it is a warning.
+            if Theme.requiredTemplates.contains(String(file.dropLast(".mustache".count))),
+                let empty = emptyFileDiagnostic(source, severity: .warning)
+            {
+                diagnostics.append(empty)
+            }
             do {
                 library.register(try Template(source.text), named: String(file.dropLast(".mustache".count)))
             } catch {
