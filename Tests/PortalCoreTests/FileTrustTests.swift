@@ -107,6 +107,18 @@ struct FileTrustTests {
         #expect(try fixture.read("assets/copy.css") == fixture.read("assets/site.css"))
     }
 
+    @Test func aLinkedThemesFolderIsTheSitesOwnSetup() throws {
+        // As the benchmark's generated sites have it: Themes -> the repository's Themes.
+        let fixture = try SiteFixture(includeTheme: false)
+        try link(fixture, "Themes", to: repositoryRoot.appendingPathComponent("Themes").path)
+        guard case .success(let report) = fixture.build() else {
+            Issue.record("a linked Themes folder must build")
+            return
+        }
+        #expect(report.warnings.isEmpty)
+        #expect(try fixture.read("assets/site.css").contains("body"))
+    }
+
     @Test func aThemeNameIsASlug() throws {
         for name in ["../../x", "/etc", "default/../default", "Default"] {
             let error = try expectOneError(
@@ -211,6 +223,23 @@ struct FileTrustTests {
             return
         }
         #expect(error.description == "is a folder, not a regular file")
+    }
+
+    @Test func anEmptyFileIsOneDiagnostic() throws {
+        // An empty site.yaml is one error that says what it needs (FigureTrustTests).
+        try expectOneError(
+            { try $0.write("\n", to: "Content/threats/gamma.md") }, code: "empty-file", file: "Content/threats/gamma.md"
+        )
+        let fixture = try SiteFixture(overriding: ["Content/data/partners.yaml": ""])
+        try fixture.write(" \n", to: "Themes/default/templates/not-found.mustache")
+        guard case .success(let report) = fixture.build() else {
+            Issue.record("an empty data file or page template is a warning")
+            return
+        }
+        #expect(
+            report.warnings.filter { $0.code == "empty-file" }.map(\.location.file) == [
+                "Content/data/partners.yaml", "Themes/default/templates/not-found.mustache",
+            ])
     }
 
     @Test func anUnreadableFileSaysWhyAndWhatToDo() {

@@ -221,7 +221,8 @@ struct PublishTests {
         for target in [
             "/usr/", "/etc", "/home", home.deletingLastPathComponent().path, home.path + "/..", occupied.path,
             occupied.appendingPathComponent("notes.txt").path, "host:/.", "host://", "host:/etc/..", "host:/home",
-            "rsync://host/", "rsync://host", "rsync://host/module/..", "user@host:~/..", "host:..", "host::",
+            "rsync://host/", "rsync://host", "rsync://host/module/..", "rsync://host/../x", "user@host:~/..",
+            "host:..", "host::", "host::..", "host:~other", "host:/./home/",
             "-e sh -c 'touch /tmp/x'", "--delete",
         ] {
             let options = PublishOptions(build: BuildOptions(root: fixture.root), destination: target, rsync: rsync)
@@ -234,6 +235,15 @@ struct PublishTests {
         }
         #expect(sameSnapshot(before, snapshot(of: occupied)))
         #expect(!FileManager.default.fileExists(atPath: fixture.output.path))
+    }
+
+    @Test func remoteSitesFoldersPassTheFirstGuard() {
+        #expect(remotePath("web@intranet:/var/www/spr") == "/var/www/spr")
+        #expect(remotePath("web@intranet:/var//www/./spr/") == "/var/www/spr")
+        #expect(remotePath("web@intranet:www") == "www")
+        #expect(remotePath("web@intranet:~/www") == "www")
+        #expect(remotePath("rsync://intranet/site") == "/site")
+        #expect(remotePath("intranet::site/spr") == "site/spr")
     }
 
     @Test func aRemoteFolderIsListedAndRefusedWithoutItsMarker() throws {

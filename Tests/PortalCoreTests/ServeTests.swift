@@ -249,6 +249,14 @@ struct ServeTests {
         await server.stop()
     }
 
+    @Test func aFIFOInTheOutputFolderIsNotFoundAndBlocksNothing() async throws {
+        let running = try await Running(try SiteFixture())
+        #expect(mkfifo(running.fixture.output.appendingPathComponent("pipe.html").path, 0o644) == 0)
+        #expect(try await running.get("/pipe.html").status == 404)
+        #expect(try await running.get("/").status == 200)
+        await running.server.stop()
+    }
+
     @Test func headsAreHandedOnWithConnectionClose() {
         let limits = RequestLimits()
         guard

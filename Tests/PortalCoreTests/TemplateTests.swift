@@ -79,4 +79,34 @@ struct TemplateTests {
         }
         #expect(throws: TemplateError.self) { try Template("{{ unclosed") }
     }
+
+    func check(_ templates: [String: String]) throws -> [Diagnostic] {
+        var library = TemplateLibrary()
+        for (name, text) in templates { library.register(try Template(text), named: name) }
+        return checkTemplates(library, folder: "T")
+    }
+
+    @Test func aCycleOfPartialsIsFoundOnceAtTheTagThatClosesIt() throws {
+        let found = try check([
+            "home": "{{> a}}", "a": "{{> b}}", "b": "{{> c}}", "c": "x\n  {{> a}}{{> gone}}",
+        ])
+        #expect(found.map(\.code).sorted() == ["partial-cycle", "partial-missing"])
+        let cycle = found.first { $0.code == "partial-cycle" }
+        #expect(cycle?.message.contains("a → b → c → a") == true)
+        #expect(cycle?.location == SourceLocation(file: "T/c.mustache", line: 2, column: 3))
+        #expect(found.first { $0.code == "partial-missing" }?.location.column == 10)
+    }
+
+    @Test func namesAreCheckedAgainstThePageTemplateThroughItsPartials() throws {
+        let found = try check([
+            "glossary": "{{#entries}}{{term}}{{> row}}{{/entries}}{{^empty(entries)}}{{count}}{{/empty(entries)}}",
+            "row": "{{expansion}} {{.}} {{#last()}}{{/last()}} {{titel}}",
+        ])
+        #expect(
+            found.map(\.description) == [
+                "T/row.mustache:1:44: error: 'titel' is not a name this template's pages ever have, so it would always be empty (did you mean 'title'?)"
+            ])
+        // Templates that are neither pages nor included are not checked for names.
+        #expect(try check(["spare": "{{anything}}"]).isEmpty)
+    }
 }

@@ -98,6 +98,8 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
     }
     // One walk of the theme decides what may be read and published; links out of it are errors.
     var diagnostics = walk?.diagnostics ?? []
+    // The folder itself could not be read: its templates are not "missing" one by one.
+    if diagnostics.contains(where: { $0.location.file == folder }) { return (nil, diagnostics) }
     var library = TemplateLibrary()
     var assets: [ThemeAsset] = []
     for file in files {
@@ -112,7 +114,16 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
                 case .failure(let diagnostic):
                     diagnostics.append(diagnostic)
                     continue
-                case .success(let source): text = source.text
+                case .success(let source):
+                    text = source.text
+                    // An empty page template renders every such page blank: say so, but a theme
+                    // may blank a page on purpose, so it is a warning.
+                    let name = String(file.path.dropFirst("templates/".count).dropLast(".mustache".count))
+                    if Theme.requiredTemplates.contains(name),
+                        let empty = emptyFileDiagnostic(source, severity: .warning)
+                    {
+                        diagnostics.append(empty)
+                    }
                 }
             } else if let data = FileManager.default.contents(atPath: url.path) {
                 bytes = [UInt8](data)

@@ -221,30 +221,26 @@ private func unmarkedRefusal(_ destination: String, entries: [String]) -> Publis
 /// The path part of a remote destination, normalised (`/./`, `//` and `..` worked out); nil when
 /// it is the server's root, a home folder or above one, or no folder at all.
 func remotePath(_ destination: String) -> String? {
-    var path: Substring
+    let path: Substring
     if destination.hasPrefix("rsync://") {
         // rsync://host/module/path: the module is the first segment; the bare server has none.
         let rest = destination.dropFirst("rsync://".count)
         guard let slash = rest.firstIndex(of: "/") else { return nil }
         path = rest[rest.index(after: slash)...]
-        guard !normalisedSegments(path).isEmpty else { return nil }
-        return "/" + normalisedSegments(path).joined(separator: "/")
+    } else {
+        guard let colon = destination.firstIndex(of: ":") else { return nil }
+        path = destination[destination.index(after: colon)...]
     }
-    guard let colon = destination.firstIndex(of: ":") else { return nil }
-    path = destination[destination.index(after: colon)...]
-    // `host::module` is rsync's daemon syntax, like rsync://.
-    if path.hasPrefix(":") {
-        path = path.dropFirst()
-        return normalisedSegments(path).isEmpty ? nil : "/" + normalisedSegments(path).joined(separator: "/")
-    }
-    let absolute = path.hasPrefix("/")
     var segments = normalisedSegments(path)
-    // `~` and `~user` are home folders; a relative path starts in the home folder.
-    if let first = segments.first, first.hasPrefix("~") { segments.removeFirst() }
+    let absolute = path.hasPrefix("/")
+    // `~` and `~user` are home folders; a relative path starts in the home folder; `host::`
+    // is rsync's daemon syntax, whose first segment is a module, as with rsync://.
+    if !path.hasPrefix(":"), let first = segments.first, first.hasPrefix("~") { segments.removeFirst() }
+    if path.hasPrefix(":") { segments = normalisedSegments(path.dropFirst()) }
     guard !segments.isEmpty, !segments.contains("..") else { return nil }
     // `/home` and `/Users` hold every home folder.
     if absolute && segments.count == 1 && ["home", "Users", "root"].contains(segments[0]) { return nil }
-    return (absolute ? "/" : "") + segments.joined(separator: "/")
+    return (absolute || destination.hasPrefix("rsync://") ? "/" : "") + segments.joined(separator: "/")
 }
 
 /// Path segments with `.` and empty ones dropped and `..` applied; a `..` left at the start means

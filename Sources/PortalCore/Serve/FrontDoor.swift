@@ -30,6 +30,8 @@ final class FrontDoor: @unchecked Sendable {
     private let listener: Int32
     let port: UInt16
     private let limits: RequestLimits
+    private let lock = NSLock()
+    private var stopped = false
 
     /// Listens on 127.0.0.1:`port` (0 picks one); throws the `errno` of a failed bind or listen.
     init(port: UInt16, limits: RequestLimits) throws(FrontDoorError) {
@@ -73,7 +75,13 @@ final class FrontDoor: @unchecked Sendable {
         }.start()
     }
 
+    /// Once only: a second close could close a descriptor the process has since reused.
     func stop() {
+        let first = lock.withLock {
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }

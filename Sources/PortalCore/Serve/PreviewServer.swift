@@ -247,7 +247,7 @@ struct PreviewHandler: HTTPHandler {
         let status = await state.status
         switch servedPath(for: path, in: output) {
         case .file(let url):
-            guard let data = FileManager.default.contents(atPath: url.path) else {
+            guard let data = servedBytes(url.path) else {
                 return notFound(status: status, head: head)
             }
             return response(.ok, data: data, type: contentType(forPath: url.path), status: status, head: head)
@@ -261,7 +261,7 @@ struct PreviewHandler: HTTPHandler {
     /// The site's own 404 page when it has one; the errors alone when no build has succeeded yet.
     private func notFound(status: BuildStatus, head: Bool) -> HTTPResponse {
         if case .file(let url) = servedPath(for: "/404.html", in: output),
-            let data = FileManager.default.contents(atPath: url.path)
+            let data = servedBytes(url.path)
         {
             return response(.notFound, data: data, type: contentType(forPath: url.path), status: status, head: head)
         }
@@ -289,6 +289,12 @@ struct PreviewHandler: HTTPHandler {
         }
         return HTTPResponse(statusCode: code, headers: headers, body: body)
     }
+}
+
+/// A regular file's bytes: a FIFO or device placed in the output folder would block the task
+/// that opened it, and the server's tasks share a thread or two.
+private func servedBytes(_ path: String) -> Data? {
+    (try? readRegularFile(path).get()).map { Data($0) }
 }
 
 /// Server-Sent Events: the current build at once, then one event per finished build, and a
