@@ -153,25 +153,25 @@ struct FigureTrustTests {
         try expectFailure(
             table(
                 "Measure,North,North,Total\nDrones,2,3,5\nPilots,4,1.5,5.5\n", sidecar: "caption: C\nparagraphs: [2]\n"),
-            code: "csv-duplicate-name", file: Self.csv, line: 1, column: 15)
+            code: "csv-duplicate-name", file: Self.csv, line: 1, column: 15, alone: true)
     }
 
     @Test func anEmptyColumnNameIsAnError() throws {
         try expectFailure(
             table("Measure,North,,Total\nDrones,2,3,5\nPilots,4,1.5,5.5\n", sidecar: "caption: C\nparagraphs: [2]\n"),
-            code: "csv-empty-name", file: Self.csv, line: 1, column: 15)
+            code: "csv-empty-name", file: Self.csv, line: 1, column: 15, alone: true)
     }
 
     @Test func aDuplicateRowLabelIsAnError() throws {
         try expectFailure(
             table("Measure,North,South,Total\nDrones,2,3,5\nDrones,4,1.5,5.5\n"),
-            code: "csv-duplicate-name", file: Self.csv, line: 3, column: 1)
+            code: "csv-duplicate-name", file: Self.csv, line: 3, column: 1, alone: true)
     }
 
     @Test func anAllEmptyRowIsAnErrorThatSaysSo() throws {
         try expectFailure(
             table("Measure,North,South,Total\nDrones,2,3,5\n,,,\nPilots,4,1.5,5.5\n"),
-            code: "csv-empty-row", file: Self.csv, line: 3, column: 1)
+            code: "csv-empty-row", file: Self.csv, line: 3, column: 1, alone: true)
     }
 
     @Test func aUnitThatIsNotASingleValueOrIsGivenTwiceIsAnError() throws {
