@@ -53,8 +53,8 @@ func parseYAML(_ text: String, file: String, firstLine: Int = 1, valueProblems: 
     if text.utf8.count > maximumYAMLBytes {
         return .failure(
             .error(
-                "yaml-too-large", "YAML of \(text.utf8.count / 1_000_000) MB is more than content can hold",
-                hint: "content YAML may be at most \(maximumYAMLBytes / 1_000_000) MB: split or shorten it",
+                "yaml-too-large", "this YAML is \(text.utf8.count / 1000) kB, more than content needs",
+                hint: "content YAML may be at most \(maximumYAMLBytes / 1000) kB: split or shorten it",
                 at: SourceLocation(file: file, line: firstLine, column: 1)))
     }
     // Front matter is nearly always plain `key: value` lines, read without Yams (see SimpleYAML).
@@ -63,7 +63,7 @@ func parseYAML(_ text: String, file: String, firstLine: Int = 1, valueProblems: 
 }
 
 /// The largest YAML text read, in bytes.
-let maximumYAMLBytes = 4_000_000
+let maximumYAMLBytes = 1_000_000
 
 /// How deep collections may nest. Content nests two or three levels; Yams's composer and the
 /// conversion below recurse once per level, so a hostile `[[[[…` would otherwise blow the stack.
@@ -111,10 +111,27 @@ private struct YAMLConverter {
     var firstAnchor: SourceLocation?
     var aliasReported = false
 
+    /// Whether the text has a `!` at all, and which lines (from 1) have a `#`: most values are
+    /// on lines with neither, and skip those checks.
+    let mayHaveTags: Bool
+    let linesWithHash: Set<Int>
+
     init(text: String, file: String, lineOffset: Int) {
-        let scalars = Array(text.unicodeScalars)
-        self.scalars = scalars
-        lineStarts = [0] + scalars.indices.filter { scalars[$0] == "\n" }.map { $0 + 1 }
+        scalars = Array(text.unicodeScalars)
+        var starts = [0]
+        var hashes = Set<Int>()
+        var index = 0
+        for c in scalars {
+            index += 1
+            if c == "\n" {
+                starts.append(index)
+            } else if c == "#" {
+                hashes.insert(starts.count)
+            }
+        }
+        lineStarts = starts
+        linesWithHash = hashes
+        mayHaveTags = text.utf8.contains(0x21)
         self.file = file
         self.lineOffset = lineOffset
     }
@@ -171,7 +188,7 @@ private struct YAMLConverter {
             }
             firstAnchor = firstAnchor ?? location
         }
-        if let index = offset(node.mark), scalars[index] == "!" {
+        if mayHaveTags, let index = offset(node.mark), scalars[index] == "!" {
             valueProblems.append(
                 .error(
                     "yaml-tag", "YAML tags ('!…') are not supported in content: the tag would be dropped",
@@ -179,7 +196,9 @@ private struct YAMLConverter {
         }
         switch node {
         case .scalar(let scalar):
-            if scalar.style == .plain, let cut = commentCut(scalar.string, at: node.mark) {
+            if let line = node.mark?.line, linesWithHash.contains(line), scalar.style == .plain,
+                let cut = commentCut(scalar.string, at: node.mark)
+            {
                 valueProblems.append(
                     .error(
                         "yaml-comment-cut",
@@ -290,9 +309,11 @@ private func nestingProblem(_ text: String, file: String, lineOffset: Int) -> Di
             hint: "content needs only a few levels: write the data flatter",
             at: SourceLocation(file: file, line: line + lineOffset, column: column))
     }
-    for c in text.unicodeScalars {
+    // Bytes, not characters, for speed; columns count the first byte of each character.
+    for c in text.utf8 {
+        if c & 0xC0 == 0x80 { continue }
         if atLineStart {
-            if c == " " || c == "-" || c == "\t" || c == "?" {
+            if c == 0x20 || c == 0x2D || c == 0x09 || c == 0x3F {
                 lineIndent += 1
                 if lineIndent > maximumYAMLNesting * 4 { return problem() }
             } else {
@@ -300,11 +321,11 @@ private func nestingProblem(_ text: String, file: String, lineOffset: Int) -> Di
             }
         }
         switch c {
-        case "[", "{":
+        case 0x5B, 0x7B:
             depth += 1
             if depth > maximumYAMLNesting { return problem() }
-        case "]", "}": depth = max(0, depth - 1)
-        case "\n":
+        case 0x5D, 0x7D: depth = max(0, depth - 1)
+        case 0x0A:
             line += 1
             column = 0
             atLineStart = true
