@@ -282,6 +282,10 @@ struct FigureTrustTests {
         try expectFailure(
             ["Content/data/boards.yaml": "- id: alpha-board\n  name: !important Alpha\n  paragraphs: [4]\n"],
             code: "yaml-tag", file: "Content/data/boards.yaml", line: 2, column: 9, alone: true)
+        // In front matter too, where the plain reader leaves such lines to Yams.
+        try expectFailure(
+            ["Content/threats/beta.md": "---\ntitle: Beta #2 threat\norder: 2\nsummary: B.\n---\n\n4. Text.\n"],
+            code: "yaml-comment-cut", file: "Content/threats/beta.md", line: 2, column: 8, alone: true)
         // A comment written as a comment is still one.
         let fixture = try SiteFixture(overriding: [
             "Content/data/boards.yaml": "- id: alpha-board\n  name: Alpha Board # the main one\n  paragraphs: [4]\n"
