@@ -95,7 +95,8 @@ func parseYAMLWithYams(_ text: String, file: String, firstLine: Int = 1, valuePr
     }
 }
 
-/// Turns Yams's tree into `YAMLNode`s, stopping at the first construct content may not use.
+/// Turns Yams's tree into `YAMLNode`s, noting each construct content may not use (aliases,
+/// tags, values YAML cut short) as an error beside the tree.
 private struct YAMLConverter {
     let scalars: [Unicode.Scalar]
     /// Where each line starts in `scalars`; Yams's columns count scalars.
@@ -230,12 +231,12 @@ private struct YAMLConverter {
         }
     }
 
-    /// The error for an anchor: at its first alias when there is one, else at the anchor.
     /// An anchor no alias uses: still refused, at the anchor, once the whole tree is read.
     mutating func finish() {
         if !aliasReported, let firstAnchor { valueProblems.append(aliasProblem(nil, anchorAt: firstAnchor)) }
     }
 
+    /// The error for an anchor: at its first alias when there is one, else at the anchor.
     func aliasProblem(_ name: String?, anchorAt anchorLocation: SourceLocation?) -> Diagnostic {
         let hint = "write the value out in full where it is needed"
         if let name, let alias = firstAlias(named: name) {
