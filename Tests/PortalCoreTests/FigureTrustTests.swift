@@ -120,6 +120,14 @@ struct FigureTrustTests {
             code: "csv-not-a-number", file: Self.csv, line: 2, column: column, alone: true)
     }
 
+    @Test func aMalformedCellInAChartedColumnIsOneError() throws {
+        try expectFailure(
+            table(
+                "Measure,North,South,Total\nDrones,2,NaN,5\nPilots,4,1.5,5.5\n",
+                sidecar: Self.totalSidecar + "\nchart:\n  columns: [North, South]\n"),
+            code: "csv-not-a-number", file: Self.csv, line: 2, column: 10, alone: true)
+    }
+
     @Test func aTotalOverATextCellIsAnErrorAtTheCheckNamingTheCell() throws {
         let error = try expectFailure(
             table("Measure,North,South,Total\nDrones,2,3,5\nPilots,4,about 1,5.5\n"),

@@ -12,7 +12,8 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
     var numericColumns = [Bool](repeating: false, count: columns.count)
     for column in 1..<columns.count {
         let stated = readings.map { $0[column] }.filter { $0 != .blank }
-        numericColumns[column] = !stated.isEmpty && stated.allSatisfy { $0.number != nil }
+        // A malformed cell has its own error; it does not also make the column words.
+        numericColumns[column] = !stated.isEmpty && !stated.contains(.text)
     }
 
     func columnIndex(_ name: String, at location: SourceLocation) -> Int? {
