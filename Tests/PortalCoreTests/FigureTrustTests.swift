@@ -252,6 +252,12 @@ struct FigureTrustTests {
             code: "yaml-split-value", file: "Content/data/boards.yaml", line: 1, column: 27, alone: true)
     }
 
+    @Test func aKeyWithNoValueAfterAQuotedValueIsAnError() throws {
+        try expectFailure(
+            ["Content/data/boards.yaml": "- {id: alpha-board, name: \"Alpha\", Board, paragraphs: [4]}\n"],
+            code: "yaml-split-value", file: "Content/data/boards.yaml", line: 1, column: 36, alone: true)
+    }
+
     @Test func aQuotedValueWithACommaIsKept() throws {
         let fixture = try SiteFixture(overriding: [
             "Content/data/boards.yaml":

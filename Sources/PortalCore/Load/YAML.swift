@@ -139,8 +139,13 @@ private struct YAMLConverter {
 
     /// Where a node starts in `scalars`.
     func offset(_ mark: Mark?) -> Int? {
-        guard let mark, mark.line >= 1, mark.line <= lineStarts.count else { return nil }
-        let index = lineStarts[mark.line - 1] + mark.column - 1
+        mark.flatMap { offset(line: $0.line, column: $0.column) }
+    }
+
+    /// A line and column of the text itself (before `lineOffset`) as a place in `scalars`.
+    func offset(line: Int, column: Int) -> Int? {
+        guard line >= 1, line <= lineStarts.count else { return nil }
+        let index = lineStarts[line - 1] + column - 1
         return index < scalars.count ? index : nil
     }
 
@@ -282,10 +287,22 @@ private struct YAMLConverter {
     func splitValueProblem(
         previous: (key: YAMLNode, value: YAMLNode), next: (key: YAMLNode, value: YAMLNode)
     ) -> Diagnostic? {
-        guard previous.value.isPlainScalar, let cut = previous.value.string, next.key.isPlainScalar,
-            let rest = next.key.string, previous.value.location.line == next.key.location.line,
-            next.value.isNull || rest.contains(" ")
-        else { return nil }
+        guard next.key.isPlainScalar, let rest = next.key.string else { return nil }
+        guard previous.value.isPlainScalar, let cut = previous.value.string,
+            previous.value.location.line == next.key.location.line, next.value.isNull || rest.contains(" ")
+        else {
+            // `{chair: "Police", Fire}`: a key with no colon after it is no key an author meant.
+            let keyAt = next.key.location
+            guard next.value.isNull, let start = offset(line: keyAt.line - lineOffset, column: keyAt.column)
+            else { return nil }
+            var index = start + rest.unicodeScalars.count
+            while index < scalars.count, scalars[index] == " " || scalars[index] == "\t" { index += 1 }
+            guard index < scalars.count, scalars[index] == "," || scalars[index] == "}" else { return nil }
+            return .error(
+                "yaml-split-value", "'\(rest)' has no value: YAML reads it as a key of its own",
+                hint: "write '\(rest): value', or if it belongs to the value before it, put it inside those quotes",
+                at: next.key.location)
+        }
         let name = previous.key.string ?? ""
         let whole = next.value.isNull ? "\(cut), \(rest)" : "\(cut), \(rest): \(next.value.string ?? "")"
         return .error(
