@@ -296,6 +296,13 @@ struct FigureTrustTests {
         try expectFailure(
             ["Content/data/boards.yaml": "- id: alpha-board\n  name: !important Alpha\n  paragraphs: [4]\n"],
             code: "yaml-tag", file: "Content/data/boards.yaml", line: 2, column: 9, alone: true)
+        // In site.yaml, the site still loads: that one error is all.
+        try expectFailure(
+            [
+                "Content/site.yaml": SiteFixture.validFiles["Content/site.yaml"]!.replacingOccurrences(
+                    of: "Test Constabulary", with: "Test #1 Constabulary")
+            ],
+            code: "yaml-comment-cut", file: "Content/site.yaml", line: 2, column: 15, alone: true)
         // In front matter too, where the plain reader leaves such lines to Yams.
         try expectFailure(
             ["Content/threats/beta.md": "---\ntitle: Beta #2 threat\norder: 2\nsummary: B.\n---\n\n4. Text.\n"],

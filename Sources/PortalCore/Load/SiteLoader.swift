@@ -322,7 +322,8 @@ func loadConfig(root: URL, diagnostics: inout [Diagnostic]) -> SiteConfig? {
     let path = "Content/site.yaml"
     let before = diagnostics.count
     let node = readYAMLFile(root: root, path: path, diagnostics: &diagnostics)
-    guard diagnostics.count == before else { return nil }
+    // Unreadable or not YAML: that error is the one.
+    if node == nil && diagnostics.count > before { return nil }
     // Empty, a list or a single value: one plain error, not a type error and a missing title too.
     guard let node, node.mapping != nil else {
         let found = node.flatMap { $0.isNull ? nil : "holds \($0.kindName), not 'key: value' lines" } ?? "is empty"
