@@ -120,6 +120,14 @@ struct FigureTrustTests {
             code: "csv-not-a-number", file: Self.csv, line: 2, column: column, alone: true)
     }
 
+    @Test func aMalformedCellInAChartedColumnIsOneError() throws {
+        try expectFailure(
+            table(
+                "Measure,North,South,Total\nDrones,2,NaN,5\nPilots,4,1.5,5.5\n",
+                sidecar: Self.totalSidecar + "\nchart:\n  columns: [North, South]\n"),
+            code: "csv-not-a-number", file: Self.csv, line: 2, column: 10, alone: true)
+    }
+
     @Test func aTotalOverATextCellIsAnErrorAtTheCheckNamingTheCell() throws {
         let error = try expectFailure(
             table("Measure,North,South,Total\nDrones,2,3,5\nPilots,4,about 1,5.5\n"),
@@ -153,25 +161,25 @@ struct FigureTrustTests {
         try expectFailure(
             table(
                 "Measure,North,North,Total\nDrones,2,3,5\nPilots,4,1.5,5.5\n", sidecar: "caption: C\nparagraphs: [2]\n"),
-            code: "csv-duplicate-name", file: Self.csv, line: 1, column: 15)
+            code: "csv-duplicate-name", file: Self.csv, line: 1, column: 15, alone: true)
     }
 
     @Test func anEmptyColumnNameIsAnError() throws {
         try expectFailure(
             table("Measure,North,,Total\nDrones,2,3,5\nPilots,4,1.5,5.5\n", sidecar: "caption: C\nparagraphs: [2]\n"),
-            code: "csv-empty-name", file: Self.csv, line: 1, column: 15)
+            code: "csv-empty-name", file: Self.csv, line: 1, column: 15, alone: true)
     }
 
     @Test func aDuplicateRowLabelIsAnError() throws {
         try expectFailure(
             table("Measure,North,South,Total\nDrones,2,3,5\nDrones,4,1.5,5.5\n"),
-            code: "csv-duplicate-name", file: Self.csv, line: 3, column: 1)
+            code: "csv-duplicate-name", file: Self.csv, line: 3, column: 1, alone: true)
     }
 
     @Test func anAllEmptyRowIsAnErrorThatSaysSo() throws {
         try expectFailure(
             table("Measure,North,South,Total\nDrones,2,3,5\n,,,\nPilots,4,1.5,5.5\n"),
-            code: "csv-empty-row", file: Self.csv, line: 3, column: 1)
+            code: "csv-empty-row", file: Self.csv, line: 3, column: 1, alone: true)
     }
 
     @Test func aUnitThatIsNotASingleValueOrIsGivenTwiceIsAnError() throws {
@@ -244,6 +252,12 @@ struct FigureTrustTests {
             code: "yaml-split-value", file: "Content/data/boards.yaml", line: 1, column: 27, alone: true)
     }
 
+    @Test func aKeyWithNoValueAfterAQuotedValueIsAnError() throws {
+        try expectFailure(
+            ["Content/data/boards.yaml": "- {id: alpha-board, name: \"Alpha\", Board, paragraphs: [4]}\n"],
+            code: "yaml-split-value", file: "Content/data/boards.yaml", line: 1, column: 36, alone: true)
+    }
+
     @Test func aQuotedValueWithACommaIsKept() throws {
         let fixture = try SiteFixture(overriding: [
             "Content/data/boards.yaml":
@@ -282,6 +296,17 @@ struct FigureTrustTests {
         try expectFailure(
             ["Content/data/boards.yaml": "- id: alpha-board\n  name: !important Alpha\n  paragraphs: [4]\n"],
             code: "yaml-tag", file: "Content/data/boards.yaml", line: 2, column: 9, alone: true)
+        // In site.yaml, the site still loads: that one error is all.
+        try expectFailure(
+            [
+                "Content/site.yaml": SiteFixture.validFiles["Content/site.yaml"]!.replacingOccurrences(
+                    of: "Test Constabulary", with: "Test #1 Constabulary")
+            ],
+            code: "yaml-comment-cut", file: "Content/site.yaml", line: 2, column: 15, alone: true)
+        // In front matter too, where the plain reader leaves such lines to Yams.
+        try expectFailure(
+            ["Content/threats/beta.md": "---\ntitle: Beta #2 threat\norder: 2\nsummary: B.\n---\n\n4. Text.\n"],
+            code: "yaml-comment-cut", file: "Content/threats/beta.md", line: 2, column: 8, alone: true)
         // A comment written as a comment is still one.
         let fixture = try SiteFixture(overriding: [
             "Content/data/boards.yaml": "- id: alpha-board\n  name: Alpha Board # the main one\n  paragraphs: [4]\n"

@@ -5,7 +5,7 @@ struct CSVTable: Sendable {
 }
 
 /// The largest table CSV read, in bytes.
-let maximumCSVBytes = 1_000_000
+let maximumCSVBytes = 256_000
 
 func parseCSV(_ text: String, file: String) -> Result<CSVTable, Diagnostic> {
     // A table of a report's figures is kilobytes; megabytes would cost seconds for nothing.

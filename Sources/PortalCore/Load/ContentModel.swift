@@ -293,7 +293,7 @@ public struct TableSource: Sendable {
     public var header: [Located<String>]
     public var rows: [[Located<String>]]
     /// What each cell of `rows` states, read once with the column's unit (column 0: the labels).
-    var readings: [[CellReading]] = []
+    var readings: [[CellReading]]
     public var totals: [TotalCheck]
     public var discrepancies: [Discrepancy]
     public var csvText: String

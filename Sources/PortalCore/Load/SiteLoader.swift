@@ -509,7 +509,8 @@ func loadConfig(root: URL, files: ContentFiles?, diagnostics: inout [Diagnostic]
     let before = diagnostics.count
     // Emptiness is reported below with what site.yaml needs, not as a plain empty file.
     let node = readYAMLFile(root: root, path: path, ifEmpty: nil, diagnostics: &diagnostics)
-    guard diagnostics.count == before else { return nil }
+    // Unreadable or not YAML: that error is the one.
+    if node == nil && diagnostics.count > before { return nil }
     // Empty, a list or a single value: one plain error, not a type error and a missing title too.
     guard let node, node.mapping != nil else {
         let found = node.flatMap { $0.isNull ? nil : "holds \($0.kindName), not 'key: value' lines" } ?? "is empty"

@@ -129,7 +129,8 @@ private func loadTable(root: URL, id: String, csvPath: String, sidecarPath: Stri
     }
     let totals = reader.list("totals", what: "total check") { readTotalCheck(&$0) }
     let discrepancies = reader.list("discrepancies", what: "discrepancy") { readDiscrepancy(&$0) }
-    ok = checkNames(header: header, rows: rows, diagnostics: &diagnostics) && ok
+    // A name problem fails the build but keeps the table, so its embeds are not unknown too.
+    checkNames(header: header, rows: rows, diagnostics: &diagnostics)
     let readings = ok ? readCells(header: header, rows: rows, units: units, diagnostics: &diagnostics) : []
     let chart = reader.node("chart").flatMap { node in
         readChartSpec(node, header: header, rows: rows, readings: readings, diagnostics: &reader.diagnostics)
@@ -144,27 +145,25 @@ private func loadTable(root: URL, id: String, csvPath: String, sidecarPath: Stri
 }
 
 /// Totals, discrepancies and charts name columns and rows, so each name must be there and unique.
-private func checkNames(header: [Located<String>], rows: [[Located<String>]], diagnostics: inout [Diagnostic])
-    -> Bool
-{
-    var ok = true
+private func checkNames(header: [Located<String>], rows: [[Located<String>]], diagnostics: inout [Diagnostic]) {
+    // Spreadsheets save empty rows by the hundred: one error for all of them.
+    let emptyRows = rows.filter { $0.allSatisfy { $0.value.trimmedOfWhitespace.isEmpty } }
+    if let firstEmpty = emptyRows.first {
+        let more = emptyRows.count > 1 ? " (and \(emptyRows.count - 1) more below it)" : ""
+        diagnostics.append(
+            .error(
+                "csv-empty-row", "this row has no cells filled in\(more)",
+                hint: "remove the empty lines (a spreadsheet may have saved them)", at: firstEmpty[0].location))
+    }
     func unique(_ cells: [Located<String>], what: String, hint: String) {
         var first: [String: SourceLocation] = [:]
-        for cell in cells {
+        for (index, cell) in cells.enumerated() {
             let name = cell.value.trimmedOfWhitespace
-            if what == "row", name.isEmpty, let row = rows.first(where: { $0.first?.location == cell.location }),
-                row.allSatisfy({ $0.value.trimmedOfWhitespace.isEmpty })
-            {
-                ok = false
-                diagnostics.append(
-                    .error(
-                        "csv-empty-row", "this row has no cells filled in",
-                        hint: "remove the line (a spreadsheet may have saved it)", at: cell.location))
+            if what == "row", name.isEmpty, rows[index].allSatisfy({ $0.value.trimmedOfWhitespace.isEmpty }) {
+                continue
             } else if name.isEmpty {
-                ok = false
                 diagnostics.append(.error("csv-empty-name", "this \(what) has no name", hint: hint, at: cell.location))
             } else if let earlier = first[cell.value] {
-                ok = false
                 diagnostics.append(
                     .error(
                         "csv-duplicate-name", "\(what) '\(cell.value)' appears twice",
@@ -178,8 +177,7 @@ private func checkNames(header: [Located<String>], rows: [[Located<String>]], di
     }
     // The first header cell names the row labels, which may go unnamed.
     unique(Array(header.dropFirst()), what: "column", hint: "write the column's name in the header row")
-    unique(rows.compactMap(\.first), what: "row", hint: "write the row's label in its first cell")
-    return ok
+    unique(rows.map { $0[0] }, what: "row", hint: "write the row's label in its first cell")
 }
 
 /// Reads every cell with its column's unit; a cell that looks like a figure but is not a

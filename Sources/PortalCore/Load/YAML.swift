@@ -53,8 +53,8 @@ func parseYAML(_ text: String, file: String, firstLine: Int = 1, valueProblems: 
     if text.utf8.count > maximumYAMLBytes {
         return .failure(
             .error(
-                "yaml-too-large", "YAML of \(text.utf8.count / 1_000_000) MB is more than content can hold",
-                hint: "content YAML may be at most \(maximumYAMLBytes / 1_000_000) MB: split or shorten it",
+                "yaml-too-large", "this YAML is \(text.utf8.count / 1000) kB, more than content needs",
+                hint: "content YAML may be at most \(maximumYAMLBytes / 1000) kB: split or shorten it",
                 at: SourceLocation(file: file, line: firstLine, column: 1)))
     }
     // Front matter is nearly always plain `key: value` lines, read without Yams (see SimpleYAML).
@@ -63,7 +63,7 @@ func parseYAML(_ text: String, file: String, firstLine: Int = 1, valueProblems: 
 }
 
 /// The largest YAML text read, in bytes.
-let maximumYAMLBytes = 4_000_000
+let maximumYAMLBytes = 1_000_000
 
 /// How deep collections may nest. Content nests two or three levels; Yams's composer and the
 /// conversion below recurse once per level, so a hostile `[[[[…` would otherwise blow the stack.
@@ -95,7 +95,8 @@ func parseYAMLWithYams(_ text: String, file: String, firstLine: Int = 1, valuePr
     }
 }
 
-/// Turns Yams's tree into `YAMLNode`s, stopping at the first construct content may not use.
+/// Turns Yams's tree into `YAMLNode`s, noting each construct content may not use (aliases,
+/// tags, values YAML cut short) as an error beside the tree.
 private struct YAMLConverter {
     let scalars: [Unicode.Scalar]
     /// Where each line starts in `scalars`; Yams's columns count scalars.
@@ -111,18 +112,40 @@ private struct YAMLConverter {
     var firstAnchor: SourceLocation?
     var aliasReported = false
 
+    /// Whether the text has a `!` at all, and which lines (from 1) have a `#`: most values are
+    /// on lines with neither, and skip those checks.
+    let mayHaveTags: Bool
+    let linesWithHash: Set<Int>
+
     init(text: String, file: String, lineOffset: Int) {
-        let scalars = Array(text.unicodeScalars)
-        self.scalars = scalars
-        lineStarts = [0] + scalars.indices.filter { scalars[$0] == "\n" }.map { $0 + 1 }
+        scalars = Array(text.unicodeScalars)
+        var starts = [0]
+        var hashes = Set<Int>()
+        var index = 0
+        for c in scalars {
+            index += 1
+            if c == "\n" {
+                starts.append(index)
+            } else if c == "#" {
+                hashes.insert(starts.count)
+            }
+        }
+        lineStarts = starts
+        linesWithHash = hashes
+        mayHaveTags = text.utf8.contains(0x21)
         self.file = file
         self.lineOffset = lineOffset
     }
 
     /// Where a node starts in `scalars`.
     func offset(_ mark: Mark?) -> Int? {
-        guard let mark, mark.line >= 1, mark.line <= lineStarts.count else { return nil }
-        let index = lineStarts[mark.line - 1] + mark.column - 1
+        mark.flatMap { offset(line: $0.line, column: $0.column) }
+    }
+
+    /// A line and column of the text itself (before `lineOffset`) as a place in `scalars`.
+    func offset(line: Int, column: Int) -> Int? {
+        guard line >= 1, line <= lineStarts.count else { return nil }
+        let index = lineStarts[line - 1] + column - 1
         return index < scalars.count ? index : nil
     }
 
@@ -171,7 +194,7 @@ private struct YAMLConverter {
             }
             firstAnchor = firstAnchor ?? location
         }
-        if let index = offset(node.mark), scalars[index] == "!" {
+        if mayHaveTags, let index = offset(node.mark), scalars[index] == "!" {
             valueProblems.append(
                 .error(
                     "yaml-tag", "YAML tags ('!…') are not supported in content: the tag would be dropped",
@@ -179,7 +202,9 @@ private struct YAMLConverter {
         }
         switch node {
         case .scalar(let scalar):
-            if scalar.style == .plain, let cut = commentCut(scalar.string, at: node.mark) {
+            if let line = node.mark?.line, linesWithHash.contains(line), scalar.style == .plain,
+                let cut = commentCut(scalar.string, at: node.mark)
+            {
                 valueProblems.append(
                     .error(
                         "yaml-comment-cut",
@@ -211,12 +236,12 @@ private struct YAMLConverter {
         }
     }
 
-    /// The error for an anchor: at its first alias when there is one, else at the anchor.
     /// An anchor no alias uses: still refused, at the anchor, once the whole tree is read.
     mutating func finish() {
         if !aliasReported, let firstAnchor { valueProblems.append(aliasProblem(nil, anchorAt: firstAnchor)) }
     }
 
+    /// The error for an anchor: at its first alias when there is one, else at the anchor.
     func aliasProblem(_ name: String?, anchorAt anchorLocation: SourceLocation?) -> Diagnostic {
         let hint = "write the value out in full where it is needed"
         if let name, let alias = firstAlias(named: name) {
@@ -262,10 +287,22 @@ private struct YAMLConverter {
     func splitValueProblem(
         previous: (key: YAMLNode, value: YAMLNode), next: (key: YAMLNode, value: YAMLNode)
     ) -> Diagnostic? {
-        guard previous.value.isPlainScalar, let cut = previous.value.string, next.key.isPlainScalar,
-            let rest = next.key.string, previous.value.location.line == next.key.location.line,
-            next.value.isNull || rest.contains(" ")
-        else { return nil }
+        guard next.key.isPlainScalar, let rest = next.key.string else { return nil }
+        guard previous.value.isPlainScalar, let cut = previous.value.string,
+            previous.value.location.line == next.key.location.line, next.value.isNull || rest.contains(" ")
+        else {
+            // `{chair: "Police", Fire}`: a key with no colon after it is no key an author meant.
+            let keyAt = next.key.location
+            guard next.value.isNull, let start = offset(line: keyAt.line - lineOffset, column: keyAt.column)
+            else { return nil }
+            var index = start + rest.unicodeScalars.count
+            while index < scalars.count, scalars[index] == " " || scalars[index] == "\t" { index += 1 }
+            guard index < scalars.count, scalars[index] == "," || scalars[index] == "}" else { return nil }
+            return .error(
+                "yaml-split-value", "'\(rest)' has no value: YAML reads it as a key of its own",
+                hint: "write '\(rest): value', or if it belongs to the value before it, put it inside those quotes",
+                at: next.key.location)
+        }
         let name = previous.key.string ?? ""
         let whole = next.value.isNull ? "\(cut), \(rest)" : "\(cut), \(rest): \(next.value.string ?? "")"
         return .error(
@@ -299,9 +336,11 @@ private func nestingProblem(_ text: String, file: String, lineOffset: Int) -> Di
             hint: "content needs only a few levels: write the data flatter",
             at: SourceLocation(file: file, line: line + lineOffset, column: column))
     }
-    for c in text.unicodeScalars {
+    // Bytes, not characters, for speed; columns count the first byte of each character.
+    for c in text.utf8 {
+        if c & 0xC0 == 0x80 { continue }
         if atLineStart {
-            if c == " " || c == "-" || c == "\t" || c == "?" {
+            if c == 0x20 || c == 0x2D || c == 0x09 || c == 0x3F {
                 lineIndent += 1
                 if lineIndent > maximumYAMLNesting * 4 { return problem() }
             } else {
@@ -309,14 +348,14 @@ private func nestingProblem(_ text: String, file: String, lineOffset: Int) -> Di
             }
         }
         switch c {
-        case "[", "{":
+        case 0x5B, 0x7B:
             depth += 1
-            open.append((line, column, Character(c)))
+            open.append((line, column, c == 0x5B ? "[" : "{"))
             if depth > maximumYAMLNesting { return problem() }
-        case "]", "}":
+        case 0x5D, 0x7D:
             depth = max(0, depth - 1)
             if !open.isEmpty { open.removeLast() }
-        case "\n":
+        case 0x0A:
             line += 1
             column = 0
             atLineStart = true

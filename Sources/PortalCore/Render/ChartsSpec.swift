@@ -90,7 +90,8 @@ func readChartSpec(
     let chosenRows = rowNames.isEmpty ? allRows : rowNames.map(\.value)
     let numericColumns = allColumns.enumerated().filter { index, _ in
         let cells = readings.compactMap { index + 1 < $0.count ? $0[index + 1] : nil }.filter { $0 != .blank }
-        return !cells.isEmpty && cells.allSatisfy { $0.number != nil }
+        // A malformed cell has its own error; it does not also make the column words.
+        return !cells.isEmpty && !cells.contains(.text)
     }.map(\.element)
     let chosenColumns = columnNames.isEmpty ? numericColumns : columnNames.map(\.value)
     if chosenColumns.isEmpty {
@@ -102,7 +103,7 @@ func readChartSpec(
         guard let column = header.firstIndex(where: { $0.value == name.value }) else { continue }
         for (row, cells) in zip(rows, readings) where chosenRows.contains(row[0].value) && column < row.count {
             let cell = row[column]
-            if cells[column] != .blank && cells[column].number == nil {
+            if cells[column] == .text {
                 fail(
                     "chart column '\(name.value)' has '\(cell.value)' in row '\(row[0].value)', which is not a number",
                     hint: "chart only columns of plain figures", at: name.location)

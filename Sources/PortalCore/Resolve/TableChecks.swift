@@ -12,7 +12,8 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
     var numericColumns = [Bool](repeating: false, count: columns.count)
     for column in 1..<columns.count {
         let stated = readings.map { $0[column] }.filter { $0 != .blank }
-        numericColumns[column] = !stated.isEmpty && stated.allSatisfy { $0.number != nil }
+        // A malformed cell has its own error; it does not also make the column words.
+        numericColumns[column] = !stated.isEmpty && !stated.contains(.text)
     }
 
     func columnIndex(_ name: String, at location: SourceLocation) -> Int? {
@@ -74,6 +75,10 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
         case .difference(let a, let b): (inputNames, isDifference) = ([a, b], true)
         }
         let label = inputNames.joined(separator: isDifference ? " − " : " + ")
+        let targetName: String
+        switch check.target {
+        case .column(let name), .row(let name): targetName = name
+        }
         var cases: [(target: TableCellKey, inputs: [TableCellKey])] = []
         switch check.target {
         case .column(let name):
@@ -102,11 +107,7 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
             guard let stated = numbers[item.target.row][item.target.column], !inputValues.contains(where: { $0 == nil })
             else {
                 for key in cells where numbers[key.row][key.column] == nil && unreadable.insert(key).inserted {
-                    let target: String
-                    switch check.target {
-                    case .column(let name), .row(let name): target = name
-                    }
-                    if let problem = notAFigure(source, key, check: check, label: "'\(target) = \(label)'") {
+                    if let problem = notAFigure(source, key, check: check, label: "'\(targetName) = \(label)'") {
                         diagnostics.append(problem)
                     }
                 }

@@ -100,9 +100,10 @@ enum CellReading: Equatable, Sendable {
 /// Reads one CSV cell the way the report states figures (ONS style): digits with an optional
 /// decimal part, a minus (`-` or `−`), thousands commas only in whole groups of three (`1,113`,
 /// not `1,11,3`), and a `£` prefix or `%` suffix only where the sidecar gives the column that unit.
-/// Spaces, tabs and non-breaking spaces around the cell are ignored. NaN, infinities, scientific and hexadecimal
-/// notation, spaces inside digits, a leading `+` and more digits than can be added exactly are
-/// `malformed`; anything else that is not a figure (`20m to 40m`, `2023-24`, `007`) is text.
+/// Spaces, tabs and non-breaking spaces around the cell are ignored. NaN, infinities, scientific
+/// and hexadecimal notation, spaces inside digits, a leading `+` and more digits than can be added
+/// exactly are `malformed`; anything else that is not a figure (`20m to 40m`, `2023-24`, `007`)
+/// is text.
 /// `column` names where the cell is in messages ("column 'Total'"); `declareUnit` says how its
 /// unit is declared, for a figure written with a sign its unit does not have.
 func readCell(_ raw: String, unit: String?, column: String, declareUnit: (String) -> String) -> CellReading {
@@ -158,19 +159,18 @@ func readCell(_ raw: String, unit: String?, column: String, declareUnit: (String
     var index = 0
     while index < body.count {
         let c = body[index]
-        if c.isASCIIDigitScalar || c == "," || c == "." {
-        } else if c == "\u{A0}" || c == "\u{202F}" || c == "\u{2009}" || c == "_" {
-            spaced = true
-        } else if (c == "e" || c == "E") && index > 0 && body[index - 1].isASCIIDigitScalar {
-            var next = index + 1
-            if next < body.count && (body[next] == "+" || body[next] == "-") { next += 1 }
-            guard next < body.count, body[next...].allSatisfy(\.isASCIIDigitScalar) else { return .text }
-            exponent = true
-            break
-        } else {
-            return .text
-        }
         index += 1
+        if c.isASCIIDigitScalar || c == "," || c == "." { continue }
+        if c == "\u{A0}" || c == "\u{202F}" || c == "\u{2009}" || c == "_" {
+            spaced = true
+            continue
+        }
+        guard c == "e" || c == "E", index >= 2, body[index - 2].isASCIIDigitScalar else { return .text }
+        var next = index
+        if next < body.count && (body[next] == "+" || body[next] == "-") { next += 1 }
+        guard next < body.count, body[next...].allSatisfy(\.isASCIIDigitScalar) else { return .text }
+        exponent = true
+        break
     }
     let parts = String(String.UnicodeScalarView(body)).split(separator: ".", omittingEmptySubsequences: false)
     if parts.count > 2 && !exponent && !spaced { return .text }  // 3.1.2: a paragraph or version number
