@@ -346,3 +346,21 @@ extension IncrementalTests {
         #expect(try fixture.read("capabilities/drones.html").contains("newly described"))
     }
 }
+
+extension IncrementalTests {
+    /// Every change of one byte, at every offset of buffers around the 8- and 32-byte steps of
+    /// the hash, changes the hash; equal bytes hash equal; length counts.
+    @Test func contentHashSeesEveryOneByteChange() {
+        for count in [0, 1, 7, 8, 9, 31, 32, 33, 64, 100] {
+            let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            let hash = bytes.withUnsafeBytes(contentHash)
+            #expect(hash == Array(bytes).withUnsafeBytes(contentHash))
+            #expect(hash != (bytes + [0]).withUnsafeBytes(contentHash), "length \(count) + a zero byte")
+            for offset in 0..<count {
+                var edited = bytes
+                edited[offset] ^= 0x20
+                #expect(hash != edited.withUnsafeBytes(contentHash), "length \(count), offset \(offset)")
+            }
+        }
+    }
+}
