@@ -300,8 +300,9 @@ def run_trial(args, trial, good_output, keep=None):
         before = harness.snapshot(output)
         check = harness.run_portal([args.portal, "check", "--format", "json", "--root", root], args.timeout,
                                    args.memory_mb)
-        build = harness.run_portal([args.portal, "build", "--root", root, "--output", output], args.timeout,
-                                   args.memory_mb)
+        # Every error, as check's JSON has them all: the printed list is capped at 20 by default.
+        build = harness.run_portal([args.portal, "build", "--root", root, "--output", output, "--max-errors", "0"],
+                                   args.timeout, args.memory_mb)
         after = harness.snapshot(output)
         kind, notes = classify(check, build, before, after, root, output)
         report = None

@@ -57,6 +57,7 @@ func parseYAML(_ text: String, file: String, firstLine: Int = 1, valueProblems: 
                 hint: "content YAML may be at most \(maximumYAMLBytes / 1000) kB: split or shorten it",
                 at: SourceLocation(file: file, line: firstLine, column: 1)))
     }
+    if let problem = controlCharacterProblem(text, file: file, firstLine: firstLine) { return .failure(problem) }
     // Front matter is nearly always plain `key: value` lines, read without Yams (see SimpleYAML).
     if let node = parseSimpleYAML(text, file: file, firstLine: firstLine) { return .success(node) }
     return parseYAMLWithYams(text, file: file, firstLine: firstLine, valueProblems: &valueProblems)
@@ -361,6 +362,30 @@ private func nestingProblem(_ text: String, file: String, lineOffset: Int) -> Di
             atLineStart = true
             lineIndent = 0
         default: break
+        }
+        column += 1
+    }
+    return nil
+}
+
+/// YAML may not hold control characters (but tab, line feed and carriage return); Yams would
+/// report one as "control characters are not allowed" at no useful place. Said here at its line
+/// and column, by name, since it is invisible in an editor.
+private func controlCharacterProblem(_ text: String, file: String, firstLine: Int) -> Diagnostic? {
+    var line = firstLine
+    var column = 1
+    for scalar in text.unicodeScalars {
+        if scalar == "\n" {
+            line += 1
+            column = 1
+            continue
+        }
+        let value = scalar.value
+        if (value < 0x20 && scalar != "\t" && scalar != "\r") || value == 0x7F || (0x80...0x9F).contains(value) {
+            return .error(
+                "control-character", "\(characterName(scalar)) in YAML, which cannot hold it",
+                hint: "delete the invisible character (it is often pasted in from another program)",
+                at: SourceLocation(file: file, line: line, column: column))
         }
         column += 1
     }
