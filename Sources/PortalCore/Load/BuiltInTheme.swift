@@ -733,6 +733,7 @@ ul.chart-summary { padding-left: 1.25rem; }
 .letter-nav a { display: inline-block; min-width: 2.75rem; min-height: 2.75rem; line-height: 2.75rem; text-align: center; border: 1px solid var(--border); text-decoration: none; font-weight: 700; }
 .glossary { margin: 0; max-width: var(--measure); }
 .glossary-entry { display: flex; flex-wrap: wrap; border-bottom: 1px solid var(--border); padding: 0.4rem 0; scroll-margin-top: 1rem; }
+.glossary-uses { font-size: 0.95rem; color: var(--muted); }
 .glossary-entry:target { background: var(--target-bg); outline: 2px solid var(--target-edge); }
 .glossary-entry dt { flex: 0 0 8rem; font-weight: 700; }
 .glossary-entry dd { flex: 1 1 16rem; margin: 0; }
@@ -825,7 +826,8 @@ ul.chart-summary { padding-left: 1.25rem; }
   h2, h3, h4, caption, .chart-title { break-after: avoid; }
   .table-scroll { overflow: visible; background: none; }
   caption { position: static; max-width: none; }
-  .para:target, .glossary-entry:target { background: none; outline: none; }
+  .para:target, .glossary-uses { font-size: 0.95rem; color: var(--muted); }
+.glossary-entry:target { background: none; outline: none; }
   .panel, .key-figures-panel, .card { background: none; border: 1pt solid #999; }
   .chart-svg { print-color-adjust: exact; -webkit-print-color-adjust: exact; max-width: 8.5cm; }
   .chart-svg text { fill: #000; }
@@ -910,7 +912,7 @@ ul.chart-summary { padding-left: 1.25rem; }
 <h2 id="key-facts">Figures</h2>
 <ul class="key-figures">
 {{#figures}}
-<li><strong class="kf-value">{{value}}</strong> <span class="kf-label">{{label}}</span>{{#target}} <span class="kf-target">({{target_label}} {{target}}{{#target_gap}}: {{target_gap}}{{/target_gap}})</span>{{/target}} <a class="para-ref" href="{{paragraph_href}}">para&nbsp;{{paragraph}}</a></li>
+<li><strong class="kf-value">{{value}}</strong> <span class="kf-label">{{{label_html}}}</span>{{#target}} <span class="kf-target">({{target_label}} {{target}}{{#target_gap}}: {{target_gap}}{{/target_gap}})</span>{{/target}} <a class="para-ref" href="{{paragraph_href}}">para&nbsp;{{paragraph}}</a></li>
 {{/figures}}
 </ul>
 </section>
@@ -978,7 +980,7 @@ ul.chart-summary { padding-left: 1.25rem; }
         "templates/glossary.mustache",
         ####"""
 <h1>Glossary</h1>
-<p class="lede">The {{count_text}} the report uses, by first letter. Where the report spells one out, the paragraph is linked.</p>
+<p class="lede">The {{count_text}} the report uses, by first letter. Where the report spells one out, the paragraph is linked, and so are the paragraphs that use it.</p>
 <p>On every page, the first use of an acronym is marked: point at it to see what it stands for, or move to the paragraph with the keyboard and the expansions in it are shown in brackets. Screen readers read the expansion after the acronym.</p>
 <nav class="letter-nav" aria-label="Glossary letters">
 <ul>
@@ -990,7 +992,7 @@ ul.chart-summary { padding-left: 1.25rem; }
 <h2 id="{{id}}">{{letter}}</h2>
 <dl class="glossary">
 {{#entries}}
-<div class="glossary-entry" id="{{anchor}}"><dt><abbr>{{term}}</abbr></dt><dd>{{#expanded}}{{expansion}}{{/expanded}}{{^expanded}}<em>Not spelled out in the report</em>{{/expanded}}{{#paragraph_href}} <a class="para-ref" href="{{paragraph_href}}">para&nbsp;{{paragraph}}</a>{{/paragraph_href}}</dd></div>
+<div class="glossary-entry" id="{{anchor}}"><dt><abbr>{{term}}</abbr></dt><dd>{{#expanded}}{{expansion}}{{/expanded}}{{^expanded}}<em>Not spelled out in the report</em>{{/expanded}}{{#paragraph_href}} <a class="para-ref" href="{{paragraph_href}}">para&nbsp;{{paragraph}}</a>{{/paragraph_href}}{{#used_html}}<br><span class="glossary-uses">Used in {{{used_html}}}{{#more_uses}} {{more_uses}}{{/more_uses}}</span>{{/used_html}}</dd></div>
 {{/entries}}
 </dl>
 </section>
@@ -1003,7 +1005,7 @@ ul.chart-summary { padding-left: 1.25rem; }
         ####"""
 <h1>{{site_title}}</h1>
 {{#report}}
-<p class="lede">{{summary}}</p>
+<p class="lede">{{{summary_html}}}</p>
 {{/report}}
 <div class="home-intro">
 {{#report}}
@@ -1036,9 +1038,9 @@ ul.chart-summary { padding-left: 1.25rem; }
 <li class="card">
 <h3 class="card-title"><a href="{{href}}">{{title}}</a></h3>
 <p class="card-meta">{{paragraph_range}}{{#inspection}} <strong class="tag tag-warning">{{body}}: {{status}}</strong>{{/inspection}}</p>
-<p class="card-summary">{{summary}}</p>
+<p class="card-summary">{{{summary_html}}}</p>
 <dl class="card-facts">
-{{#lead}}<div><dt>Lead</dt><dd>{{lead}}</dd></div>{{/lead}}
+{{#lead}}<div><dt>Lead</dt><dd>{{{lead_html}}}</dd></div>{{/lead}}
 {{^empty(boards)}}<div><dt>Governance</dt><dd>{{#boards}}<a href="{{href}}">{{name}}</a>{{^last()}}, {{/last()}}{{/boards}}</dd></div>{{/empty(boards)}}
 <div><dt>Capabilities</dt><dd><a href="{{capabilities_href}}">{{capability_count}} {{capability_noun}}</a></dd></div>
 </dl>
@@ -1046,7 +1048,7 @@ ul.chart-summary { padding-left: 1.25rem; }
 <p class="card-subhead">Key figures</p>
 <ul class="key-figures">
 {{#key_figures}}
-<li><strong class="kf-value">{{value}}</strong> <span class="kf-label">{{label}}</span>{{#target}} <span class="kf-target">({{target_label}} {{target}}{{#target_gap}}: {{target_gap}}{{/target_gap}})</span>{{/target}} <a class="para-ref" href="{{paragraph_href}}">para&nbsp;{{paragraph}}</a></li>
+<li><strong class="kf-value">{{value}}</strong> <span class="kf-label">{{{label_html}}}</span>{{#target}} <span class="kf-target">({{target_label}} {{target}}{{#target_gap}}: {{target_gap}}{{/target_gap}})</span>{{/target}} <a class="para-ref" href="{{paragraph_href}}">para&nbsp;{{paragraph}}</a></li>
 {{/key_figures}}
 </ul>
 {{/empty(key_figures)}}
@@ -1072,7 +1074,7 @@ ul.chart-summary { padding-left: 1.25rem; }
 <p>What the report{{#report_date}} of {{report_date}}{{/report_date}} said would be done, and by when, soonest first. This site does not say whether each was met.</p>
 <ol class="timeline">
 {{#commitments}}
-<li><strong class="due"><time datetime="{{due_iso}}">{{due}}</time></strong> <span class="timeline-what">{{what}}{{#due_text}} <span class="meta">(<q>{{due_text}}</q>)</span>{{/due_text}} <span class="meta">{{#section_title}}{{section_title}}, {{/section_title}}<a class="para-ref" href="{{paragraph_href}}">para&nbsp;{{paragraph}}</a></span></span></li>
+<li><strong class="due"><time datetime="{{due_iso}}">{{due}}</time></strong> <span class="timeline-what">{{{what_html}}}{{#due_text}} <span class="meta">(<q>{{due_text}}</q>)</span>{{/due_text}} <span class="meta">{{#section_title}}{{section_title}}, {{/section_title}}<a class="para-ref" href="{{paragraph_href}}">para&nbsp;{{paragraph}}</a></span></span></li>
 {{/commitments}}
 </ol>
 <p><a href="{{commitments_href}}">Every commitment, with the report’s wording</a></p>
@@ -1264,10 +1266,10 @@ ul.chart-summary { padding-left: 1.25rem; }
         "templates/section.mustache",
         ####"""
 <h1>{{title}}</h1>
-<p class="lede">{{summary}}</p>
+<p class="lede">{{{summary_html}}}</p>
 <dl class="summary-list">
 <div class="summary-row"><dt>Report paragraphs</dt><dd>{{paragraph_range}}{{#report_href}} <a class="para-ref" href="{{report_href}}">Read them in the full report</a>{{/report_href}}</dd></div>
-{{#lead}}<div class="summary-row"><dt>Lead</dt><dd>{{lead}}</dd></div>{{/lead}}
+{{#lead}}<div class="summary-row"><dt>Lead</dt><dd>{{{lead_html}}}</dd></div>{{/lead}}
 {{#inspection}}<div class="summary-row"><dt>Inspection</dt><dd><strong class="tag tag-warning">{{body}}: {{status}}</strong>{{#date}} since <time datetime="{{date_iso}}">{{date}}</time>{{/date}}{{#paragraph_href}} <a class="para-ref" href="{{paragraph_href}}">para&nbsp;{{paragraph}}</a>{{/paragraph_href}}</dd></div>{{/inspection}}
 {{^empty(boards)}}<div class="summary-row"><dt>Governance</dt><dd>{{#boards}}<a href="{{href}}">{{name}}</a>{{^last()}}, {{/last()}}{{/boards}}</dd></div>{{/empty(boards)}}
 {{^empty(capabilities)}}<div class="summary-row"><dt>Capabilities</dt><dd><a href="#capabilities">{{capability_count}} {{capability_noun}}</a></dd></div>{{/empty(capabilities)}}
@@ -1277,7 +1279,7 @@ ul.chart-summary { padding-left: 1.25rem; }
 <h2 id="key-facts">Key figures</h2>
 <ul class="key-figures">
 {{#key_figures}}
-<li><strong class="kf-value">{{value}}</strong> <span class="kf-label">{{label}}</span>{{#target}} <span class="kf-target">({{target_label}} {{target}}{{#target_gap}}: {{target_gap}}{{/target_gap}})</span>{{/target}} <a class="para-ref" href="{{paragraph_href}}">para&nbsp;{{paragraph}}</a></li>
+<li><strong class="kf-value">{{value}}</strong> <span class="kf-label">{{{label_html}}}</span>{{#target}} <span class="kf-target">({{target_label}} {{target}}{{#target_gap}}: {{target_gap}}{{/target_gap}})</span>{{/target}} <a class="para-ref" href="{{paragraph_href}}">para&nbsp;{{paragraph}}</a></li>
 {{/key_figures}}
 </ul>
 </section>

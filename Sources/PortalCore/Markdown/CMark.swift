@@ -79,6 +79,7 @@ struct MarkdownNode: Hashable, @unchecked Sendable {
     var parent: MarkdownNode? { MarkdownNode(cmark_node_parent(raw)) }
     var firstChild: MarkdownNode? { MarkdownNode(cmark_node_first_child(raw)) }
     var next: MarkdownNode? { MarkdownNode(cmark_node_next(raw)) }
+    var previous: MarkdownNode? { MarkdownNode(cmark_node_previous(raw)) }
 
     var children: [MarkdownNode] {
         var result: [MarkdownNode] = []

@@ -58,19 +58,27 @@ func insertAbbreviations(
     for (node, words) in sites {
         guard let text = node.literal else { continue }
         let bytes = Array(text.utf8)
-        var pieces: [(text: String, abbr: String?)] = []
+        var pieces: [(text: String, abbr: String?, spelledOut: Bool)] = []
         var start = 0
         for (range, term) in words {
             guard !seen.contains(term), let title = index.expansion(of: term, onPage: pageParagraphs) else { continue }
             seen.insert(term)
-            pieces.append((String(decoding: bytes[start..<range.lowerBound], as: UTF8.self), nil))
-            pieces.append((String(decoding: bytes[range], as: UTF8.self), title))
+            // "Counter Terrorism Operations Centre (CTOC)": the text has just said it, so the
+            // acronym is marked but not spelled out a second time.
+            let before = String(decoding: bytes[..<range.lowerBound], as: UTF8.self)
+            let spelledOut = followsItsExpansion(
+                before.count >= title.count + 2 ? before : precedingText(of: node) + before, expansion: title)
+            pieces.append((String(decoding: bytes[start..<range.lowerBound], as: UTF8.self), nil, false))
+            pieces.append((String(decoding: bytes[range], as: UTF8.self), title, spelledOut))
             start = range.upperBound
         }
         guard !pieces.isEmpty else { continue }
         for piece in pieces {
             if let title = piece.abbr {
-                node.insertBefore(.html(abbreviationHTML(word: piece.text, expansion: title), block: false))
+                node.insertBefore(
+                    .html(
+                        abbreviationHTML(word: piece.text, expansion: title, spelledOut: piece.spelledOut), block: false
+                    ))
             } else if !piece.text.isEmpty {
                 node.insertBefore(.text(piece.text))
             }
@@ -80,6 +88,96 @@ func insertAbbreviations(
         } else {
             node.literal = String(decoding: bytes[start...], as: UTF8.self)
         }
+    }
+}
+
+/// The text of the inline nodes before this one in its paragraph (a link's words included), so
+/// an expansion written in a link just before its acronym is found.
+private func precedingText(of node: MarkdownNode) -> String {
+    var parts: [String] = []
+    var current = node.previous
+    var length = 0
+    while let sibling = current, length < 400 {
+        let text = sibling.literal ?? sibling.plainText
+        parts.append(text)
+        length += text.count
+        current = sibling.previous
+    }
+    return parts.reversed().joined()
+}
+
+/// Whether text ends with an acronym's expansion and an opening bracket, as in "Counter
+/// Terrorism Operations Centre (" before "CTOC": letters compared without case, any run of spaces
+/// or hyphens as one space, and a possessive or plural "s" allowed on the last word.
+func followsItsExpansion(_ text: String, expansion: String) -> Bool {
+    func words(_ s: Substring) -> [String] {
+        s.lowercased().split { !$0.isLetter && !$0.isNumber && $0 != "’" && $0 != "'" }.map(String.init)
+    }
+    let trimmed = text.reversed().drop { $0 == " " || $0 == "\u{A0}" }
+    guard trimmed.first == "(" else { return false }
+    let head = String(trimmed.dropFirst().reversed())
+    // A term the report expands two ways ("A or B") counts as spelled out by either.
+    for option in expansion.components(separatedBy: " or ") {
+        let wanted = words(Substring(option))
+        guard !wanted.isEmpty else { continue }
+        let found = words(Substring(head)).suffix(wanted.count)
+        guard found.count == wanted.count else { continue }
+        if zip(found, wanted).allSatisfy({ $0 == $1 || $0 == $1 + "s" || $0 == $1 + "’s" || $0 == $1 + "'s" }) {
+            return true
+        }
+    }
+    return false
+}
+
+/// Plain text from data (a key figure's label, a card's summary, a commitment) as escaped HTML,
+/// with each glossary acronym marked at its first use on the page, as bodies are. `seen` holds
+/// the terms already marked on the page, so each is explained once.
+func abbreviatedHTML(
+    _ text: String, index: AbbreviationIndex, pageParagraphs: Set<Int> = [], seen: inout Set<String>
+) -> String {
+    guard !index.isEmpty else { return escapeHTML(text) }
+    var html = ""
+    var word = ""
+    var written = ""
+    func flush() {
+        guard !word.isEmpty else { return }
+        if let term = index.term(for: Substring(word)), !seen.contains(term),
+            let title = index.expansion(of: term, onPage: pageParagraphs)
+        {
+            seen.insert(term)
+            html += abbreviationHTML(
+                word: word, expansion: title, spelledOut: followsItsExpansion(written, expansion: title))
+        } else {
+            html += escapeHTML(word)
+        }
+        written += word
+        word = ""
+    }
+    for character in text {
+        // Words as acronyms are written: letters, digits and a possessive ("PSU’s").
+        if character.isLetter || character.isNumber || ((character == "’" || character == "'") && !word.isEmpty) {
+            word.append(character)
+        } else {
+            flush()
+            html += escapeHTML(String(character))
+            written.append(character)
+        }
+    }
+    flush()
+    return html
+}
+
+/// Marks acronyms in the data text of one page (home page cards, key figures, commitments),
+/// each at its first use on the page. A class so the page's builders share one `seen` set; one is
+/// made per page and never shared between threads.
+final class AcronymMarker {
+    let index: AbbreviationIndex
+    private var seen: Set<String> = []
+
+    init(_ index: AbbreviationIndex) { self.index = index }
+
+    func html(_ text: String) -> TemplateValue {
+        .html(Array(abbreviatedHTML(text, index: index, seen: &seen).utf8))
     }
 }
 
@@ -98,9 +196,13 @@ func hasAncestor(_ node: MarkdownNode, ofType type: cmark_node_type) -> Bool {
 /// every screen reader reads it (few read `title`), and the theme shows it in brackets while
 /// anything in the paragraph has keyboard focus: no extra tab stop per acronym, and a link
 /// around the acronym stays valid HTML (nothing focusable may sit inside a link).
-func abbreviationHTML(word: String, expansion: String) -> String {
+///
+/// Right after its own expansion (`spelledOut`), the acronym keeps only its `title`: readers have
+/// just read the words, and a screen reader would otherwise hear them twice.
+func abbreviationHTML(word: String, expansion: String, spelledOut: Bool = false) -> String {
     // U+0001 opens the portal's placeholders; a glossary entry holding one keeps it as a reference.
     var title = escapeHTML(expansion)
     if title.utf8.contains(placeholderMark) { title = title.replacingOccurrences(of: "\u{1}", with: "&#1;") }
+    if spelledOut { return "<abbr title=\"\(title)\">\(escapeHTML(word))</abbr>" }
     return "<abbr title=\"\(title)\">\(escapeHTML(word))</abbr><span class=\"abbr-expansion\"> (\(title))</span>"
 }

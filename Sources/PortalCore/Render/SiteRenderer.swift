@@ -25,6 +25,8 @@ struct RenderContext: @unchecked Sendable {
     var history = GitHistory()
     /// The page shell's navigation, built once per folder.
     var shell = LayoutShell()
+    /// The glossary's acronyms, for marking them in text from data (key figures, cards).
+    var abbreviations = AbbreviationIndex([])
 
     /// A section's body as its page shows it (or, shifted, as the full report does).
     func sectionBody(_ section: Section, headingShift: Int = 0) -> [UInt8] {
@@ -83,7 +85,7 @@ func renderSiteKeepingLinks(
     let pages = allPages(graph)
     let context = RenderContext(
         graph: graph, links: links, history: GitHistory.load(root: graph.root),
-        shell: layoutShell(graph: graph, pages: pages))
+        shell: layoutShell(graph: graph, pages: pages), abbreviations: AbbreviationIndex(graph.glossary))
 
     var diagnostics: [Diagnostic] = []
     var paths: [String] = []

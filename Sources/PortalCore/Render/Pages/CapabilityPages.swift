@@ -3,6 +3,7 @@ import Foundation
 /// A capability: what the report says about it, its figures, and every threat and paragraph
 /// that relies on it (the backlinks).
 func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPage {
+    let marker = AcronymMarker(context.abbreviations)
     let graph = context.graph
     let page = PageID.capability(capability.slug)
     let linker = Linker(from: page)
@@ -13,7 +14,8 @@ func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPa
         "level": .text(levelName(capability.source.level)),
         "has_level": .bool(capability.source.level != nil),
         "aliases": .text(capability.source.aliases.joined(separator: ", ")),
-        "figures": .list(capability.source.figures.map { .object(figureContext($0, linker: linker, graph: graph)) }),
+        "figures": .list(
+            capability.source.figures.map { .object(figureContext($0, linker: linker, graph: graph, marker: marker)) }),
         "body": .html(body),
         // A body with any blocks carries its markers, so it is never only white space.
         "has_body": .bool(!body.isEmpty),

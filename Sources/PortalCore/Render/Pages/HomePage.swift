@@ -22,7 +22,10 @@ func homePage(_ context: RenderContext) -> BuiltPage {
     }
     reportContext["details"] = .list(rows)
     reportContext["organisation"] = .text(graph.config.organisation)
+    // Acronyms are explained where board members start: the home page's own text, each once.
+    let marker = AcronymMarker(context.abbreviations)
     reportContext["summary"] = .text(report.summary ?? neutralSummary(graph.config))
+    reportContext["summary_html"] = marker.html(report.summary ?? neutralSummary(graph.config))
 
     // One block per kind of section, in site.yaml's order: cards for kinds shown at a glance
     // (the threats of an SPR report), a list of links for the others (context, appendices).
@@ -37,7 +40,7 @@ func homePage(_ context: RenderContext) -> BuiltPage {
                 sections.count == 1
                     ? "The \(kind.label) at a glance"
                     : "The \(counted(sections.count, kind.label, kind.plural)) at a glance"),
-            "cards": .list(sections.map { .object(threatCard($0, linker: linker, graph: graph)) }),
+            "cards": .list(sections.map { .object(threatCard($0, linker: linker, graph: graph, marker: marker)) }),
         ]
     }
     let listKinds = kinds.filter { !$0.0.cards }.map { kind, sections -> TemplateValue in
@@ -60,7 +63,7 @@ func homePage(_ context: RenderContext) -> BuiltPage {
     }.sorted { a, b in
         let (x, y) = (endOfPeriod(a.1), endOfPeriod(b.1))
         return (x.0, x.1, x.2, a.0.source.paragraph.value) < (y.0, y.1, y.2, b.0.source.paragraph.value)
-    }.map { TemplateValue.object(commitmentContext($0.0, linker: linker, graph: graph)) }
+    }.map { TemplateValue.object(commitmentContext($0.0, linker: linker, graph: graph, marker: marker)) }
     let charts = graph.tables.filter { $0.source.chart?.overview ?? false }.sorted {
         ($0.source.paragraphs.first?.value ?? 0, $0.id) < ($1.source.paragraphs.first?.value ?? 0, $1.id)
     }.map { table -> TemplateValue in
@@ -116,19 +119,24 @@ func neutralSummary(_ config: SiteConfig) -> String {
     return "\(who)\(to), section by section, with the capabilities, figures and commitments it states."
 }
 
-func threatCard(_ section: Section, linker: Linker, graph: SiteGraph) -> TemplateObject {
+func threatCard(_ section: Section, linker: Linker, graph: SiteGraph, marker: AcronymMarker) -> TemplateObject {
     var card: TemplateObject = [
         "title": .text(section.title), "href": .text(linker.href(section.page)),
-        "summary": .text(section.source.summary),
+        "summary": .text(section.source.summary), "summary_html": marker.html(section.source.summary),
         "capability_count": .number(section.capabilities.count),
         "capability_noun": section.capabilities.count == 1 ? "capability" : "capabilities",
         "boards": .list(boardLinks(section, linker: linker, graph: graph)),
         "key_figures": .list(
-            section.source.keyFigures.map { .object(figureContext($0, linker: linker, graph: graph)) }),
+            section.source.keyFigures.map {
+                .object(figureContext($0, linker: linker, graph: graph, marker: marker))
+            }),
         "paragraph_range": .text(paragraphRange(section)),
         "capabilities_href": .text(linker.href(section.page, fragment: "capabilities")),
     ]
-    if let lead = section.source.lead { card["lead"] = .text(lead) }
+    if let lead = section.source.lead {
+        card["lead"] = .text(lead)
+        card["lead_html"] = marker.html(lead)
+    }
     if let inspection = section.source.inspection {
         card["inspection"] = .object(inspectionContext(inspection, linker: linker, graph: graph))
     }
@@ -162,10 +170,13 @@ func paragraphRange(_ section: Section) -> String {
     return first == last ? "Paragraph \(first)" : "Paragraphs \(first) to \(last)"
 }
 
-func commitmentContext(_ commitment: Commitment, linker: Linker, graph: SiteGraph) -> TemplateObject {
+func commitmentContext(
+    _ commitment: Commitment, linker: Linker, graph: SiteGraph, marker: AcronymMarker? = nil
+) -> TemplateObject {
     let source = commitment.source
     var context: TemplateObject = [
-        "what": .text(source.what), "paragraph": .number(source.paragraph.value),
+        "what": .text(source.what), "what_html": marker?.html(source.what) ?? .text(source.what),
+        "paragraph": .number(source.paragraph.value),
         "paragraph_href": .text(linker.paragraph(source.paragraph.value, graph: graph) ?? ""),
         "due": .text(source.due?.formatted ?? source.dueText ?? "Not stated"),
     ]

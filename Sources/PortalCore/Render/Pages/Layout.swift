@@ -182,9 +182,10 @@ func figureText(_ figure: Figure) -> String {
     }
 }
 
-func figureContext(_ figure: Figure, linker: Linker, graph: SiteGraph) -> TemplateObject {
+func figureContext(_ figure: Figure, linker: Linker, graph: SiteGraph, marker: AcronymMarker? = nil) -> TemplateObject {
     var context: TemplateObject = [
-        "label": .text(figure.label), "value": .text(figureText(figure)), "paragraph": .number(figure.paragraph.value),
+        "label": .text(figure.label), "label_html": marker?.html(figure.label) ?? .text(figure.label),
+        "value": .text(figureText(figure)), "paragraph": .number(figure.paragraph.value),
         "paragraph_href": .text(linker.paragraph(figure.paragraph.value, graph: graph) ?? ""),
     ]
     if let target = figure.target {

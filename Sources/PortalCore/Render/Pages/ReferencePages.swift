@@ -4,6 +4,7 @@ func glossaryPage(_ context: RenderContext) -> BuiltPage {
     let linker = Linker(from: .glossary)
     // Anchors follow the glossary file's order, so search links to the same entry.
     let anchors = glossaryAnchors(graph.glossary)
+    let uses = glossaryUses(graph, index: context.abbreviations)
     let sorted = graph.glossary.indices.sorted {
         let a = graph.glossary[$0]
         let b = graph.glossary[$1]
@@ -27,7 +28,10 @@ func glossaryPage(_ context: RenderContext) -> BuiltPage {
                         "count": .number(entries.count),
                         "entries": .list(
                             entries.map {
-                                glossaryEntry(graph.glossary[$0], anchor: anchors[$0], linker: linker, graph: graph)
+                                glossaryEntry(
+                                    graph.glossary[$0], anchor: anchors[$0],
+                                    usedIn: uses[graph.glossary[$0].term] ?? [],
+                                    linker: linker, graph: graph)
                             }),
                     ]
                 }),
@@ -35,16 +39,63 @@ func glossaryPage(_ context: RenderContext) -> BuiltPage {
 }
 
 /// One glossary entry, linked to the report paragraph the glossary gives for it, if any.
-private func glossaryEntry(_ entry: GlossaryEntry, anchor: String, linker: Linker, graph: SiteGraph) -> TemplateValue {
+private func glossaryEntry(
+    _ entry: GlossaryEntry, anchor: String, usedIn: [Int], linker: Linker, graph: SiteGraph
+) -> TemplateValue {
     var values: TemplateObject = [
         "term": .text(entry.term), "expansion": .text(entry.expansion), "expanded": .bool(!entry.expansion.isEmpty),
         "anchor": .text(anchor),
     ]
+    // Where the report uses the term, not only where it spells it out: the first dozen.
+    let shown = Array(usedIn.prefix(glossaryUsesShown))
+    if !shown.isEmpty {
+        values["used_html"] = .text(linker.paragraphsHTML(shown, graph: graph))
+        if usedIn.count > shown.count { values["more_uses"] = .text("and \(usedIn.count - shown.count) more") }
+    }
     if let paragraph = entry.paragraph, let href = linker.paragraph(paragraph.value, graph: graph) {
         values["paragraph"] = .number(paragraph.value)
         values["paragraph_href"] = .text(href)
     }
     return .object(values)
+}
+
+let glossaryUsesShown = 12
+
+/// The paragraphs that use each glossary term (or its plural), in report order, read off the
+/// paragraphs' text word by word; a word is looked up only when it could be a term.
+func glossaryUses(_ graph: SiteGraph, index: AbbreviationIndex) -> [String: [Int]] {
+    guard !index.isEmpty else { return [:] }
+    var uses: [String: [Int]] = [:]
+    for section in graph.sections {
+        for paragraph in section.paragraphs {
+            var seen: Set<String> = []
+            var text = paragraph.text
+            text.withUTF8 { bytes in
+                var start = 0
+                func word(_ end: Int) {
+                    defer { start = end + 1 }
+                    guard end - start >= 2 else { return }
+                    let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    guard index.mightContain(slice),
+                        let term = index.term(for: Substring(String(decoding: slice, as: UTF8.self))),
+                        seen.insert(term).inserted
+                    else { return }
+                    uses[term, default: []].append(paragraph.number)
+                }
+                for position in 0..<bytes.count {
+                    let byte = bytes[position]
+                    // ASCII letters and digits: acronyms are written in them, and "PSU’s" splits
+                    // at the apostrophe into the term and its "s".
+                    let isWordByte =
+                        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                        || (byte >= 0x30 && byte <= 0x39)
+                    if !isWordByte { word(position) }
+                }
+                word(bytes.count)
+            }
+        }
+    }
+    return uses
 }
 
 /// Boards, partners or operations: one entry each, with where the report mentions it.
