@@ -192,3 +192,40 @@ struct AnyForceTests {
 func temporaryFolder() -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("portal-test-\(UUID().uuidString)")
 }
+
+@Suite("Acronyms in data text")
+struct AcronymTextTests {
+    @Test func aTermIsMarkedOnceAndEscaped() {
+        let index = AbbreviationIndex([
+            GlossaryEntry(term: "ACC", expansion: "Assistant Chief Constable", location: SourceLocation(file: "g")),
+            GlossaryEntry(term: "PSU", expansion: "Police Support Unit", location: SourceLocation(file: "g")),
+        ])
+        var seen: Set<String> = []
+        let first = abbreviatedHTML("The ACC & 3 PSU’s <b>", index: index, seen: &seen)
+        #expect(
+            first
+                == "The <abbr title=\"Assistant Chief Constable\">ACC</abbr><span class=\"abbr-expansion\"> "
+                + "(Assistant Chief Constable)</span> &amp; 3 <abbr title=\"Police Support Unit\">PSU</abbr>"
+                + "<span class=\"abbr-expansion\"> (Police Support Unit)</span>’s &lt;b&gt;")
+        #expect(abbreviatedHTML("ACC again", index: index, seen: &seen) == "ACC again")
+        var fresh: Set<String> = []
+        #expect(
+            abbreviatedHTML("an Assistant Chief Constable (ACC)", index: index, seen: &fresh)
+                == "an Assistant Chief Constable (<abbr title=\"Assistant Chief Constable\">ACC</abbr>)")
+    }
+
+    @Test func anExpansionIsRecognisedJustBeforeItsAcronym() {
+        #expect(
+            followsItsExpansion(
+                "the Counter Terrorism Operations Centre (", expansion: "Counter Terrorism Operations Centre"))
+        #expect(followsItsExpansion("Multi Agency Safeguarding Hubs (", expansion: "Multi-Agency Safeguarding Hub"))
+        #expect(
+            followsItsExpansion(
+                "Counter Terrorism Advisory Group (",
+                expansion: "Counter Terrorism Advisory Group or Counter Terrorism Action Group"))
+        #expect(!followsItsExpansion("the Operations Centre (", expansion: "Counter Terrorism Operations Centre"))
+        #expect(
+            !followsItsExpansion(
+                "Counter Terrorism Operations Centre and ", expansion: "Counter Terrorism Operations Centre"))
+    }
+}

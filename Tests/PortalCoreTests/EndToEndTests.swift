@@ -50,5 +50,25 @@ struct EndToEndTests {
         }
         #expect(try page("reference/glossary.html").contains("Counter Terrorism Specialist Firearms Officer"))
         #expect(try page("index.html").contains("Engage"))
+
+        // Acronyms: marked where board members start, and never spelled out twice in a row.
+        let home = try page("index.html")
+        #expect(home.components(separatedBy: "<abbr title=").count > 10)
+        #expect(home.contains("<abbr title=\"Defence in Money Laundering Notifications\">DAML</abbr>"))
+        for file in listFiles(under: output) where file.hasSuffix(".html") {
+            #expect(
+                (try page(file)).range(of: repeatedExpansion, options: .regularExpression) == nil,
+                "\(file) spells out an acronym twice in a row")
+        }
+        #expect(
+            try page("threats/terrorism.html").contains(
+                "Counter Terrorism Operations Centre (<abbr title=\"Counter Terrorism Operations Centre\">CTOC</abbr>)")
+        )
+        #expect(try page("reference/glossary.html").contains("Used in paragraphs"))
+        try? FileManager.default.removeItem(at: output)
     }
 }
+
+/// An acronym whose hidden expansion follows its own words: "Centre (CTOC (Counter … Centre))".
+let repeatedExpansion =
+    #"([A-Z][A-Za-z’' -]{3,}) \(<abbr title="\1">[^<]*</abbr><span class="abbr-expansion">"#

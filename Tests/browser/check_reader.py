@@ -16,8 +16,10 @@ Checks (each prints "ok - ..." or "not ok - ...", then "N passed, M failed"):
   * the full report printed to PDF (Chromium's own print) holds paragraphs 1 to N in order,
     each after its number, and none of the navigation, search or footer.
 
---screenshots DIR saves full-page PNGs of the home page, a threat page, a capability page, the
-full report and a search, at 1280 and 375 px wide, and the printed report as report.pdf.
+--screenshots DIR saves full-page PNGs of the home page, a threat page, a capability page, a
+table page, the full report and a search, at 1280 and 375 px wide, a section page with print
+styles at A4's width, and the printed report as report.pdf (and its first pages as PNGs where
+pdftoppm is installed).
 --readme-screenshot FILE saves the top of the home page at 1280 x 1600 (for the README).
 
 Needs selenium, /usr/bin/chromium and /usr/bin/chromedriver (what run.sh installs); the PDF
@@ -30,6 +32,8 @@ import base64
 import os
 import pathlib
 import re
+import shutil
+import subprocess
 import sys
 import time
 import unicodedata
@@ -50,6 +54,7 @@ from pdf_text import pdf_text  # noqa: E402
 
 THREAT_PAGE = "threats/terrorism.html"
 CAPABILITY_PAGE = "capabilities/armed-policing.html"
+TABLE_PAGE = "tables/rocu-establishment.html"
 REPORT_PAGE = "report/index.html"
 SEARCH_PAGE = "search/index.html"
 # Text that only the page's chrome holds: none of it may reach the printed report.
@@ -226,6 +231,10 @@ def check_print(driver, base, results, expected, pdf_out):
     pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})["data"])
     if pdf_out:
         pdf_out.write_bytes(pdf)
+        # The paper as printed, page numbers and running title included, to look at.
+        if shutil.which("pdftoppm"):
+            subprocess.run(["pdftoppm", "-f", "1", "-l", "3", "-r", "60", "-png", str(pdf_out),
+                            str(pdf_out.with_name("printed-report"))], check=False)
     pages = pdf_text(pdf)
     text = compact("".join(pages))
     results.check(len(pages) > 1 and len(text) > 1000,
@@ -271,7 +280,7 @@ def full_page_png(driver):
 
 def take_screenshots(driver, base, site, out_dir, results):
     out_dir.mkdir(parents=True, exist_ok=True)
-    pages = [p for p in ("index.html", THREAT_PAGE, CAPABILITY_PAGE, REPORT_PAGE) if (site / p).is_file()]
+    pages = [p for p in ("index.html", THREAT_PAGE, CAPABILITY_PAGE, TABLE_PAGE, REPORT_PAGE) if (site / p).is_file()]
     saved = []
     for width, height in ((1280, 900), (375, 812)):
         check_axe.set_viewport(driver, width, height)
@@ -285,8 +294,15 @@ def take_screenshots(driver, base, site, out_dir, results):
         path = out_dir / f"search-fast-parcel-{width}.png"
         path.write_bytes(full_page_png(driver))
         saved.append(path.name)
+    # A printed page as the paper shows it: a section page with print styles, at A4's width.
+    check_axe.set_viewport(driver, 794, 1123)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    driver.get(url(base, THREAT_PAGE))
+    (out_dir / "printed-section-794.png").write_bytes(full_page_png(driver))
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    saved.append("printed-section-794.png")
     check_axe.set_viewport(driver, 1280, 900)
-    results.check(len(saved) == 2 * (len(pages) + 1), f"{len(saved)} screenshots saved in {out_dir}",
+    results.check(len(saved) == 2 * (len(pages) + 1) + 1, f"{len(saved)} screenshots saved in {out_dir}",
                   ", ".join(saved))
 
 

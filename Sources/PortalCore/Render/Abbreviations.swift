@@ -154,8 +154,8 @@ func abbreviatedHTML(
         word = ""
     }
     for character in text {
-        // Words as acronyms are written: letters, digits and a possessive ("PSU’s").
-        if character.isLetter || character.isNumber || ((character == "’" || character == "'") && !word.isEmpty) {
+        // Words as acronyms are written: letters and digits ("PSU’s" is the term and its "’s").
+        if character.isLetter || character.isNumber {
             word.append(character)
         } else {
             flush()
