@@ -11,27 +11,10 @@ public func initSite(at root: URL, copyTheme: Bool) -> Result<ScaffoldResult, Sc
     if copyTheme {
         files += builtInThemeFiles.map { ("Themes/default/\($0.path)", $0.text) }
     }
-    let manager = FileManager.default
-    if let existing = files.first(where: { manager.fileExists(atPath: root.appendingPathComponent($0.path).path) }) {
-        return .failure(
-            ScaffoldError(
-                isUsage: false, message: "\(root.path)/\(existing.path) already exists; nothing was created",
-                hint: "choose an empty or new folder: portal init NEW-FOLDER"))
-    }
-    var created: [String] = []
-    for file in files {
-        let url = root.appendingPathComponent(file.path)
-        do {
-            try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(file.text.utf8).write(to: url, options: .withoutOverwriting)
-            created.append(file.path)
-        } catch {
-            for path in created { try? manager.removeItem(at: root.appendingPathComponent(path)) }
-            return .failure(
-                ScaffoldError(
-                    isUsage: false, message: "could not write \(root.path)/\(file.path): \(plainMessage(error))",
-                    hint: "check that you may write to \(root.path)"))
-        }
+    let created: [String]
+    switch writeNewFiles(files, root: root, ifExists: "choose an empty or new folder: portal init NEW-FOLDER") {
+    case .failure(let error): return .failure(error)
+    case .success(let paths): created = paths
     }
     return .success(
         ScaffoldResult(

@@ -96,12 +96,21 @@ public func scaffold(_ kind: ScaffoldKind, name rawName: String, root: URL) -> R
         ]
     }
 
+    return writeNewFiles(files, root: root, ifExists: "edit that file, or choose another name").map {
+        ScaffoldResult(created: $0, next: next)
+    }
+}
+
+/// Writes files that must all be new: if any is there already, none is written; if one cannot
+/// be written, those written before it are removed again, so nothing is left half-made (a table
+/// is its CSV and its sidecar together, a new site all its files).
+func writeNewFiles(_ files: [(path: String, text: String)], root: URL, ifExists hint: String) -> Result<
+    [String], ScaffoldError
+> {
     let manager = FileManager.default
     if let existing = files.first(where: { manager.fileExists(atPath: root.appendingPathComponent($0.path).path) }) {
         return .failure(
-            ScaffoldError(
-                isUsage: false, message: "\(existing.path) already exists; nothing was created",
-                hint: "edit that file, or choose another name"))
+            ScaffoldError(isUsage: false, message: "\(existing.path) already exists; nothing was created", hint: hint))
     }
     var created: [String] = []
     for file in files {
@@ -112,15 +121,14 @@ public func scaffold(_ kind: ScaffoldKind, name rawName: String, root: URL) -> R
             try Data(file.text.utf8).write(to: url, options: .withoutOverwriting)
             created.append(file.path)
         } catch {
-            // Leave nothing half-made: a table is its CSV and its sidecar together.
             for path in created { try? manager.removeItem(at: root.appendingPathComponent(path)) }
             return .failure(
                 ScaffoldError(
-                    isUsage: false, message: "could not write \(file.path): \(error.localizedDescription)",
+                    isUsage: false, message: "could not write \(root.path)/\(file.path): \(plainMessage(error))",
                     hint: "check that the folder exists and you may write to it"))
         }
     }
-    return .success(ScaffoldResult(created: created, next: next))
+    return .success(created)
 }
 
 /// What the templates need to fit into the site: numbers that are free.
