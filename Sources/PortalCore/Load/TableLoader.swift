@@ -105,7 +105,7 @@ private func loadTable(root: URL, id: String, csvPath: String, sidecarPath: Stri
         reader.diagnostics.append(
             .error(
                 "missing-field", "table sidecar is missing the required field 'paragraphs'",
-                hint: "list the report paragraphs the figures come from, e.g. 'paragraphs: [75]'",
+                hint: "list the report paragraphs the figures come from, e.g. 'paragraphs: [12]'",
                 at: SourceLocation(file: sidecarPath)))
     }
     var units: [String: Located<String>] = [:]

@@ -180,7 +180,7 @@ func refusal(of destination: String, options: BuildOptions) -> PublishError? {
         return PublishError(
             message: "refusing to publish into '\(destination)', a whole server, home or root folder: "
                 + "publishing deletes every file there that the site does not have",
-            hint: "name the site's own folder, e.g. user@host:/var/www/spr")
+            hint: "name the site's own folder, e.g. user@host:/var/www/portal")
     }
     let target = URL(fileURLWithPath: trimmed).standardizedFileURL.resolvingSymlinksInPath().path
     let home = URL(fileURLWithPath: NSHomeDirectory()).standardizedFileURL.resolvingSymlinksInPath().path

@@ -209,7 +209,7 @@ func resolveReference(
             return .failure(
                 .error(
                     "unknown-paragraph", "there is no paragraph \(rest) in the report",
-                    hint: "paragraph references are numbers such as 'para:75'", at: location))
+                    hint: "paragraph references are numbers such as 'para:12'", at: location))
         }
         if let fragment { return .failure(noFragment("paragraph", fragment, at: location)) }
         return .success((.page(index.sectionPage(section), fragment: "p\(number)"), .section(section)))
