@@ -29,7 +29,8 @@ private func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {
 }
 
 /// The scalars of a line from a byte index, each with its index, up to and with the first
-/// white space; at most `limit` of them, as a line may be a megabyte long.
+/// white space after something else (white space it opens with is kept: a no-break space before
+/// a number); at most `limit` of them, as a line may be a megabyte long.
 private func scalars(of line: ArraySlice<UInt8>, from start: Int, limit: Int = 1_000) -> [(Unicode.Scalar, Int)] {
     var result: [(Unicode.Scalar, Int)] = []
     var iterator = line[start...].makeIterator()
@@ -38,7 +39,7 @@ private func scalars(of line: ArraySlice<UInt8>, from start: Int, limit: Int = 1
     while result.count < limit, case .scalarValue(let scalar) = decoder.decode(&iterator) {
         result.append((scalar, offset))
         offset += UTF8.width(scalar)
-        if scalar.properties.isWhitespace { break }
+        if scalar.properties.isWhitespace, result.contains(where: { !$0.0.properties.isWhitespace }) { break }
     }
     return result
 }
@@ -52,10 +53,14 @@ func numberMark(in line: ArraySlice<UInt8>, at start: Int) -> NumberMark? {
     guard lead >= 0x80 || (0x30...0x39).contains(lead) || lead == 0x2D || lead == 0x2B else { return nil }
     let list = scalars(of: line, from: start)
     var position = 0
-    // Invisible characters (a zero-width space, a stray byte-order mark) keep cmark from seeing
-    // the number, and the author from seeing why.
-    let hidden = list.first.map { isInvisible($0.0) } == true ? list.first : nil
-    while position < list.count, isInvisible(list[position].0) { position += 1 }
+    // Invisible characters (a zero-width space, a stray byte-order mark) and spaces Markdown does
+    // not count as indentation (a no-break space) keep cmark from seeing the number, and the
+    // author from seeing why.
+    func hides(_ scalar: Unicode.Scalar) -> Bool {
+        isInvisible(scalar) || (!scalar.isASCII && scalar.properties.isWhitespace)
+    }
+    let hidden = list.first.map { hides($0.0) } == true ? list.first : nil
+    while position < list.count, hides(list[position].0) { position += 1 }
     var signAt: Int?
     if position + 1 < list.count, signs.contains(list[position].0), isDigit(list[position + 1].0) {
         signAt = list[position].1
@@ -84,7 +89,11 @@ func numberMark(in line: ArraySlice<UInt8>, at start: Int) -> NumberMark? {
     mark.guess = mark.value ?? (leading.count <= 9 ? Int(String(String.UnicodeScalarView(leading.map(\.0)))) : nil)
     let plain = "number paragraphs with the digits 0-9, then '.' and a space, such as '12. '"
     if let hidden {
-        mark.fault = ("\(characterName(hidden.0)) before '\(text)'", "delete it: it is invisible", hidden.1)
+        mark.fault = (
+            "\(characterName(hidden.0)) before '\(text)'",
+            isInvisible(hidden.0) ? "delete it: it is invisible" : "delete it: Markdown does not read it as a space",
+            hidden.1
+        )
     } else if let foreign = digits.first(where: { isDigit($0.0) && !$0.0.isASCII }) {
         mark.fault = ("'\(text)' is written with \(characterName(foreign.0))", plain, foreign.1)
     } else if !last.0.isASCII {

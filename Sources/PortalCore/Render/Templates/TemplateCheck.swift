@@ -150,8 +150,26 @@ let templateTransforms: Set<String> = ["first", "last", "index", "empty", "count
 /// through others, which would recurse until the stack overflows), unknown transforms, and names
 /// no context of the page template ever defines. Partials are checked with the names of each
 /// page template that includes them; each mistake is reported once, at its tag.
+/// What a page template must show, or its pages lose what matters most: every page's content
+/// (the layout), a section's numbered paragraphs, the full report's sections, a table's figures.
+/// An empty or cut-down template would build "fine" and publish pages without them.
+let requiredTemplateNames: [String: String] = [
+    "layout": "content", "section": "body", "report": "body", "table": "table_html",
+]
+
 func checkTemplates(_ library: TemplateLibrary, folder: String) -> [Diagnostic] {
     var checker = TemplateChecker(library: library, folder: folder)
+    for (template, name) in requiredTemplateNames.sorted(by: { $0.key < $1.key }) {
+        guard library.template(named: template) != nil else { continue }
+        var visiting: Set<String> = []
+        if !checker.shows(name, in: template, visiting: &visiting) {
+            checker.report(
+                .error(
+                    "template-incomplete", "template '\(template)' never shows '\(name)', so its pages would lose it",
+                    hint: "put {{{\(name)}}} where it belongs, or delete the file to use the built-in template",
+                    at: SourceLocation(file: checker.file(template), line: 1, column: 1)))
+        }
+    }
     for name in library.templates.keys.sorted() {
         var path: [String] = []
         checker.findCycles(from: name, path: &path)
@@ -207,6 +225,25 @@ private struct TemplateChecker {
         }
         path.removeLast()
         finished.insert(template)
+    }
+
+    /// Whether a template (through its sections and partials) has a tag showing `name`.
+    func shows(_ name: String, in template: String, visiting: inout Set<String>) -> Bool {
+        guard visiting.insert(template).inserted, let nodes = library.template(named: template)?.nodes else {
+            return false
+        }
+        func search(_ nodes: [TemplateNode], visiting: inout Set<String>) -> Bool {
+            for node in nodes {
+                switch node {
+                case .text: continue
+                case .variable(let tag, _): if tag.parts.last == name { return true }
+                case .section(_, _, let children): if search(children, visiting: &visiting) { return true }
+                case .partial(let partial): if shows(name, in: partial.source, visiting: &visiting) { return true }
+                }
+            }
+            return false
+        }
+        return search(nodes, visiting: &visiting)
     }
 
     mutating func checkNames(template: String, allowed: Set<String>, visiting: inout Set<String>) {
