@@ -70,7 +70,7 @@ content-check: test-deps
 
 # A made-up force's report on a site made by `portal init`: builds with the built-in theme and
 # carries none of the shipped report's names; screenshots at 1280 and 375 px.
-other-force: unit
+other-force: test-deps unit
 	$(PYTHON) Tests/content/check_other_force.py $(DEBUG_BIN) --screenshots $(TEST_OUT)/screenshots
 
 # A 200-page synthetic site from the benchmark's generator: deterministic, builds without
