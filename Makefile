@@ -104,14 +104,14 @@ bench:
 # Every page: links and fragments (each paragraph anchor exactly once outside the full report),
 # the Nu HTML checker, axe-core at 1280 and 375 px, and what readers do (skip link, search,
 # print to PDF), with screenshots and the printed report in test-output/screenshots.
-browser: e2e
+browser: test-deps e2e
 	CHECK_LINKS_ARGS="--unique-pattern ^p[0-9]+$$ --unique-exclude report/index.html --strict-disk --expect-ids p1..p149" \
 	CHECK_READER_ARGS="--paragraphs 149" \
 	SCREENSHOTS=$(TEST_OUT)/screenshots Tests/browser/run.sh $(TEST_OUT)/site
 	$(PYTHON) Tests/browser/check_search.py $(TEST_OUT)/site
 
 ## screenshot: refresh the README's picture of the home page
-screenshot: e2e
+screenshot: test-deps e2e
 	$(PYTHON) Tests/browser/check_reader.py $(TEST_OUT)/site --readme-screenshot docs/screenshot-home.png
 
 lint:
