@@ -7,6 +7,31 @@
 /// precedence file by file (Hugo's lookup order), so a site overrides only what it changes.
 let builtInThemeFiles: [(path: String, text: String)] = [
     (
+        "assets/plain.css",
+        ####"""
+/* The not-found page's own styles, inlined in it when site.yaml sets no base_path: a server
+   answers a missing address at any depth with 404.html, where the links to site.css would not
+   resolve. Plain CSS only, so the page reads well wherever it is served. */
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 1.1875rem; line-height: 1.5; color: #0b0c0c; background: #ffffff; }
+a { color: #1d58a7; }
+a:focus { outline: 3px solid #ffdd00; background: #ffdd00; color: #0b0c0c; }
+.skip-link { position: absolute; left: -9999px; }
+.skip-link:focus { left: 1rem; top: 1rem; padding: 0.5rem; }
+.site-header { background: #1d3a6e; color: #ffffff; padding: 0.75rem 0; border-bottom: 0.3rem solid #5694ca; }
+.site-header a { color: #ffffff; }
+.wrap { max-width: 60rem; margin: 0 auto; padding: 0 1rem; }
+.site-title { font-weight: bold; text-decoration: none; }
+.site-search, .site-nav, .nav-menu { display: none; }
+.breadcrumbs ol { list-style: none; padding: 0; }
+.breadcrumbs li { display: inline; }
+.site-footer { border-top: 0.25rem solid #1d3a6e; background: #f3f2f1; padding: 1rem 0 2rem; margin-top: 2rem; font-size: 1rem; }
+.footer-links { list-style: none; padding: 0; }
+.footer-links li { display: inline; margin-right: 1.5rem; }
+h1 { font-size: 2rem; line-height: 1.2; }
+
+"""####
+    ),
+    (
         "assets/search.js",
         ####"""
 /* Assurance Portal search: runs in the browser over search/index.js (window.PORTAL_SEARCH),

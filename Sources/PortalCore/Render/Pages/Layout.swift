@@ -66,7 +66,8 @@ struct LayoutShell: Sendable {
     /// its styles inline so it is readable wherever it is served.
     /// `site.yaml`'s `base_path`, for the not-found page's `<base href>`.
     var basePath: String?
-    /// The theme's stylesheet, inlined in the not-found page when there is no `base_path`.
+    /// The theme's plain stylesheet (`assets/plain.css`), inlined in the not-found page when
+    /// there is no `base_path`.
     var inlineStyles: String?
 
     func folder(of page: PageID) -> Folder { folders[folderName(page.path)] ?? folders[""]! }
@@ -80,7 +81,7 @@ private func folderName(_ path: String) -> String {
 func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
     var shell = LayoutShell()
     shell.basePath = graph.config.basePath
-    if graph.config.basePath == nil, let css = graph.theme.assets.first(where: { $0.path == "site.css" }) {
+    if graph.config.basePath == nil, let css = graph.theme.assets.first(where: { $0.path == "plain.css" }) {
         shell.inlineStyles = String(decoding: css.bytes, as: UTF8.self)
     }
     for section in graph.sections.dropFirst(maxNavSections) {
