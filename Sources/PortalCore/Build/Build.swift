@@ -87,10 +87,11 @@ public func check(root: URL) -> [Diagnostic] {
 
 public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = DispatchTime.now()
-    let stamps = InputStamps.take(root: options.root)
+    let previous = options.incremental ? BuildState.readWithBytes(root: options.root) : nil
+    let stamps = InputStamps.take(root: options.root, previous: previous?.state)
     var fullBuildReason: String?
     if options.incremental {
-        switch incrementalBuild(options, stamps: stamps, start: start) {
+        switch incrementalBuild(options, stamps: stamps, previous: previous, start: start) {
         case .built(let report): return .success(report)
         // A first build is full by nature; any other full build says why.
         case .fullBuildNeeded(let reason): fullBuildReason = reason == noEarlierState ? nil : reason

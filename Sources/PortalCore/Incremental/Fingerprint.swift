@@ -53,6 +53,37 @@ struct FileStamp: Hashable, Sendable {
         return stamp
     }
 
+    /// A source's stamp: its size, a fingerprint of its modification time, change time, inode and
+    /// device, and the hash of its bytes. The bytes are read only when the file may have changed
+    /// since the last build: when any of those differ from `previous`, or when the file changed
+    /// in the second before the last build's state was written (`trustedBefore`, seconds), where
+    /// an edit could leave the same times (git's "racily clean" rule). The kernel sets the change
+    /// time on every write and nothing else can set it, so a restored modification time
+    /// (`cp -p`, `rsync -t`, `tar x`) still shows.
+    static func ofSource(_ path: String, previous: FileStamp?, trustedBefore: Int64?) -> FileStamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+            let (modified, changed) = (info.st_mtimespec, info.st_ctimespec)
+        #else
+            let (modified, changed) = (info.st_mtim, info.st_ctim)
+        #endif
+        var times = [
+            UInt64(modified.tv_sec), UInt64(modified.tv_nsec), UInt64(changed.tv_sec), UInt64(changed.tv_nsec),
+            UInt64(info.st_ino), UInt64(info.st_dev),
+        ]
+        let identity = Int64(bitPattern: times.withUnsafeMutableBytes { contentHash(UnsafeRawBufferPointer($0)) })
+        if let previous, let trustedBefore, previous.size == Int64(info.st_size), previous.modified == identity,
+            Int64(changed.tv_sec) < trustedBefore - 1, Int64(modified.tv_sec) < trustedBefore - 1
+        {
+            return previous
+        }
+        guard let bytes = readFileBytes(path) else { return nil }
+        var stamp = FileStamp(size: Int64(bytes.count), modified: identity)
+        stamp.content = bytes.withUnsafeBytes(contentHash)
+        return stamp
+    }
+
     /// Size, time, inode and change time, without reading it: for the output marker and the
     /// binary. Nothing outside the kernel sets a change time, so a file put back from a copy or a
     /// backup has a new one even when its modification time was restored.

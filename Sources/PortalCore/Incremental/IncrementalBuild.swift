@@ -7,13 +7,21 @@ struct InputStamps {
     var global: String
     var sources: [String: FileStamp]
 
-    static func take(root: URL) -> InputStamps {
+    /// `previous`: the last build's state, whose stamps spare reading the files that cannot have
+    /// changed since (`FileStamp.ofSource`).
+    static func take(root: URL, previous: BuildState? = nil) -> InputStamps {
         let content = ContentFiles(root: root)
         let files = content.markdown
         // Plain string paths and every core: on a 50,000-page site this is most of a no-op build.
-        // Each file is read and hashed: its size and time can stay the same through an edit.
         let base = root.path + "/"
-        let stamps = parallelMap(files) { FileStamp.ofContent(base + $0) }
+        let written = previous.flatMap { _ in
+            FileStamp.of(BuildState.folder(root: root).appendingPathComponent("state").path).map {
+                $0.modified / 1_000_000_000
+            }
+        }
+        let stamps = parallelMap(files) {
+            FileStamp.ofSource(base + $0, previous: previous?.sources[$0]?.stamp, trustedBefore: written)
+        }
         var sources: [String: FileStamp] = [:]
         sources.reserveCapacity(files.count)
         for (file, stamp) in zip(files, stamps) {
@@ -36,11 +44,11 @@ enum IncrementalOutcome {
 /// section or capability files changed (not their front matter, paragraph numbers, headings or
 /// links): those files are re-parsed and their new fragments spliced into the pages that show
 /// them; every other page keeps its bytes and modification time.
-func incrementalBuild(_ options: BuildOptions, stamps: InputStamps, start: DispatchTime) -> IncrementalOutcome {
+func incrementalBuild(
+    _ options: BuildOptions, stamps: InputStamps, previous: (state: BuildState, bytes: [UInt8])?, start: DispatchTime
+) -> IncrementalOutcome {
     let root = options.root
-    guard let (read, stateBytes) = BuildState.readWithBytes(root: root) else {
-        return .fullBuildNeeded(noEarlierState)
-    }
+    guard let (read, stateBytes) = previous else { return .fullBuildNeeded(noEarlierState) }
     var state = read
     let outputPath = options.output.path
     guard state.output == outputPath else { return .fullBuildNeeded("built into another folder last time") }
