@@ -63,16 +63,12 @@ struct FileStamp: Hashable, Sendable {
     static func ofSource(_ path: String, previous: FileStamp?, trustedBefore: Int64?) -> FileStamp? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        #if canImport(Darwin)
-            let (modified, changed) = (info.st_mtimespec, info.st_ctimespec)
-        #else
-            let (modified, changed) = (info.st_mtim, info.st_ctim)
-        #endif
-        var times = [
-            UInt64(modified.tv_sec), UInt64(modified.tv_nsec), UInt64(changed.tv_sec), UInt64(changed.tv_nsec),
-            UInt64(info.st_ino), UInt64(info.st_dev),
-        ]
-        let identity = Int64(bitPattern: times.withUnsafeMutableBytes { contentHash(UnsafeRawBufferPointer($0)) })
+        let (modified, changed) = fileTimes(info)
+        let identity = Int64(
+            bitPattern: hashWords([
+                UInt64(modified.tv_sec), UInt64(modified.tv_nsec), UInt64(changed.tv_sec), UInt64(changed.tv_nsec),
+                UInt64(info.st_ino), UInt64(info.st_dev),
+            ]))
         if let previous, let trustedBefore, previous.size == Int64(info.st_size), previous.modified == identity,
             Int64(changed.tv_sec) < trustedBefore - 1, Int64(modified.tv_sec) < trustedBefore - 1
         {
@@ -91,22 +87,15 @@ struct FileStamp: Hashable, Sendable {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         var stamp = FileStamp(info)
-        #if canImport(Darwin)
-            let changed = info.st_ctimespec
-        #else
-            let changed = info.st_ctim
-        #endif
-        var identity = [UInt64(info.st_ino), UInt64(info.st_dev), UInt64(changed.tv_sec), UInt64(changed.tv_nsec)]
-        stamp.content = identity.withUnsafeMutableBytes { contentHash(UnsafeRawBufferPointer($0)) }
+        let changed = fileTimes(info).changed
+        stamp.content = hashWords([
+            UInt64(info.st_ino), UInt64(info.st_dev), UInt64(changed.tv_sec), UInt64(changed.tv_nsec),
+        ])
         return stamp
     }
 
     private init(_ info: stat) {
-        #if canImport(Darwin)
-            let time = info.st_mtimespec
-        #else
-            let time = info.st_mtim
-        #endif
+        let time = fileTimes(info).modified
         self.init(size: Int64(info.st_size), modified: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec))
     }
 
@@ -115,6 +104,21 @@ struct FileStamp: Hashable, Sendable {
         self.modified = modified
         self.content = content
     }
+}
+
+/// A file's modification and change times, under either platform's field names.
+private func fileTimes(_ info: stat) -> (modified: timespec, changed: timespec) {
+    #if canImport(Darwin)
+        return (info.st_mtimespec, info.st_ctimespec)
+    #else
+        return (info.st_mtim, info.st_ctim)
+    #endif
+}
+
+/// `contentHash` of a few numbers (times, inode, device), as their bytes.
+private func hashWords(_ words: [UInt64]) -> UInt64 {
+    var words = words
+    return words.withUnsafeMutableBytes { contentHash(UnsafeRawBufferPointer($0)) }
 }
 
 /// A 64-bit hash of bytes, eight at a time in four lanes (xxHash64's rounds, not its exact

@@ -127,7 +127,9 @@ struct ContentFiles {
             // Most files are pages: sorted out by plain string tests, without splitting the path
             // (a no-op build of a 50,000-page site walks them all).
             if path.hasSuffix(".md") {
-                if let folder = sectionFolder(ofPath: path), !path.dropFirst(folder.count + 9).contains("/") {
+                if let folder = sectionFolder(ofPath: path),
+                    !path.utf8.dropFirst("Content/".utf8.count + folder.utf8.count + 1).contains(0x2F)
+                {
                     sections.append(path)
                     continue
                 }
@@ -620,13 +622,16 @@ private func readCapabilityLevels(_ reader: inout FieldReader) -> [String] {
 
 /// A date field (`2024-03-31`, `2024-03` or `2024`), read so every date on the site is written
 /// one way ("31 March 2024").
-private func readDate(_ reader: inout FieldReader, _ key: String) -> PartialDate? {
+private func readDate(
+    _ reader: inout FieldReader, _ key: String,
+    hint: String = "write the date as year-month-day; the site shows it as 31 March 2024"
+) -> PartialDate? {
     guard let text = reader.string(key) else { return nil }
     guard let date = PartialDate(text.value) else {
         reader.diagnostics.append(
             .error(
                 "invalid-date", "'\(key)' must be a date like 2024-03-31, 2024-03 or 2024, found '\(text.value)'",
-                hint: "write the date as year-month-day; the site shows it as 31 March 2024", at: text.location))
+                hint: hint, at: text.location))
         return nil
     }
     return date
@@ -709,21 +714,11 @@ private func readEntity(_ reader: inout FieldReader, kind: EntityKind) -> Entity
 private func readCommitment(_ reader: inout FieldReader) -> CommitmentSource? {
     let id = reader.string("id", required: true)
     let what = reader.string("what", required: true)
-    let dueText = reader.string("due")
+    let due = readDate(&reader, "due", hint: "put the report's own wording in 'due_text'")
     let phrase = reader.string("due_text")
     let paragraph = reader.int("paragraph", required: true)
     let threat = reader.string("threat")
     reader.finish(allowed: CommitmentSource.allowedKeys)
-    var due: PartialDate?
-    if let dueText {
-        due = PartialDate(dueText.value)
-        if due == nil {
-            reader.diagnostics.append(
-                .error(
-                    "invalid-date", "'due' must be a date like 2024-03-31, 2024-03 or 2024, found '\(dueText.value)'",
-                    hint: "put the report's own wording in 'due_text'", at: dueText.location))
-        }
-    }
     guard let id, let what, let paragraph else { return nil }
     return CommitmentSource(
         id: id, what: what.value, due: due, dueText: phrase?.value, paragraph: paragraph, threat: threat)

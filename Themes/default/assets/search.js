@@ -191,9 +191,9 @@
   // How one query word may match: as written (the start of a word), by its stem, or, when the
   // site has no such word, through the nearest spellings. Each form is tried on every document.
   function matcher(word) {
-    var forms = { word: word, stem: stem(word), typos: [] };
-    if (known(word) || word.length < 4 || /[0-9]/.test(word)) return forms;
     var stemmed = stem(word);
+    var forms = { word: word, stem: stemmed, typos: [] };
+    if (known(word) || word.length < 4 || /[0-9]/.test(word)) return forms;
     var limit = word.length >= 8 ? 2 : 1;
     for (var i = 0; i < words.length && forms.typos.length < 8; i++) {
       var candidate = words[i];

@@ -24,8 +24,9 @@ func homePage(_ context: RenderContext) -> BuiltPage {
     reportContext["organisation"] = .text(graph.config.organisation)
     // Acronyms are explained where board members start: the home page's own text, each once.
     let marker = AcronymMarker(context.abbreviations)
-    reportContext["summary"] = .text(report.summary ?? neutralSummary(graph.config))
-    reportContext["summary_html"] = marker.html(report.summary ?? neutralSummary(graph.config))
+    let summary = report.summary ?? neutralSummary(graph.config)
+    reportContext["summary"] = .text(summary)
+    reportContext["summary_html"] = marker.html(summary)
 
     // One block per kind of section, in site.yaml's order: cards for kinds shown at a glance
     // (the threats of an SPR report), a list of links for the others (context, appendices).
