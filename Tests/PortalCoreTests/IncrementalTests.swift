@@ -3,8 +3,8 @@ import Testing
 
 @testable import PortalCore
 
-/// Incremental builds: a no-op does nothing, a text-only edit rewrites just the pages that show
-/// the text, and every result is byte-identical to a full build of the same content.
+/// Incremental builds: a no-op does nothing, a text-only edit renders again just the pages that
+/// read the text, and every result is byte-identical to a full build of the same content.
 @Suite("Incremental builds")
 struct IncrementalTests {
     func built(_ fixture: SiteFixture, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> BuildReport
@@ -105,100 +105,58 @@ struct IncrementalTests {
     @Test func stateRoundTrips() throws {
         var state = BuildState(
             executable: "x", output: "/o", global: "g", marker: FileStamp(size: 1, modified: 2), sources: [:],
-            warnings: [], summary: BuildCounts(pages: 3, capabilities: 1, tables: 1, paragraphs: 4, references: 5))
+            warnings: [],
+            summary: BuildCounts(pages: 3, capabilities: 1, tables: 1, paragraphs: 4, references: 5, files: 9))
         state.sources["Content/threats/a.md"] = BuildState.SourceState(
             // Nanosecond times have 19 digits.
-            stamp: FileStamp(size: 10, modified: 1_764_340_000_123_456_789), interface: "abc",
-            entry: BuildState.SourceEntry(
-                hrefs: ["../a.html", "#p1"], embeds: [1: "<table>\n</table>\n"], headingIDs: ["h"],
-                bodyPages: ["threats/a.html"], excerpts: [.init(paragraph: 1, page: "capabilities/c.html")]))
-        state.warnings = [
-            .init(fromLoad: true, diagnostic: .warning("w", "message", hint: "hint", at: .init(file: "f")))
-        ]
-        let entries = state.encodeEntries()
+            stamp: FileStamp(size: 10, modified: 1_764_340_000_123_456_789), interface: "abc")
+        state.warnings = [.warning("w", "message", hint: "hint", at: .init(file: "f"))]
         let decoded = try #require(BuildState.decode(state.encoded()))
-        let range = try #require(decoded.sources["Content/threats/a.md"]?.entryRange)
-        let entry = try #require(BuildState.decodeEntry(entries[range]))
-        #expect(entry.embeds[1] == "<table>\n</table>\n")
-        #expect(entry.excerpts.first?.page == "capabilities/c.html")
-        #expect(entry.hrefs == ["../a.html", "#p1"])
-        #expect(decoded.warnings.first?.diagnostic.hint == "hint")
-        #expect(decoded.summary.references == 5)
-        #expect(
-            decoded.sources["Content/threats/a.md"]?.stamp == FileStamp(size: 10, modified: 1_764_340_000_123_456_789))
-        #expect(decoded.sources["Content/threats/a.md"]?.interface == "abc")
+        #expect(decoded.warnings.first?.hint == "hint")
+        #expect(decoded.summary == state.summary)
+        #expect(decoded.sources == state.sources)
         #expect(BuildState.decode(Array(state.encoded().dropLast(5))) == nil)
         let garbled = String(decoding: state.encoded(), as: UTF8.self).replacingOccurrences(
             of: "\t10\t", with: "\t1x\t")
         #expect(BuildState.decode(Array(garbled.utf8)) == nil)
     }
 
-    /// The fingerprint an edit computes from one file's paragraphs is the one the full build took
-    /// while writing the index: otherwise every edit would read the index, or worse, none would.
-    @Test func searchLineFingerprintsAgreeWithTheIndex() throws {
-        let graph = try #require(loadAndResolve(root: repositoryRoot).0)
-        let (_, lines) = searchIndexFile(graph)
-        let limit = searchTextLimit(paragraphs: graph.paragraphIndex.count)
-        #expect(lines.count == graph.sections.count)
-        for (section, line) in zip(graph.sections, lines) {
-            let parsed = section.source.body.paragraphs.lazy.map { (number: $0.number, text: $0.text) }
-            #expect(searchLinesFingerprint(parsed, limit: limit) == line, "\(section.slug)")
-        }
-        #expect(Set(lines).count == lines.count)
+    @Test func recordedInputsRoundTrip() throws {
+        let inputs = RecordedInputs(
+            reads: [
+                "threats/a.html": [.site, .body("Content/threats/a.md")],
+                "capabilities/c.html": [.site, .body("Content/capabilities/c.md"), .paragraph(12)],
+                "search/index.js": [.site, .paragraphs("Content/threats/a.md")],
+            ],
+            facts: [
+                "Content/threats/a.md": .init(body: 0xdead_beef, paragraphs: [12: 7, 13: 0xffff_ffff_ffff_ffff]),
+                "Content/capabilities/c.md": .init(body: 1, paragraphs: [:]),
+            ])
+        #expect(RecordedInputs.decode(inputs.encoded()) == inputs)
+        #expect(RecordedInputs.decode(Array(inputs.encoded().dropLast(4))) == nil)
     }
 
-    /// An edit rebuild rewrites only the changed sources' lines of the state, and the result is
-    /// exactly what writing the whole state gives.
-    @Test func stateEditedInPlaceEqualsStateWrittenWhole() throws {
-        var state = BuildState(
-            executable: "x", output: "/o", global: "g", marker: FileStamp(size: 1, modified: 2), sources: [:],
-            warnings: [], summary: BuildCounts(pages: 3, capabilities: 1, tables: 1, paragraphs: 4, references: 5))
-        for name in ["a", "b", "c"] {
-            state.sources["Content/threats/\(name).md"] = BuildState.SourceState(
-                stamp: FileStamp(size: 10, modified: 99), interface: "i-\(name)", entryRange: 5..<9)
+    /// Pages record what they read as they are rendered: their own body, the paragraphs they
+    /// quote, every paragraph for the search index and the glossary.
+    @Test func pagesRecordWhatTheyRead() throws {
+        let fixture = try SiteFixture()
+        let graph = try #require(loadAndResolve(root: fixture.root).0)
+        let output = renderSiteKeepingLinks(graph) { _ in }
+        let alpha = "Content/threats/alpha.md"
+        #expect(output.reads["threats/alpha.html"] == [.site, .body(alpha)])
+        #expect(output.reads["capabilities/drones.html"]?.contains(.body("Content/capabilities/drones.md")) == true)
+        let sections = Set(graph.sections.map { PageInput.paragraphs($0.source.file) })
+        #expect(output.reads[searchIndexPath] == sections.union([.site]))
+        // Every capability page that quotes a paragraph recorded that paragraph, and nothing else.
+        for capability in graph.capabilities {
+            let quoted = Set((graph.citations[.capability(capability.slug)] ?? []).compactMap(\.paragraph))
+            let recorded = Set(
+                (output.reads[PageID.capability(capability.slug).path] ?? []).compactMap { input -> Int? in
+                    if case .paragraph(let number) = input { return number }
+                    return nil
+                })
+            #expect(recorded == quoted, "\(capability.slug)")
         }
-        let old = state.encoded()
-        var edited = state
-        edited.sources["Content/threats/b.md"]?.stamp = FileStamp(size: 12_345, modified: 1_764_340_000_123_456_789)
-        let spliced = try #require(
-            edited.encoded(editing: old, previousWarnings: state.warnings, changed: ["Content/threats/b.md"]))
-        #expect(spliced == edited.encoded())
-        // A new warning is more than a source line: the whole state is written instead.
-        edited.warnings = [.init(fromLoad: true, diagnostic: .warning("w", "m", at: .init(file: "f")))]
-        #expect(
-            edited.encoded(editing: old, previousWarnings: state.warnings, changed: ["Content/threats/b.md"]) == nil)
-    }
-
-    @Test func spliceReplacesEveryMarkedFragment() {
-        let html = "a<!--portal:k-->old<!--/portal-->b<!--portal:k-->old<!--/portal-->c"
-        #expect(
-            splice(html, key: "k", with: "<!--portal:k-->new<!--/portal-->")
-                == "a<!--portal:k-->new<!--/portal-->b<!--portal:k-->new<!--/portal-->c")
-        #expect(splice(html, key: "other", with: "x") == nil)
-    }
-
-    /// A source's paragraphs are consecutive lines of the search index: each is replaced in place,
-    /// found from where the last one ended, and the note that texts were cut is read from the header.
-    @Test func searchLinesAreReplacedInPlace() throws {
-        func facts(_ number: Int, _ text: String) -> ParagraphFacts {
-            ParagraphFacts(number: number, location: SourceLocation(file: "x.md"), text: text)
-        }
-        let header = "window.PORTAL_SEARCH = {\"sections\":[[\"threats/a.html\",\"A\"]],\n\"paragraphs\":[\n"
-        var index = Array(
-            (header + "[1,0,\"one\"],\n[2,0,\"two\"],\n[3,0,\"three\"]],\n\"entries\":[\n]};\n").utf8)
-        let first = try #require(replaceSearchLine(in: &index, paragraph: facts(2, "deux"), limit: 2000, from: 0))
-        let second = try #require(
-            replaceSearchLine(in: &index, paragraph: facts(3, "trois \"quoted\""), limit: 2000, from: first))
-        #expect(second > first)
-        #expect(
-            String(decoding: index, as: UTF8.self)
-                == header + "[1,0,\"one\"],\n[2,0,\"deux\"],\n[3,0,\"trois \\\"quoted\\\"\"]],\n\"entries\":[\n]};\n")
-        // Found from the start when the hint is past it; absent paragraphs are nil.
-        #expect(replaceSearchLine(in: &index, paragraph: facts(1, "un"), limit: 2000, from: second) != nil)
-        #expect(replaceSearchLine(in: &index, paragraph: facts(9, "nine"), limit: 2000, from: 0) == nil)
-        // A text cut at a small limit needs the header's note; without it, a full build.
-        let long = String(repeating: "word ", count: 60)
-        #expect(replaceSearchLine(in: &index, paragraph: facts(1, long), limit: 120, from: 0) == nil)
     }
 }
 
@@ -239,6 +197,9 @@ extension IncrementalTests {
         }
         let a = snapshot(of: root.appendingPathComponent("Public")).mapValues(\.0)
         let b = snapshot(of: fresh).mapValues(\.0)
+        // No page carries splice markers any more: rebuilds render pages, they do not patch them.
+        let marked = b.filter { String(decoding: $0.value, as: UTF8.self).contains("<!--portal") }.keys
+        #expect(marked.isEmpty, "pages with markers: \(marked.sorted())")
         #expect(
             a == b,
             "incremental output differs from a full build: \(Set(a.keys).symmetricDifference(b.keys)) \(a.keys.filter { a[$0] != b[$0] })"
@@ -274,9 +235,9 @@ extension IncrementalTests {
 
     @Test(
         arguments: [
-            // A text-only edit of a capability: the splice path.
+            // A text-only edit of a capability: a rebuild of the pages that read it.
             ("Content/capabilities/drones.md", "are described", "are DEscribed", "capabilities/drones.html"),
-            // A section's text, and its heading: splice, then a full build.
+            // A section's text, and its heading: a rebuild, then a full build.
             ("Content/threats/beta.md", "as well", "AS WELL", "threats/beta.html"),
             ("Content/threats/alpha.md", "## Later questions", "## Later QUESTIONS", "threats/alpha.html"),
             // Front matter, data, a table cell, the theme.

@@ -85,17 +85,22 @@ public func check(root: URL) -> [Diagnostic] {
     loadAndResolve(root: root).1
 }
 
+/// Load, resolve, render, write: one pipeline for every build. Nothing changed: nothing is read
+/// or written. Only some section or capability files changed: the whole site is loaded and
+/// resolved as always, and just the pages that read a fact those files now give differently
+/// are rendered again (`affectedPages`), into the same writer; otherwise every page is.
 public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = DispatchTime.now()
-    let previous = options.incremental ? BuildState.readWithBytes(root: options.root) : nil
-    let stamps = InputStamps.take(root: options.root, previous: previous?.state)
+    // A commit cut short is finished before the output is compared with anything.
+    do { try finishInterruptedCommit(output: options.output.path) } catch { return .failure(.write("\(error)")) }
+    let previous = options.incremental ? BuildState.read(root: options.root) : nil
+    let stamps = InputStamps.take(root: options.root, previous: previous)
     var fullBuildReason: String?
-    if options.incremental {
-        switch incrementalBuild(options, stamps: stamps, previous: previous, start: start) {
-        case .built(let report): return .success(report)
-        // A first build is full by nature; any other full build says why.
-        case .fullBuildNeeded(let reason): fullBuildReason = reason == noEarlierState ? nil : reason
-        }
+    var rebuild: (changed: [String], previous: BuildState)?
+    switch planBuild(options, stamps: stamps, previous: previous, start: start) {
+    case .upToDate(let report): return .success(report)
+    case .rebuild(let changed, let state): rebuild = (changed, state)
+    case .full(let reason): fullBuildReason = reason
     }
     var clock = StageClock(start: start)
     if options.incremental { clock.lap("cache check") }
@@ -106,42 +111,58 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     clock.lap("resolve")
     let diagnostics = (loadDiagnostics + resolveDiagnostics).sortedByLocation()
     guard let graph, !diagnostics.hasErrors else { return .failure(.content(diagnostics)) }
+    let affected = rebuild.map {
+        affectedPages(
+            changed: $0.changed, graph: graph, previous: $0.previous, recorded: RecordedInputs.read(root: options.root))
+    }
+    if let affected {
+        fullBuildReason = affected.reason
+        clock.lap("affected pages")
+    }
+    let only = affected?.pages
+    let rebuilt = only == nil ? nil : affected?.inputs
     let writer: SiteWriter
-    do { writer = try SiteWriter(output: options.output) } catch { return .failure(.write("\(error)")) }
-    // Each page goes to disk as soon as it is rendered; nothing is swapped in unless all of it is.
-    let output = renderSiteKeepingLinks(graph, progress: options.progress, emit: writer.put)
+    do { writer = try SiteWriter(output: options.output, partial: only != nil) } catch {
+        return .failure(.write("\(error)"))
+    }
+    // Each page goes to disk as soon as it is rendered; nothing is moved in unless all of it is.
+    let output = renderSiteKeepingLinks(graph, only: only, progress: options.progress, emit: writer.put)
     clock.lap("render and write")
     if output.diagnostics.hasErrors {
         writer.discard()
         return .failure(.content((diagnostics + output.diagnostics).sortedByLocation()))
     }
+    let warnings = (diagnostics + output.diagnostics).warnings
+    let files = only == nil ? output.paths.count + 1 : rebuild!.previous.summary.files
     let counts = BuildCounts(
-        pages: output.paths.filter { $0.hasSuffix(".html") }.count, capabilities: graph.capabilities.count,
-        tables: graph.tables.count, paragraphs: graph.paragraphIndex.count, references: graph.referenceCount)
-    // The state for the next build is worked out while the site is swapped into place.
+        pages: allPages(graph).count, capabilities: graph.capabilities.count, tables: graph.tables.count,
+        paragraphs: graph.paragraphIndex.count, references: graph.referenceCount, files: files)
+    // The state for the next build is worked out while the site is moved into place.
     let (written, prepared) = concurrently(
         { Result { try writer.commit() } },
         {
             prepareState(
-                options: options, stamps: stamps, graph: graph, output: output,
-                loadWarnings: loadDiagnostics.warnings,
-                resolveWarnings: resolveDiagnostics.warnings + output.diagnostics.warnings, counts: counts)
+                options: options, stamps: stamps, graph: graph, output: output, warnings: warnings, counts: counts,
+                rebuilt: rebuilt)
         })
-    let summary: WriteSummary
+    var summary: WriteSummary
     switch written {
     case .success(let value): summary = value
     case .failure(let error): return .failure(.write("\(error)"))
     }
-    if let prepared { prepared.save(options: options) } else { BuildState.remove(root: options.root) }
+    saveState(prepared, options: options)
     if options.exitsAfterBuild { keepUntilExit((graph, output)) }
-    clock.lap("swap and save state")
+    clock.lap("commit and save state")
+    if only != nil { summary.unchanged = files - summary.written.count }
     let elapsed = Int((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000)
+    let changedCount = rebuild?.changed.count ?? 0
     return .success(
         BuildReport(
             pages: counts.pages, capabilities: counts.capabilities, tables: counts.tables,
             references: counts.references, paragraphs: counts.paragraphs, milliseconds: elapsed, write: summary,
-            warnings: (diagnostics + output.diagnostics).warnings, fullBuildReason: fullBuildReason,
-            stages: clock.laps))
+            warnings: warnings,
+            incremental: only == nil ? nil : "\(changedCount) changed file\(changedCount == 1 ? "" : "s")",
+            fullBuildReason: fullBuildReason, stages: clock.laps))
 }
 
 /// Wall and CPU time between the stages of a build.

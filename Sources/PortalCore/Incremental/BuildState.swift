@@ -1,13 +1,12 @@
 import Foundation
 
-/// What the last build left in `.portal-cache/` (outside the output, git-ignored): enough to see
-/// that nothing changed without reading any content, and to splice a text-only edit into the
-/// pages that show it without rendering the site again.
-///
-/// Two files: `state`, small, read by every build (one line per source: its stamp, its interface
-/// fingerprint, where its entry is); and `entries`, read only for the files an edit touched.
+/// What the last build left in `.portal-cache/` (outside the output, git-ignored). Two files:
+/// `state`, small, read by every build, enough to see that nothing changed without reading any
+/// content (one line per source: its stamp and interface fingerprint); and `inputs`
+/// (`RecordedInputs`), read only by a rebuild: what each page read and a fingerprint of each of
+/// those facts as it was.
 struct BuildState: Sendable {
-    static let header = "portal-state 4"
+    static let header = "portal-state 5"
 
     var executable: String
     var output: String
@@ -15,95 +14,29 @@ struct BuildState: Sendable {
     var marker: FileStamp?
     /// Per section or capability file (path relative to the root).
     var sources: [String: SourceState]
-    var warnings: [StoredWarning]
+    var warnings: [Diagnostic]
     var summary: BuildCounts
-    /// How much of each paragraph the search index keeps; nil when the site has no index.
-    var searchLimit: Int? = nil
 
-    struct SourceState: Sendable {
+    struct SourceState: Sendable, Equatable {
         var stamp: FileStamp
+        /// `SectionSource.interface` or `CapabilitySource.interface`.
         var interface: String
-        /// Where its entry sits in the `entries` file.
-        var entryRange: Range<Int> = 0..<0
-        /// `searchLinesFingerprint` of its paragraphs' lines in the search index; empty for none.
-        var searchLines = ""
-        /// The entry itself, when a build has it in memory.
-        var entry: SourceEntry?
-    }
-
-    /// Everything needed to re-render one body on its own: where its links point, what its table
-    /// embeds draw, its heading ids, and which pages show its text.
-    struct SourceEntry: Sendable {
-        var hrefs: [String] = []
-        var embeds: [Int: String] = [:]
-        var headingIDs: [String] = []
-        /// Pages holding the body fragment (its own page, the full report).
-        var bodyPages: [String] = []
-        /// Pages quoting its paragraphs (capability pages citing them), by paragraph.
-        var excerpts: [Excerpt] = []
-    }
-
-    struct Excerpt: Sendable, Hashable {
-        var paragraph: Int
-        var page: String
-    }
-
-    struct StoredWarning: Sendable {
-        /// Load-stage warnings come from reading one file and are redone when it is re-read.
-        var fromLoad: Bool
-        var diagnostic: Diagnostic
     }
 }
 
-/// The counts a build summary prints, kept so an incremental build can print them too.
-struct BuildCounts: Sendable {
+/// The counts a build summary prints, kept so a build that reads nothing can print them too.
+struct BuildCounts: Sendable, Equatable {
     var pages = 0
     var capabilities = 0
     var tables = 0
     var paragraphs = 0
     var references = 0
+    /// Every file of the output, pages, downloads and assets, for "N unchanged".
+    var files = 0
 }
 
 extension BuildState {
     static func folder(root: URL) -> URL { root.appendingPathComponent(".portal-cache") }
-
-    /// The entries file's bytes, recording each source's range in it.
-    mutating func encodeEntries() -> [UInt8] {
-        var out: [UInt8] = []
-        // Written as bytes: a 10,000-page site has well over a hundred thousand lines here.
-        func line(_ tag: StaticString, _ text: String) {
-            tag.withUTF8Buffer { out.append(contentsOf: $0) }
-            out.append(0x09)
-            appendClean(text, to: &out)
-            out.append(0x0A)
-        }
-        for path in sources.keys.sorted() {
-            guard let entry = sources[path]?.entry else { continue }
-            let start = out.count
-            for href in entry.hrefs { line("href", href) }
-            for id in entry.headingIDs { line("heading", id) }
-            for page in entry.bodyPages { line("body-page", page) }
-            for excerpt in entry.excerpts {
-                out.append(contentsOf: "excerpt\t".utf8)
-                appendDecimal(Int64(excerpt.paragraph), to: &out)
-                out.append(0x09)
-                out.append(contentsOf: excerpt.page.utf8)
-                out.append(0x0A)
-            }
-            for index in entry.embeds.keys.sorted() {
-                let html = Array(entry.embeds[index]!.utf8)
-                out.append(contentsOf: "embed\t".utf8)
-                appendDecimal(Int64(index), to: &out)
-                out.append(0x09)
-                appendDecimal(Int64(html.count), to: &out)
-                out.append(0x0A)
-                out.append(contentsOf: html)
-                out.append(0x0A)
-            }
-            sources[path]?.entryRange = start..<out.count
-        }
-        return out
-    }
 
     /// Plain text, one record per line. The output marker's stamp, known only once the site is
     /// written, comes last, then the line that shows the file was written whole.
@@ -117,67 +50,32 @@ extension BuildState {
         line("executable", executable)
         line("output", output)
         line("global", global)
-        if let searchLimit { line("search", String(searchLimit)) }
         line(
             "counts", String(summary.pages), String(summary.capabilities), String(summary.tables),
-            String(summary.paragraphs), String(summary.references))
-        out += Self.encoded(warnings)
+            String(summary.paragraphs), String(summary.references), String(summary.files))
+        for d in warnings {
+            let fields = [
+                "warning", d.location.file, String(d.location.line), String(d.location.column), d.code,
+                clean(d.message), clean(d.hint ?? ""),
+            ]
+            line(fields.joined(separator: "\t"))
+        }
         // One line per source: on a large site most of the file, written as bytes without
         // building a string per field.
         out.reserveCapacity(out.count + sources.count * 96)
-        for path in sources.keys.sorted() { appendSourceLine(path, to: &out) }
-        return out
-    }
-
-    private static func encoded(_ warnings: [StoredWarning]) -> [UInt8] {
-        var out: [UInt8] = []
-        for warning in warnings {
-            let d = warning.diagnostic
-            let fields = [
-                "warning", warning.fromLoad ? "load" : "resolve", d.location.file, String(d.location.line),
-                String(d.location.column), d.code, clean(d.message), clean(d.hint ?? ""),
-            ]
-            out.append(contentsOf: fields.joined(separator: "\t").utf8)
+        for path in sources.keys.sorted() {
+            let source = sources[path]!
+            out.append(contentsOf: "source\t".utf8)
+            out.append(contentsOf: path.utf8)
+            for number in [source.stamp.size, source.stamp.modified] {
+                out.append(0x09)
+                appendDecimal(number, to: &out)
+            }
+            out.append(0x09)
+            out.append(contentsOf: String(source.stamp.content, radix: 16).utf8)
+            out.append(0x09)
+            out.append(contentsOf: source.interface.utf8)
             out.append(0x0A)
-        }
-        return out
-    }
-
-    private func appendSourceLine(_ path: String, to out: inout [UInt8]) {
-        let source = sources[path]!
-        out.append(contentsOf: "source\t".utf8)
-        out.append(contentsOf: path.utf8)
-        for number in [source.stamp.size, source.stamp.modified] {
-            out.append(0x09)
-            appendDecimal(number, to: &out)
-        }
-        out.append(0x09)
-        out.append(contentsOf: String(source.stamp.content, radix: 16).utf8)
-        out.append(0x09)
-        out.append(contentsOf: source.interface.utf8)
-        for number in [source.entryRange.lowerBound, source.entryRange.count] {
-            out.append(0x09)
-            appendDecimal(Int64(number), to: &out)
-        }
-        out.append(0x09)
-        out.append(contentsOf: source.searchLines.isEmpty ? "-".utf8 : source.searchLines.utf8)
-        out.append(0x0A)
-    }
-
-    /// This state written as an edit of `old`, the bytes it was read from: only the lines of the
-    /// sources in `changed` are replaced, instead of every line being written again (an edit
-    /// rebuild of a 10,000-page site spent a sixth of its time there). Nil when more than those
-    /// lines differ (the warnings changed); then `encoded()` writes it whole.
-    func encoded(editing old: [UInt8], previousWarnings: [StoredWarning], changed: [String]) -> [UInt8]? {
-        guard Self.encoded(previousWarnings) == Self.encoded(warnings) else { return nil }
-        var out = old
-        for path in changed {
-            guard sources[path] != nil, let start = findBytes(Array("\nsource\t\(path)\t".utf8), in: out, from: 0),
-                let end = out[(start + 1)...].firstIndex(of: 0x0A)
-            else { return nil }
-            var line: [UInt8] = []
-            appendSourceLine(path, to: &line)
-            out.replaceSubrange((start + 1)...end, with: line)
         }
         return out
     }
@@ -200,18 +98,15 @@ extension BuildState {
         var malformed = false
         forEachRecord(bytes) { record in
             // Source lines are nearly all of a large site's state: read without a string per field.
-            if !first, record.fieldCount == 9, record.field(0).elementsEqual("source".utf8) {
+            if !first, record.fieldCount == 6, record.field(0).elementsEqual("source".utf8) {
                 guard let size = record.integer(2), let time = record.integer(3),
-                    let content = UInt64(record.text(4), radix: 16), let offset = record.integer(6),
-                    let length = record.integer(7)
+                    let content = UInt64(record.text(4), radix: 16)
                 else {
                     malformed = true
                     return false
                 }
-                let searchLines = record.text(8)
                 state.sources[record.text(1)] = SourceState(
-                    stamp: FileStamp(size: size, modified: time, content: content), interface: record.text(5),
-                    entryRange: Int(offset)..<Int(offset + length), searchLines: searchLines == "-" ? "" : searchLines)
+                    stamp: FileStamp(size: size, modified: time, content: content), interface: record.text(5))
                 return true
             }
             let fields = (0..<record.fieldCount).map(record.text)
@@ -233,30 +128,24 @@ extension BuildState {
                 {
                     state.marker = FileStamp(size: size, modified: time, content: content)
                 }
-            case "search":
-                guard fields.count == 2, let limit = Int(fields[1]) else {
-                    malformed = true
-                    return false
-                }
-                state.searchLimit = limit
             case "counts":
-                guard fields.count == 6 else {
+                let numbers = fields.dropFirst().compactMap { Int($0) }
+                guard numbers.count == 6 else {
                     malformed = true
                     return false
                 }
-                let numbers = fields.dropFirst().map { Int($0) ?? 0 }
                 state.summary = BuildCounts(
                     pages: numbers[0], capabilities: numbers[1], tables: numbers[2], paragraphs: numbers[3],
-                    references: numbers[4])
+                    references: numbers[4], files: numbers[5])
             case "warning":
-                guard fields.count == 8, let line = Int(fields[3]), let column = Int(fields[4]) else {
+                guard fields.count == 7, let line = Int(fields[2]), let column = Int(fields[3]) else {
                     malformed = true
                     return false
                 }
-                let diagnostic = Diagnostic(
-                    .warning, fields[5], fields[6], hint: fields[7].isEmpty ? nil : fields[7],
-                    at: SourceLocation(file: fields[2], line: line, column: column))
-                state.warnings.append(StoredWarning(fromLoad: fields[1] == "load", diagnostic: diagnostic))
+                state.warnings.append(
+                    Diagnostic(
+                        .warning, fields[4], fields[5], hint: fields[6].isEmpty ? nil : fields[6],
+                        at: SourceLocation(file: fields[1], line: line, column: column)))
             case "end": sawEnd = true
             default:
                 malformed = true
@@ -269,65 +158,144 @@ extension BuildState {
         return sawEnd ? state : nil
     }
 
-    static func decodeEntry(_ bytes: ArraySlice<UInt8>) -> SourceEntry? {
-        var entry = SourceEntry()
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            guard let newline = bytes[index...].firstIndex(of: 0x0A) else { return nil }
-            let fields = String(decoding: bytes[index..<newline], as: UTF8.self)
-                .split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            index = newline + 1
-            switch fields[0] {
-            case "href": entry.hrefs.append(fields[1])
-            case "heading": entry.headingIDs.append(fields[1])
-            case "body-page": entry.bodyPages.append(fields[1])
-            case "excerpt":
-                guard fields.count == 3, let number = Int(fields[1]) else { return nil }
-                entry.excerpts.append(Excerpt(paragraph: number, page: fields[2]))
-            case "embed":
-                guard fields.count == 3, let embed = Int(fields[1]), let length = Int(fields[2]),
-                    index + length < bytes.endIndex
-                else { return nil }
-                entry.embeds[embed] = String(decoding: bytes[index..<index + length], as: UTF8.self)
-                index += length + 1
-            default: return nil
-            }
-        }
-        return entry
-    }
-
     static func read(root: URL) -> BuildState? {
-        readWithBytes(root: root)?.state
+        readFileBytes(folder(root: root).appendingPathComponent("state").path).flatMap(decode)
     }
 
-    /// The state and the bytes it was read from, for an edit that rewrites only a few lines.
-    static func readWithBytes(root: URL) -> (state: BuildState, bytes: [UInt8])? {
-        guard let bytes = readFileBytes(folder(root: root).appendingPathComponent("state").path),
-            let state = decode(bytes)
-        else { return nil }
-        return (state, bytes)
-    }
-
-    /// A source's entry, read from the `entries` file the same build wrote.
-    func entry(for path: String, root: URL) -> SourceEntry? {
-        if let entry = sources[path]?.entry { return entry }
-        guard let range = sources[path]?.entryRange,
-            let bytes = readFileBytes(Self.folder(root: root).appendingPathComponent("entries").path, range: range)
-        else { return nil }
-        return Self.decodeEntry(bytes[...])
-    }
-
-    /// Writes the state, and the entries when `entries` is given (a full build); each file is
-    /// replaced by a rename, so a reader never sees half of one.
-    func write(root: URL, state bytes: [UInt8], entries: [UInt8]?) throws {
+    /// Writes the state and the recorded inputs; each file is replaced by a rename, so a reader
+    /// never sees half of one. The inputs go first: a state is only trusted with its inputs.
+    func write(root: URL, inputs: RecordedInputs) throws {
         let folder = Self.folder(root: root)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        if let entries { try writeFileAtomically(entries, to: folder.appendingPathComponent("entries").path) }
-        try writeFileAtomically(bytes, to: folder.appendingPathComponent("state").path)
+        try writeFileAtomically(inputs.encoded(), to: folder.appendingPathComponent("inputs").path)
+        try writeFileAtomically(encoded(), to: folder.appendingPathComponent("state").path)
     }
 
     static func remove(root: URL) {
         try? FileManager.default.removeItem(at: folder(root: root).appendingPathComponent("state"))
+    }
+}
+
+/// What the last build recorded for the next one to work out which pages an edit affects: every
+/// page's `PageInput`s as `renderPage` recorded them, and a fingerprint of each fact a source
+/// provides (its body, each paragraph's text) as it was then. Data the pipeline produced, keyed
+/// by the source it came from; nothing is read back out of the pages.
+struct RecordedInputs: Sendable, Equatable {
+    static let header = "portal-inputs 1"
+
+    /// By page path (the search index too).
+    var reads: [String: Set<PageInput>] = [:]
+    /// By source file.
+    var facts: [String: SourceFacts] = [:]
+
+    /// Fingerprints of what one source gives the pages that read it.
+    struct SourceFacts: Sendable, Equatable {
+        var body: UInt64
+        /// By paragraph number.
+        var paragraphs: [Int: UInt64]
+    }
+
+    /// One line per page (its path, then its inputs), one per source (`body` fingerprint), one
+    /// per paragraph. `.site` is read by every page and not written.
+    func encoded() -> [UInt8] {
+        var out = Array((Self.header + "\n").utf8)
+        for path in facts.keys.sorted() {
+            let fact = facts[path]!
+            out += "source\t\(path)\t\(String(fact.body, radix: 16))\n".utf8
+            for number in fact.paragraphs.keys.sorted() {
+                out += "paragraph\t".utf8
+                appendDecimal(Int64(number), to: &out)
+                out += "\t\(String(fact.paragraphs[number]!, radix: 16))\n".utf8
+            }
+        }
+        for page in reads.keys.sorted() {
+            out += "page\t".utf8
+            out += page.utf8
+            for input in reads[page]!.sorted(by: { $0.key < $1.key }) where input != .site {
+                out.append(0x09)
+                out += input.key.utf8
+            }
+            out.append(0x0A)
+        }
+        out += "end\n".utf8
+        return out
+    }
+
+    static func decode(_ bytes: [UInt8]) -> RecordedInputs? {
+        var inputs = RecordedInputs()
+        var first = true
+        var sawEnd = false
+        var malformed = false
+        var source: String?
+        forEachRecord(bytes) { record in
+            if first {
+                first = false
+                malformed = record.fieldCount != 1 || record.text(0) != header
+                return !malformed
+            }
+            let kind = record.text(0)
+            switch kind {
+            case "page":
+                var set: Set<PageInput> = [.site]
+                for index in 2..<max(2, record.fieldCount) {
+                    guard let input = PageInput(key: record.text(index)) else {
+                        malformed = true
+                        return false
+                    }
+                    set.insert(input)
+                }
+                inputs.reads[record.text(1)] = set
+            case "source":
+                guard record.fieldCount == 3, let body = UInt64(record.text(2), radix: 16) else {
+                    malformed = true
+                    return false
+                }
+                source = record.text(1)
+                inputs.facts[record.text(1)] = SourceFacts(body: body, paragraphs: [:])
+            case "paragraph":
+                guard let source, record.fieldCount == 3, let number = record.integer(1),
+                    let hash = UInt64(record.text(2), radix: 16)
+                else {
+                    malformed = true
+                    return false
+                }
+                inputs.facts[source]!.paragraphs[Int(number)] = hash
+            case "end": sawEnd = true
+            default: malformed = true
+            }
+            return !malformed
+        }
+        return malformed || !sawEnd ? nil : inputs
+    }
+
+    static func read(root: URL) -> RecordedInputs? {
+        readFileBytes(BuildState.folder(root: root).appendingPathComponent("inputs").path).flatMap(decode)
+    }
+}
+
+extension PageInput {
+    /// How it is written in `inputs`: `b:` a body, `P:` a source's paragraphs, `p:` one paragraph.
+    var key: String {
+        switch self {
+        case .site: "site"
+        case .body(let file): "b:" + file
+        case .paragraphs(let file): "P:" + file
+        case .paragraph(let number): "p:" + String(number)
+        }
+    }
+
+    init?(key: String) {
+        let value = String(key.dropFirst(2))
+        switch key.prefix(2) {
+        case "b:": self = .body(value)
+        case "P:": self = .paragraphs(value)
+        case "p:":
+            guard let number = Int(value) else { return nil }
+            self = .paragraph(number)
+        default:
+            guard key == "site" else { return nil }
+            self = .site
+        }
     }
 }
 

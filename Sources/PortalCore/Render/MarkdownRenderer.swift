@@ -5,17 +5,12 @@ import Foundation
 /// (and moved down `headingShift` levels for pages that nest the body under their own heading:
 /// the full report puts each section under an `h2`). Made when a page needs it, straight into
 /// one buffer, and not kept: the site's bodies are never all in memory at once.
-func bodyHTML(_ body: ParsedBody, links: BodyLinks, headingIDs: [String], key: String, headingShift shift: Int = 0)
-    -> [UInt8]
-{
+func bodyHTML(_ body: ParsedBody, links: BodyLinks, headingIDs: [String], headingShift shift: Int = 0) -> [UInt8] {
     guard !body.blocks.isEmpty else { return [] }
     let href = { (index: Int) in index < links.hrefs.count ? links.hrefs[index] : "#" }
     let embed = { (index: Int) in links.embeds[index] ?? "" }
     var output: [UInt8] = []
     output.reserveCapacity(body.blocks.count * 1_200)
-    // Comment markers delimit the body in every page that shows it, so an edit that changes
-    // only the text can be spliced into those pages without rendering the site again.
-    output += fragmentStart(key).utf8
     for block in body.blocks {
         switch block {
         case .heading(let index, let level, let html):
@@ -46,13 +41,8 @@ func bodyHTML(_ body: ParsedBody, links: BodyLinks, headingIDs: [String], key: S
             fillPlaceholders(html, href, embed, into: &output)
         }
     }
-    output += fragmentEnd.utf8
     return output
 }
-
-/// Markers around a fragment of a page that depends on one source file's text.
-func fragmentStart(_ key: String) -> String { "<!--portal:\(key)-->" }
-let fragmentEnd = "<!--/portal-->"
 
 /// Where a body's links point and what its embeds draw, as final HTML, once the site is resolved.
 struct BodyLinks: Sendable {

@@ -12,17 +12,16 @@
 ///       "entries": [[kind, title, href, keywords, text, section index or -1], ...]
 ///     };
 ///
-/// Addresses are relative to the site root.
-///
-/// Returns the file and, for each section in order, the fingerprint of its lines
-/// (`searchLinesFingerprint`), taken as they are written.
-func searchIndexFile(_ graph: SiteGraph) -> (file: OutputFile, lines: [String]) {
+/// Addresses are relative to the site root. Rendered like a page: every paragraph text it holds
+/// is read through `context`, which records it.
+func searchIndexFile(_ context: RenderContext) -> OutputFile {
+    let graph = context.graph
     var json = JSONBytes()
     json.bytes.reserveCapacity(graph.paragraphIndex.count * 200 + 4096)
     json.raw("window.PORTAL_SEARCH = ")
-    let lines = writeSearchIndex(graph, into: &json)
+    writeSearchIndex(context, into: &json)
     json.raw(";\n")
-    return (OutputFile(path: searchIndexPath, bytes: json.bytes), lines)
+    return OutputFile(path: searchIndexPath, bytes: json.bytes)
 }
 
 let searchIndexPath = "search/index.js"
@@ -39,35 +38,11 @@ func searchTextLimit(paragraphs count: Int) -> Int {
     min(searchTextLimit, max(120, searchTextBudget / max(count, 1)))
 }
 
-/// A paragraph's line in the index (one line each, so an edit can replace it in place), and
-/// whether its text was cut to the limit.
-func searchParagraphLine(number: Int, section: Int, text: String, limit: Int) -> (line: String, truncated: Bool) {
-    let (kept, truncated) = searchText(text, limit: limit)
-    var json = JSONBytes()
-    appendParagraphLine(number: number, section: section, kept: kept, to: &json)
-    return (String(decoding: json.bytes, as: UTF8.self), truncated)
-}
-
 /// What the index keeps of a paragraph, and whether it was cut below the usual limit (which the
 /// index then notes).
 private func searchText(_ text: String, limit: Int) -> (kept: String, truncated: Bool) {
     let (kept, cut) = excerptReportingCut(text, limit: limit)
     return (kept, cut && limit < searchTextLimit)
-}
-
-/// What a source's lines in the index hold, as one fingerprint: the numbers and kept texts of its
-/// paragraphs. An edit whose fingerprint is unchanged need not read the index at all.
-func searchLinesFingerprint(_ paragraphs: some Sequence<(number: Int, text: String)>, limit: Int) -> String {
-    var hasher = StableHasher()
-    for paragraph in paragraphs {
-        combineSearchLine(number: paragraph.number, kept: searchText(paragraph.text, limit: limit).kept, into: &hasher)
-    }
-    return hasher.hex
-}
-
-private func combineSearchLine(number: Int, kept: String, into hasher: inout StableHasher) {
-    hasher.combine(number)
-    hasher.combine(kept)
 }
 
 /// `[number,section,"text"]`.
@@ -91,9 +66,9 @@ struct SearchEntry: Equatable {
     var section: Int = -1
 }
 
-/// The index written straight into one buffer: it holds every paragraph of the site. Returns
-/// each section's fingerprint of its lines.
-private func writeSearchIndex(_ graph: SiteGraph, into json: inout JSONBytes) -> [String] {
+/// The index written straight into one buffer: it holds every paragraph of the site.
+private func writeSearchIndex(_ context: RenderContext, into json: inout JSONBytes) {
+    let graph = context.graph
     let sectionNumber = Dictionary(uniqueKeysWithValues: graph.sections.enumerated().map { ($1.slug, $0) })
     json.raw("{\"sections\":[")
     for (index, section) in graph.sections.enumerated() {
@@ -110,18 +85,13 @@ private func writeSearchIndex(_ graph: SiteGraph, into json: inout JSONBytes) ->
     var paragraphs = JSONBytes()
     paragraphs.bytes.reserveCapacity(graph.paragraphIndex.count * 200)
     var truncated = false
-    var lines: [String] = []
-    lines.reserveCapacity(graph.sections.count)
     for (index, section) in graph.sections.enumerated() {
-        var hasher = StableHasher()
-        for paragraph in section.paragraphs {
+        for paragraph in context.paragraphs(of: section) {
             if !paragraphs.bytes.isEmpty { paragraphs.raw(",\n") }
             let (kept, cut) = searchText(paragraph.text, limit: limit)
             appendParagraphLine(number: paragraph.number, section: index, kept: kept, to: &paragraphs)
-            combineSearchLine(number: paragraph.number, kept: kept, into: &hasher)
             truncated = truncated || cut
         }
-        lines.append(hasher.hex)
     }
     // The search page tells readers when only the opening of each paragraph is searched.
     if truncated {
@@ -150,7 +120,6 @@ private func writeSearchIndex(_ graph: SiteGraph, into json: inout JSONBytes) ->
         json.raw("]")
     }
     json.raw("]}")
-    return lines
 }
 
 /// Sections, their headings, capabilities, tables, glossary terms, boards, partners, operations

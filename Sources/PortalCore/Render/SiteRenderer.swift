@@ -16,10 +16,32 @@ public struct OutputFile: Sendable {
     }
 }
 
+/// One fact a page read while it was rendered. A rebuild re-renders exactly the pages that read
+/// a fact that changed (`affectedPages`), so every read of a source's text goes through
+/// `RenderContext`, which records it.
+enum PageInput: Hashable, Sendable {
+    /// What is not one source's text: site.yaml, data, tables, theme, git history, and every
+    /// source's interface (front matter, paragraph numbers, headings, links). Every page reads it.
+    case site
+    /// A source's body, as HTML (`Content/threats/t1.md`).
+    case body(String)
+    /// The text of one numbered paragraph.
+    case paragraph(Int)
+    /// The texts of every numbered paragraph of a source.
+    case paragraphs(String)
+}
+
+/// What one page read, written to by the page builders through `RenderContext`. One per page,
+/// used by the one thread that renders it.
+final class PageReads {
+    private(set) var inputs: Set<PageInput> = [.site]
+    func record(_ input: PageInput) { inputs.insert(input) }
+}
+
 /// Everything the page builders share: the graph and where each body's links point.
 struct RenderContext: @unchecked Sendable {
     var graph: SiteGraph
-    /// Each body's resolved links, by source file (incremental builds keep the same table).
+    /// Each body's resolved links, by source file.
     var links: [String: BodyLinks]
     /// When each source file last changed, for "Last updated" lines; empty outside git.
     var history = GitHistory()
@@ -27,18 +49,34 @@ struct RenderContext: @unchecked Sendable {
     var shell = LayoutShell()
     /// The glossary's acronyms, for marking them in text from data (key figures, cards).
     var abbreviations = AbbreviationIndex([])
+    /// The page being rendered records here what it reads (`renderPage` gives each its own).
+    var reads = PageReads()
 
     /// A section's body as its page shows it (or, shifted, as the full report does).
     func sectionBody(_ section: Section, headingShift: Int = 0) -> [UInt8] {
-        bodyHTML(
+        reads.record(.body(section.source.file))
+        return bodyHTML(
             section.source.body, links: links[section.source.file] ?? BodyLinks(hrefs: [], embeds: [:]),
-            headingIDs: section.headings.map(\.id), key: sourceKey(section.source.file), headingShift: headingShift)
+            headingIDs: section.headings.map(\.id), headingShift: headingShift)
     }
 
     func capabilityBody(_ capability: Capability) -> [UInt8] {
-        bodyHTML(
+        reads.record(.body(capability.source.file))
+        return bodyHTML(
             capability.source.body, links: links[capability.source.file] ?? BodyLinks(hrefs: [], embeds: [:]),
-            headingIDs: capability.headings.map(\.id), key: sourceKey(capability.source.file))
+            headingIDs: capability.headings.map(\.id))
+    }
+
+    /// A section's numbered paragraphs, texts and all.
+    func paragraphs(of section: Section) -> [Paragraph] {
+        reads.record(.paragraphs(section.source.file))
+        return section.paragraphs
+    }
+
+    /// The text of paragraph `number` of `section`, if it has one.
+    func paragraphText(_ number: Int, in section: Section) -> String? {
+        reads.record(.paragraph(number))
+        return section.paragraphs.first { $0.number == number }?.text
     }
 }
 
@@ -58,23 +96,24 @@ private final class FileCollector: @unchecked Sendable {
     func add(_ file: OutputFile) { lock.withLock { gathered.append(file) } }
 }
 
-/// What rendering produced besides the files: problems, and each body's resolved links, which
-/// incremental builds keep.
+/// What rendering produced besides the files: problems, each body's resolved links, and what
+/// each page read, which the next build's `affectedPages` looks up.
 struct RenderOutput {
     var diagnostics: [Diagnostic]
     /// Keyed by source file.
     var links: [String: BodyLinks]
     /// Paths of the files emitted, sorted.
     var paths: [String]
-    /// Each section's `searchLinesFingerprint`, keyed by source file, taken while the index was
-    /// written; incremental builds keep it.
-    var searchLines: [String: String] = [:]
+    /// What each rendered page read (the search index too), by its path.
+    var reads: [String: Set<PageInput>] = [:]
 }
 
-/// Renders every file and hands each to `emit` as soon as it is made, from any thread, so a
-/// large site streams to disk instead of being held in memory whole.
+/// Renders every file, or with `only` just those pages (by path), and hands each to `emit` as
+/// soon as it is made, from any thread, so a large site streams to disk instead of being held
+/// in memory whole. A rebuild passes `only`; the table downloads and theme assets, which depend
+/// on nothing a rebuild can change, are then not made again.
 func renderSiteKeepingLinks(
-    _ graph: SiteGraph, progress: (@Sendable (BuildProgress) -> Void)? = nil,
+    _ graph: SiteGraph, only: Set<String>? = nil, progress: (@Sendable (BuildProgress) -> Void)? = nil,
     emit: @Sendable (OutputFile) -> Void
 ) -> RenderOutput {
     let sectionLinks = parallelMap(graph.sections) { bodyLinks($0.links, section: $0.slug, graph: graph) }
@@ -93,50 +132,45 @@ func renderSiteKeepingLinks(
         paths.append(file.path)
         emit(file)
     }
-    // Authors and analysts can take the figures away as CSV, exactly as the build verified them.
-    for table in graph.tables {
-        send(OutputFile(path: "tables/\(table.id).csv", text: downloadCSV(table.source)))
-    }
-    for asset in graph.theme.assets {
-        send(OutputFile(path: "assets/\(asset.path)", bytes: asset.bytes))
+    if only == nil {
+        // Authors and analysts can take the figures away as CSV, exactly as the build verified them.
+        for table in graph.tables {
+            send(OutputFile(path: "tables/\(table.id).csv", text: downloadCSV(table.source)))
+        }
+        for asset in graph.theme.assets {
+            send(OutputFile(path: "assets/\(asset.path)", bytes: asset.bytes))
+        }
     }
 
     // The search index is one long job: it goes first, so the pages fill the other cores.
-    let jobs = [nil] + pages.map { Optional($0) }
+    let jobs = ([nil] + pages.map { Optional($0) }).filter { only?.contains($0?.path ?? searchIndexPath) ?? true }
     let counter = progress.map { ProgressCounter(stage: "rendering", total: jobs.count, report: $0) }
     let rendered = parallelMap(jobs, progress: counter) {
-        page -> Result<(path: String, searchLines: [String]?), Diagnostic> in
+        page -> Result<(path: String, reads: Set<PageInput>), Diagnostic> in
+        var pageContext = context
+        pageContext.reads = PageReads()
         guard let page else {
-            let (file, lines) = searchIndexFile(graph)
+            let file = searchIndexFile(pageContext)
             emit(file)
-            return .success((file.path, lines))
+            return .success((file.path, pageContext.reads.inputs))
         }
-        switch renderPage(page, context: context) {
+        switch renderPage(page, context: pageContext) {
         case .success(let file):
             emit(file)
-            return .success((file.path, nil))
+            return .success((file.path, pageContext.reads.inputs))
         case .failure(let diagnostic): return .failure(diagnostic)
         }
     }
-    var searchLines: [String: String] = [:]
+    var reads: [String: Set<PageInput>] = [:]
     for result in rendered {
         switch result {
-        case .success(let (path, lines)):
+        case .success(let (path, inputs)):
             paths.append(path)
-            if let lines {
-                searchLines = Dictionary(uniqueKeysWithValues: zip(graph.sections.map(\.source.file), lines))
-            }
+            reads[path] = inputs
         case .failure(let diagnostic): diagnostics.append(diagnostic)
         }
     }
-    return RenderOutput(diagnostics: diagnostics, links: links, paths: paths.sorted(), searchLines: searchLines)
-}
-
-/// `Content/threats/terrorism.md` is `threats/terrorism` in fragment markers.
-func sourceKey(_ file: String) -> String {
-    var key = file.hasPrefix("Content/") ? String(file.dropFirst("Content/".count)) : file
-    if key.hasSuffix(".md") { key.removeLast(3) }
-    return key
+    return RenderOutput(diagnostics: diagnostics, links: links, paths: paths.sorted(), reads: reads)
 }
 
 /// Every page of the site, in a stable order.

@@ -1,4 +1,3 @@
-import CPortalSystem
 import Foundation
 
 /// What a write changed, for the build summary and for rsync-minded publishers.
@@ -14,93 +13,97 @@ let outputMarker = ".portal-output"
 /// keeps `Public/` in git.
 let preservedFiles = ["README.md"]
 
-/// Write stage: builds the whole site in a staging folder beside the output, then swaps it into
-/// place in one step. Files whose bytes did not change are hard-linked from the previous build,
-/// so they keep their modification times and rsync sends only what changed. A failure at any
-/// point leaves the previous output exactly as it was.
+/// Write stage. Files arrive one at a time from any thread (`put`), as each page is rendered,
+/// so the site is never held in memory whole. A file whose bytes did not change is left alone
+/// (its time stays, so rsync sends only what changed); a changed one goes into a staging folder
+/// beside the output. `commit` then moves the staged files into place through a journal
+/// (`CommitJournal`): a failure before the journal is written leaves the previous output exactly
+/// as it was, and once it is written the next build finishes what it lists. A first build has
+/// no previous output: its staging folder is renamed into place whole.
 ///
-/// Files arrive one at a time from any thread (`put`), as each page is rendered, so the site is
-/// never held in memory whole; `commit` swaps the finished staging folder into place.
+/// A full build removes the files it did not make; a rebuild (`partial`) renders only the pages
+/// whose inputs changed, so it touches only what it is given.
 public final class SiteWriter: @unchecked Sendable {
     let outputPath: String
     private let staging: String
-    private let previous: String
+    private let journal: String
     /// False on a first build: no file can then be the same as last time, and none is looked for.
     private let hasEarlierOutput: Bool
+    private let partial: Bool
     private let lock = NSLock()
     private var folders: Set<String> = [""]
     private var paths: [String] = []
     private var written: [String] = []
     private var failure: Error?
+    /// Tests stop a commit after one of its steps, as a crash would, to see what is left.
+    var stopAfter: CommitStep?
 
-    public init(output: URL) throws {
-        let manager = FileManager.default
+    public init(output: URL, partial: Bool = false) throws {
         outputPath = output.standardizedFileURL.path
         try checkOwnership(of: outputPath)
-        hasEarlierOutput = manager.fileExists(atPath: outputPath)
         let parent = (outputPath as NSString).deletingLastPathComponent
         let name = (outputPath as NSString).lastPathComponent
-        try plainly { try createFolders(parent) }
         staging = "\(parent)/.\(name).staging"
-        previous = "\(parent)/.\(name).previous"
-        // Left over from an interrupted build: never part of a published site.
-        try? manager.removeItem(atPath: staging)
-        try? manager.removeItem(atPath: previous)
+        journal = "\(parent)/.\(name).journal"
+        self.partial = partial
+        try plainly { try createFolders(parent) }
+        // An earlier commit cut short after its journal: finished before anything reads the output.
+        let path = outputPath
+        try plainly { try finishInterruptedCommit(output: path) }
+        hasEarlierOutput = FileManager.default.fileExists(atPath: outputPath)
+        // Left over from a build stopped before its journal: never part of the site.
+        try? FileManager.default.removeItem(atPath: staging)
         try plainly { try createFolders(staging) }
     }
 
-    /// Writes one file into the staging folder. Safe from any thread; a failure is kept and
-    /// thrown by `commit`, so renderers need not stop to handle it.
+    /// Stages one file if its bytes changed. Safe from any thread; a failure is kept and thrown
+    /// by `commit`, so renderers need not stop to handle it.
     public func put(_ file: OutputFile) {
+        lock.withLock { paths.append(file.path) }
+        if hasEarlierOutput, sameBytes(file.bytes, at: "\(outputPath)/\(file.path)") { return }
         let folder = (file.path as NSString).deletingLastPathComponent
         do {
             // Under the lock, so no thread writes into a folder another is still making.
             try lock.withLock {
-                paths.append(file.path)
-                if folders.insert(folder).inserted {
-                    try plainly { try createFolders("\(staging)/\(folder)") }
-                }
+                if folders.insert(folder).inserted { try plainly { try createFolders("\(staging)/\(folder)") } }
             }
-            let changed = try place(file, staging: staging, previous: hasEarlierOutput ? outputPath : nil)
-            if changed && file.path != outputMarker { lock.withLock { written.append(file.path) } }
+            try writeFileBytes(file.bytes, to: "\(staging)/\(file.path)")
+            lock.withLock { written.append(file.path) }
         } catch {
             lock.withLock { failure = failure ?? error }
         }
     }
 
-    /// Swaps the staging folder into place and says what changed; on any failure the staging
-    /// folder is removed and the previous output stays as it was.
+    /// Moves the staged files into place and says what changed; on a failure before the journal
+    /// is written the staging folder is removed and the previous output stays as it was.
     public func commit() throws -> WriteSummary {
-        let manager = FileManager.default
-        let made = Set(paths)
-        for preserved in preservedFiles where !made.contains(preserved) {
-            if let data = manager.contents(atPath: "\(outputPath)/\(preserved)") {
-                put(OutputFile(path: preserved, bytes: [UInt8](data)))
-            }
-        }
         put(OutputFile(path: outputMarker, text: "Built by portal. This folder is replaced on every build.\n"))
         if let failure {
             discard()
             throw plain(failure)
         }
         var summary = WriteSummary()
-        summary.written = written.sorted()
-        summary.unchanged = paths.count - written.count
-        let newPaths = Set(paths)
-        summary.removed = listFiles(under: URL(fileURLWithPath: outputPath)).filter { !newPaths.contains($0) }.sorted()
-
-        if manager.fileExists(atPath: outputPath) {
-            if portal_exchange_paths(staging, outputPath) != 0 {
-                // File systems without an atomic exchange: two renames, a moment apart.
-                try plainly { try renamePath(outputPath, to: previous) }
-                try plainly { try renamePath(staging, to: outputPath) }
-                try? manager.removeItem(atPath: previous)
-            } else {
-                try? manager.removeItem(atPath: staging)
-            }
-        } else {
+        summary.written = written.filter { $0 != outputMarker }.sorted()
+        summary.unchanged = paths.count - summary.written.count
+        if !hasEarlierOutput {
             try plainly { try renamePath(staging, to: outputPath) }
+            return summary
         }
+        if !partial {
+            let kept = Set(paths + preservedFiles)
+            summary.removed = listFiles(under: URL(fileURLWithPath: outputPath)).filter { !kept.contains($0) }.sorted()
+        }
+        let entries = CommitJournal(puts: written.sorted(), removals: summary.removed)
+        if stopAfter == .staged { throw CommitStopped() }
+        do { try entries.write(to: journal) } catch {
+            discard()
+            throw plain(error)
+        }
+        if stopAfter == .journaled { throw CommitStopped() }
+        try plainly { try entries.apply(staging: staging, output: outputPath, stopAfterFirst: stopAfter == .applying) }
+        if stopAfter == .applying { throw CommitStopped() }
+        unlink(journal)
+        try? FileManager.default.removeItem(atPath: staging)
         return summary
     }
 
@@ -110,7 +113,121 @@ public final class SiteWriter: @unchecked Sendable {
     }
 }
 
-/// Writes a whole site held in memory: the staging, linking and swap of `SiteWriter` in one call.
+/// The steps of a commit after which a test can stop it.
+enum CommitStep {
+    /// The changed files are staged; no journal yet.
+    case staged
+    /// The journal is written and synced; nothing moved yet.
+    case journaled
+    /// One file of the journal moved into place.
+    case applying
+}
+
+struct CommitStopped: Error {}
+
+/// Whether the file at `path` holds exactly `bytes`. Sizes first: most changed files differ in
+/// size, and then the old one need not be read.
+private func sameBytes(_ bytes: [UInt8], at path: String) -> Bool {
+    guard let stamp = FileStamp.of(path), stamp.size == bytes.count else { return false }
+    return readFileBytes(path) == bytes
+}
+
+/// What a commit moves into place: staged files to rename over the output's, and files a full
+/// build no longer makes. Written whole (to a temporary file, synced, renamed) before anything
+/// moves, so it is either absent (the output untouched) or complete (the next build finishes it).
+/// Renames and removals are idempotent, so finishing twice is harmless.
+struct CommitJournal: Equatable {
+    static let header = "portal-journal 1"
+    var puts: [String]
+    var removals: [String]
+
+    func encoded() -> [UInt8] {
+        var text = Self.header + "\n"
+        for path in removals { text += "remove\t\(path)\n" }
+        for path in puts { text += "put\t\(path)\n" }
+        return Array((text + "end\n").utf8)
+    }
+
+    static func decode(_ bytes: [UInt8]) -> CommitJournal? {
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first == Substring(header), lines.count >= 3, lines[lines.count - 2] == "end",
+            lines.last == ""
+        else { return nil }
+        var journal = CommitJournal(puts: [], removals: [])
+        for line in lines.dropFirst().dropLast(2) {
+            let fields = line.split(separator: "\t", maxSplits: 1)
+            guard fields.count == 2 else { return nil }
+            switch fields[0] {
+            case "put": journal.puts.append(String(fields[1]))
+            case "remove": journal.removals.append(String(fields[1]))
+            default: return nil
+            }
+        }
+        return journal
+    }
+
+    /// Writes the journal and syncs it and its folder, so it survives a crash once it is there.
+    func write(to path: String) throws {
+        let temporary = path + ".tmp"
+        try writeFileBytes(encoded(), to: temporary)
+        try syncPath(temporary)
+        guard rename(temporary, path) == 0 else { throw POSIXFileError(path: path, code: errno, action: "write") }
+        try syncPath((path as NSString).deletingLastPathComponent)
+    }
+
+    /// Removals first, so a file can take the place of a folder a full build no longer makes.
+    func apply(staging: String, output: String, stopAfterFirst: Bool = false) throws {
+        for path in removals {
+            guard unlink("\(output)/\(path)") == 0 || errno == ENOENT else {
+                throw POSIXFileError(path: "\(output)/\(path)", code: errno, action: "remove")
+            }
+            removeEmptyFolders(of: path, in: output)
+        }
+        for path in puts {
+            let from = "\(staging)/\(path)"
+            // Already moved by the commit this one finishes.
+            guard FileStamp.of(from) != nil else { continue }
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try createFolders("\(output)/\(folder)") }
+            guard rename(from, "\(output)/\(path)") == 0 else {
+                throw POSIXFileError(path: "\(output)/\(path)", code: errno, action: "replace")
+            }
+            if stopAfterFirst { return }
+        }
+    }
+}
+
+/// Finishes a commit whose journal was written but not carried out (the build was killed or
+/// the machine stopped), so the output is never left half old and half new.
+func finishInterruptedCommit(output: String) throws {
+    let parent = (output as NSString).deletingLastPathComponent
+    let name = (output as NSString).lastPathComponent
+    let path = "\(parent)/.\(name).journal"
+    unlink(path + ".tmp")
+    guard let bytes = readFileBytes(path) else { return }
+    if let journal = CommitJournal.decode(bytes) {
+        try journal.apply(staging: "\(parent)/.\(name).staging", output: output)
+    }
+    unlink(path)
+}
+
+/// Folders a removal left empty, up to (not including) the output itself.
+private func removeEmptyFolders(of path: String, in output: String) {
+    var folder = (path as NSString).deletingLastPathComponent
+    while !folder.isEmpty, rmdir("\(output)/\(folder)") == 0 {
+        folder = (folder as NSString).deletingLastPathComponent
+    }
+}
+
+/// `fsync` of a file or folder.
+private func syncPath(_ path: String) throws {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw POSIXFileError(path: path, code: errno, action: "open") }
+    defer { close(descriptor) }
+    guard fsync(descriptor) == 0 else { throw POSIXFileError(path: path, code: errno, action: "sync") }
+}
+
+/// Writes a whole site held in memory: the staging and journaled commit of `SiteWriter` in one call.
 public func writeSite(
     _ files: [OutputFile], to output: URL, progress: (@Sendable (BuildProgress) -> Void)? = nil
 ) throws -> WriteSummary {
@@ -118,26 +235,6 @@ public func writeSite(
     let counter = progress.map { ProgressCounter(stage: "writing", total: files.count, report: $0) }
     _ = parallelMap(files, progress: counter) { writer.put($0) }
     return try writer.commit()
-}
-
-/// Writes one file into the staging folder; returns whether its bytes differ from the last build.
-private func place(_ file: OutputFile, staging: String, previous: String?) throws -> Bool {
-    let target = "\(staging)/\(file.path)"
-    let old = previous.map { "\($0)/\(file.path)" }
-    // Sizes first: most changed files differ in size, and then the old one need not be read.
-    if let old, let stamp = FileStamp.of(old), stamp.size == file.bytes.count, readFileBytes(old) == file.bytes {
-        if link(old, target) == 0 { return false }
-        // Hard links can fail across devices; copy, keeping the old modification time.
-        try writeFileBytes(file.bytes, to: target)
-        if let attributes = try? FileManager.default.attributesOfItem(atPath: old),
-            let date = attributes[.modificationDate]
-        {
-            try? FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: target)
-        }
-        return false
-    }
-    try writeFileBytes(file.bytes, to: target)
-    return true
 }
 
 /// Refuses to replace a folder that holds anything but an earlier build or the placeholder.

@@ -25,7 +25,7 @@ func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPa
             }),
     ]
     let citations = graph.citations[.capability(capability.slug)] ?? []
-    values["citations"] = .list(citationGroups(citations, linker: linker, graph: graph))
+    values["citations"] = .list(citationGroups(citations, linker: linker, context: context))
     let citingParagraphs = Set(citations.compactMap(\.paragraph)).count
     values["citation_count"] = .number(citingParagraphs)
     values["citation_noun"] = citingParagraphs == 1 ? "paragraph" : "paragraphs"
@@ -74,7 +74,8 @@ func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPa
 
 /// Citing paragraphs grouped by section, in report order, each with a short excerpt. Only the
 /// citing sections are visited: a capability on a 10,000-section site is cited by a few dozen.
-func citationGroups(_ citations: [Citation], linker: Linker, graph: SiteGraph) -> [TemplateValue] {
+func citationGroups(_ citations: [Citation], linker: Linker, context: RenderContext) -> [TemplateValue] {
+    let graph = context.graph
     var bySection: [Int: Set<Int>] = [:]
     for citation in citations {
         guard let number = citation.paragraph, case .section(let slug, _) = citation.page,
@@ -86,16 +87,14 @@ func citationGroups(_ citations: [Citation], linker: Linker, graph: SiteGraph) -
         let section = graph.sections[position]
         // Worked out once per section: a capability page can quote hundreds of paragraphs.
         let href = linker.href(section.page)
-        let texts = Dictionary(section.paragraphs.map { ($0.number, $0.text) }) { first, _ in first }
         return [
             "title": .text(section.title), "href": .text(href),
             "paragraphs": .list(
                 bySection[position]!.sorted().compactMap { number -> TemplateValue? in
-                    guard let text = texts[number] else { return nil }
+                    guard let text = context.paragraphText(number, in: section) else { return nil }
                     return [
                         "number": .number(number), "href": .text(href + "#p\(number)"),
-                        // Escaped and marked, so an edit of the paragraph can be spliced in (Incremental/).
-                        "excerpt_html": .text(excerptFragment(number: number, text: text)),
+                        "excerpt_html": .text(escapeHTML(excerpt(text))),
                     ]
                 }),
         ]

@@ -4,7 +4,7 @@ func glossaryPage(_ context: RenderContext) -> BuiltPage {
     let linker = Linker(from: .glossary)
     // Anchors follow the glossary file's order, so search links to the same entry.
     let anchors = glossaryAnchors(graph.glossary)
-    let uses = glossaryUses(graph, index: context.abbreviations)
+    let uses = glossaryUses(context)
     let sorted = graph.glossary.indices.sorted {
         let a = graph.glossary[$0]
         let b = graph.glossary[$1]
@@ -63,11 +63,12 @@ let glossaryUsesShown = 12
 
 /// The paragraphs that use each glossary term (or its plural), in report order, read off the
 /// paragraphs' text word by word; a word is looked up only when it could be a term.
-func glossaryUses(_ graph: SiteGraph, index: AbbreviationIndex) -> [String: [Int]] {
+func glossaryUses(_ context: RenderContext) -> [String: [Int]] {
+    let index = context.abbreviations
     guard !index.isEmpty else { return [:] }
     var uses: [String: [Int]] = [:]
-    for section in graph.sections {
-        for paragraph in section.paragraphs {
+    for section in context.graph.sections {
+        for paragraph in context.paragraphs(of: section) {
             var seen: Set<String> = []
             var text = paragraph.text
             text.withUTF8 { bytes in
