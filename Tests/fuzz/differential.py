@@ -9,7 +9,8 @@ Each sequence copies the real site into a scratch root, builds it once, then app
 seeded edits one after another: paragraph text, paragraph numbering, front matter, files added
 and removed (and put back), CSV cells, templates; some edits keep the file's size and put its
 modification time back, as `cp -p` and backup restores do. After every edit the site is built
-incrementally (`portal build`, one output folder for the whole sequence, its cache kept) and
+incrementally (`portal build`, one output folder for the whole sequence, its cache kept;
+sometimes after a build killed part way, whose unfinished commit the next build must finish) and
 from scratch (`portal build --full` of a copy of the same files into a fresh folder). The two
 sites must be byte-identical (every file, as `diff -r` compares them), and a build that fails
 must fail both ways with the same errors.
@@ -32,8 +33,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 NUMBERED = re.compile(r"^(\d+)\.(\s)")
+# Glossary acronyms among them: a paragraph that starts using one changes the glossary page,
+# which reads every paragraph's text.
 WORDS = ["force", "region", "partners", "board", "capacity", "officers", "review", "threat", "policing",
-         "assurance", "national", "local", "support", "training", "resilience"]
+         "assurance", "national", "local", "support", "training", "resilience", "PCC", "HMICFRS"]
 
 
 def rel_files(root, folder, suffix):
@@ -247,7 +250,7 @@ def path_taken(run):
     m = re.search(r"\((incremental|full build): ([^)]*)\)", run.stdout)
     if not m:
         return "full"
-    return "up to date" if m[2] == "up to date" else ("spliced" if m[1] == "incremental" else "full")
+    return "up to date" if m[2] == "up to date" else ("rebuilt" if m[1] == "incremental" else "full")
 
 
 def run_sequence(args, number, work_root):
@@ -267,6 +270,13 @@ def run_sequence(args, number, work_root):
             return number, builds, ["the unedited site does not build"] + first.head().splitlines(), paths
         for step in range(args.steps):
             history.append(editor.edit())
+            if rng.random() < 0.2:
+                # Killed part way (while loading, rendering or committing): the next build starts
+                # from whatever it left, an unfinished journal included.
+                after = rng.uniform(0.05, 1.5)
+                killed = harness.run_portal([args.portal, "build", "--root", root], after, args.memory_mb)
+                builds += 1
+                history.append(f"a build killed after {after:.2f} s" if killed.timed_out else "a build not killed")
             incremental = harness.run_portal([args.portal, "build", "--root", root], args.timeout, args.memory_mb)
             # The same files, times kept, in their own root: a full build writes its own cache, which
             # must not replace the incremental one.

@@ -259,8 +259,8 @@ extension YAMLNode {
 
 extension ParsedBody {
     /// What other pages depend on in a body: paragraph numbers, headings, links and where they
-    /// sit. The text itself is not part of it: a text-only edit changes just the fragments of
-    /// pages that show this body, which the fast path splices in.
+    /// sit. The text itself is not part of it: pages record reading a body's text one fact at a
+    /// time (`PageInput`), so a text-only edit renders again just the pages that read it.
     func combineInterface(into hasher: inout StableHasher) {
         hasher.combine(isEmpty ? "empty" : "body")
         for paragraph in paragraphs { hasher.combine(paragraph.number) }
