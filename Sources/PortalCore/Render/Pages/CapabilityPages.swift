@@ -17,8 +17,8 @@ func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPa
         "figures": .list(
             capability.source.figures.map { .object(figureContext($0, linker: linker, graph: graph, marker: marker)) }),
         "body": .html(body),
-        // A body with any blocks carries its markers, so it is never only white space.
-        "has_body": .bool(!body.isEmpty),
+        // Any block at all counts, as when bodies carried comment markers.
+        "has_body": .bool(!capability.source.body.blocks.isEmpty),
         "threats": .list(
             capability.sections.compactMap { slug in
                 graph.section(slug).map { ["title": .text($0.title), "href": .text(linker.href($0.page))] }
