@@ -53,6 +53,21 @@ struct IncrementalTests {
         expectSameAsFullBuild(fixture)
     }
 
+    /// An edit no page shows (white space Markdown ignores) renders the pages that read the file
+    /// and writes none of them.
+    @Test func editNoPageShowsWritesNothing() throws {
+        let fixture = try SiteFixture()
+        _ = try built(fixture)
+        let before = snapshot(of: fixture.output)
+        let drones = SiteFixture.validFiles["Content/capabilities/drones.md"]!
+        try fixture.write(drones + "\n\n", to: "Content/capabilities/drones.md")
+        let report = try built(fixture)
+        #expect(report.incremental == "1 changed file")
+        #expect(report.write.written.isEmpty)
+        #expect(sameSnapshot(before, snapshot(of: fixture.output)))
+        expectSameAsFullBuild(fixture)
+    }
+
     @Test func structuralEditFallsBackToAFullBuild() throws {
         let fixture = try SiteFixture()
         _ = try built(fixture)
@@ -80,11 +95,13 @@ struct IncrementalTests {
         let fixture = try SiteFixture()
         _ = try built(fixture)
         let good = SiteFixture.validFiles["Content/capabilities/drones.md"]!
+        let before = snapshot(of: fixture.output)
         try fixture.write(good + "\nSee [x](capability:nope).\n", to: "Content/capabilities/drones.md")
         guard case .failure = fixture.build() else {
             Issue.record("a broken link must fail the incremental build too")
             return
         }
+        #expect(sameSnapshot(before, snapshot(of: fixture.output)), "a failed rebuild touched the output")
         try fixture.write(
             good.replacingOccurrences(of: "are described", with: "are now described"),
             to: "Content/capabilities/drones.md")

@@ -95,6 +95,11 @@ public final class SiteWriter: @unchecked Sendable {
         }
         let entries = CommitJournal(puts: written.sorted(), removals: summary.removed)
         if stopAfter == .staged { throw CommitStopped() }
+        // Nothing to move (a rebuild whose pages came out the same): no journal, no sync.
+        if entries.puts.isEmpty && entries.removals.isEmpty {
+            discard()
+            return summary
+        }
         do { try entries.write(to: journal) } catch {
             discard()
             throw plain(error)
