@@ -358,3 +358,71 @@ extension IncrementalTests {
         }
     }
 }
+
+/// The recorder is complete: on the real report, an edit of a file's paragraph texts that keeps
+/// its interface changes only pages that recorded reading that file's text. A page builder that
+/// read text past `RenderContext` would show here as a changed page with no such record.
+extension IncrementalTests {
+    /// Every file the real report renders, as bytes, and what each page read.
+    func renderedRealSite(root: URL) throws -> (
+        files: [String: [UInt8]], reads: [String: Set<PageInput>], graph: SiteGraph
+    ) {
+        let graph = try #require(loadAndResolve(root: root).0)
+        let collected = Collected()
+        let output = renderSiteKeepingLinks(graph) { collected.add($0) }
+        return (collected.files, output.reads, graph)
+    }
+
+    /// A source's interface fingerprint in a graph.
+    func interface(of file: String, in graph: SiteGraph) -> String? {
+        graph.sections.first { $0.source.file == file }?.source.interface
+            ?? graph.capabilities.first { $0.source.file == file }?.source.interface
+    }
+
+    final class Collected: @unchecked Sendable {
+        private let lock = NSLock()
+        private var gathered: [String: [UInt8]] = [:]
+        var files: [String: [UInt8]] { lock.withLock { gathered } }
+        func add(_ file: OutputFile) { lock.withLock { gathered[file.path] = file.bytes } }
+    }
+
+    @Test(arguments: [
+        "Content/threats/terrorism.md", "Content/threats/public-disorder.md", "Content/threats/civil-emergencies.md",
+        "Content/capabilities/armed-policing.md",
+    ])
+    func pagesThatChangeRecordedTheTextTheyRead(file: String) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("portal-reads-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        for folder in ["Content", "Themes"] {
+            try FileManager.default.copyItem(
+                at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
+        }
+        let before = try renderedRealSite(root: root)
+        // Words (an acronym among them) added to the end of every numbered paragraph, or of every
+        // plain line of a capability's body.
+        let url = root.appendingPathComponent(file)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let parts = text.components(separatedBy: "\n---\n")
+        let body = parts.dropFirst().joined(separator: "\n---\n")
+        let numbered = file.contains("/threats/")
+        let edited = body.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let plain = line.first.map { $0.isLetter } ?? false
+            let isParagraph = line.range(of: #"^\d+\. "#, options: .regularExpression) != nil
+            return (numbered ? isParagraph : plain) && !line.hasSuffix("|") ? line + " Also PCC review." : String(line)
+        }
+        try (parts[0] + "\n---\n" + edited.joined(separator: "\n")).write(to: url, atomically: true, encoding: .utf8)
+        let after = try renderedRealSite(root: root)
+        let changed = Set(after.files.keys.filter { after.files[$0] != before.files[$0] })
+        #expect(!changed.isEmpty)
+        // Text only: what every page reads through `.site` is as it was.
+        #expect(interface(of: file, in: after.graph) == interface(of: file, in: before.graph))
+        let graph = after.graph
+        let numbers = Set(
+            (graph.sections.first { $0.source.file == file }?.paragraphs ?? []).map { PageInput.paragraph($0.number) })
+        let inputs = numbers.union([.body(file), .paragraphs(file)])
+        for page in changed {
+            #expect(before.reads[page].map { !$0.isDisjoint(with: inputs) } == true, "\(page) changed unrecorded")
+        }
+    }
+}

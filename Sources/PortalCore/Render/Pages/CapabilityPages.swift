@@ -17,7 +17,7 @@ func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPa
         "figures": .list(
             capability.source.figures.map { .object(figureContext($0, linker: linker, graph: graph, marker: marker)) }),
         "body": .html(body),
-        // Any block at all counts, as when bodies carried comment markers.
+        // Any block at all counts, even one that renders to nothing.
         "has_body": .bool(!capability.source.body.blocks.isEmpty),
         "threats": .list(
             capability.sections.compactMap { slug in
