@@ -354,6 +354,8 @@ public struct LoadedSite: Sendable {
     public var commitments: [CommitmentSource]
     public var tables: [TableSource]
     public var theme: Theme
+    /// When each source last changed, read here so later stages never run git.
+    public var history = GitHistory()
     /// Sections and capabilities that failed to load, with what could still be read of them, so
     /// references to them are not reported as well as the cause.
     package var unloaded: [UnloadedSource] = []

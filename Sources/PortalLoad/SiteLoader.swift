@@ -31,9 +31,11 @@ public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? =
     // Markdown files are the bulk of the work: read and parse them on every core.
     let files = content.markdown
     let counter = progress.map { ProgressCounter(stage: "reading", total: files.count, report: $0) }
-    let parsed = parallelMap(files, progress: counter) { path in
-        loadSource(root: root, path: path, environment: data.environment)
-    }
+    // git's log runs beside the parse: its process mostly waits, and Render needs only its result.
+    let environment = data.environment
+    let (parsed, history) = concurrently(
+        { parallelMap(files, progress: counter) { loadSource(root: root, path: $0, environment: environment) } },
+        { GitHistory.load(root: root.path) })
     var sections: [SectionSource] = []
     var capabilities: [CapabilitySource] = []
     var unloaded: [UnloadedSource] = []
@@ -80,6 +82,7 @@ public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? =
         root: root.path, config: config, sections: sections, capabilities: capabilities, glossary: glossary,
         entities: entities, commitments: commitments, tables: tables, theme: theme, unloaded: unloaded)
     site.failedDataFiles = failedData
+    site.history = history
     return (site, diagnostics)
 }
 

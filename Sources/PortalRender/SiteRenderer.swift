@@ -89,7 +89,7 @@ package func renderSiteKeepingLinks(
             + Array(zip(graph.capabilities.map(\.source.file), capabilityLinks)))
     let pages = allPages(graph)
     let context = RenderContext(
-        graph: graph, links: links, history: GitHistory.load(root: graph.root),
+        graph: graph, links: links, history: graph.history,
         shell: layoutShell(graph: graph, pages: pages), abbreviations: AbbreviationIndex(graph.glossary))
 
     var diagnostics: [Diagnostic] = []

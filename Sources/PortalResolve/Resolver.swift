@@ -260,7 +260,8 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
 
     if diagnostics.hasErrors { return (nil, diagnostics) }
     let graph = SiteGraph(
-        config: loaded.config, theme: loaded.theme, root: loaded.root, sections: sections, capabilities: capabilities,
+        config: loaded.config, theme: loaded.theme, root: loaded.root, history: loaded.history, sections: sections,
+        capabilities: capabilities,
         tables: tables.sorted { $0.id < $1.id }, glossary: loaded.glossary, entities: entities,
         commitments: commitments, paragraphIndex: paragraphIndex, citations: citations,
         referenceCount: referenceCount,

@@ -136,6 +136,8 @@ public struct SiteGraph: Sendable {
     public var config: SiteConfig
     public var theme: Theme
     public var root: String
+    /// Git's "last updated" dates, as Load read them.
+    public var history: GitHistory
     /// Report sections in report order.
     public var sections: [Section]
     /// Capabilities sorted by title.
