@@ -2,7 +2,7 @@ import Foundation
 import PortalSupport
 import PortalTemplates
 
-/// A theme: Mustache templates (compiled once per build, see `Render/Templates`) and assets.
+/// A theme: Mustache templates (compiled once per build, see `PortalTemplates`) and assets.
 ///
 /// The default theme is built into the tool (`BuiltInTheme.swift`); a site's own
 /// `Themes/<name>/` folder overrides it file by file, as Hugo's lookup order does, so a new site

@@ -5,7 +5,7 @@ import PortalSupport
 /// present on others. A theme's tag naming anything else can never show a value, so it is a
 /// mistake (`{{titel}}`) and an error when the theme is loaded, by `check` and `build` alike.
 /// Debug builds check every context handed to a template against this table, so a name added
-/// to a page builder (`Render/Pages`) without being added here fails the tests.
+/// to a page builder (`PortalRender/Pages`) without being added here fails the tests.
 let pageTemplateNames: [String: Set<String>] = [
     "layout": [
         "author", "base_href", "breadcrumbs", "content", "current", "date", "date_iso", "description", "glossary_href",

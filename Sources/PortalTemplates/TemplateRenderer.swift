@@ -21,7 +21,7 @@ public struct TemplateLibrary: Sendable {
         assert(
             undeclaredNames(in: value, template: name).isEmpty,
             "page context of '\(name)' has names missing from pageTemplateNames "
-                + "(Render/Templates/TemplateCheck.swift): "
+                + "(Sources/PortalTemplates/TemplateCheck.swift): "
                 + "\(undeclaredNames(in: value, template: name))")
         var output: [UInt8] = []
         output.reserveCapacity(32_768)

@@ -98,7 +98,7 @@ func citationGroups(_ citations: [Citation], linker: Linker, graph: SiteGraph) -
                     guard let text = texts[number] else { return nil }
                     return [
                         "number": .number(number), "href": .text(href + "#p\(number)"),
-                        // Escaped and marked, so an edit of the paragraph can be spliced in (Incremental/).
+                        // Escaped and marked, so an edit of the paragraph can be spliced in (PortalBuild/Incremental/).
                         "excerpt_html": .text(excerptFragment(number: number, text: text)),
                     ]
                 }),
