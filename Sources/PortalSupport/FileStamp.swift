@@ -130,7 +130,7 @@ private func hashWords(_ words: [UInt64]) -> UInt64 {
 /// slow. Each round is a bijection of its lane for a fixed input and of its input for a fixed
 /// lane, so an edit of one word always changes the result; any other edit collides with a
 /// chance of about 2^-64. Little-endian loads: the state never leaves the machine.
-func contentHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+package func contentHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
     let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
     let prime3: UInt64 = 0x1656_67B1_9E37_79F9

@@ -122,22 +122,25 @@ func sourceFacts(_ body: ParsedBody) -> RecordedInputs.SourceFacts {
         switch block {
         case .heading(let index, let level, let html):
             hasher.combine("h\(index).\(level)")
-            hasher.combine(html)
+            hasher.combine(Int(bitPattern: UInt(textHash(html))))
         case .paragraph(let number, let html):
             hasher.combine(number)
-            hasher.combine(html)
+            hasher.combine(Int(bitPattern: UInt(textHash(html))))
         case .other(let html):
             hasher.combine("o")
-            hasher.combine(html)
+            hasher.combine(Int(bitPattern: UInt(textHash(html))))
         }
     }
     var paragraphs: [Int: UInt64] = [:]
-    for paragraph in body.paragraphs {
-        var text = StableHasher()
-        text.combine(paragraph.text)
-        paragraphs[paragraph.number] = text.value
-    }
+    for paragraph in body.paragraphs { paragraphs[paragraph.number] = textHash(paragraph.text) }
     return RecordedInputs.SourceFacts(body: hasher.value, paragraphs: paragraphs)
+}
+
+/// `contentHash` of a string's UTF-8 bytes: a full build hashes every body, tens of megabytes
+/// on a large site, too many for FNV's byte at a time.
+private func textHash(_ text: String) -> UInt64 {
+    var text = text
+    return text.withUTF8 { contentHash(UnsafeRawBufferPointer($0)) }
 }
 
 /// What a build records for the next one; nil when it cannot account for every source (then no
