@@ -49,9 +49,18 @@ theme:
 test-deps:
 	@.ci/install-deps test
 
+# The unit tests run with a private TMPDIR (outside the checkout, so no fixture is inside a git
+# work tree), which must be as empty afterwards as SwiftPM alone leaves it (its *.lock files and
+# TemporaryDirectory.* folders): every test removes what it made.
 unit: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/portal-unit.XXXXXX"); \
+	TMPDIR=$$tmp $(SWIFT) test --skip-build || { rm -rf "$$tmp"; exit 1; }; \
+	left=$$(find "$$tmp" -mindepth 1 -maxdepth 1 ! -name '*.lock' ! -name 'TemporaryDirectory.*' -printf '%f\n'); \
+	rm -rf "$$tmp"; \
+	if [ -n "$$left" ]; then echo "unit: the tests left $$(echo "$$left" | wc -l) entries in TMPDIR:" >&2; \
+		echo "$$left" | head -20 >&2; exit 1; fi; \
+	echo "unit: the tests left nothing in TMPDIR"
 
 # The real Content/ built by the real binary into a scratch folder, twice: the second build must
 # rewrite nothing and leave byte-identical output.
