@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import PortalCore
+@testable import PortalBuild
+@testable import PortalLoad
 
 /// The core tests' own theme stands in for the whole real theme, and the real theme is tested
 /// on its own: the fixture site through it, as a site's folder and as built in.
