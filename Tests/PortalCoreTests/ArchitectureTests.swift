@@ -137,3 +137,23 @@ struct SiteFoldersTests {
         #expect(found == ["PortalRender/SiteRenderer.swift"])
     }
 }
+
+extension ArchitectureTests {
+    /// Package.swift declares the same order: no target depends on one at its own level or above.
+    @Test func packageDependenciesFollowTheLevels() throws {
+        let manifest = try String(contentsOf: Self.repository.appendingPathComponent("Package.swift"), encoding: .utf8)
+        var upward: [String] = []
+        // Each target's text up to the next target's: the Portal names in it are its dependencies.
+        let blocks = manifest.replacingOccurrences(of: ".executableTarget(", with: ".target(")
+            .replacingOccurrences(of: ".testTarget(", with: ".target(").components(separatedBy: ".target(").dropFirst()
+        for block in blocks {
+            let names = block.components(separatedBy: "\"").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+            guard let target = names.first, let level = Self.level(of: target) else { continue }
+            for dependency in names.dropFirst() where dependency.hasPrefix("Portal") {
+                if (Self.level(of: dependency) ?? Int.max) >= level { upward.append("\(target) -> \(dependency)") }
+            }
+        }
+        #expect(blocks.count >= Self.levels.joined().count)
+        #expect(upward == [])
+    }
+}
