@@ -15,6 +15,8 @@ public struct SiteFolders: Sendable, Equatable {
 
     public var content: URL { root.appendingPathComponent(SitePath.content) }
     public var themes: URL { root.appendingPathComponent(SitePath.themes) }
+    /// What incremental builds keep between builds (git-ignored, outside the output).
+    public var cache: URL { root.appendingPathComponent(".portal-cache") }
 
     /// Where a path relative to the root (as diagnostics print it) is on disk.
     package func fullPath(_ relative: String) -> String { root.path + "/" + relative }

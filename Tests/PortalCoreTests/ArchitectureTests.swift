@@ -112,6 +112,8 @@ struct SiteFoldersTests {
         #expect(folders.content.path == "/tmp/site/Content")
         #expect(folders.themes.path == "/tmp/site/Themes")
         #expect(folders.fullPath(SitePath.siteFile) == "/tmp/site/Content/site.yaml")
+        #expect(folders.cache.path == "/tmp/site/.portal-cache")
+        #expect(BuildState.folder(root: folders.root) == folders.cache)
         let elsewhere = SiteFolders(root: folders.root, output: URL(fileURLWithPath: "/tmp/out/../built"))
         #expect(elsewhere.output.path == "/tmp/built")
         #expect(BuildOptions(root: folders.root, output: elsewhere.output).folders == elsewhere)
