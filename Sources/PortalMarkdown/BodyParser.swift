@@ -240,7 +240,7 @@ package func parseBody(_ text: String, file: String, firstLine: Int, numbered: B
                         diagnostics.append(
                             .warning(
                                 "acronym-missing", "acronym '\(singular)' is not in the glossary",
-                                hint: "add '- {term: \(singular), expansion: ...}' to Content/data/glossary.yaml",
+                                hint: "add '- {term: \(singular), expansion: ...}' to \(SitePath.glossary)",
                                 at: location(line: node.startLine, byteColumn: node.startColumn + range.lowerBound)))
                     }
                 }
@@ -334,7 +334,7 @@ package func parseBody(_ text: String, file: String, firstLine: Int, numbered: B
             .warning(
                 "raw-html-removed",
                 "HTML in the text is left out" + (rawHTML.count > 1 ? " (\(rawHTML.count) places in this file)" : ""),
-                hint: "write it in Markdown, or set 'allow_raw_html: true' in Content/site.yaml",
+                hint: "write it in Markdown, or set 'allow_raw_html: true' in \(SitePath.siteFile)",
                 at: location(of: first)))
         for node in rawHTML { node.remove() }
     }
