@@ -128,7 +128,7 @@ struct ContentFiles {
             // (a no-op build of a 50,000-page site walks them all).
             if path.hasSuffix(".md") {
                 if let folder = sectionFolder(ofPath: path),
-                    !path.utf8.dropFirst("Content/".utf8.count + folder.utf8.count + 1).contains(0x2F)
+                    !path.utf8.dropFirst("Content/".utf8.count + folder.utf8.count + 1).contains(ASCII.slash)
                 {
                     sections.append(path)
                     continue

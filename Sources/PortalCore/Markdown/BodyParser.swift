@@ -65,8 +65,8 @@ struct BodyEnvironment: Sendable {
 /// it in link destinations, and the portal escapes it in glossary text. So author text such as
 /// `portal-link:0` is only ever text.
 let placeholderMark: UInt8 = 0x01
-let linkPlaceholderKind: UInt8 = 0x4C  // "L": replaced by a link's address
-let embedPlaceholderKind: UInt8 = 0x45  // "E": replaced by a table, with the newline after it
+let linkPlaceholderKind: UInt8 = ASCII.upperL  // "L": replaced by a link's address
+let embedPlaceholderKind: UInt8 = ASCII.upperE  // "E": replaced by a table, with the newline after it
 func linkPlaceholder(_ index: Int) -> String { "\u{1}L\(index)" }
 func embedPlaceholder(_ index: Int) -> String { "\u{1}E\(index)\n" }
 
@@ -109,7 +109,7 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
             for item in block.children {
                 let line = lines.line(item.startLine)
                 let start = line.startIndex + max(item.startColumn - 1, 0)
-                let digits = line[min(start, line.endIndex)...].prefix { $0 >= 0x30 && $0 <= 0x39 }
+                let digits = line[min(start, line.endIndex)...].prefix { isASCIIDigit($0) }
                 guard let number = Int(String(decoding: digits, as: UTF8.self)) else { continue }
                 paragraphOf[item] = paragraphs.count
                 paragraphs.append(ParagraphFacts(number: number, location: location(of: item), text: ""))
@@ -183,9 +183,9 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
             if !openTables.isEmpty, openTables.last == node { openTables.removeLast() }
             if node == owner {
                 var end = ownerText.count
-                while end > 0, ownerText[end - 1] == 0x20 { end -= 1 }
+                while end > 0, ownerText[end - 1] == ASCII.space { end -= 1 }
                 var start = 0
-                while start < end, ownerText[start] == 0x20 { start += 1 }
+                while start < end, ownerText[start] == ASCII.space { start += 1 }
                 let text = String(decoding: ownerText[start..<end], as: UTF8.self)
                 if let index = paragraphOf[node] {
                     paragraphs[index].text = text
@@ -245,9 +245,9 @@ func parseBody(_ text: String, file: String, firstLine: Int, numbered: Bool, env
             }
             if !sites.isEmpty { abbreviationSites.append((node, sites)) }
         case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
-            if owner != nil { ownerText.append(0x20) }
+            if owner != nil { ownerText.append(ASCII.space) }
         case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING, CMARK_NODE_ITEM:
-            if owner != nil, let last = ownerText.last, last != 0x20 { ownerText.append(0x20) }
+            if owner != nil, let last = ownerText.last, last != ASCII.space { ownerText.append(ASCII.space) }
             guard type == CMARK_NODE_PARAGRAPH else { continue }
             let parent = node.parent
             let topLevel = parent == root
@@ -448,9 +448,9 @@ func renderMarkdownTable(_ table: MarkdownNode) -> String {
     table.withRenderedHTML { rendered in
         html.reserveCapacity(rendered.count + rendered.count / 4 + 64)
         html += #"<div class="table-scroll"><table class="md-table">"#.utf8
-        html.append(0x0A)
+        html.append(ASCII.newline)
         var lineStart = 0
-        for index in 0...rendered.count where index == rendered.count || rendered[index] == 0x0A {
+        for index in 0...rendered.count where index == rendered.count || rendered[index] == ASCII.newline {
             defer { lineStart = index + 1 }
             let line = UnsafeBufferPointer(rebasing: rendered[lineStart..<index])
             guard !line.isEmpty else { continue }
@@ -469,7 +469,7 @@ func renderMarkdownTable(_ table: MarkdownNode) -> String {
                 html += line
             }
             // Cells run on inside their row; every other line ends as cmark ended it.
-            if forms.isEmpty { html.append(0x0A) }
+            if forms.isEmpty { html.append(ASCII.newline) }
         }
     }
     html += "</table></div>\n".utf8
@@ -507,7 +507,7 @@ struct ColumnCursor {
         let from = text.startIndex + min(self.byteColumn - 1, text.count)
         let to = text.startIndex + min(byteColumn - 1, text.count)
         // The text is valid UTF-8, so every byte but a continuation byte starts a character.
-        for byte in text[from..<to] where byte & 0xC0 != 0x80 { characters += 1 }
+        for byte in text[from..<to] where !isUTF8Continuation(byte) { characters += 1 }
         self.byteColumn = byteColumn
         return characters + 1
     }

@@ -243,30 +243,35 @@ struct JSONBytes {
     }
 
     mutating func string(utf8 input: UnsafeBufferPointer<UInt8>) {
-        bytes.append(0x22)
+        bytes.append(ASCII.quote)
         var plainStart = 0
         var index = 0
         let count = input.count
         while index < count {
             let byte = input[index]
             // Most bytes need nothing: they are copied in runs.
-            if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x3C && byte != 0xE2 {
+            if byte >= ASCII.space && byte != ASCII.quote && byte != ASCII.backslash && byte != ASCII.lessThan
+                && byte != UTF8Byte.separatorLead
+            {
                 index += 1
                 continue
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[plainStart..<index]))
             index += 1
             switch byte {
-            case 0x22: raw("\\\"")
-            case 0x5C: raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
-            case 0x3C: raw("\\u003c")
-            case 0xE2:
+            case ASCII.quote: raw("\\\"")
+            case ASCII.backslash: raw("\\\\")
+            case ASCII.newline: raw("\\n")
+            case ASCII.carriageReturn: raw("\\r")
+            case ASCII.tab: raw("\\t")
+            case ASCII.lessThan: raw("\\u003c")
+            case UTF8Byte.separatorLead:
                 // U+2028 and U+2029 end lines in older JavaScript: E2 80 A8 and E2 80 A9 in UTF-8.
-                if index + 1 < count, input[index] == 0x80, input[index + 1] == 0xA8 || input[index + 1] == 0xA9 {
-                    raw(input[index + 1] == 0xA8 ? "\\u2028" : "\\u2029")
+                if index + 1 < count, input[index] == UTF8Byte.separatorMiddle,
+                    input[index + 1] == UTF8Byte.lineSeparatorLast
+                        || input[index + 1] == UTF8Byte.paragraphSeparatorLast
+                {
+                    raw(input[index + 1] == UTF8Byte.lineSeparatorLast ? "\\u2028" : "\\u2029")
                     index += 2
                 } else {
                     bytes.append(byte)
@@ -282,6 +287,6 @@ struct JSONBytes {
             plainStart = index
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[plainStart..<count]))
-        bytes.append(0x22)
+        bytes.append(ASCII.quote)
     }
 }

@@ -50,13 +50,14 @@ extension EntityKind {
 /// straight from disk.
 public func relativeURL(from page: String, to target: String) -> String {
     // Pages sit at most a folder or two deep: compare folders without splitting strings.
-    let pageFolder = page.utf8.lastIndex(of: 0x2F).map { page[..<$0] } ?? ""
-    if !pageFolder.isEmpty, target.hasPrefix(pageFolder), target.utf8.dropFirst(pageFolder.utf8.count).first == 0x2F,
-        !target.utf8.dropFirst(pageFolder.utf8.count + 1).contains(0x2F)
+    let pageFolder = page.utf8.lastIndex(of: ASCII.slash).map { page[..<$0] } ?? ""
+    if !pageFolder.isEmpty, target.hasPrefix(pageFolder),
+        target.utf8.dropFirst(pageFolder.utf8.count).first == ASCII.slash,
+        !target.utf8.dropFirst(pageFolder.utf8.count + 1).contains(ASCII.slash)
     {
         return String(target.utf8.dropFirst(pageFolder.utf8.count + 1))!
     }
-    let depth = page.utf8.reduce(0) { $0 + ($1 == 0x2F ? 1 : 0) }
+    let depth = page.utf8.reduce(0) { $0 + ($1 == ASCII.slash ? 1 : 0) }
     if depth == 0 { return target }
     if depth == 1, !target.hasPrefix(pageFolder + "/") { return "../" + target }
     let fromParts = page.split(separator: "/").dropLast()

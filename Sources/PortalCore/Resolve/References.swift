@@ -128,7 +128,7 @@ func resolveLinks(in context: LinkContext, index: ReferenceIndex) -> ResolvedLin
 func resolveReference(
     _ url: String, isImage: Bool, context: LinkContext, index: ReferenceIndex, at location: SourceLocation
 ) -> Result<(LinkTarget, CitedThing?), Diagnostic> {
-    if url.utf8.first == 0x23 {
+    if url.utf8.first == ASCII.hash {
         let fragment = String(url.dropFirst())
         guard let section = context.section, let info = index.sections[section] else {
             return .success((.fragment(fragment), nil))
@@ -140,7 +140,7 @@ func resolveReference(
         }
         return .success((.fragment(fragment), nil))
     }
-    guard let colon = url.utf8.firstIndex(of: 0x3A), isScheme(url[..<colon]) else {
+    guard let colon = url.utf8.firstIndex(of: ASCII.colon), isScheme(url[..<colon]) else {
         return resolveRelative(url, context: context, index: index, at: location)
     }
     let written = url[..<colon]
@@ -162,11 +162,11 @@ func resolveReference(
     }
     var rest = String(url[url.index(after: colon)...])
     var fragment: String?
-    if let hash = rest.utf8.firstIndex(of: 0x23) {
+    if let hash = rest.utf8.firstIndex(of: ASCII.hash) {
         fragment = String(rest[rest.index(after: hash)...])
         rest = String(rest[..<hash])
     }
-    if rest.utf8.contains(0x25) { rest = rest.removingPercentEncoding ?? rest }
+    if rest.utf8.contains(ASCII.percent) { rest = rest.removingPercentEncoding ?? rest }
     if isImage && scheme != .table {
         return .failure(
             .error(

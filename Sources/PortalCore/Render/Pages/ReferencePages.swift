@@ -86,10 +86,7 @@ func glossaryUses(_ graph: SiteGraph, index: AbbreviationIndex) -> [String: [Int
                     let byte = bytes[position]
                     // ASCII letters and digits: acronyms are written in them, and "PSU’s" splits
                     // at the apostrophe into the term and its "s".
-                    let isWordByte =
-                        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                        || (byte >= 0x30 && byte <= 0x39)
-                    if !isWordByte { word(position) }
+                    if !isASCIIAlphanumeric(byte) { word(position) }
                 }
                 word(bytes.count)
             }

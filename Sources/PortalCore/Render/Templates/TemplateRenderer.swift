@@ -152,11 +152,11 @@ private let apostrophe: [UInt8] = Array("&#39;".utf8)
 
 @inline(__always) private func escapeReplacement(_ byte: UInt8) -> [UInt8]? {
     switch byte {
-    case 0x26: return ampersand
-    case 0x3C: return lessThan
-    case 0x3E: return greaterThan
-    case 0x22: return quote
-    case 0x27: return apostrophe
+    case ASCII.ampersand: return ampersand
+    case ASCII.lessThan: return lessThan
+    case ASCII.greaterThan: return greaterThan
+    case ASCII.quote: return quote
+    case ASCII.apostrophe: return apostrophe
     default: return nil
     }
 }

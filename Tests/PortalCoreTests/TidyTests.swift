@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+@testable import PortalCore
+
+/// Checks that keep the code's names honest: byte constants, the search index's field names,
+/// the template variable reference.
+@Suite("Tidy")
+struct TidyTests {
+    @Test func asciiConstantsAreTheirCharacters() {
+        let named: [(UInt8, Character)] = [
+            (ASCII.tab, "\t"), (ASCII.newline, "\n"), (ASCII.carriageReturn, "\r"), (ASCII.space, " "),
+            (ASCII.exclamationMark, "!"), (ASCII.quote, "\""), (ASCII.hash, "#"), (ASCII.dollar, "$"),
+            (ASCII.percent, "%"), (ASCII.ampersand, "&"), (ASCII.apostrophe, "'"), (ASCII.openParenthesis, "("),
+            (ASCII.asterisk, "*"), (ASCII.plus, "+"), (ASCII.comma, ","), (ASCII.hyphen, "-"), (ASCII.period, "."),
+            (ASCII.slash, "/"), (ASCII.zero, "0"), (ASCII.nine, "9"), (ASCII.colon, ":"), (ASCII.semicolon, ";"),
+            (ASCII.lessThan, "<"), (ASCII.greaterThan, ">"), (ASCII.questionMark, "?"), (ASCII.at, "@"),
+            (ASCII.upperE, "E"), (ASCII.upperL, "L"), (ASCII.openBracket, "["), (ASCII.backslash, "\\"),
+            (ASCII.closeBracket, "]"), (ASCII.underscore, "_"), (ASCII.lowerN, "n"), (ASCII.lowerO, "o"),
+            (ASCII.lowerS, "s"), (ASCII.lowerT, "t"), (ASCII.openBrace, "{"), (ASCII.closeBrace, "}"),
+            (ASCII.tilde, "~"),
+        ]
+        for (byte, character) in named { #expect(byte == character.asciiValue, "\(character)") }
+        #expect(ASCII.digits == UInt8(ascii: "0")...UInt8(ascii: "9"))
+        #expect(ASCII.uppercase == UInt8(ascii: "A")...UInt8(ascii: "Z"))
+        #expect(ASCII.lowercase == UInt8(ascii: "a")...UInt8(ascii: "z"))
+        #expect(Array("\u{FEFF}".utf8) == UTF8Byte.byteOrderMark)
+        #expect(
+            Array("\u{2028}\u{2029}".utf8) == [
+                UTF8Byte.separatorLead, UTF8Byte.separatorMiddle, UTF8Byte.lineSeparatorLast,
+                UTF8Byte.separatorLead, UTF8Byte.separatorMiddle, UTF8Byte.paragraphSeparatorLast,
+            ])
+        #expect(Array("é€".utf8).filter(isUTF8Continuation).count == 3)
+        #expect(!isUTF8Continuation(ASCII.space) && !isUTF8Continuation(0xC3))
+    }
+
+    /// Byte literals in hex read only where they are the notation of their own table: UTF-8's
+    /// structure, Unicode code points, bit masks. Everywhere else `ASCII`'s names read.
+    @Test func noHexByteLiteralsOutsideTheirTables() throws {
+        let allowed: [String: Int] = [
+            "Bytes.swift": 99,  // the names themselves
+            "SourceFile.swift": 9,  // the UTF-8 decoder, in RFC 3629's notation
+            "YAML.swift": 4,  // Unicode code points of control characters
+            "SearchIndex.swift": 1,  // a nibble mask for \u escapes
+            "BodyParser.swift": 1,  // the placeholder mark, U+0001
+        ]
+        let hex = try Regex(#"\b0x[0-9A-Fa-f]{2}\b"#)
+        var found: [String] = []
+        let sources = repositoryRoot.appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!
+        for case let url as URL in files where url.pathExtension == "swift" {
+            let name = url.lastPathComponent
+            if name == "BuiltInTheme.swift" || url.path.contains("/Incremental/") { continue }
+            let text = try String(contentsOf: url, encoding: .utf8)
+            let code = text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("//") }
+            let count = code.reduce(0) { $0 + $1.matches(of: hex).count }
+            if count > allowed[name, default: 0] { found.append("\(name): \(count)") }
+        }
+        #expect(found.isEmpty, "hex byte literals: use ASCII's names (Support/Bytes.swift): \(found)")
+    }
+}
