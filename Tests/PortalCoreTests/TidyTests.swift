@@ -58,4 +58,27 @@ struct TidyTests {
         }
         #expect(found.isEmpty, "hex byte literals: use ASCII's names (Support/Bytes.swift): \(found)")
     }
+
+    /// `search.js` reads the index's positions through `SECTION`, `PARAGRAPH` and `ENTRY`; each
+    /// must list the fields `SearchIndexFields` writes, in the same order.
+    @Test func searchScriptNamesTheIndexFieldsAsSwiftWritesThem() throws {
+        let script = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("Themes/default/assets/search.js"), encoding: .utf8)
+        let written = [
+            "SECTION": SearchIndexFields.section, "PARAGRAPH": SearchIndexFields.paragraph,
+            "ENTRY": SearchIndexFields.entry,
+        ]
+        for (name, fields) in written {
+            let declaration = try #require(
+                script.firstMatch(of: try Regex("var \(name) = \\{([^}]*)\\};")),
+                "search.js no longer declares \(name)")
+            let read = String(try #require(declaration.output[1].substring)).split(separator: ",").map {
+                $0.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+            }
+            let expected = fields.enumerated().map { [$1, String($0)] }
+            #expect(
+                read == expected,
+                "search.js's \(name) and Swift's SearchIndexFields disagree (Render/SearchIndex.swift): change both")
+        }
+    }
 }

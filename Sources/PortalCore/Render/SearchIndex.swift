@@ -1,18 +1,30 @@
+/// The fields of the index's records, in the order they are written. `search.js` reads each
+/// position through an object of the same name (`SECTION`, `PARAGRAPH`, `ENTRY`) with the same
+/// fields, and a unit test fails when the two disagree: change both, and the writers below.
+enum SearchIndexFields {
+    static let section = ["href", "title"]
+    static let paragraph = ["number", "section", "text"]
+    static let entry = ["kind", "title", "href", "keywords", "text", "section"]
+}
+
 /// The prebuilt search index. It is a script that assigns a global, not a JSON file, because the
 /// search page must work from `file://` on the intranet copy, where browsers block `fetch()` of
 /// local files but still run a plain `<script src>`. `assets/search.js` reads it.
 ///
-/// Shape (kept compact for sites of 10,000 pages: each paragraph's text is stored once, the
+/// Shape (kept compact for sites of 10,000 pages: each record is an array, not an object, so
+/// field names are not repeated 100,000 times; each paragraph's text is stored once, the
 /// section's address and title once per section):
 ///
 ///     window.PORTAL_SEARCH = {
 ///       "sections": [[href, title], ...],
 ///       "paragraphLimit": 133,      (only when texts were cut to fit a very large site)
-///       "paragraphs": [[number, section index, text], ...],
-///       "entries": [[kind, title, href, keywords, text, section index or -1], ...]
+///       "paragraphs": [[number, section, text], ...],
+///       "entries": [[kind, title, href, keywords, text, section], ...]
 ///     };
 ///
-/// Addresses are relative to the site root.
+/// Addresses are relative to the site root; `section` is a position in `sections` (-1: none);
+/// `keywords` are joined by "|". `SearchIndexFields` names the fields in this order, and
+/// `search.js` reads them through the same names.
 ///
 /// Returns the file and, for each section in order, the fingerprint of its lines
 /// (`searchLinesFingerprint`), taken as they are written.
@@ -70,7 +82,7 @@ private func combineSearchLine(number: Int, kept: String, into hasher: inout Sta
     hasher.combine(kept)
 }
 
-/// `[number,section,"text"]`.
+/// `[number,section,"text"]`, as `SearchIndexFields.paragraph`.
 private func appendParagraphLine(number: Int, section: Int, kept: String, to json: inout JSONBytes) {
     json.raw("[")
     json.int(number)
@@ -98,6 +110,7 @@ private func writeSearchIndex(_ graph: SiteGraph, into json: inout JSONBytes) ->
     json.raw("{\"sections\":[")
     for (index, section) in graph.sections.enumerated() {
         if index > 0 { json.raw(",") }
+        // As `SearchIndexFields.section`.
         json.raw("[")
         json.string(section.page.path)
         json.raw(",")
@@ -135,6 +148,7 @@ private func writeSearchIndex(_ graph: SiteGraph, into json: inout JSONBytes) ->
     json.raw("],\n\"entries\":[\n")
     for (index, entry) in searchEntries(graph, sectionNumber: sectionNumber).enumerated() {
         if index > 0 { json.raw(",\n") }
+        // As `SearchIndexFields.entry`.
         json.raw("[")
         json.string(entry.kind)
         json.raw(",")
