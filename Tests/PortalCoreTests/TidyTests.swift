@@ -81,4 +81,21 @@ struct TidyTests {
                 "search.js's \(name) and Swift's SearchIndexFields disagree (Render/SearchIndex.swift): change both")
         }
     }
+
+    /// A section named in data that does not exist is "unknown section", whatever the site calls
+    /// its sections: `threats:` is only the key's name.
+    @Test func anUnknownSectionIsCalledASection() throws {
+        let fixture = try SiteFixture(overriding: [
+            "Content/data/boards.yaml": """
+            - id: alpha-board
+              name: Alpha Board
+              threats: [alpah]
+            """
+        ])
+        defer { fixture.cleanUp() }
+        let problem = try #require(fixture.failingBuild().first { $0.code == "unknown-reference" })
+        #expect(problem.message == "unknown section 'alpah'")
+        #expect(problem.location.file == "Content/data/boards.yaml")
+        #expect(problem.location.line == 3)
+    }
 }

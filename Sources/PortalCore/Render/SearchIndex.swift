@@ -204,12 +204,14 @@ func searchEntries(_ graph: SiteGraph, sectionNumber: [String: Int]) -> [SearchE
                 kind: "Glossary", title: entry.term, href: PageID.glossary.path + "#" + anchors[index],
                 text: entry.expansion))
     }
-    for entity in graph.entities.sorted(by: { ($0.source.kind.rawValue, $0.id) < ($1.source.kind.rawValue, $1.id) }) {
-        let source = entity.source
+    for entry in graph.registerEntries.sorted(by: {
+        ($0.source.register.rawValue, $0.id) < ($1.source.register.rawValue, $1.id)
+    }) {
+        let source = entry.source
         entries.append(
             SearchEntry(
-                kind: source.kind.rawValue.capitalized, title: source.name,
-                href: PageID.register(source.kind).path + "#" + entity.anchor,
+                kind: source.register.rawValue.capitalized, title: source.name,
+                href: PageID.register(source.register).path + "#" + entry.anchor,
                 keywords: [source.chair, source.scope].compactMap { $0 }, text: source.description ?? ""))
     }
     for commitment in graph.commitments {

@@ -9,7 +9,7 @@ public enum PageID: Hashable, Sendable, Comparable {
     case table(String)
     case tables
     case glossary
-    case register(EntityKind)
+    case register(Register)
     case commitments
     case report
     case search
@@ -36,7 +36,7 @@ public enum PageID: Hashable, Sendable, Comparable {
     public static func < (a: PageID, b: PageID) -> Bool { a.path < b.path }
 }
 
-extension EntityKind {
+extension Register {
     public var pluralSlug: String {
         switch self {
         case .board: return "boards"

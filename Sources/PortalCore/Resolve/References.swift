@@ -21,7 +21,7 @@ struct ReferenceIndex {
     var sections: [String: (paragraphs: Set<Int>, headings: Set<String>, file: String)]
     var capabilities: [String: String]  // slug -> file
     var tables: Set<String>
-    var entities: [EntityKind: Set<String>]
+    var registerEntries: [Register: Set<String>]
     var paragraphs: [Int: String]
     /// Sections with a paragraph number that could not be read (the file failed to load first, or
     /// a number such as `1e3.`): any number may be theirs, so none is reported unknown (the
@@ -35,7 +35,7 @@ struct ReferenceIndex {
     /// reported unknown while they do.
     var failedData: Set<String> = []
 
-    func mayBeMissing(_ kind: EntityKind) -> Bool { failedData.contains("Content/data/\(kind.file)") }
+    func mayBeMissing(_ kind: Register) -> Bool { failedData.contains("Content/data/\(kind.file)") }
     func mayBeMissing(table id: String) -> Bool {
         failedData.contains("Content/data/tables/\(id).csv") || failedData.contains("Content/data/tables/\(id).yaml")
     }
@@ -177,7 +177,7 @@ func resolveReference(
     switch scheme {
     case .threat, .section:
         guard let info = index.sections[rest] else {
-            return .failure(unknown("threat", rest, in: Array(index.sections.keys), at: location))
+            return .failure(unknown("section", rest, in: Array(index.sections.keys), at: location))
         }
         if let fragment, index.checksFragments(of: rest),
             let problem = checkFragment(fragment, in: info, page: rest, at: location)
@@ -214,15 +214,15 @@ func resolveReference(
         if let fragment { return .failure(noFragment("paragraph", fragment, at: location)) }
         return .success((.page(index.sectionPage(section), fragment: "p\(number)"), .section(section)))
     case .board, .operation, .partner:
-        let kind = EntityKind(rawValue: scheme.rawValue)!
-        let ids = index.entities[kind] ?? []
+        let kind = Register(rawValue: scheme.rawValue)!
+        let ids = index.registerEntries[kind] ?? []
         guard ids.contains(rest) else {
             if index.mayBeMissing(kind) { return .success((.page(.register(kind), fragment: nil), nil)) }
             return .failure(
                 unknown(kind.rawValue, rest, in: Array(ids), at: location, file: "Content/data/\(kind.file)"))
         }
         if let fragment { return .failure(noFragment(kind.rawValue, fragment, at: location)) }
-        return .success((.page(.register(kind), fragment: "\(kind.rawValue)-\(rest)"), .entity(kind, rest)))
+        return .success((.page(.register(kind), fragment: "\(kind.rawValue)-\(rest)"), .registerEntry(kind, rest)))
     }
 }
 

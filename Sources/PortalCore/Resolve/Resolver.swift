@@ -87,18 +87,18 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         }
     }
 
-    var entities: [Entity] = []
-    var entityIDs: [EntityKind: Set<String>] = [:]
-    for source in loaded.entities {
-        if entityIDs[source.kind, default: []].contains(source.id.value) {
+    var registerEntries: [RegisterEntry] = []
+    var registerEntryIDs: [Register: Set<String>] = [:]
+    for source in loaded.registerEntries {
+        if registerEntryIDs[source.register, default: []].contains(source.id.value) {
             diagnostics.append(
                 .error(
-                    "duplicate-id", "\(source.kind.rawValue) id '\(source.id.value)' is used twice",
-                    hint: "ids must be unique within \(source.kind.file)", at: source.id.location))
+                    "duplicate-id", "\(source.register.rawValue) id '\(source.id.value)' is used twice",
+                    hint: "ids must be unique within \(source.register.file)", at: source.id.location))
             continue
         }
-        entityIDs[source.kind, default: []].insert(source.id.value)
-        entities.append(Entity(source: source))
+        registerEntryIDs[source.register, default: []].insert(source.id.value)
+        registerEntries.append(RegisterEntry(source: source))
     }
 
     var readIndex = ReferenceIndex(
@@ -107,7 +107,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
                 ($0.slug, (Set($0.body.paragraphs.map(\.number)), Set($1.map(\.id)), $0.file))
             }),
         capabilities: Dictionary(uniqueKeysWithValues: loaded.capabilities.map { ($0.slug, $0.file) }),
-        tables: Set(loaded.tables.map(\.id)), entities: entityIDs, paragraphs: paragraphIndex)
+        tables: Set(loaded.tables.map(\.id)), registerEntries: registerEntryIDs, paragraphs: paragraphIndex)
     readIndex.register(loaded.unloaded)
     readIndex.registerLost(in: sources)
     readIndex.failedData = loaded.failedDataFiles
@@ -130,23 +130,23 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     var checker = IDChecker(index: index, diagnostics: diagnostics)
     for source in sources {
         checker.capabilities(source.capabilities)
-        checker.entities(.board, source.boards)
+        checker.registerEntries(.board, source.boards)
         checker.paragraphs(source.keyFigures.map(\.paragraph) + [source.inspection?.paragraph].compactMap { $0 })
     }
     for capability in loaded.capabilities {
-        checker.sections(capability.threats)
+        checker.sections(capability.sections)
         checker.paragraphs(capability.figures.map(\.paragraph))
     }
-    for entity in loaded.entities {
-        checker.sections(entity.threats)
-        checker.paragraphs(entity.paragraphs)
+    for entry in loaded.registerEntries {
+        checker.sections(entry.sections)
+        checker.paragraphs(entry.paragraphs)
     }
     checker.paragraphs(loaded.glossary.compactMap(\.paragraph))
     checker.paragraphs([loaded.config.report.updatesParagraph].compactMap { $0 })
     var commitmentIDs = Set<String>()
     for commitment in loaded.commitments {
         checker.paragraphs([commitment.paragraph])
-        checker.sections([commitment.threat].compactMap { $0 })
+        checker.sections([commitment.section].compactMap { $0 })
         if !commitmentIDs.insert(commitment.id.value).inserted {
             checker.diagnostics.append(
                 .error(
@@ -177,15 +177,15 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         }
     }
     for capability in loaded.capabilities {
-        for threat in capability.threats where index.sections[threat.value] != nil {
-            sectionCapabilities[threat.value, default: []].insert(capability.slug)
+        for section in capability.sections where index.sections[section.value] != nil {
+            sectionCapabilities[section.value, default: []].insert(capability.slug)
         }
     }
     let order = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1.slug, $0) })
     let capabilityTitles = Dictionary(uniqueKeysWithValues: loaded.capabilities.map { ($0.slug, $0.title.value) })
 
     let sectionTables = Dictionary(grouping: tables.filter { $0.section != nil }, by: { $0.section! })
-    let boardIDs = entityIDs[.board] ?? []
+    let boardIDs = registerEntryIDs[.board] ?? []
     let relied = sectionCapabilities
     // Each section is built on its own: thousands of them, on every core.
     let sections = parallelMap(Array(zip(sources, sectionHeadings).enumerated())) { position, pair -> Section in
@@ -238,7 +238,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
                 hint: "write its numbered paragraphs, or remove the file", at: section.source.title.location))
     }
     let commitments = loaded.commitments.map { source in
-        Commitment(source: source, section: source.threat?.value ?? paragraphIndex[source.paragraph.value])
+        Commitment(source: source, section: source.section?.value ?? paragraphIndex[source.paragraph.value])
     }.sorted { a, b in
         switch (a.source.due, b.source.due) {
         case (let x?, let y?): return (x, a.source.paragraph.value) < (y, b.source.paragraph.value)
@@ -257,7 +257,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     if diagnostics.hasErrors { return (nil, diagnostics) }
     let graph = SiteGraph(
         config: loaded.config, theme: loaded.theme, root: loaded.root, sections: sections, capabilities: capabilities,
-        tables: tables.sorted { $0.id < $1.id }, glossary: loaded.glossary, entities: entities,
+        tables: tables.sorted { $0.id < $1.id }, glossary: loaded.glossary, registerEntries: registerEntries,
         commitments: commitments, paragraphIndex: paragraphIndex, citations: citations,
         referenceCount: referenceCount,
         sectionIndex: Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1.slug, $0) }),
@@ -265,8 +265,8 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         tableIndex: [:])
     var result = graph
     result.tableIndex = Dictionary(uniqueKeysWithValues: result.tables.enumerated().map { ($1.id, $0) })
-    for (position, entity) in entities.enumerated() {
-        result.entityIndex[entity.source.kind, default: [:]][entity.id] = position
+    for (position, entry) in registerEntries.enumerated() {
+        result.registerEntryIndex[entry.source.register, default: [:]][entry.id] = position
     }
     return (result, diagnostics)
 }
@@ -288,7 +288,7 @@ private struct IDChecker {
         for slug in slugs where index.sections[slug.value] == nil {
             diagnostics.append(
                 .error(
-                    "unknown-reference", "unknown threat '\(slug.value)'",
+                    "unknown-reference", "unknown section '\(slug.value)'",
                     hint: didYouMean(slug.value, in: Array(index.sections.keys)), at: slug.location))
         }
     }
@@ -302,8 +302,8 @@ private struct IDChecker {
         }
     }
 
-    mutating func entities(_ kind: EntityKind, _ ids: [Located<String>]) {
-        let known = index.entities[kind] ?? []
+    mutating func registerEntries(_ kind: Register, _ ids: [Located<String>]) {
+        let known = index.registerEntries[kind] ?? []
         for id in ids where !known.contains(id.value) && !index.mayBeMissing(kind) {
             diagnostics.append(
                 .error(

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A capability: what the report says about it, its figures, and every threat and paragraph
+/// A capability: what the report says about it, its figures, and every section and paragraph
 /// that relies on it (the backlinks).
 func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPage {
     let marker = AcronymMarker(context.abbreviations)
@@ -102,7 +102,7 @@ func citationGroups(_ citations: [Citation], linker: Linker, graph: SiteGraph) -
     }
 }
 
-/// All capabilities, by level and by the threats that rely on them.
+/// All capabilities, by level and by the sections that rely on them.
 func capabilitiesIndexPage(_ context: RenderContext) -> BuiltPage {
     let graph = context.graph
     let linker = Linker(from: .capabilities)
@@ -115,7 +115,7 @@ func capabilitiesIndexPage(_ context: RenderContext) -> BuiltPage {
             "count": .number(items.count), "items": .list(items.map { .object(capabilityLink($0, linker: linker)) }),
         ]
     }
-    let byThreat = graph.sections.compactMap { section -> TemplateValue? in
+    let bySection = graph.sections.compactMap { section -> TemplateValue? in
         let items = section.capabilities.compactMap { graph.capability($0) }
         guard !items.isEmpty else { return nil }
         return [
@@ -131,7 +131,7 @@ func capabilitiesIndexPage(_ context: RenderContext) -> BuiltPage {
         context: [
             "count": .number(graph.capabilities.count),
             "count_text": .text(counted(graph.capabilities.count, "capability", "capabilities")),
-            "by_level": .list(byLevel), "by_threat": .list(byThreat),
+            "by_level": .list(byLevel), "by_threat": .list(bySection),
             "all": .list(graph.capabilities.map { .object(capabilityLink($0, linker: linker)) }),
         ])
 }

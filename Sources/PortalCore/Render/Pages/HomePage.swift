@@ -1,4 +1,4 @@
-/// The overview: every threat at a glance, the report's details and what is due next.
+/// The overview: every section at a glance, the report's details and what is due next.
 func homePage(_ context: RenderContext) -> BuiltPage {
     let graph = context.graph
     let linker = Linker(from: .home)
@@ -41,7 +41,7 @@ func homePage(_ context: RenderContext) -> BuiltPage {
                 sections.count == 1
                     ? "The \(kind.label) at a glance"
                     : "The \(counted(sections.count, kind.label, kind.plural)) at a glance"),
-            "cards": .list(sections.map { .object(threatCard($0, linker: linker, graph: graph, marker: marker)) }),
+            "cards": .list(sections.map { .object(sectionCard($0, linker: linker, graph: graph, marker: marker)) }),
         ]
     }
     let listKinds = kinds.filter { !$0.0.cards }.map { kind, sections -> TemplateValue in
@@ -120,7 +120,7 @@ func neutralSummary(_ config: SiteConfig) -> String {
     return "\(who)\(to), section by section, with the capabilities, figures and commitments it states."
 }
 
-func threatCard(_ section: Section, linker: Linker, graph: SiteGraph, marker: AcronymMarker) -> TemplateObject {
+func sectionCard(_ section: Section, linker: Linker, graph: SiteGraph, marker: AcronymMarker) -> TemplateObject {
     var card: TemplateObject = [
         "title": .text(section.title), "href": .text(linker.href(section.page)),
         "summary": .text(section.source.summary), "summary_html": marker.html(section.source.summary),
@@ -146,7 +146,7 @@ func threatCard(_ section: Section, linker: Linker, graph: SiteGraph, marker: Ac
 
 func boardLinks(_ section: Section, linker: Linker, graph: SiteGraph) -> [TemplateValue] {
     section.boards.compactMap { id in
-        graph.entity(.board, id).map {
+        graph.registerEntry(.board, id).map {
             ["name": .text($0.source.name), "href": .text(linker.href(.register(.board), fragment: $0.anchor))]
         }
     }
