@@ -98,4 +98,52 @@ struct TidyTests {
         #expect(problem.location.file == "Content/data/boards.yaml")
         #expect(problem.location.line == 3)
     }
+
+    /// `Themes/README.md` is generated from the catalog; run with `PORTAL_WRITE_REFERENCE=1` to
+    /// write it again after changing `Render/Templates/TemplateVariables.swift`.
+    @Test func templateReferenceIsUpToDate() throws {
+        let file = repositoryRoot.appendingPathComponent("Themes/README.md")
+        let generated = templateReference()
+        if ProcessInfo.processInfo.environment["PORTAL_WRITE_REFERENCE"] == "1" {
+            try generated.write(to: file, atomically: true, encoding: .utf8)
+        }
+        let written = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        #expect(
+            written == generated,
+            """
+            Themes/README.md is not the reference generated from Render/Templates/TemplateVariables.swift: \
+            run PORTAL_WRITE_REFERENCE=1 swift test --filter templateReference
+            """)
+    }
+
+    @Test func templateCatalogIsWellFormed() {
+        let names = templateVariables.map(\.name)
+        #expect(names == names.sorted(), "keep templateVariables in alphabetical order")
+        #expect(Set(names).count == names.count, "a name is in templateVariables twice")
+        for variable in templateVariables {
+            #expect(!variable.holds.isEmpty && !variable.templates.isEmpty, "\(variable.name)")
+            #expect(variable.templates.allSatisfy(pageTemplates.contains), "\(variable.name): \(variable.templates)")
+        }
+        #expect(sharedTemplateNames.isSubset(of: Set(names)))
+        // The theme check accepts a page's own names and the shared ones, never others.
+        #expect(pageTemplateNames["glossary"]?.contains("term") == true)
+        #expect(pageTemplateNames["glossary"]?.contains("agenda_item") == true)
+        #expect(pageTemplateNames["glossary"]?.contains("verified") == false)
+        #expect(pageTemplateNames["layout"]?.contains("agenda_item") == false)
+    }
+
+    /// The debug check of every context: a name the catalog does not give the template, or a
+    /// value of another kind, is reported.
+    @Test func contextsAreCheckedAgainstTheCatalog() {
+        let good: TemplateValue = .object([
+            "count": .number(2), "count_text": .text("2 acronyms"),
+            "letters": .list([.object(["letter": .text("A"), "entries": .list([.object(["expanded": .bool(true)])])])]),
+        ])
+        #expect(undeclaredNames(in: good, template: "glossary").isEmpty)
+        let bad: TemplateValue = .object([
+            "count": .text("2"), "letters": .list([.object(["titel": .text("A")])]), "verified": .number(1),
+        ])
+        #expect(undeclaredNames(in: bad, template: "glossary") == ["count (not number)", "titel", "verified"])
+        #expect(undeclaredNames(in: bad, template: "not-a-page-template").isEmpty)
+    }
 }

@@ -18,8 +18,8 @@ public struct TemplateLibrary: Sendable {
         guard let template = templates[name] else { return nil }
         assert(
             undeclaredNames(in: value, template: name).isEmpty,
-            "page context of '\(name)' has names missing from pageTemplateNames "
-                + "(Render/Templates/TemplateCheck.swift): "
+            "page context of '\(name)' has names the template variable catalog does not give it "
+                + "(Render/Templates/TemplateVariables.swift): "
                 + "\(undeclaredNames(in: value, template: name))")
         var output: [UInt8] = []
         output.reserveCapacity(32_768)
