@@ -5,8 +5,7 @@ let package = Package(
     name: "AssurancePortal",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "portal", targets: ["portal"]),
-        .library(name: "PortalCore", targets: ["PortalCore"]),
+        .executable(name: "portal", targets: ["portal"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,19 +22,40 @@ let package = Package(
         ),
         // One system call Swift's Glibc module does not expose: an atomic directory swap.
         .target(name: "CPortalSystem"),
+        // One target per stage, so the compiler keeps data flowing one way: each imports only the
+        // stages before it (ARCHITECTURE.md has the picture).
+        .target(name: "PortalSupport", dependencies: ["CPortalSystem"]),
+        .target(name: "PortalTemplates", dependencies: ["PortalSupport"]),
+        .target(name: "PortalMarkdown", dependencies: ["PortalSupport", "CCmarkGFM", "CPortalSystem"]),
         .target(
-            name: "PortalCore",
+            name: "PortalLoad",
             dependencies: [
-                "CCmarkGFM",
-                "CPortalSystem",
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "FlyingFox", package: "FlyingFox"),
+                "PortalSupport", "PortalTemplates", "PortalMarkdown", .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(name: "PortalResolve", dependencies: ["PortalSupport", "PortalMarkdown", "PortalLoad"]),
+        .target(
+            name: "PortalRender",
+            dependencies: ["PortalSupport", "PortalTemplates", "PortalMarkdown", "PortalLoad", "PortalResolve"]
+        ),
+        .target(name: "PortalWrite", dependencies: ["PortalSupport", "CPortalSystem", "PortalRender"]),
+        // Incremental builds are a mode of the build, so they live in its target.
+        .target(
+            name: "PortalBuild",
+            dependencies: [
+                "PortalSupport", "PortalMarkdown", "PortalLoad", "PortalResolve", "PortalRender", "PortalWrite",
+            ]
+        ),
+        .target(
+            name: "PortalServe",
+            dependencies: ["PortalSupport", "PortalBuild", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
+        .target(name: "PortalPublish", dependencies: ["PortalSupport", "PortalWrite", "PortalBuild"]),
+        .target(name: "PortalScaffold", dependencies: ["PortalSupport", "PortalLoad", "PortalBuild"]),
         .executableTarget(
             name: "portal",
             dependencies: [
-                "PortalCore",
+                "PortalSupport", "PortalBuild", "PortalServe", "PortalPublish", "PortalScaffold",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // jemalloc (Debian's libjemalloc-dev) in place of glibc's malloc: a build makes millions
@@ -45,7 +65,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PortalCoreTests",
-            dependencies: ["PortalCore"]
+            dependencies: [
+                "PortalSupport", "PortalTemplates", "PortalMarkdown", "PortalLoad", "PortalResolve", "PortalRender",
+                "PortalWrite", "PortalBuild", "PortalServe", "PortalPublish", "PortalScaffold",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import PortalCore
+import PortalBuild
+import PortalPublish
+import PortalScaffold
+import PortalServe
+import PortalSupport
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,7 @@
 import Foundation
-import PortalCore
+import PortalBuild
+import PortalScaffold
+import PortalSupport
 
 #if canImport(Glibc)
     import Glibc

@@ -1,7 +1,17 @@
 import Foundation
 import Testing
 
-@testable import PortalCore
+@testable import PortalBuild
+@testable import PortalLoad
+@testable import PortalMarkdown
+@testable import PortalPublish
+@testable import PortalRender
+@testable import PortalResolve
+@testable import PortalScaffold
+@testable import PortalServe
+@testable import PortalSupport
+@testable import PortalTemplates
+@testable import PortalWrite
 
 /// A site for any force and any report: `portal init`, the built-in theme, section kinds and
 /// capability levels named by the site, and no word of the shipped report in code or theme.

@@ -1,7 +1,17 @@
 import Foundation
 import Testing
 
-@testable import PortalCore
+@testable import PortalBuild
+@testable import PortalLoad
+@testable import PortalMarkdown
+@testable import PortalPublish
+@testable import PortalRender
+@testable import PortalResolve
+@testable import PortalScaffold
+@testable import PortalServe
+@testable import PortalSupport
+@testable import PortalTemplates
+@testable import PortalWrite
 
 /// `portal check`: each problem found at its line and column, and the JSON machine-readable.
 @Suite("Check")
@@ -61,7 +71,8 @@ struct CheckTests {
         let found = diagnostics.first { $0.code == problem.code }
         #expect(found?.severity == problem.severity, "\(diagnostics)")
         #expect(
-            found?.location == PortalCore.SourceLocation(file: problem.file, line: problem.line, column: problem.column)
+            found?.location
+                == PortalSupport.SourceLocation(file: problem.file, line: problem.line, column: problem.column)
         )
         #expect(found?.hint != nil)
 
@@ -81,7 +92,7 @@ struct CheckTests {
 
     @Test func findsAcronymCandidates() {
         #expect(
-            PortalCore.acronymCandidates(in: "The CTSFOs and the CoP met IT&D, not Chief or A.") == [
+            PortalMarkdown.acronymCandidates(in: "The CTSFOs and the CoP met IT&D, not Chief or A.") == [
                 "CTSFOs", "CoP", "IT&D",
             ])
     }

@@ -1,7 +1,17 @@
 import Foundation
 import Testing
 
-@testable import PortalCore
+@testable import PortalBuild
+@testable import PortalLoad
+@testable import PortalMarkdown
+@testable import PortalPublish
+@testable import PortalRender
+@testable import PortalResolve
+@testable import PortalScaffold
+@testable import PortalServe
+@testable import PortalSupport
+@testable import PortalTemplates
+@testable import PortalWrite
 
 /// The repository root, found from this file, so tests can use the real theme and content.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -118,7 +128,7 @@ struct SiteFixture {
     var output: URL { root.appendingPathComponent("Public") }
 
     func build() -> Result<BuildReport, BuildFailure> {
-        PortalCore.build(BuildOptions(root: root))
+        PortalBuild.build(BuildOptions(root: root))
     }
 
     /// Builds and returns the diagnostics of a failed build (failing the test if it succeeds).

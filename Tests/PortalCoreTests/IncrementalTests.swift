@@ -1,7 +1,17 @@
 import Foundation
 import Testing
 
-@testable import PortalCore
+@testable import PortalBuild
+@testable import PortalLoad
+@testable import PortalMarkdown
+@testable import PortalPublish
+@testable import PortalRender
+@testable import PortalResolve
+@testable import PortalScaffold
+@testable import PortalServe
+@testable import PortalSupport
+@testable import PortalTemplates
+@testable import PortalWrite
 
 /// Incremental builds: a no-op does nothing, a text-only edit rewrites just the pages that show
 /// the text, and every result is byte-identical to a full build of the same content.

@@ -1,7 +1,17 @@
 import Foundation
 import Testing
 
-@testable import PortalCore
+@testable import PortalBuild
+@testable import PortalLoad
+@testable import PortalMarkdown
+@testable import PortalPublish
+@testable import PortalRender
+@testable import PortalResolve
+@testable import PortalScaffold
+@testable import PortalServe
+@testable import PortalSupport
+@testable import PortalTemplates
+@testable import PortalWrite
 
 @Suite("Resolve")
 struct ResolveTests {
@@ -36,7 +46,7 @@ struct ResolveTests {
         let (graph, diagnostics) = fixture.graph()
         #expect(graph == nil)
         let error = try #require(diagnostics.first { $0.code == "unknown-reference" })
-        #expect(error.location == PortalCore.SourceLocation(file: "Content/threats/beta.md", line: 7, column: 9))
+        #expect(error.location == PortalSupport.SourceLocation(file: "Content/threats/beta.md", line: 7, column: 9))
         #expect(error.hint == "did you mean 'drones'?")
     }
 

@@ -1,7 +1,17 @@
 import Foundation
 import Testing
 
-@testable import PortalCore
+@testable import PortalBuild
+@testable import PortalLoad
+@testable import PortalMarkdown
+@testable import PortalPublish
+@testable import PortalRender
+@testable import PortalResolve
+@testable import PortalScaffold
+@testable import PortalServe
+@testable import PortalSupport
+@testable import PortalTemplates
+@testable import PortalWrite
 
 /// Issue 10, "nothing wrong reaches the intranet", for report text: paragraph numbers and
 /// bullets that Markdown would not read as such, author text that looks like the portal's own

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import PortalCore
+@testable import PortalBuild
+@testable import PortalLoad
+@testable import PortalRender
+@testable import PortalSupport
+@testable import PortalTemplates
 
 /// Checks that keep the code's names honest: byte constants, the search index's field names,
 /// the template variable reference.
@@ -43,6 +47,7 @@ struct TidyTests {
             "YAML.swift": 4,  // Unicode code points of control characters
             "SearchIndex.swift": 1,  // a nibble mask for \u escapes
             "BodyParser.swift": 1,  // the placeholder mark, U+0001
+            "FileStamp.swift": 1,  // a hash's field separator, U+001F
         ]
         let hex = try Regex(#"\b0x[0-9A-Fa-f]{2}\b"#)
         var found: [String] = []
@@ -100,7 +105,7 @@ struct TidyTests {
     }
 
     /// `Themes/README.md` is generated from the catalog; run with `PORTAL_WRITE_REFERENCE=1` to
-    /// write it again after changing `Render/Templates/TemplateVariables.swift`.
+    /// write it again after changing `Sources/PortalTemplates/TemplateVariables.swift`.
     @Test func templateReferenceIsUpToDate() throws {
         let file = repositoryRoot.appendingPathComponent("Themes/README.md")
         let generated = templateReference()
@@ -111,7 +116,7 @@ struct TidyTests {
         #expect(
             written == generated,
             """
-            Themes/README.md is not the reference generated from Render/Templates/TemplateVariables.swift: \
+            Themes/README.md is not the reference generated from Sources/PortalTemplates/TemplateVariables.swift: \
             run PORTAL_WRITE_REFERENCE=1 swift test --filter templateReference
             """)
     }

@@ -1,0 +1,65 @@
+import Foundation
+import PortalLoad
+import PortalSupport
+
+/// The build's own identity: a new `portal` binary may render differently, so it invalidates the
+/// cache like any changed input. Its inode and change time count too: hashing tens of megabytes
+/// on every build would cost more than the rest of a no-op build.
+func executableStamp() -> String {
+    #if os(Linux)
+        let path = "/proc/self/exe"
+    #else
+        let path = Bundle.main.executablePath ?? CommandLine.arguments[0]
+    #endif
+    let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? path
+    guard let stamp = FileStamp.ofIdentity(resolved) else { return "unknown" }
+    return "\(resolved):\(stamp.size):\(stamp.modified):\(stamp.content)"
+}
+
+/// One fingerprint for every input that is not a report section or capability file: site.yaml,
+/// data files, tables, the theme, git's history and the binary, by their bytes. Any change means
+/// a full build.
+func globalFingerprint(root: URL) -> String {
+    var hasher = StableHasher()
+    hasher.combine(executableStamp())
+    func combineFile(_ name: String, at path: String) {
+        hasher.combine(name)
+        if let stamp = FileStamp.ofContent(path) {
+            hasher.combine(Int(stamp.size))
+            hasher.combine(String(stamp.content, radix: 16))
+        } else {
+            // There but unreadable (a folder, a dangling link): different from any readable file.
+            hasher.combine(FileStamp.of(path) == nil ? "missing" : "unreadable")
+        }
+    }
+    let contentFolder = root.appendingPathComponent("Content")
+    // Everything in Content/ but the section and capability files, which are stamped one by one.
+    let topLevel = (try? FileManager.default.contentsOfDirectory(atPath: contentFolder.path)) ?? []
+    let sources = Set(markdownSourceFiles(root: root))
+    for name in topLevel.sorted() where !name.hasPrefix(".") {
+        let url = contentFolder.appendingPathComponent(name)
+        let files = FileStamp.of(url.path).map { _ in listFiles(under: url).map { name + "/" + $0 } } ?? []
+        for file in files.isEmpty ? [name] : files where !sources.contains("Content/" + file) {
+            combineFile(file, at: contentFolder.path + "/" + file)
+        }
+    }
+    let themes = root.appendingPathComponent("Themes")
+    for file in listFiles(under: themes) { combineFile(file, at: themes.path + "/" + file) }
+    // A commit changes "last updated" dates: git's log of HEAD moves with every commit or checkout.
+    // In a worktree `.git` is a file naming the folder that holds them.
+    let gitFolder = gitDirectory(root: root)
+    for git in ["logs/HEAD", "HEAD"] where FileStamp.of(gitFolder + "/" + git) != nil {
+        combineFile(".git/" + git, at: gitFolder + "/" + git)
+    }
+    return hasher.hex
+}
+
+/// The repository's git folder: `.git`, or where a worktree's `.git` file points.
+private func gitDirectory(root: URL) -> String {
+    let dotGit = root.path + "/.git"
+    guard let bytes = readFileBytes(dotGit) else { return dotGit }
+    let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard text.hasPrefix("gitdir: ") else { return dotGit }
+    let target = String(text.dropFirst("gitdir: ".count))
+    return target.hasPrefix("/") ? target : root.path + "/" + target
+}

@@ -1,0 +1,216 @@
+import Foundation
+import PortalLoad
+import PortalMarkdown
+import PortalResolve
+import PortalSupport
+import PortalTemplates
+
+/// One file of the built site.
+public struct OutputFile: Sendable {
+    public var path: String
+    public var bytes: [UInt8]
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+
+    package init(path: String, text: String) {
+        self.path = path
+        self.bytes = Array(text.utf8)
+    }
+}
+
+/// Everything the page builders share: the graph and where each body's links point.
+struct RenderContext: @unchecked Sendable {
+    var graph: SiteGraph
+    /// Each body's resolved links, by source file (incremental builds keep the same table).
+    var links: [String: BodyLinks]
+    /// When each source file last changed, for "Last updated" lines; empty outside git.
+    var history = GitHistory()
+    /// The page shell's navigation, built once per folder.
+    var shell = LayoutShell()
+    /// The glossary's acronyms, for marking them in text from data (key figures, cards).
+    var abbreviations = AbbreviationIndex([])
+
+    /// A section's body as its page shows it (or, shifted, as the full report does).
+    func sectionBody(_ section: Section, headingShift: Int = 0) -> [UInt8] {
+        bodyHTML(
+            section.source.body, links: links[section.source.file] ?? BodyLinks(hrefs: [], embeds: [:]),
+            headingIDs: section.headings.map(\.id), key: sourceKey(section.source.file), headingShift: headingShift)
+    }
+
+    func capabilityBody(_ capability: Capability) -> [UInt8] {
+        bodyHTML(
+            capability.source.body, links: links[capability.source.file] ?? BodyLinks(hrefs: [], embeds: [:]),
+            headingIDs: capability.headings.map(\.id), key: sourceKey(capability.source.file))
+    }
+}
+
+/// Render stage: every page in parallel, each body made as its page is. Pure: returns the
+/// files; writing them is the Write stage's job.
+public func renderSite(_ graph: SiteGraph) -> ([OutputFile], [Diagnostic]) {
+    let collected = FileCollector()
+    let output = renderSiteKeepingLinks(graph, emit: collected.add)
+    return (collected.files.sorted { $0.path < $1.path }, output.diagnostics)
+}
+
+/// Gathers emitted files from any thread, for callers that want the site in memory.
+private final class FileCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var gathered: [OutputFile] = []
+    var files: [OutputFile] { lock.withLock { gathered } }
+    func add(_ file: OutputFile) { lock.withLock { gathered.append(file) } }
+}
+
+/// What rendering produced besides the files: problems, and each body's resolved links, which
+/// incremental builds keep.
+package struct RenderOutput {
+    package var diagnostics: [Diagnostic]
+    /// Keyed by source file.
+    package var links: [String: BodyLinks]
+    /// Paths of the files emitted, sorted.
+    package var paths: [String]
+    /// Each section's `searchLinesFingerprint`, keyed by source file, taken while the index was
+    /// written; incremental builds keep it.
+    package var searchLines: [String: String] = [:]
+}
+
+/// Renders every file and hands each to `emit` as soon as it is made, from any thread, so a
+/// large site streams to disk instead of being held in memory whole.
+package func renderSiteKeepingLinks(
+    _ graph: SiteGraph, progress: (@Sendable (BuildProgress) -> Void)? = nil,
+    emit: @Sendable (OutputFile) -> Void
+) -> RenderOutput {
+    let sectionLinks = parallelMap(graph.sections) { bodyLinks($0.links, section: $0.slug, graph: graph) }
+    let capabilityLinks = parallelMap(graph.capabilities) { bodyLinks($0.links, section: nil, graph: graph) }
+    let links = Dictionary(
+        uniqueKeysWithValues: Array(zip(graph.sections.map(\.source.file), sectionLinks))
+            + Array(zip(graph.capabilities.map(\.source.file), capabilityLinks)))
+    let pages = allPages(graph)
+    let context = RenderContext(
+        graph: graph, links: links, history: graph.history,
+        shell: layoutShell(graph: graph, pages: pages), abbreviations: AbbreviationIndex(graph.glossary))
+
+    var diagnostics: [Diagnostic] = []
+    var paths: [String] = []
+    func send(_ file: OutputFile) {
+        paths.append(file.path)
+        emit(file)
+    }
+    // Authors and analysts can take the figures away as CSV, exactly as the build verified them.
+    for table in graph.tables {
+        send(OutputFile(path: "tables/\(table.id).csv", text: downloadCSV(table.source)))
+    }
+    for asset in graph.theme.assets {
+        send(OutputFile(path: "assets/\(asset.path)", bytes: asset.bytes))
+    }
+
+    // The search index is one long job: it goes first, so the pages fill the other cores.
+    let jobs = [nil] + pages.map { Optional($0) }
+    let counter = progress.map { ProgressCounter(stage: "rendering", total: jobs.count, report: $0) }
+    let rendered = parallelMap(jobs, progress: counter) {
+        page -> Result<(path: String, searchLines: [String]?), Diagnostic> in
+        guard let page else {
+            let (file, lines) = searchIndexFile(graph)
+            emit(file)
+            return .success((file.path, lines))
+        }
+        switch renderPage(page, context: context) {
+        case .success(let file):
+            emit(file)
+            return .success((file.path, nil))
+        case .failure(let diagnostic): return .failure(diagnostic)
+        }
+    }
+    var searchLines: [String: String] = [:]
+    for result in rendered {
+        switch result {
+        case .success(let (path, lines)):
+            paths.append(path)
+            if let lines {
+                searchLines = Dictionary(uniqueKeysWithValues: zip(graph.sections.map(\.source.file), lines))
+            }
+        case .failure(let diagnostic): diagnostics.append(diagnostic)
+        }
+    }
+    return RenderOutput(diagnostics: diagnostics, links: links, paths: paths.sorted(), searchLines: searchLines)
+}
+
+/// `Content/threats/terrorism.md` is `threats/terrorism` in fragment markers.
+package func sourceKey(_ file: String) -> String {
+    var key = file.hasPrefix("Content/") ? String(file.dropFirst("Content/".count)) : file
+    if key.hasSuffix(".md") { key.removeLast(3) }
+    return key
+}
+
+/// Every page of the site, in a stable order.
+func allPages(_ graph: SiteGraph) -> [PageID] {
+    var pages: [PageID] = [.home, .capabilities, .tables, .glossary, .commitments, .search, .notFound]
+    if graph.config.fullReport { pages.append(.report) }
+    pages += Register.allCases.map { .register($0) }
+    pages += graph.sections.map(\.page)
+    pages += graph.capabilities.map { .capability($0.slug) }
+    pages += graph.tables.map { .table($0.id) }
+    return pages
+}
+
+private func renderPage(_ page: PageID, context: RenderContext) -> Result<OutputFile, Diagnostic> {
+    let built = buildPage(page, context: context)
+    let theme = context.graph.theme
+    guard let inner = theme.renderBytes(.object(built.context), template: built.template) else {
+        return .failure(missingTemplate(built.template, theme: theme))
+    }
+    var layout = layoutValue(for: page, title: built.title, breadcrumbs: built.breadcrumbs, shell: context.shell)
+    layout["content"] = .html(inner)
+    layout["description"] = .text(built.description)
+    if let change = context.history.lastChange(of: built.sources) {
+        layout["last_updated"] = .object([
+            "date": .text(change.date.formatted), "date_iso": .text(change.date.iso), "author": .text(change.author),
+        ])
+    }
+    guard let html = theme.renderBytes(.object(layout), template: "layout") else {
+        return .failure(missingTemplate("layout", theme: theme))
+    }
+    return .success(OutputFile(path: page.path, bytes: html))
+}
+
+private func missingTemplate(_ name: String, theme: Theme) -> Diagnostic {
+    .error(
+        "template-missing", "theme '\(theme.name)' has no '\(name)' template",
+        hint: "create \(theme.folder)/templates/\(name).mustache",
+        at: SourceLocation(file: "\(theme.folder)/templates/\(name).mustache"))
+}
+
+/// What a page builder returns: the template to fill and the values to fill it with.
+struct BuiltPage {
+    var template: String
+    var title: String
+    var description: String = ""
+    var breadcrumbs: [Crumb] = []
+    var context: TemplateObject
+    /// The source files the page shows, for its "Last updated" line.
+    var sources: [String] = []
+}
+
+struct Crumb {
+    var title: String
+    var page: PageID
+}
+
+private func buildPage(_ page: PageID, context: RenderContext) -> BuiltPage {
+    switch page {
+    case .home: return homePage(context)
+    case .section(let slug, _): return sectionPage(context.graph.section(slug)!, context: context)
+    case .capability(let slug): return capabilityPage(context.graph.capability(slug)!, context: context)
+    case .capabilities: return capabilitiesIndexPage(context)
+    case .table(let id): return tablePage(context.graph.table(id)!, context: context)
+    case .tables: return tablesIndexPage(context)
+    case .glossary: return glossaryPage(context)
+    case .register(let kind): return registerPage(kind, context: context)
+    case .commitments: return commitmentsPage(context)
+    case .report: return reportPage(context)
+    case .search: return searchPage(context)
+    case .notFound: return notFoundPage(context)
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+
+/// FNV-1a, 64 bits: a stable hash (Swift's `Hasher` is seeded per process) for telling whether
+/// inputs changed between builds. Not for security.
+package struct StableHasher {
+    package private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    package init(value: UInt64 = 0xcbf2_9ce4_8422_2325) {
+        self.value = value
+    }
+
+    package mutating func combine(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes {
+            value ^= UInt64(byte)
+            value = value &* 0x100_0000_01b3
+        }
+    }
+
+    package mutating func combine(_ text: String) {
+        combine(text.utf8)
+        // The separator, mixed in without making an array for it.
+        value ^= 0x1F
+        value = value &* 0x100_0000_01b3
+    }
+
+    package mutating func combine(_ number: Int) { combine(String(number)) }
+
+    package var hex: String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+/// Size, modification time and a hash of what a file holds. Size and time alone miss an edit of
+/// the same size whose time was put back (`cp -p`, `rsync -t`, `tar x`, a restored backup), so
+/// inputs are stamped by their bytes; the time is kept only so a touched file is looked at again.
+package struct FileStamp: Hashable, Sendable {
+    package var size: Int64
+    package var modified: Int64
+    /// `contentHash` of the bytes (`ofContent`), or of the inode and change time (`ofIdentity`);
+    /// 0 when only `of` was taken.
+    package var content: UInt64 = 0
+
+    /// Size and modification time only: for files the build itself made.
+    package static func of(_ path: String) -> FileStamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileStamp(info)
+    }
+
+    /// Size, time and a hash of the bytes, read whole: for every input.
+    package static func ofContent(_ path: String) -> FileStamp? {
+        guard var stamp = of(path), let bytes = readFileBytes(path) else { return nil }
+        // The bytes read are what counts: the file may have changed since the `stat`.
+        stamp.size = Int64(bytes.count)
+        stamp.content = bytes.withUnsafeBytes(contentHash)
+        return stamp
+    }
+
+    /// A source's stamp: its size, a fingerprint of its modification time, change time, inode and
+    /// device, and the hash of its bytes. The bytes are read only when the file may have changed
+    /// since the last build: when any of those differ from `previous`, or when the file changed
+    /// in the second before the last build's state was written (`trustedBefore`, seconds), where
+    /// an edit could leave the same times (git's "racily clean" rule). The kernel sets the change
+    /// time on every write and nothing else can set it, so a restored modification time
+    /// (`cp -p`, `rsync -t`, `tar x`) still shows.
+    package static func ofSource(_ path: String, previous: FileStamp?, trustedBefore: Int64?) -> FileStamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let (modified, changed) = fileTimes(info)
+        let identity = Int64(
+            bitPattern: hashWords([
+                UInt64(modified.tv_sec), UInt64(modified.tv_nsec), UInt64(changed.tv_sec), UInt64(changed.tv_nsec),
+                UInt64(info.st_ino), UInt64(info.st_dev),
+            ]))
+        if let previous, let trustedBefore, previous.size == Int64(info.st_size), previous.modified == identity,
+            Int64(changed.tv_sec) < trustedBefore - 1, Int64(modified.tv_sec) < trustedBefore - 1
+        {
+            return previous
+        }
+        guard let bytes = readFileBytes(path) else { return nil }
+        var stamp = FileStamp(size: Int64(bytes.count), modified: identity)
+        stamp.content = bytes.withUnsafeBytes(contentHash)
+        return stamp
+    }
+
+    /// Size, time, inode and change time, without reading it: for the output marker and the
+    /// binary. Nothing outside the kernel sets a change time, so a file put back from a copy or a
+    /// backup has a new one even when its modification time was restored.
+    package static func ofIdentity(_ path: String) -> FileStamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        var stamp = FileStamp(info)
+        let changed = fileTimes(info).changed
+        stamp.content = hashWords([
+            UInt64(info.st_ino), UInt64(info.st_dev), UInt64(changed.tv_sec), UInt64(changed.tv_nsec),
+        ])
+        return stamp
+    }
+
+    private init(_ info: stat) {
+        let time = fileTimes(info).modified
+        self.init(size: Int64(info.st_size), modified: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec))
+    }
+
+    package init(size: Int64, modified: Int64, content: UInt64 = 0) {
+        self.size = size
+        self.modified = modified
+        self.content = content
+    }
+}
+
+/// A file's modification and change times, under either platform's field names.
+private func fileTimes(_ info: stat) -> (modified: timespec, changed: timespec) {
+    #if canImport(Darwin)
+        return (info.st_mtimespec, info.st_ctimespec)
+    #else
+        return (info.st_mtim, info.st_ctim)
+    #endif
+}
+
+/// `contentHash` of a few numbers (times, inode, device), as their bytes.
+private func hashWords(_ words: [UInt64]) -> UInt64 {
+    var words = words
+    return words.withUnsafeMutableBytes { contentHash(UnsafeRawBufferPointer($0)) }
+}
+
+/// A 64-bit hash of bytes, eight at a time in four lanes (xxHash64's rounds, not its exact
+/// output): a 10,000-page site's 80 MB is hashed on every build, so FNV's byte at a time is too
+/// slow. Each round is a bijection of its lane for a fixed input and of its input for a fixed
+/// lane, so an edit of one word always changes the result; any other edit collides with a
+/// chance of about 2^-64. Little-endian loads: the state never leaves the machine.
+func contentHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
+    let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    let prime3: UInt64 = 0x1656_67B1_9E37_79F9
+    let prime4: UInt64 = 0x85EB_CA77_C2B2_AE63
+    func round(_ lane: UInt64, _ input: UInt64) -> UInt64 {
+        let sum = lane &+ input &* prime2
+        return ((sum << 31) | (sum >> 33)) &* prime1
+    }
+    func word(_ offset: Int) -> UInt64 {
+        UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+    let count = bytes.count
+    var offset = 0
+    var hash: UInt64
+    if count >= 32 {
+        var lanes = (prime1 &+ prime2, prime2, UInt64(0), 0 &- prime1)
+        while offset + 32 <= count {
+            lanes.0 = round(lanes.0, word(offset))
+            lanes.1 = round(lanes.1, word(offset + 8))
+            lanes.2 = round(lanes.2, word(offset + 16))
+            lanes.3 = round(lanes.3, word(offset + 24))
+            offset += 32
+        }
+        hash = 0
+        for lane in [lanes.0, lanes.1, lanes.2, lanes.3] {
+            hash = (hash ^ round(0, lane)) &* prime1 &+ prime4
+        }
+    } else {
+        hash = prime3
+    }
+    hash = hash &+ UInt64(count)
+    while offset + 8 <= count {
+        hash ^= round(0, word(offset))
+        hash = ((hash << 27) | (hash >> 37)) &* prime1 &+ prime4
+        offset += 8
+    }
+    while offset < count {
+        hash ^= UInt64(bytes[offset]) &* 0x27D4_EB2F_1656_67C5
+        hash = ((hash << 11) | (hash >> 53)) &* prime1
+        offset += 1
+    }
+    hash ^= hash >> 33
+    hash = hash &* prime2
+    hash ^= hash >> 29
+    hash = hash &* prime3
+    return hash ^ (hash >> 32)
+}

@@ -1,0 +1,164 @@
+import PortalSupport
+
+/// Templates by name, for partials and pages.
+public struct TemplateLibrary: Sendable {
+    var templates: [String: Template] = [:]
+
+    public init() {}
+
+    public mutating func register(_ template: Template, named name: String) { templates[name] = template }
+
+    public func template(named name: String) -> Template? { templates[name] }
+
+    /// Renders a template by name, or nil if there is none.
+    public func render(_ value: TemplateValue, template name: String) -> String? {
+        renderBytes(value, template: name).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The same, as UTF-8 bytes: pages go straight to files without a round trip through String.
+    public func renderBytes(_ value: TemplateValue, template name: String) -> [UInt8]? {
+        guard let template = templates[name] else { return nil }
+        assert(
+            undeclaredNames(in: value, template: name).isEmpty,
+            "page context of '\(name)' has names the template variable catalog does not give it "
+                + "(Sources/PortalTemplates/TemplateVariables.swift): "
+                + "\(undeclaredNames(in: value, template: name))")
+        var output: [UInt8] = []
+        output.reserveCapacity(32_768)
+        var renderer = TemplateRenderer(library: self, stack: [value], loops: [])
+        renderer.render(template.nodes, into: &output)
+        return output
+    }
+}
+
+private struct TemplateRenderer {
+    let library: TemplateLibrary
+    var stack: [TemplateValue]
+    /// Position in each list being iterated, innermost last, for `first()`, `last()`, `index()`.
+    var loops: [(index: Int, count: Int)]
+
+    mutating func render(_ nodes: [TemplateNode], into output: inout [UInt8]) {
+        for position in nodes.indices {
+            switch nodes[position] {
+            case .text(let bytes): output.append(contentsOf: bytes)
+            case .variable(let name, let escaped):
+                guard let value = resolve(name) else { continue }
+                switch value {
+                case .text(let text):
+                    escaped ? appendEscaped(text.utf8, to: &output) : output.append(contentsOf: text.utf8)
+                case .html(let bytes): escaped ? appendEscaped(bytes, to: &output) : output.append(contentsOf: bytes)
+                case .number(let number): output.append(contentsOf: String(number).utf8)
+                case .bool(let bool): output.append(contentsOf: (bool ? "true" : "false").utf8)
+                case .list, .object: break
+                }
+            case .section(let name, let inverted, let children):
+                let value = resolve(name)
+                if inverted {
+                    if !(value?.isTruthy ?? false) { render(children, into: &output) }
+                    continue
+                }
+                guard let value, value.isTruthy else { continue }
+                switch value {
+                case .list(let items):
+                    for (index, item) in items.enumerated() {
+                        stack.append(item)
+                        loops.append((index, items.count))
+                        render(children, into: &output)
+                        loops.removeLast()
+                        stack.removeLast()
+                    }
+                case .bool:
+                    render(children, into: &output)
+                default:
+                    stack.append(value)
+                    render(children, into: &output)
+                    stack.removeLast()
+                }
+            case .partial(let name):
+                // A missing partial or a cycle of partials is an error when the theme is loaded.
+                if let template = library.template(named: name.source) { render(template.nodes, into: &output) }
+            }
+        }
+    }
+
+    func resolve(_ name: TemplateName) -> TemplateValue? {
+        if let transform = name.transform {
+            switch transform {
+            case "first": return loops.last.map { .bool($0.index == 0) }
+            case "last": return loops.last.map { .bool($0.index == $0.count - 1) }
+            case "index": return loops.last.map { .number($0.index) }
+            case "empty":
+                guard let value = lookup(name.parts) else { return .bool(true) }
+                if case .list(let items) = value { return .bool(items.isEmpty) }
+                return .bool(!value.isTruthy)
+            case "count":
+                if case .list(let items)? = lookup(name.parts) { return .number(items.count) }
+                return .number(0)
+            default: return nil
+            }
+        }
+        return lookup(name.parts)
+    }
+
+    /// The first part is looked up from the innermost context out; the rest descend from it.
+    func lookup(_ parts: [String]) -> TemplateValue? {
+        guard let first = parts.first else { return nil }
+        if first == "." { return stack.last }
+        var value: TemplateValue?
+        // By position, innermost first: iterating a reversed copy of the stack retained every
+        // context on every look-up, and a page makes thousands.
+        var depth = stack.count
+        while depth > 0 {
+            depth -= 1
+            if let found = stack[depth].child(first) {
+                value = found
+                break
+            }
+        }
+        if parts.count > 1 {
+            for index in 1..<parts.count { value = value?.child(parts[index]) }
+        }
+        return value
+    }
+}
+
+/// Same escapes as `escapeHTML`, appended straight to the output bytes: runs of ordinary bytes
+/// are copied whole, so escaping costs little where nothing needs escaping.
+private func appendEscaped(_ bytes: some Collection<UInt8>, to output: inout [UInt8]) {
+    let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+        var run = 0
+        for index in 0..<buffer.count {
+            guard let replacement = escapeReplacement(buffer[index]) else { continue }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[run..<index]))
+            output.append(contentsOf: replacement)
+            run = index + 1
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[run..<buffer.count]))
+    }
+    if done == nil {
+        for byte in bytes {
+            if let replacement = escapeReplacement(byte) {
+                output.append(contentsOf: replacement)
+            } else {
+                output.append(byte)
+            }
+        }
+    }
+}
+
+private let ampersand: [UInt8] = Array("&amp;".utf8)
+private let lessThan: [UInt8] = Array("&lt;".utf8)
+private let greaterThan: [UInt8] = Array("&gt;".utf8)
+private let quote: [UInt8] = Array("&quot;".utf8)
+private let apostrophe: [UInt8] = Array("&#39;".utf8)
+
+@inline(__always) private func escapeReplacement(_ byte: UInt8) -> [UInt8]? {
+    switch byte {
+    case ASCII.ampersand: return ampersand
+    case ASCII.lessThan: return lessThan
+    case ASCII.greaterThan: return greaterThan
+    case ASCII.quote: return quote
+    case ASCII.apostrophe: return apostrophe
+    default: return nil
+    }
+}
