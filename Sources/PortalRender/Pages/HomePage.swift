@@ -7,7 +7,46 @@ func homePage(_ context: RenderContext) -> BuiltPage {
     let graph = context.graph
     let linker = Linker(from: .home)
     let report = graph.config.report
-    var reportContext: TemplateObject = [:]
+    // Acronyms are explained where board members start: the home page's own text, each once.
+    let marker = AcronymMarker(context.abbreviations)
+    let reportContext = reportFacts(graph, linker: linker, marker: marker)
+    let (cardKinds, listKinds) = sectionBlocks(graph, linker: linker, marker: marker)
+    let firstKind = graph.config.sectionKinds.first { $0.cards } ?? graph.config.sectionKinds.first
+    return BuiltPage(
+        template: "home", title: graph.config.title,
+        description: [graph.config.organisation, report.title ?? graph.config.title].filter { !$0.isEmpty }.joined(
+            separator: ": "),
+        context: [
+            "site_title": .text(graph.config.title),
+            "report": .object(reportContext),
+            "card_kinds": .list(cardKinds),
+            "list_kinds": .list(listKinds),
+            "by_kind": .text(firstKind?.label ?? "section"),
+            "commitments": .list(Array(comingUp(graph, linker: linker, marker: marker).prefix(6))),
+            "commitment_count": .number(graph.commitments.count),
+            "report_date": .text(report.date?.formatted ?? ""),
+            "charts": .list(overviewCharts(graph, linker: linker)),
+            "search_href": .text(linker.href(.search)),
+            "commitments_href": .text(linker.href(.commitments)),
+            "capability_count": .number(graph.capabilities.count),
+            "capabilities_text": .text(counted(graph.capabilities.count, "capability", "capabilities")),
+            "tables_text": .text(counted(graph.tables.count, "table", "tables")),
+            "commitments_text": .text(counted(graph.commitments.count, "commitment", "commitments")),
+            "glossary_text": .text(counted(graph.glossary.count, "acronym", "acronyms")),
+            "capabilities_href": .text(linker.href(.capabilities)),
+            "table_count": .number(graph.tables.count),
+            "tables_href": .text(linker.href(.tables)),
+            "glossary_count": .number(graph.glossary.count),
+            "glossary_href": .text(linker.href(.glossary)),
+            "report_href": .text(graph.config.fullReport ? linker.href(.report) : ""),
+            "paragraph_count": .number(graph.paragraphIndex.count),
+            "paragraphs_text": .text(counted(graph.paragraphIndex.count, "paragraph", "paragraphs")),
+        ])
+}
+
+/// The report's facts: its details as label and value rows, the organisation and the summary.
+private func reportFacts(_ graph: SiteGraph, linker: Linker, marker: AcronymMarker) -> TemplateObject {
+    let report = graph.config.report
     let details: [(String, String?)] = [
         ("Report", report.title), ("Dated", report.date?.formatted), ("To", report.recipient), ("Board", report.board),
         ("Agenda item", report.agendaItem), ("Meeting date", report.meetingDate),
@@ -24,16 +63,18 @@ func homePage(_ context: RenderContext) -> BuiltPage {
         }
         rows.append(.object(row))
     }
-    reportContext["details"] = .list(rows)
-    reportContext["organisation"] = .text(graph.config.organisation)
-    // Acronyms are explained where board members start: the home page's own text, each once.
-    let marker = AcronymMarker(context.abbreviations)
     let summary = report.summary ?? neutralSummary(graph.config)
-    reportContext["summary"] = .text(summary)
-    reportContext["summary_html"] = marker.html(summary)
+    return [
+        "details": .list(rows), "organisation": .text(graph.config.organisation), "summary": .text(summary),
+        "summary_html": marker.html(summary),
+    ]
+}
 
-    // One block per kind of section, in site.yaml's order: cards for kinds shown at a glance
-    // (the threats of an SPR report), a list of links for the others (context, appendices).
+/// One block per kind of section, in site.yaml's order: cards for kinds shown at a glance (the
+/// threats of an SPR report), a list of links for the others (context, appendices).
+private func sectionBlocks(_ graph: SiteGraph, linker: Linker, marker: AcronymMarker)
+    -> (cards: [TemplateValue], lists: [TemplateValue])
+{
     let kinds = graph.config.sectionKinds.compactMap { kind -> (SectionKind, [Section])? in
         let sections = graph.sections.filter { $0.source.kind == kind.id }
         return sections.isEmpty ? nil : (kind, sections)
@@ -60,16 +101,23 @@ func homePage(_ context: RenderContext) -> BuiltPage {
                 }),
         ]
     }
-    let firstKind = graph.config.sectionKinds.first { $0.cards } ?? graph.config.sectionKinds.first
-    // Coming up: dated commitments only, by the end of the period each names, so "January 2024"
-    // comes before "2024" (which may mean December); undated ones are on the commitments page.
-    let commitments = graph.commitments.compactMap { commitment in
+    return (cardKinds, listKinds)
+}
+
+/// Coming up: dated commitments only, by the end of the period each names, so "January 2024"
+/// comes before "2024" (which may mean December); undated ones are on the commitments page.
+private func comingUp(_ graph: SiteGraph, linker: Linker, marker: AcronymMarker) -> [TemplateValue] {
+    graph.commitments.compactMap { commitment in
         commitment.source.due.map { (commitment, $0) }
     }.sorted { a, b in
         let (x, y) = (endOfPeriod(a.1), endOfPeriod(b.1))
         return (x.0, x.1, x.2, a.0.source.paragraph.value) < (y.0, y.1, y.2, b.0.source.paragraph.value)
     }.map { TemplateValue.object(commitmentContext($0.0, linker: linker, graph: graph, marker: marker)) }
-    let charts = graph.tables.filter { $0.source.chart?.overview ?? false }.sorted {
+}
+
+/// The charts a table's sidecar asks to show on the overview, in report order.
+private func overviewCharts(_ graph: SiteGraph, linker: Linker) -> [TemplateValue] {
+    graph.tables.filter { $0.source.chart?.overview ?? false }.sorted {
         ($0.source.paragraphs.first?.value ?? 0, $0.id) < ($1.source.paragraphs.first?.value ?? 0, $1.id)
     }.map { table -> TemplateValue in
         var values: TemplateObject = [
@@ -84,36 +132,6 @@ func homePage(_ context: RenderContext) -> BuiltPage {
         }
         return .object(values)
     }
-    return BuiltPage(
-        template: "home", title: graph.config.title,
-        description: [graph.config.organisation, report.title ?? graph.config.title].filter { !$0.isEmpty }.joined(
-            separator: ": "),
-        context: [
-            "site_title": .text(graph.config.title),
-            "report": .object(reportContext),
-            "card_kinds": .list(cardKinds),
-            "list_kinds": .list(listKinds),
-            "by_kind": .text(firstKind?.label ?? "section"),
-            "commitments": .list(Array(commitments.prefix(6))),
-            "commitment_count": .number(graph.commitments.count),
-            "report_date": .text(report.date?.formatted ?? ""),
-            "charts": .list(charts),
-            "search_href": .text(linker.href(.search)),
-            "commitments_href": .text(linker.href(.commitments)),
-            "capability_count": .number(graph.capabilities.count),
-            "capabilities_text": .text(counted(graph.capabilities.count, "capability", "capabilities")),
-            "tables_text": .text(counted(graph.tables.count, "table", "tables")),
-            "commitments_text": .text(counted(graph.commitments.count, "commitment", "commitments")),
-            "glossary_text": .text(counted(graph.glossary.count, "acronym", "acronyms")),
-            "capabilities_href": .text(linker.href(.capabilities)),
-            "table_count": .number(graph.tables.count),
-            "tables_href": .text(linker.href(.tables)),
-            "glossary_count": .number(graph.glossary.count),
-            "glossary_href": .text(linker.href(.glossary)),
-            "report_href": .text(graph.config.fullReport ? linker.href(.report) : ""),
-            "paragraph_count": .number(graph.paragraphIndex.count),
-            "paragraphs_text": .text(counted(graph.paragraphIndex.count, "paragraph", "paragraphs")),
-        ])
 }
 
 /// The home page's opening line when site.yaml gives no `report.summary`: what the site is,
