@@ -6,10 +6,10 @@ import PortalSupport
 import PortalWrite
 
 public struct BuildOptions: Sendable {
-    /// The folder holding `Content/` and `Themes/`.
-    public var root: URL
-    /// Where the site is written; `ROOT/Public` by default.
-    public var output: URL
+    /// The site's folders, from `--root` and `--output`.
+    public var folders: SiteFolders
+    public var root: URL { folders.root }
+    public var output: URL { folders.output }
 
     /// Reuse the last build where it is safe (see `incrementalBuild`); off, every build is full.
     public var incremental: Bool
@@ -20,11 +20,14 @@ public struct BuildOptions: Sendable {
     /// (a tenth of a second at 10,000 pages). The preview server, which builds again, frees it.
     public var exitsAfterBuild = false
 
-    public init(root: URL, output: URL? = nil, incremental: Bool = true) {
-        self.root = root.standardizedFileURL
-        self.output = (output ?? root.appendingPathComponent("Public")).standardizedFileURL
+    public init(folders: SiteFolders, incremental: Bool = true) {
+        self.folders = folders
         self.incremental = incremental
         self.progress = nil
+    }
+
+    public init(root: URL, output: URL? = nil, incremental: Bool = true) {
+        self.init(folders: SiteFolders(root: root, output: output), incremental: incremental)
     }
 }
 
@@ -76,7 +79,7 @@ public enum BuildFailure: Error, Sendable {
 
 /// Load, resolve, render, write: the whole pipeline, one direction.
 public func loadAndResolve(root: URL) -> (SiteGraph?, [Diagnostic]) {
-    let (loaded, loadDiagnostics) = loadSite(root: root)
+    let (loaded, loadDiagnostics) = loadSite(folders: SiteFolders(root: root))
     guard let loaded else { return (nil, loadDiagnostics.sortedByLocation()) }
     let (graph, resolveDiagnostics) = resolveSite(loaded)
     // Load errors stop the build only after resolve, so authors see every problem at once.
@@ -104,7 +107,7 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     }
     var clock = StageClock(start: start)
     if options.incremental { clock.lap("cache check") }
-    let (loaded, loadDiagnostics) = loadSite(root: options.root, progress: options.progress)
+    let (loaded, loadDiagnostics) = loadSite(folders: options.folders, progress: options.progress)
     clock.lap("load")
     guard let loaded else { return .failure(.content(loadDiagnostics.sortedByLocation())) }
     let (graph, resolveDiagnostics) = resolveSite(loaded)

@@ -351,7 +351,7 @@ public struct Discrepancy: Sendable {
 
 /// Everything read from `Content/` and the theme.
 public struct LoadedSite: Sendable {
-    public var root: String
+    public var folders: SiteFolders
     public var config: SiteConfig
     public var sections: [SectionSource]
     public var capabilities: [CapabilitySource]

@@ -1,7 +1,5 @@
 import Foundation
-import PortalMarkdown
 import PortalSupport
-import PortalTemplates
 
 /// When a source file last changed and who changed it, from the git history of the site root.
 public struct LastChange: Sendable, Equatable {
@@ -32,7 +30,7 @@ public struct GitHistory: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
             "git", "-C", root, "-c", "core.quotepath=off", "log", "--relative", "--name-only", "-z",
-            "--format=%x1e%aI%x1f%aN", "--", "Content", "Themes",
+            "--format=%x1e%aI%x1f%aN", "--", SitePath.content, SitePath.themes,
         ]
         var environment = ProcessInfo.processInfo.environment
         // Reading must never take a lock a concurrent git command in the checkout is waiting for.

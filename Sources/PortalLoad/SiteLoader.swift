@@ -4,16 +4,19 @@ import PortalSupport
 
 /// Load stage: reads `Content/` and the theme under a site root. Parses only; cross-checks are
 /// the resolver's job. Every problem becomes a diagnostic so an author sees them all at once.
-public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? = nil) -> (LoadedSite?, [Diagnostic]) {
+public func loadSite(folders: SiteFolders, progress: (@Sendable (BuildProgress) -> Void)? = nil) -> (
+    LoadedSite?, [Diagnostic]
+) {
+    let root = folders.root
     var diagnostics: [Diagnostic] = []
-    guard FileManager.default.fileExists(atPath: root.appendingPathComponent("Content/site.yaml").path) else {
+    guard FileManager.default.fileExists(atPath: folders.fullPath(SitePath.siteFile)) else {
         return (
             nil,
             [
                 .error(
-                    "no-site", "no Content/site.yaml under \(root.path)",
-                    hint: "run portal from the folder that holds Content/ and Themes/, or pass --root",
-                    at: SourceLocation(file: "Content/site.yaml"))
+                    "no-site", "no \(SitePath.siteFile) under \(root.path)",
+                    hint: SitePath.noSiteHint,
+                    at: SourceLocation(file: SitePath.siteFile))
             ]
         )
     }
@@ -25,7 +28,7 @@ public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? =
     // Data files first: parsing Markdown uses the glossary (acronyms) and the operation names.
     let data = loadDataFiles(root: root, config: config, files: content, diagnostics: &diagnostics)
     let tables = loadTables(
-        root: root, files: content.names(in: "Content/data/tables"), refused: content.refused,
+        root: root, files: content.names(in: SitePath.tables), refused: content.refused,
         diagnostics: &diagnostics)
 
     // Markdown files are the bulk of the work: read and parse them on every core.
@@ -65,21 +68,22 @@ public func loadSite(root: URL, progress: (@Sendable (BuildProgress) -> Void)? =
             diagnostics + [
                 .error(
                     "site-load-failed", "the site could not be loaded",
-                    hint: "check Content/site.yaml and the theme it names",
-                    at: SourceLocation(file: "Content/site.yaml", line: 1, column: 1))
+                    hint: "check \(SitePath.siteFile) and the theme it names",
+                    at: SourceLocation(file: SitePath.siteFile, line: 1, column: 1))
             ]
         )
     }
     // What a broken data file should have defined is not reported missing as well: no glossary
     // or operation names, no acronym warnings.
     let failedData = Set(
-        diagnostics.filter { $0.severity == .error && $0.location.file.hasPrefix("Content/data/") }.map(\.location.file)
+        diagnostics.filter { $0.severity == .error && $0.location.file.hasPrefix(SitePath.data + "/") }.map(
+            \.location.file)
     )
-    if !failedData.isDisjoint(with: ["Content/data/glossary.yaml", "Content/data/\(Register.operation.file)"]) {
+    if !failedData.isDisjoint(with: [SitePath.glossary, SitePath.data(Register.operation.file)]) {
         diagnostics.removeAll { $0.code == "acronym-missing" }
     }
     var site = LoadedSite(
-        root: root.path, config: config, sections: sections, capabilities: capabilities, glossary: glossary,
+        folders: folders, config: config, sections: sections, capabilities: capabilities, glossary: glossary,
         registerEntries: registerEntries, commitments: commitments, tables: tables, theme: theme, unloaded: unloaded)
     site.failedDataFiles = failedData
     site.history = history
@@ -124,7 +128,7 @@ package struct ContentFiles {
     static let dataFiles = ["glossary.yaml", "commitments.yaml"] + Register.allCases.map(\.file)
 
     package init(root: URL) {
-        let walk = FolderWalk(root: root, folder: "Content")
+        let walk = FolderWalk(root: root, folder: SitePath.content)
         diagnostics = walk.diagnostics
         var sections: [String] = []
         var capabilities: [String] = []
@@ -133,12 +137,14 @@ package struct ContentFiles {
             // (a no-op build of a 50,000-page site walks them all).
             if path.hasSuffix(".md") {
                 if let folder = sectionFolder(ofPath: path),
-                    !path.utf8.dropFirst("Content/".utf8.count + folder.utf8.count + 1).contains(ASCII.slash)
+                    !path.utf8.dropFirst(SitePath.content.utf8.count + folder.utf8.count + 2).contains(ASCII.slash)
                 {
                     sections.append(path)
                     continue
                 }
-                if path.hasPrefix("Content/capabilities/") && !path.dropFirst(21).contains("/") {
+                if path.hasPrefix(SitePath.capabilities + "/")
+                    && !path.dropFirst(SitePath.capabilities.count + 1).contains("/")
+                {
                     capabilities.append(path)
                     continue
                 }
@@ -151,7 +157,7 @@ package struct ContentFiles {
         }
         markdown = sections + capabilities
         // A folder where a file portal reads should be: otherwise that file would seem absent.
-        for path in ["Content/site.yaml"] + Self.dataFiles.map({ "Content/data/\($0)" }) {
+        for path in [SitePath.siteFile] + Self.dataFiles.map(SitePath.data) {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: root.path + "/" + path, isDirectory: &isDirectory),
                 isDirectory.boolValue
@@ -170,20 +176,21 @@ package struct ContentFiles {
         let folder = (path as NSString).deletingLastPathComponent
         let extensionName = (name as NSString).pathExtension
         switch folder {
-        case "Content" where name == "site.yaml": return nil
-        case "Content/threats", "Content/sections", "Content/capabilities":
+        case SitePath.content where name == "site.yaml": return nil
+        case SitePath.capabilities,
+            _ where sectionFolders.contains(where: { folder == SitePath.inContent($0) }):
             if ["md", "markdown", "mdown", "mkd"].contains(extensionName.lowercased()) {
                 return misnamed(path, as: "md")
             }
             return unexpected(path, "only .md files in \(folder)/ are pages")
-        case "Content/data" where Self.dataFiles.contains(name): return nil
-        case "Content/data":
+        case SitePath.data where Self.dataFiles.contains(name): return nil
+        case SitePath.data:
             return .warning(
                 "unexpected-file", "'\(path)' is not a data file portal reads, so it is not used",
                 hint: didYouMean(name, in: Self.dataFiles)
                     ?? "data files are \(Self.dataFiles.joined(separator: ", "))",
                 at: SourceLocation(file: path))
-        case "Content/data/tables":
+        case SitePath.tables:
             if extensionName == "csv" || extensionName == "yaml" { return nil }
             if ["csv", "yaml", "yml"].contains(extensionName.lowercased()) {
                 return misnamed(path, as: extensionName.lowercased() == "csv" ? "csv" : "yaml")
@@ -191,7 +198,8 @@ package struct ContentFiles {
             return unexpected(path, "tables are a .csv file and its .yaml sidecar")
         default:
             return unexpected(
-                path, "Content/ holds site.yaml and the folders sections/ (or threats/), capabilities/ and data/")
+                path,
+                "\(SitePath.content)/ holds site.yaml and the folders sections/ (or threats/), capabilities/ and data/")
         }
     }
 
@@ -265,7 +273,7 @@ let sectionFolders = ["sections", "threats"]
 
 /// The section folder a content path is in (`Content/threats/x.md` is in `threats`), if any.
 package func sectionFolder(ofPath path: String) -> String? {
-    sectionFolders.first { path.hasPrefix("Content/\($0)/") }
+    sectionFolders.first { path.hasPrefix(SitePath.inContent($0) + "/") }
 }
 
 /// Section files, then capability files, as paths relative to the root.
@@ -279,9 +287,9 @@ package func markdownSourceFiles(root: URL) -> [String] {
 package func walkFingerprint(root: URL, content: ContentFiles) -> String {
     var hasher = StableHasher()
     for diagnostic in content.diagnostics { hasher.combine(diagnostic.description) }
-    let themes = (try? FileManager.default.contentsOfDirectory(atPath: root.path + "/Themes")) ?? []
+    let themes = (try? FileManager.default.contentsOfDirectory(atPath: root.path + "/" + SitePath.themes)) ?? []
     for theme in themes.sorted() {
-        let walk = FolderWalk(root: root, folder: "Themes/\(theme)")
+        let walk = FolderWalk(root: root, folder: SitePath.theme(theme))
         for diagnostic in walk.diagnostics { hasher.combine(diagnostic.description) }
         for file in walk.files { hasher.combine(file) }
     }
@@ -409,7 +417,7 @@ private func readSection(
             .error(
                 "invalid-value",
                 "'kind' must be one of the site's section kinds (\(kinds.joined(separator: ", "))), found '\(kindText.value)'",
-                hint: didYouMean(kindText.value, in: kinds) ?? "add it to section_kinds in Content/site.yaml",
+                hint: didYouMean(kindText.value, in: kinds) ?? "add it to section_kinds in \(SitePath.siteFile)",
                 at: kindText.location))
     }
     let summary = reader.string("summary", required: true)
@@ -456,7 +464,7 @@ private func readCapability(
                 .error(
                     "invalid-value",
                     "'level' must be one of the site's capability levels (\(levels.joined(separator: ", "))), found '\(text.value)'",
-                    hint: didYouMean(text.value, in: levels) ?? "add it to capability_levels in Content/site.yaml",
+                    hint: didYouMean(text.value, in: levels) ?? "add it to capability_levels in \(SitePath.siteFile)",
                     at: text.location))
         }
     }
@@ -514,7 +522,7 @@ private func readFigure(_ reader: inout FieldReader) -> Figure? {
 }
 
 package func loadConfig(root: URL, files: ContentFiles?, diagnostics: inout [Diagnostic]) -> SiteConfig? {
-    let path = "Content/site.yaml"
+    let path = SitePath.siteFile
     // A site.yaml the walk refused (a link out of Content/, a FIFO) has its error already.
     if let files, !files.contains(path) { return nil }
     let before = diagnostics.count
@@ -677,7 +685,7 @@ private func readDataFile<T>(
     root: URL, name: String, what: String, files: ContentFiles?, diagnostics: inout [Diagnostic],
     _ read: (inout FieldReader) -> T?
 ) -> [T] {
-    let path = "Content/data/\(name)"
+    let path = SitePath.data(name)
     guard files?.contains(path) ?? FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path)
     else { return [] }
     guard let node = readYAMLFile(root: root, path: path, ifEmpty: .warning, diagnostics: &diagnostics) else {

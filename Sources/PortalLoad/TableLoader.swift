@@ -5,7 +5,7 @@ import PortalSupport
 /// `files` are the names in the tables folder that the walk of `Content/` allows to be read;
 /// `refused` the paths it reported, which are not reported again as missing.
 func loadTables(root: URL, files: [String], refused: Set<String>, diagnostics: inout [Diagnostic]) -> [TableSource] {
-    let folder = "Content/data/tables"
+    let folder = SitePath.tables
     var tables: [TableSource] = []
     for file in files where file.hasSuffix(".csv") {
         let id = String(file.dropLast(4))

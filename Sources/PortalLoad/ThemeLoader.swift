@@ -46,7 +46,7 @@ struct ThemeFile {
 /// The site's folder is read through one `FolderWalk`, which never leaves it (links out, loops and
 /// FIFOs are errors there), so nothing from outside the theme is ever read or published.
 func themeFiles(root: URL, name: String) -> (files: [ThemeFile], siteFolderExists: Bool, walk: FolderWalk?) {
-    let folder = "Themes/\(name)"
+    let folder = SitePath.theme(name)
     var byPath: [String: ThemeFile] = [:]
     for file in builtInThemeFiles {
         byPath[file.path] = ThemeFile(
@@ -80,12 +80,12 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
             ]
         )
     }
-    let folder = "Themes/\(name.value)"
+    let folder = SitePath.theme(name.value)
     let (files, siteFolderExists, walk) = themeFiles(root: root, name: name.value)
     // Only the default theme is built in; any other name must be a folder of the site's.
     guard siteFolderExists || name.value == "default" else {
         let available =
-            (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Themes").path))?
+            (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(SitePath.themes).path))?
             .filter { !$0.hasPrefix(".") } ?? []
         return (
             nil,

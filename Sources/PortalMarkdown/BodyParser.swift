@@ -341,7 +341,7 @@ private struct BodyReader {
         diagnostics.append(
             .warning(
                 "acronym-missing", "acronym '\(singular)' is not in the glossary",
-                hint: "add '- {term: \(singular), expansion: ...}' to Content/data/glossary.yaml",
+                hint: "add '- {term: \(singular), expansion: ...}' to \(SitePath.glossary)",
                 at: locator.location(line: node.startLine, byteColumn: node.startColumn + byteOffset)))
     }
 
@@ -437,7 +437,7 @@ private struct BodyReader {
             .warning(
                 "raw-html-removed",
                 "HTML in the text is left out" + (rawHTML.count > 1 ? " (\(rawHTML.count) places in this file)" : ""),
-                hint: "write it in Markdown, or set 'allow_raw_html: true' in Content/site.yaml",
+                hint: "write it in Markdown, or set 'allow_raw_html: true' in \(SitePath.siteFile)",
                 at: locator.location(of: first)))
         for node in rawHTML { node.remove() }
     }

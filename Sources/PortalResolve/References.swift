@@ -36,9 +36,9 @@ struct ReferenceIndex {
     /// reported unknown while they do.
     var failedData: Set<String> = []
 
-    func mayBeMissing(_ kind: Register) -> Bool { failedData.contains("Content/data/\(kind.file)") }
+    func mayBeMissing(_ kind: Register) -> Bool { failedData.contains(SitePath.data(kind.file)) }
     func mayBeMissing(table id: String) -> Bool {
-        failedData.contains("Content/data/tables/\(id).csv") || failedData.contains("Content/data/tables/\(id).yaml")
+        failedData.contains(SitePath.table(id, "csv")) || failedData.contains(SitePath.table(id, "yaml"))
     }
 
     /// Whether fragments into a section are checked: not when it has errors that hide its ids.
@@ -220,7 +220,7 @@ func resolveReference(
         guard ids.contains(rest) else {
             if index.mayBeMissing(kind) { return .success((.page(.register(kind), fragment: nil), nil)) }
             return .failure(
-                unknown(kind.rawValue, rest, in: Array(ids), at: location, file: "Content/data/\(kind.file)"))
+                unknown(kind.rawValue, rest, in: Array(ids), at: location, file: SitePath.data(kind.file)))
         }
         if let fragment { return .failure(noFragment(kind.rawValue, fragment, at: location)) }
         return .success((.page(.register(kind), fragment: "\(kind.rawValue)-\(rest)"), .registerEntry(kind, rest)))

@@ -36,7 +36,8 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
 
     if diagnostics.hasErrors { return (nil, diagnostics) }
     var graph = SiteGraph(
-        config: loaded.config, theme: loaded.theme, root: loaded.root, history: loaded.history, sections: sections,
+        config: loaded.config, theme: loaded.theme, folders: loaded.folders, history: loaded.history,
+        sections: sections,
         capabilities: capabilities,
         tables: tables.sorted { $0.id < $1.id }, glossary: loaded.glossary, registerEntries: registerEntries,
         commitments: commitments, paragraphIndex: paragraphIndex, citations: links.citations,
@@ -402,7 +403,7 @@ private struct IDChecker {
             diagnostics.append(
                 .error(
                     "unknown-reference", "unknown \(kind.rawValue) '\(id.value)'",
-                    hint: didYouMean(id.value, in: Array(known)) ?? "add it to Content/data/\(kind.file)",
+                    hint: didYouMean(id.value, in: Array(known)) ?? "add it to \(SitePath.data(kind.file))",
                     at: id.location))
         }
     }

@@ -135,7 +135,7 @@ public struct Commitment: Sendable {
 public struct SiteGraph: Sendable {
     public var config: SiteConfig
     public var theme: Theme
-    public var root: String
+    public var folders: SiteFolders
     /// Git's "last updated" dates, as Load read them.
     public var history: GitHistory
     /// Report sections in report order.

@@ -45,7 +45,7 @@ func plainMessage(_ error: Error) -> String {
 
 let starterSiteFiles: [(path: String, text: String)] = [
     (
-        "Content/site.yaml",
+        SitePath.siteFile,
         """
         # The site's settings. Every key is shown; the README's "site.yaml reference" explains each.
         title: Example assurance portal          # the site's name, in every page's header
@@ -78,7 +78,7 @@ let starterSiteFiles: [(path: String, text: String)] = [
         """
     ),
     (
-        "Content/sections/introduction.md",
+        SitePath.inContent("sections/introduction.md"),
         """
         ---
         title: Introduction
@@ -97,7 +97,7 @@ let starterSiteFiles: [(path: String, text: String)] = [
         """
     ),
     (
-        "Content/sections/example-threat.md",
+        SitePath.inContent("sections/example-threat.md"),
         """
         ---
         title: Example threat
@@ -125,7 +125,7 @@ let starterSiteFiles: [(path: String, text: String)] = [
         """
     ),
     (
-        "Content/capabilities/example-capability.md",
+        SitePath.inContent("capabilities/example-capability.md"),
         """
         ---
         title: Example capability
@@ -141,7 +141,7 @@ let starterSiteFiles: [(path: String, text: String)] = [
         """
     ),
     (
-        "Content/data/tables/example-figures.csv",
+        SitePath.table("example-figures", "csv"),
         """
         Area,First quarter,Second quarter,Total
         North,10,20,30
@@ -150,7 +150,7 @@ let starterSiteFiles: [(path: String, text: String)] = [
         """
     ),
     (
-        "Content/data/tables/example-figures.yaml",
+        SitePath.table("example-figures", "yaml"),
         """
         caption: "Example figures by area (placeholder)"
         paragraphs: [4]             # the paragraphs that state these figures
@@ -165,7 +165,7 @@ let starterSiteFiles: [(path: String, text: String)] = [
         """
     ),
     (
-        "Content/data/glossary.yaml",
+        SitePath.data("glossary.yaml"),
         """
         # Acronyms the report uses; `paragraph` is where the report spells one out.
         - {term: PCC, expansion: "Police and Crime Commissioner"}
@@ -173,7 +173,7 @@ let starterSiteFiles: [(path: String, text: String)] = [
         """
     ),
     (
-        "Content/data/boards.yaml",
+        SitePath.data("boards.yaml"),
         """
         # Governance boards the report names; chair and level only where the report states them.
         - id: example-board
@@ -185,7 +185,7 @@ let starterSiteFiles: [(path: String, text: String)] = [
         """
     ),
     (
-        "Content/data/partners.yaml",
+        SitePath.data("partners.yaml"),
         """
         # Organisations the report names as partners.
         - id: example-partner
@@ -196,7 +196,7 @@ let starterSiteFiles: [(path: String, text: String)] = [
         """
     ),
     (
-        "Content/data/operations.yaml",
+        SitePath.data("operations.yaml"),
         """
         # Named operations, in the report's words.
         - id: example
@@ -208,7 +208,7 @@ let starterSiteFiles: [(path: String, text: String)] = [
         """
     ),
     (
-        "Content/data/commitments.yaml",
+        SitePath.data("commitments.yaml"),
         """
         # Dated commitments the report makes; `due` at the precision the report gives.
         - id: example-progress-report

@@ -45,7 +45,7 @@ public func scaffold(_ kind: ScaffoldKind, name rawName: String, root: URL) -> R
     let next: [String]
     switch kind {
     case .section, .threat:
-        let path = "Content/\(kind == .section ? "sections" : "threats")/\(slug).md"
+        let path = SitePath.inContent("\(kind == .section ? "sections" : "threats")/\(slug).md")
         files = [
             (
                 path,
@@ -60,7 +60,7 @@ public func scaffold(_ kind: ScaffoldKind, name rawName: String, root: URL) -> R
             "preview with 'portal serve', then run 'portal check'",
         ]
     case .capability:
-        let path = "Content/capabilities/\(slug).md"
+        let path = SitePath.capabilities + "/\(slug).md"
         files = [(path, capabilityTemplate(title: name))]
         next = [
             "cite it from the numbered paragraphs that rely on it: [\(name.lowercased())](capability:\(slug)); "
@@ -68,8 +68,8 @@ public func scaffold(_ kind: ScaffoldKind, name rawName: String, root: URL) -> R
             "preview with 'portal serve', then run 'portal check'",
         ]
     case .table:
-        let csv = "Content/data/tables/\(slug).csv"
-        let sidecar = "Content/data/tables/\(slug).yaml"
+        let csv = SitePath.table(slug, "csv")
+        let sidecar = SitePath.table(slug, "yaml")
         files = [
             (csv, tableCSVTemplate), (sidecar, tableSidecarTemplate(caption: name, paragraph: facts.lastParagraph)),
         ]
@@ -123,7 +123,7 @@ private struct SiteFacts {
     var kinds: [String]
 
     static func read(root: URL) -> Result<SiteFacts, ScaffoldError> {
-        let (site, diagnostics) = loadSite(root: root)
+        let (site, diagnostics) = loadSite(folders: SiteFolders(root: root))
         guard let site else {
             let first = diagnostics.errors.first
             return .failure(

@@ -26,7 +26,7 @@ public struct ServeOptions: Sendable {
 
     /// The folders whose changes trigger a rebuild.
     var watched: [URL] {
-        [build.root.appendingPathComponent("Content"), build.root.appendingPathComponent("Themes")]
+        [build.folders.content, build.folders.themes]
     }
 }
 
@@ -72,11 +72,11 @@ public actor PreviewServer {
     /// a `ServeError` when the port cannot be had, before anything is built.
     public func start() async throws -> UInt16 {
         // A wrong --root would otherwise serve an error page forever.
-        let siteFile = options.build.root.appendingPathComponent("Content/site.yaml")
+        let siteFile = options.build.root.appendingPathComponent(SitePath.siteFile)
         guard FileManager.default.fileExists(atPath: siteFile.path) else {
             throw ServeError(
-                message: "no Content/site.yaml under \(options.build.root.path)",
-                hint: "run portal from the folder that holds Content/ and Themes/, or pass --root")
+                message: "no \(SitePath.siteFile) under \(options.build.root.path)",
+                hint: SitePath.noSiteHint)
         }
         let door: FrontDoor
         do {

@@ -57,6 +57,11 @@ struct SiteOptions: ParsableArguments {
     var root: String = "."
 
     var rootURL: URL { URL(fileURLWithPath: root, isDirectory: true) }
+
+    /// The site's folders, made once here from `--root` and `--output` and passed down.
+    func folders(output: String?) -> SiteFolders {
+        SiteFolders(root: rootURL, output: output.map { URL(fileURLWithPath: $0, isDirectory: true) })
+    }
 }
 
 /// How many problems the terminal shows: one cause left unfixed can bring hundreds.
@@ -98,9 +103,7 @@ struct BuildCommand: ParsableCommand {
     var timings = false
 
     func run() throws {
-        var options = BuildOptions(
-            root: site.rootURL, output: output.map { URL(fileURLWithPath: $0, isDirectory: true) },
-            incremental: !full)
+        var options = BuildOptions(folders: site.folders(output: output), incremental: !full)
         options.exitsAfterBuild = true
         let terminal = TerminalProgress()
         if let terminal {

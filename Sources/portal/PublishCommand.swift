@@ -43,7 +43,7 @@ struct PublishCommand: ParsableCommand {
 
     func run() throws {
         let options = PublishOptions(
-            build: BuildOptions(root: site.rootURL, output: output.map { URL(fileURLWithPath: $0, isDirectory: true) }),
+            build: BuildOptions(folders: site.folders(output: output)),
             destination: destination, dryRun: dryRun, checksum: checksum, rsync: rsync)
         switch publish(options) {
         case .success(let report):

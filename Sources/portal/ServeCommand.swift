@@ -29,7 +29,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         let options = ServeOptions(
-            build: BuildOptions(root: site.rootURL, output: output.map { URL(fileURLWithPath: $0, isDirectory: true) }),
+            build: BuildOptions(folders: site.folders(output: output)),
             port: port)
         do {
             try runBlocking {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 
+@testable import PortalBuild
+@testable import PortalSupport
+
 /// The claims ARCHITECTURE.md makes about the code's shape, checked on the source tree.
 @Suite("Architecture")
 struct ArchitectureTests {
@@ -97,5 +100,62 @@ struct ArchitectureTests {
             }
         }
         #expect(missing == [])
+    }
+}
+
+@Suite("Site folders")
+struct SiteFoldersTests {
+    @Test func madeOnceFromRootAndOutput() {
+        let folders = SiteFolders(root: URL(fileURLWithPath: "/tmp/site/./x/.."))
+        #expect(folders.root.path == "/tmp/site")
+        #expect(folders.output.path == "/tmp/site/Public")
+        #expect(folders.content.path == "/tmp/site/Content")
+        #expect(folders.themes.path == "/tmp/site/Themes")
+        #expect(folders.fullPath(SitePath.siteFile) == "/tmp/site/Content/site.yaml")
+        #expect(folders.cache.path == "/tmp/site/.portal-cache")
+        #expect(BuildState.folder(root: folders.root) == folders.cache)
+        let elsewhere = SiteFolders(root: folders.root, output: URL(fileURLWithPath: "/tmp/out/../built"))
+        #expect(elsewhere.output.path == "/tmp/built")
+        #expect(BuildOptions(root: folders.root, output: elsewhere.output).folders == elsewhere)
+    }
+
+    /// The build hands the same folders to every stage: the loaded site and the graph carry them.
+    @Test func theGraphCarriesTheFoldersItWasLoadedFrom() throws {
+        let fixture = try SiteFixture()
+        let (graph, diagnostics) = loadAndResolve(root: fixture.root)
+        #expect(!diagnostics.hasErrors)
+        #expect(graph?.folders == SiteFolders(root: fixture.root))
+    }
+
+    /// `Content/…` is spelled in `SitePath` only, in the stages that read the site.
+    @Test func contentPathsAreSpelledInOnePlace() {
+        var found: [String] = []
+        for target in ["PortalLoad", "PortalResolve", "PortalRender", "PortalMarkdown", "PortalScaffold"] {
+            for (path, text) in ArchitectureTests.sources(of: target) where !path.hasSuffix("BuiltInTheme.swift") {
+                if text.contains("\"Content/") || text.contains("\"Content\"") { found.append(path) }
+            }
+        }
+        // SiteRenderer's key for a source file is the incremental build's, rewritten on its own branch.
+        #expect(found == ["PortalRender/SiteRenderer.swift"])
+    }
+}
+
+extension ArchitectureTests {
+    /// Package.swift declares the same order: no target depends on one at its own level or above.
+    @Test func packageDependenciesFollowTheLevels() throws {
+        let manifest = try String(contentsOf: Self.repository.appendingPathComponent("Package.swift"), encoding: .utf8)
+        var upward: [String] = []
+        // Each target's text up to the next target's: the Portal names in it are its dependencies.
+        let blocks = manifest.replacingOccurrences(of: ".executableTarget(", with: ".target(")
+            .replacingOccurrences(of: ".testTarget(", with: ".target(").components(separatedBy: ".target(").dropFirst()
+        for block in blocks {
+            let names = block.components(separatedBy: "\"").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+            guard let target = names.first, let level = Self.level(of: target) else { continue }
+            for dependency in names.dropFirst() where dependency.hasPrefix("Portal") {
+                if (Self.level(of: dependency) ?? Int.max) >= level { upward.append("\(target) -> \(dependency)") }
+            }
+        }
+        #expect(blocks.count >= Self.levels.joined().count)
+        #expect(upward == [])
     }
 }

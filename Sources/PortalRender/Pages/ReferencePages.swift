@@ -41,7 +41,7 @@ func glossaryPage(_ context: RenderContext) -> BuiltPage {
                             }),
                     ]
                 }),
-        ], sources: ["Content/data/glossary.yaml"])
+        ], sources: [SitePath.glossary])
 }
 
 /// One glossary entry, linked to the report paragraph the glossary gives for it, if any.
@@ -127,7 +127,7 @@ func registerPage(_ kind: Register, context: RenderContext) -> BuiltPage {
         context: [
             "title": .text(title), "intro": .text(intro), "count": .number(entries.count),
             "entries": .list(entries.map { registerEntry($0, linker: linker, graph: graph) }),
-        ], sources: ["Content/data/\(kind.file)"])
+        ], sources: [SitePath.data(kind.file)])
 }
 
 /// One board, partner or operation: what the data file says of it, the sections it serves and
@@ -163,7 +163,7 @@ func commitmentsPage(_ context: RenderContext) -> BuiltPage {
                 counted(graph.commitments.count, "dated commitment or milestone", "dated commitments and milestones")),
             "commitments": .list(
                 graph.commitments.map { .object(commitmentContext($0, linker: linker, graph: graph)) }),
-        ], sources: ["Content/data/commitments.yaml"])
+        ], sources: [SitePath.commitments])
 }
 
 /// The whole report in paragraph order, for reading straight through and printing.
