@@ -151,4 +151,25 @@ struct TidyTests {
         #expect(undeclaredNames(in: bad, template: "glossary") == ["count (not number)", "titel", "verified"])
         #expect(undeclaredNames(in: bad, template: "not-a-page-template").isEmpty)
     }
+
+    /// `what_html` is HTML wherever a page has it, as the reference says: on pages that mark no
+    /// acronyms (commitments, sections) too, where it was the author's text unescaped.
+    @Test func commitmentWhatHTMLIsEscapedWithoutAMarker() throws {
+        let fixture = try SiteFixture(overriding: [
+            "Content/data/commitments.yaml": """
+            - id: fix
+              what: "Fix <b>it</b> & more"
+              paragraph: 1
+            """
+        ])
+        defer { fixture.cleanUp() }
+        let graph = try #require(fixture.graph().0)
+        let context = commitmentContext(
+            try #require(graph.commitments.first), linker: Linker(from: .commitments), graph: graph)
+        guard case .text(let html) = context["what_html"] else {
+            Issue.record("what_html is not text: \(String(describing: context["what_html"]))")
+            return
+        }
+        #expect(html == "Fix &lt;b&gt;it&lt;/b&gt; &amp; more")
+    }
 }

@@ -1,5 +1,6 @@
 import PortalLoad
 import PortalResolve
+import PortalSupport
 import PortalTemplates
 
 /// The overview: every section at a glance, the report's details and what is due next.
@@ -198,7 +199,8 @@ func commitmentContext(
 ) -> TemplateObject {
     let source = commitment.source
     var context: TemplateObject = [
-        "what": .text(source.what), "what_html": marker?.html(source.what) ?? .text(source.what),
+        // HTML either way: a theme shows it with {{{what_html}}} on every page that has it.
+        "what": .text(source.what), "what_html": marker?.html(source.what) ?? .text(escapeHTML(source.what)),
         "paragraph": .number(source.paragraph.value),
         "paragraph_href": .text(linker.paragraph(source.paragraph.value, graph: graph) ?? ""),
         "due": .text(source.due?.formatted ?? source.dueText ?? "Not stated"),
