@@ -198,10 +198,8 @@ struct AnyForceTests {
     }
 }
 
-/// A new folder under the system's temporary folder; the caller removes it.
-func temporaryFolder() -> URL {
-    FileManager.default.temporaryDirectory.appendingPathComponent("portal-test-\(UUID().uuidString)")
-}
+/// A new folder under the tests' scratch folder; the caller removes it.
+func temporaryFolder() -> URL { scratchFolder() }
 
 @Suite("Acronyms in data text")
 struct AcronymTextTests {

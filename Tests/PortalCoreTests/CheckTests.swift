@@ -87,7 +87,8 @@ struct CheckTests {
     }
 
     @Test func cleanSiteHasNoDiagnostics() throws {
-        #expect(check(root: try SiteFixture().root).isEmpty)
+        let fixture = try SiteFixture()
+        #expect(check(root: fixture.root).isEmpty)
     }
 
     @Test func findsAcronymCandidates() {

@@ -16,7 +16,7 @@ import Testing
 @Suite("End to end: the real report")
 struct EndToEndTests {
     @Test func realContentBuildsCompletely() throws {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("portal-e2e-\(UUID().uuidString)")
+        let output = scratchFolder("portal-e2e")
         let result = build(BuildOptions(root: repositoryRoot, output: output))
         guard case .success(let report) = result else {
             Issue.record("the real content must build: \(result)")

@@ -27,15 +27,18 @@ struct FigureTrustTests {
         _ files: [String: String], code: String, file: String, line: Int, column: Int, alone: Bool = false,
         sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) throws -> Diagnostic? {
-        var root: URL?
+        // Kept past BadInputTests' check, which would otherwise let the fixture's folder go.
+        var kept: SiteFixture?
         let error = try BadInputTests().expectFailure(
             { fixture in
-                root = fixture.root
+                kept = fixture
                 for (path, text) in files { try fixture.write(text, to: path) }
             }, code: code, file: file, line: line, column: column, sourceLocation: sourceLocation)
-        if let root {
-            let built = SiteFixture(existing: root).failingBuild(sourceLocation: sourceLocation).errorsOnly
-            #expect(check(root: root).errorsOnly == built, "check and build disagree", sourceLocation: sourceLocation)
+        if let fixture = kept {
+            let built = fixture.failingBuild(sourceLocation: sourceLocation).errorsOnly
+            #expect(
+                check(root: fixture.root).errorsOnly == built, "check and build disagree",
+                sourceLocation: sourceLocation)
             // One error of its kind; references to a file that failed to load add their own.
             #expect(
                 built.filter { $0.hasPrefix(code + " ") }.count == 1, "one mistake, one error: \(built)",
@@ -421,11 +424,6 @@ struct FigureTrustTests {
 
                 """)
     }
-}
-
-extension SiteFixture {
-    /// A fixture over a folder that already exists.
-    init(existing root: URL) { self.root = root }
 }
 
 extension [Diagnostic] {

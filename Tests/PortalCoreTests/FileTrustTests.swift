@@ -119,7 +119,7 @@ struct FileTrustTests {
 
     @Test func aLinkedThemesFolderIsTheSitesOwnSetup() throws {
         // As the benchmark's generated sites have it: Themes -> the repository's Themes.
-        let fixture = try SiteFixture(includeTheme: false)
+        let fixture = try SiteFixture(theme: .builtIn)
         try link(fixture, "Themes", to: repositoryRoot.appendingPathComponent("Themes").path)
         guard case .success(let report) = fixture.build() else {
             Issue.record("a linked Themes folder must build")

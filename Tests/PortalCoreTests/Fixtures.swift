@@ -17,9 +17,36 @@ import Testing
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-/// A throwaway site on disk: the files a test gives, built with the theme built into the tool
-/// (or, with `includeTheme`, a copy of the repository's `Themes/` as a site's own theme folder).
-struct SiteFixture {
+/// One folder per test process for everything the tests write, removed as the process exits,
+/// so a test that stops half-way (or forgets to clean up) leaves nothing in $TMPDIR. Fixtures
+/// also remove their own folders as soon as they are done with them, to keep the disk small.
+let testScratchFolder: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("portal-tests-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: testScratchFolder) }
+    return url
+}()
+
+/// A new folder's address under `testScratchFolder` (not made yet).
+func scratchFolder(_ prefix: String = "portal-test") -> URL {
+    testScratchFolder.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+}
+
+/// Which theme a fixture's site is built with.
+enum FixtureTheme {
+    /// `minimalThemeFiles`, made for the tests: the pipeline's tests do not depend on the real theme.
+    case minimal
+    /// A copy of the repository's `Themes/` as the site's own folder: tests of the real theme's
+    /// output, or of editing a real template.
+    case real
+    /// No `Themes/` folder: the theme built into the tool (the real one).
+    case builtIn
+}
+
+/// A throwaway site on disk: the files a test gives, built with the minimal fixture theme
+/// (`FixtureTheme`). Its folder, and the folders tests make beside it (`<root>-published`),
+/// are removed when the last reference to the fixture goes.
+final class SiteFixture: Sendable {
     let root: URL
 
     /// A small but complete site that builds cleanly; tests override files to break it.
@@ -94,19 +121,24 @@ struct SiteFixture {
         """,
     ]
 
-    init(overriding overrides: [String: String?] = [:], includeTheme: Bool = true) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("portal-test-\(UUID().uuidString)")
+    init(overriding overrides: [String: String?] = [:], theme: FixtureTheme = .minimal) throws {
+        root = scratchFolder()
         var files: [String: String?] = Self.validFiles
+        if theme == .minimal {
+            for (path, text) in minimalThemeFiles { files["Themes/default/\(path)"] = text }
+        }
         for (path, text) in overrides { files[path] = text }
         for (path, text) in files {
             guard let text else { continue }
             try write(text, to: path)
         }
-        if includeTheme {
+        if theme == .real {
             try FileManager.default.copyItem(
                 at: repositoryRoot.appendingPathComponent("Themes"), to: root.appendingPathComponent("Themes"))
         }
     }
+
+    deinit { cleanUp() }
 
     func write(_ text: String, to path: String) throws {
         try writeBytes(Array(text.utf8), to: path)
@@ -118,8 +150,16 @@ struct SiteFixture {
         try Data(bytes).write(to: url)
     }
 
-    /// Removes the fixture's folder (and the staging folders beside its output).
-    func cleanUp() { try? FileManager.default.removeItem(at: root) }
+    /// Removes the fixture's folder (with the staging folders beside its output, inside it) and
+    /// the folders tests made beside it, named after it.
+    func cleanUp() {
+        let manager = FileManager.default
+        let parent = root.deletingLastPathComponent()
+        for name in (try? manager.contentsOfDirectory(atPath: parent.path)) ?? []
+        where name.hasPrefix(root.lastPathComponent) {
+            try? manager.removeItem(at: parent.appendingPathComponent(name))
+        }
+    }
 
     func remove(_ path: String) throws {
         try FileManager.default.removeItem(at: root.appendingPathComponent(path))

@@ -215,7 +215,7 @@ struct IncrementalTests {
 extension IncrementalTests {
     /// The real report: editing the text of paragraph 66 changes exactly the pages that show it.
     @Test func oneParagraphEditOnTheRealContent() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("portal-real-\(UUID().uuidString)")
+        let root = scratchFolder("portal-real")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for folder in ["Content", "Themes"] {
             try FileManager.default.copyItem(

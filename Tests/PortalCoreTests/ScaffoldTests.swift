@@ -110,7 +110,7 @@ struct ScaffoldTests {
             return
         }
         #expect(usage.isUsage)
-        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("portal-empty-\(UUID().uuidString)")
+        let empty = scratchFolder("portal-empty")
         guard case .failure(let missing) = scaffold(.threat, name: "Roads", root: empty) else {
             Issue.record("scaffolded into a folder without a site")
             return

@@ -172,7 +172,7 @@ struct ServeTests {
     }
 
     @Test func aFolderWithoutASiteIsAnError() async throws {
-        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("portal-empty-\(UUID().uuidString)")
+        let empty = scratchFolder("portal-empty")
         let server = try PreviewServer(options: ServeOptions(build: BuildOptions(root: empty), port: 0))
         await #expect(throws: ServeError.self) { _ = try await server.start() }
         #expect(!FileManager.default.fileExists(atPath: empty.path))

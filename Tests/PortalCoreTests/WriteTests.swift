@@ -16,7 +16,7 @@ import Testing
 @Suite("Write")
 struct WriteTests {
     func temporaryFolder() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("portal-write-\(UUID().uuidString)/Public")
+        scratchFolder("portal-write").appendingPathComponent("Public")
     }
 
     @Test func unchangedFilesKeepTheirBytesAndTimes() throws {

