@@ -48,17 +48,7 @@ func readChartSpec(
     defer { diagnostics += reader.diagnostics }
     guard node.mapping != nil else { return nil }
     let title = reader.string("title")
-    var groups = ChartSpec.Groups.rows
-    if let text = reader.string("groups") {
-        if let value = ChartSpec.Groups(rawValue: text.value) {
-            groups = value
-        } else {
-            reader.diagnostics.append(
-                .error(
-                    "chart-invalid", "'groups' must be 'rows' or 'columns', found '\(text.value)'",
-                    hint: didYouMean(text.value, in: ChartSpec.Groups.allCases.map(\.rawValue)), at: text.location))
-        }
-    }
+    let groups = readGroups(&reader)
     let rowNames = reader.stringList("rows")
     let columnNames = reader.stringList("columns")
     let compare = reader.stringList("compare")
@@ -67,94 +57,138 @@ func readChartSpec(
     let overview = reader.bool("overview")
     reader.finish(allowed: ChartSpec.allowedKeys)
 
-    var ok = true
-    func fail(_ message: String, hint: String? = nil, at location: SourceLocation) {
-        ok = false
-        reader.diagnostics.append(.error("chart-invalid", message, hint: hint, at: location))
-    }
-    let allRows = rows.compactMap { $0.first?.value }
-    let allColumns = header.dropFirst().map(\.value)
-    for name in rowNames where !allRows.contains(name.value) {
-        fail(
-            "chart row '\(name.value)' is not a row of the table", hint: didYouMean(name.value, in: allRows),
-            at: name.location)
-    }
-    for name in columnNames where !allColumns.contains(name.value) {
-        fail(
-            "chart column '\(name.value)' is not a column of the table", hint: didYouMean(name.value, in: allColumns),
-            at: name.location)
-    }
+    var check = ChartCheck(header: header, rows: rows, readings: readings)
+    defer { reader.diagnostics += check.problems }
+    check.namesExist(rows: rowNames, columns: columnNames)
     // Without readings (a ragged row, a malformed name) the table has already failed.
-    guard ok, readings.count == rows.count else { return nil }
+    guard check.ok, readings.count == rows.count else { return nil }
+    let chosenRows = rowNames.isEmpty ? check.allRows : rowNames.map(\.value)
+    let chosenColumns = check.chosenColumns(columnNames, at: node.location)
+    check.plainFigures(in: columnNames, rows: chosenRows)
+    let pair = check.comparison(
+        compare, series: groups == .rows ? chosenColumns : chosenRows,
+        groups: groups == .rows ? chosenRows : chosenColumns)
+    if let summary { check.summary(summary, hasComparison: !compare.isEmpty) }
+    let words = check.gapWords(gapWords)
+    guard check.ok else { return nil }
+    return ChartSpec(
+        title: title?.value, groups: groups, rows: rowNames.map(\.value), columns: columnNames.map(\.value),
+        compare: pair, summary: summary?.value, gapWords: words, overview: overview?.value ?? false,
+        location: node.location)
+}
 
-    // Every drawn cell is a figure or empty ("not stated"): a word cannot be a bar. By default
-    // the numeric columns, as the table checks count them: at least one figure, and no words.
-    let chosenRows = rowNames.isEmpty ? allRows : rowNames.map(\.value)
-    let numericColumns = allColumns.enumerated().filter { index, _ in
-        let cells = readings.compactMap { index + 1 < $0.count ? $0[index + 1] : nil }.filter { $0 != .blank }
-        // A malformed cell has its own error; it does not also make the column words.
-        return !cells.isEmpty && !cells.contains(.text)
-    }.map(\.element)
-    let chosenColumns = columnNames.isEmpty ? numericColumns : columnNames.map(\.value)
-    if chosenColumns.isEmpty {
-        fail(
-            "the table has no numeric column to chart", hint: "name the columns to draw: 'columns: [...]'",
-            at: node.location)
+private func readGroups(_ reader: inout FieldReader) -> ChartSpec.Groups {
+    guard let text = reader.string("groups") else { return .rows }
+    if let value = ChartSpec.Groups(rawValue: text.value) { return value }
+    reader.diagnostics.append(
+        .error(
+            "chart-invalid", "'groups' must be 'rows' or 'columns', found '\(text.value)'",
+            hint: didYouMean(text.value, in: ChartSpec.Groups.allCases.map(\.rawValue)), at: text.location))
+    return .rows
+}
+
+/// The checks of a chart against its table; any problem means no chart.
+private struct ChartCheck {
+    let header: [Located<String>]
+    let rows: [[Located<String>]]
+    let readings: [[CellReading]]
+    let allRows: [String]
+    let allColumns: [String]
+    var problems: [Diagnostic] = []
+    var ok: Bool { problems.isEmpty }
+
+    init(header: [Located<String>], rows: [[Located<String>]], readings: [[CellReading]]) {
+        self.header = header
+        self.rows = rows
+        self.readings = readings
+        allRows = rows.compactMap { $0.first?.value }
+        allColumns = header.dropFirst().map(\.value)
     }
-    for name in columnNames {
-        guard let column = header.firstIndex(where: { $0.value == name.value }) else { continue }
-        for (row, cells) in zip(rows, readings) where chosenRows.contains(row[0].value) && column < row.count {
-            let cell = row[column]
-            if cells[column] == .text {
-                fail(
-                    "chart column '\(name.value)' has '\(cell.value)' in row '\(row[0].value)', which is not a number",
-                    hint: "chart only columns of plain figures", at: name.location)
+
+    mutating func fail(_ message: String, hint: String? = nil, at location: SourceLocation) {
+        problems.append(.error("chart-invalid", message, hint: hint, at: location))
+    }
+
+    mutating func namesExist(rows rowNames: [Located<String>], columns columnNames: [Located<String>]) {
+        for name in rowNames where !allRows.contains(name.value) {
+            fail(
+                "chart row '\(name.value)' is not a row of the table", hint: didYouMean(name.value, in: allRows),
+                at: name.location)
+        }
+        for name in columnNames where !allColumns.contains(name.value) {
+            fail(
+                "chart column '\(name.value)' is not a column of the table",
+                hint: didYouMean(name.value, in: allColumns), at: name.location)
+        }
+    }
+
+    /// The columns named, or by default the numeric ones, as the table checks count them: at
+    /// least one figure, and no words.
+    mutating func chosenColumns(_ columnNames: [Located<String>], at location: SourceLocation) -> [String] {
+        let numericColumns = allColumns.enumerated().filter { index, _ in
+            let cells = readings.compactMap { index + 1 < $0.count ? $0[index + 1] : nil }.filter { $0 != .blank }
+            // A malformed cell has its own error; it does not also make the column words.
+            return !cells.isEmpty && !cells.contains(.text)
+        }.map(\.element)
+        let chosen = columnNames.isEmpty ? numericColumns : columnNames.map(\.value)
+        if chosen.isEmpty {
+            fail(
+                "the table has no numeric column to chart", hint: "name the columns to draw: 'columns: [...]'",
+                at: location)
+        }
+        return chosen
+    }
+
+    /// Every drawn cell is a figure or empty ("not stated"): a word cannot be a bar.
+    mutating func plainFigures(in columnNames: [Located<String>], rows chosenRows: [String]) {
+        for name in columnNames {
+            guard let column = header.firstIndex(where: { $0.value == name.value }) else { continue }
+            for (row, cells) in zip(rows, readings) where chosenRows.contains(row[0].value) && column < row.count {
+                let cell = row[column]
+                if cells[column] == .text {
+                    fail(
+                        "chart column '\(name.value)' has '\(cell.value)' in row '\(row[0].value)', which is not a number",
+                        hint: "chart only columns of plain figures", at: name.location)
+                }
             }
         }
     }
 
-    var pair: (String, String)?
-    if !compare.isEmpty {
-        let series = groups == .rows ? chosenColumns : chosenRows
-        let groupNames = groups == .rows ? chosenRows : chosenColumns
-        // With one series the comparison is between two of its bars.
-        let candidates = series.count == 1 ? groupNames : series
+    /// `compare: [a, b]`: two of the drawn series, or with one series two of its bars.
+    mutating func comparison(_ compare: [Located<String>], series: [String], groups: [String]) -> (String, String)? {
+        guard !compare.isEmpty else { return nil }
+        let candidates = series.count == 1 ? groups : series
         if compare.count != 2 {
             fail("'compare' names two things: [value, what it is compared against]", at: compare[0].location)
-        } else {
-            for name in compare where !candidates.contains(name.value) {
-                fail(
-                    "chart cannot compare '\(name.value)': it is not one of the drawn \(series.count == 1 ? "bars" : "series")",
-                    hint: didYouMean(name.value, in: candidates), at: name.location)
-            }
-            pair = (compare[0].value, compare[1].value)
+            return nil
         }
+        for name in compare where !candidates.contains(name.value) {
+            fail(
+                "chart cannot compare '\(name.value)': it is not one of the drawn \(series.count == 1 ? "bars" : "series")",
+                hint: didYouMean(name.value, in: candidates), at: name.location)
+        }
+        return (compare[0].value, compare[1].value)
     }
-    if let summary {
+
+    mutating func summary(_ summary: Located<String>, hasComparison: Bool) {
         for name in placeholderNames(in: summary.value) where !ChartSpec.placeholders.contains(name) {
             fail(
                 "unknown placeholder '{\(name)}' in the chart summary",
                 hint: "use {a}, {b}, {gap} or {group}", at: summary.location)
         }
-        if compare.isEmpty {
+        if !hasComparison {
             fail(
                 "a chart 'summary' needs 'compare: [a, b]' to fill it in",
                 hint: "without 'compare' the summary lists every figure by itself", at: summary.location)
         }
     }
-    var words = (lower: "below", higher: "above")
-    if !gapWords.isEmpty {
-        if gapWords.count == 2 {
-            words = (gapWords[0].value, gapWords[1].value)
-        } else {
-            fail("'gap_words' names two words: [lower, higher], e.g. [below, above]", at: gapWords[0].location)
-        }
+
+    mutating func gapWords(_ gapWords: [Located<String>]) -> (lower: String, higher: String) {
+        guard !gapWords.isEmpty else { return ("below", "above") }
+        if gapWords.count == 2 { return (gapWords[0].value, gapWords[1].value) }
+        fail("'gap_words' names two words: [lower, higher], e.g. [below, above]", at: gapWords[0].location)
+        return ("below", "above")
     }
-    guard ok else { return nil }
-    return ChartSpec(
-        title: title?.value, groups: groups, rows: rowNames.map(\.value), columns: columnNames.map(\.value),
-        compare: pair, summary: summary?.value, gapWords: words, overview: overview?.value ?? false,
-        location: node.location)
 }
 
 /// The names inside `{...}` in a summary template.

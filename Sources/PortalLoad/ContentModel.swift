@@ -160,7 +160,9 @@ public final class CapabilitySource: Sendable {
     public let summary: String
     /// One of the site's `capability_levels`, as the report puts it.
     public let level: String?
-    public let threats: [Located<String>]
+    /// The sections that rely on it: front matter `threats:`, the word the shipped report's
+    /// authors use (code and docs say "section"; a threat is one kind of section).
+    public let sections: [Located<String>]
     public let figures: [Figure]
     public let aliases: [String]
     public let body: ParsedBody
@@ -168,14 +170,14 @@ public final class CapabilitySource: Sendable {
 
     init(
         file: String, slug: String, title: Located<String>, summary: String, level: String?,
-        threats: [Located<String>], figures: [Figure], aliases: [String], body: ParsedBody, interface: String
+        sections: [Located<String>], figures: [Figure], aliases: [String], body: ParsedBody, interface: String
     ) {
         self.file = file
         self.slug = slug
         self.title = title
         self.summary = summary
         self.level = level
-        self.threats = threats
+        self.sections = sections
         self.figures = figures
         self.aliases = aliases
         self.body = body
@@ -204,8 +206,9 @@ extension AbbreviationIndex {
     }
 }
 
-/// Boards, partners and operations share one shape: a named thing the report mentions.
-public enum EntityKind: String, Sendable, CaseIterable {
+/// The registers shown under `reference/`: boards, partners and operations share one shape, a
+/// named thing the report mentions.
+public enum Register: String, Sendable, CaseIterable {
     case board, partner, operation
 
     public var file: String {
@@ -225,15 +228,17 @@ public enum EntityKind: String, Sendable, CaseIterable {
     }
 }
 
-public struct EntitySource: Sendable {
-    public var kind: EntityKind
+/// One entry of a register (`Content/data/boards.yaml` …), shown under `reference/`.
+public struct RegisterEntrySource: Sendable {
+    public var register: Register
     public var id: Located<String>
     public var name: String
     public var description: String?
     public var chair: String?
     /// Board level or operation scope, as the report puts it.
     public var scope: String?
-    public var threats: [Located<String>]
+    /// The sections it works on: `threats:` in the data, as for a capability.
+    public var sections: [Located<String>]
     public var paragraphs: [Located<Int>]
 }
 
@@ -287,7 +292,8 @@ public struct CommitmentSource: Sendable {
     public var due: PartialDate?
     public var dueText: String?
     public var paragraph: Located<Int>
-    public var threat: Located<String>?
+    /// The section it belongs to: `threat:` in the data, the word the shipped report's authors use.
+    public var section: Located<String>?
 
     static let allowedKeys = ["id", "what", "due", "due_text", "paragraph", "threat"]
 }
@@ -350,7 +356,7 @@ public struct LoadedSite: Sendable {
     public var sections: [SectionSource]
     public var capabilities: [CapabilitySource]
     public var glossary: [GlossaryEntry]
-    public var entities: [EntitySource]
+    public var registerEntries: [RegisterEntrySource]
     public var commitments: [CommitmentSource]
     public var tables: [TableSource]
     public var theme: Theme

@@ -213,12 +213,14 @@ extension String {
     var trimmedOfWhitespace: String {
         let utf8 = self.utf8
         guard let first = utf8.first, let last = utf8.last,
-            first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D
-                || last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D
+            first == ASCII.space || first == ASCII.tab || first == ASCII.newline || first == ASCII.carriageReturn
+                || last == ASCII.space || last == ASCII.tab || last == ASCII.newline || last == ASCII.carriageReturn
         else { return self }
         var start = utf8.startIndex
         var end = utf8.endIndex
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        func isSpace(_ byte: UInt8) -> Bool {
+            byte == ASCII.space || byte == ASCII.tab || byte == ASCII.newline || byte == ASCII.carriageReturn
+        }
         while start < end, isSpace(utf8[start]) { start = utf8.index(after: start) }
         while end > start, isSpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
         return String(self[start..<end])

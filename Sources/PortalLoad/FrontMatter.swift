@@ -21,10 +21,10 @@ func splitFrontMatter(_ text: String, file: String) -> Result<FrontMatterSplit, 
     let yamlStart = lineStart
     var lineNumber = 2
     while lineStart < utf8.endIndex {
-        let lineEnd = utf8[lineStart...].firstIndex(of: 0x0A) ?? utf8.endIndex
+        let lineEnd = utf8[lineStart...].firstIndex(of: ASCII.newline) ?? utf8.endIndex
         var trimmedEnd = lineEnd
         while trimmedEnd > lineStart,
-            utf8[utf8.index(before: trimmedEnd)] == 0x20 || utf8[utf8.index(before: trimmedEnd)] == 0x09
+            isBlank(utf8[utf8.index(before: trimmedEnd)])
         {
             trimmedEnd = utf8.index(before: trimmedEnd)
         }

@@ -36,7 +36,8 @@ private struct SimpleYAMLReader {
         while skipBlankAndCommentLines() {
             // Top-level keys start in column one; anything indented here is a construct we leave to Yams.
             guard position == lineStart, let key = key() else { return nil }
-            guard keys.insert(key.string ?? "").inserted, atEnd || current == 0x20 || current == 0x0A else {
+            guard keys.insert(key.string ?? "").inserted, atEnd || current == ASCII.space || current == ASCII.newline
+            else {
                 return nil
             }
             start = start ?? key.location
@@ -56,10 +57,10 @@ private struct SimpleYAMLReader {
     mutating func skipBlankAndCommentLines() -> Bool {
         while !atEnd {
             var probe = position
-            while probe < bytes.count, bytes[probe] == 0x20 { probe += 1 }
+            while probe < bytes.count, bytes[probe] == ASCII.space { probe += 1 }
             if probe == bytes.count { return false }
-            if bytes[probe] == 0x0A || bytes[probe] == 0x23 {
-                while probe < bytes.count, bytes[probe] != 0x0A { probe += 1 }
+            if bytes[probe] == ASCII.newline || bytes[probe] == ASCII.hash {
+                while probe < bytes.count, bytes[probe] != ASCII.newline { probe += 1 }
                 position = probe
                 if !atEnd { newline() }
                 continue
@@ -77,19 +78,19 @@ private struct SimpleYAMLReader {
 
     var location: SourceLocation {
         var column = 1
-        for index in lineStart..<position where bytes[index] & 0xC0 != 0x80 { column += 1 }
+        for index in lineStart..<position where !isUTF8Continuation(bytes[index]) { column += 1 }
         return SourceLocation(file: file, line: line + 1 + lineOffset, column: column)
     }
 
     mutating func skipSpaces() {
-        while !atEnd, current == 0x20 { position += 1 }
+        while !atEnd, current == ASCII.space { position += 1 }
     }
 
     /// After a value: only spaces may follow on the line.
     mutating func endOfLine() -> Bool {
         skipSpaces()
         if atEnd { return true }
-        guard current == 0x0A else { return false }
+        guard current == ASCII.newline else { return false }
         newline()
         return true
     }
@@ -101,7 +102,7 @@ private struct SimpleYAMLReader {
         let keyLocation = location
         let start = position
         while !atEnd, isKeyByte(current) { position += 1 }
-        guard position > start, !atEnd, current == 0x3A else { return nil }
+        guard position > start, !atEnd, current == ASCII.colon else { return nil }
         let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         position += 1
         return YAMLNode(value: .scalar(name), location: keyLocation, isPlainScalar: true)
@@ -110,7 +111,7 @@ private struct SimpleYAMLReader {
     /// What follows `key:`: a value on the same line, or a list on the lines below.
     mutating func blockValue(indent: Int) -> YAMLNode? {
         skipSpaces()
-        if atEnd || current == 0x0A {
+        if atEnd || current == ASCII.newline {
             if !atEnd { newline() }
             return blockSequence(parentIndent: indent)
         }
@@ -125,17 +126,17 @@ private struct SimpleYAMLReader {
         var itemIndent: Int?
         while skipBlankAndCommentLines() {
             var probe = position
-            while bytes[probe] == 0x20 { probe += 1 }
+            while bytes[probe] == ASCII.space { probe += 1 }
             let indent = probe - lineStart
-            guard bytes[probe] == 0x2D else { break }  // the next key: the list has ended
+            guard bytes[probe] == ASCII.hyphen else { break }  // the next key: the list has ended
             guard indent >= parentIndent, itemIndent == nil || itemIndent == indent else { return nil }
             itemIndent = indent
             position = probe
             start = start ?? location
             position += 1
-            guard !atEnd, current == 0x20 else { return nil }
+            guard !atEnd, current == ASCII.space else { return nil }
             skipSpaces()
-            guard !atEnd, current != 0x0A, let item = inlineValue(), endOfLine() else { return nil }
+            guard !atEnd, current != ASCII.newline, let item = inlineValue(), endOfLine() else { return nil }
             items.append(item)
         }
         // `key:` with nothing below is YAML's null, whose position Yams reports its own way.
@@ -149,9 +150,9 @@ private struct SimpleYAMLReader {
 
     mutating func inlineValue() -> YAMLNode? {
         switch current {
-        case 0x5B: return flowSequence()
-        case 0x7B: return flowMapping()
-        case 0x22, 0x27: return quoted()
+        case ASCII.openBracket: return flowSequence()
+        case ASCII.openBrace: return flowMapping()
+        case ASCII.quote, ASCII.apostrophe: return quoted()
         default: return plain(inFlow: false)
         }
     }
@@ -161,11 +162,11 @@ private struct SimpleYAMLReader {
         position += 1
         var items: [YAMLNode] = []
         skipSpaces()
-        if !atEnd, current == 0x5D {
+        if !atEnd, current == ASCII.closeBracket {
             position += 1
             return YAMLNode(value: .sequence([]), location: start, isPlainScalar: false)
         }
-        let read = flowEntries(closing: 0x5D) { reader in
+        let read = flowEntries(closing: ASCII.closeBracket) { reader in
             guard let item = reader.flowScalar() else { return false }
             items.append(item)
             return true
@@ -178,9 +179,9 @@ private struct SimpleYAMLReader {
         position += 1
         var pairs: [(key: YAMLNode, value: YAMLNode)] = []
         var keys = Set<String>()
-        let read = flowEntries(closing: 0x7D) { reader in
+        let read = flowEntries(closing: ASCII.closeBrace) { reader in
             guard let key = reader.key(), keys.insert(key.string ?? "").inserted else { return false }
-            guard !reader.atEnd, reader.current == 0x20 else { return false }
+            guard !reader.atEnd, reader.current == ASCII.space else { return false }
             reader.skipSpaces()
             guard !reader.atEnd, let value = reader.flowScalar() else { return false }
             pairs.append((key, value))
@@ -196,7 +197,7 @@ private struct SimpleYAMLReader {
             guard !atEnd, entry(&self) else { return false }
             skipSpaces()
             guard !atEnd else { return false }
-            if current == 0x2C {
+            if current == ASCII.comma {
                 position += 1
                 continue
             }
@@ -208,7 +209,7 @@ private struct SimpleYAMLReader {
 
     mutating func flowScalar() -> YAMLNode? {
         switch current {
-        case 0x22, 0x27: return quoted()
+        case ASCII.quote, ASCII.apostrophe: return quoted()
         default: return plain(inFlow: true)
         }
     }
@@ -223,24 +224,24 @@ private struct SimpleYAMLReader {
         var run = position
         while !atEnd {
             let byte = current
-            if byte == 0x0A || byte == 0x0D { return nil }
-            guard byte == quote || (quote == 0x22 && byte == 0x5C) else {
+            if byte == ASCII.newline || byte == ASCII.carriageReturn { return nil }
+            guard byte == quote || (quote == ASCII.quote && byte == ASCII.backslash) else {
                 position += 1
                 continue
             }
             value.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<position]))
             position += 1
-            if byte == 0x5C {
+            if byte == ASCII.backslash {
                 guard !atEnd else { return nil }
                 switch current {
-                case 0x22, 0x5C, 0x2F: value.append(current)
-                case 0x6E: value.append(0x0A)
-                case 0x74: value.append(0x09)
+                case ASCII.quote, ASCII.backslash, ASCII.slash: value.append(current)
+                case ASCII.lowerN: value.append(ASCII.newline)
+                case ASCII.lowerT: value.append(ASCII.tab)
                 default: return nil
                 }
                 position += 1
-            } else if quote == 0x27, !atEnd, current == 0x27 {
-                value.append(0x27)
+            } else if quote == ASCII.apostrophe, !atEnd, current == ASCII.apostrophe {
+                value.append(ASCII.apostrophe)
                 position += 1
             } else {
                 return YAMLNode(
@@ -260,17 +261,21 @@ private struct SimpleYAMLReader {
         var end = position
         while !atEnd {
             let byte = current
-            if byte == 0x0A { break }
-            if inFlow && (byte == 0x2C || byte == 0x5D || byte == 0x7D) { break }
-            if byte == 0x09 || byte == 0x0D || byte == 0x5B || byte == 0x7B || (inFlow && byte == 0x22) { return nil }
-            if byte == 0x3A {
-                // `a:b` is one value, but `a: b` would be a key; and a flow value stops at `:`.
-                let next = position + 1 < bytes.count ? bytes[position + 1] : 0x0A
-                if inFlow || next == 0x20 || next == 0x0A { return nil }
+            if byte == ASCII.newline { break }
+            if inFlow && (byte == ASCII.comma || byte == ASCII.closeBracket || byte == ASCII.closeBrace) { break }
+            if byte == ASCII.tab || byte == ASCII.carriageReturn || byte == ASCII.openBracket || byte == ASCII.openBrace
+                || (inFlow && byte == ASCII.quote)
+            {
+                return nil
             }
-            if byte == 0x23, bytes[position - 1] == 0x20 { return nil }
+            if byte == ASCII.colon {
+                // `a:b` is one value, but `a: b` would be a key; and a flow value stops at `:`.
+                let next = position + 1 < bytes.count ? bytes[position + 1] : ASCII.newline
+                if inFlow || next == ASCII.space || next == ASCII.newline { return nil }
+            }
+            if byte == ASCII.hash, bytes[position - 1] == ASCII.space { return nil }
             position += 1
-            if byte != 0x20 { end = position }
+            if byte != ASCII.space { end = position }
         }
         position = end
         let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[first..<end]), as: UTF8.self)
@@ -279,14 +284,15 @@ private struct SimpleYAMLReader {
 }
 
 @inline(__always) private func isKeyByte(_ byte: UInt8) -> Bool {
-    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
-        || byte == 0x2D
+    isASCIIAlphanumeric(byte) || byte == ASCII.underscore
+        || byte == ASCII.hyphen
 }
 
 /// Letters, digits, any non-ASCII character, and `(`, `$`, `£`-like starts; never YAML's
 /// indicators (`- ? : , [ ] { } # & * ! | > ' " % @` and backquote).
 @inline(__always) private func isPlainStart(_ byte: UInt8) -> Bool {
-    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte >= 0x80
-        || byte == 0x28 || byte == 0x24 || byte == 0x2E || byte == 0x2B || byte == 0x5F || byte == 0x2F
-        || byte == 0x7E
+    isASCIIAlphanumeric(byte) || byte >= UTF8Byte.firstNonASCII
+        || byte == ASCII.openParenthesis || byte == ASCII.dollar || byte == ASCII.period || byte == ASCII.plus
+        || byte == ASCII.underscore || byte == ASCII.slash
+        || byte == ASCII.tilde
 }

@@ -51,7 +51,7 @@ public func loadSite(folders: SiteFolders, progress: (@Sendable (BuildProgress) 
         }
     }
     let glossary = data.glossary
-    let entities = data.entities
+    let registerEntries = data.registerEntries
     let commitments = data.commitments
 
     var theme: Theme?
@@ -79,12 +79,12 @@ public func loadSite(folders: SiteFolders, progress: (@Sendable (BuildProgress) 
         diagnostics.filter { $0.severity == .error && $0.location.file.hasPrefix(SitePath.data + "/") }.map(
             \.location.file)
     )
-    if !failedData.isDisjoint(with: [SitePath.glossary, SitePath.data(EntityKind.operation.file)]) {
+    if !failedData.isDisjoint(with: [SitePath.glossary, SitePath.data(Register.operation.file)]) {
         diagnostics.removeAll { $0.code == "acronym-missing" }
     }
     var site = LoadedSite(
         folders: folders, config: config, sections: sections, capabilities: capabilities, glossary: glossary,
-        entities: entities, commitments: commitments, tables: tables, theme: theme, unloaded: unloaded)
+        registerEntries: registerEntries, commitments: commitments, tables: tables, theme: theme, unloaded: unloaded)
     site.failedDataFiles = failedData
     site.history = history
     return (site, diagnostics)
@@ -125,7 +125,7 @@ package struct ContentFiles {
     /// Paths the walk refused with an error, so nothing reports them a second time as missing.
     var refused: Set<String> { Set(diagnostics.filter { $0.severity == .error }.map(\.location.file)) }
 
-    static let dataFiles = ["glossary.yaml", "commitments.yaml"] + EntityKind.allCases.map(\.file)
+    static let dataFiles = ["glossary.yaml", "commitments.yaml"] + Register.allCases.map(\.file)
 
     package init(root: URL) {
         let walk = FolderWalk(root: root, folder: SitePath.content)
@@ -137,7 +137,7 @@ package struct ContentFiles {
             // (a no-op build of a 50,000-page site walks them all).
             if path.hasSuffix(".md") {
                 if let folder = sectionFolder(ofPath: path),
-                    !path.utf8.dropFirst(SitePath.content.utf8.count + folder.utf8.count + 2).contains(0x2F)
+                    !path.utf8.dropFirst(SitePath.content.utf8.count + folder.utf8.count + 2).contains(ASCII.slash)
                 {
                     sections.append(path)
                     continue
@@ -232,7 +232,7 @@ private func readText(root: URL, path: String) -> Result<SourceFile, Diagnostic>
 /// The data files, read before any Markdown because parsing uses them.
 package struct DataFiles {
     var glossary: [GlossaryEntry]
-    var entities: [EntitySource]
+    var registerEntries: [RegisterEntrySource]
     var commitments: [CommitmentSource]
     package var environment: SourceEnvironment
 }
@@ -254,15 +254,15 @@ package func loadDataFiles(root: URL, config: SiteConfig?, files: ContentFiles?,
         readDataFile(root: root, name: name, what: what, files: files, diagnostics: &diagnostics, entry)
     }
     let glossary = read("glossary.yaml", "glossary entry") { readGlossaryEntry(&$0) }
-    var entities: [EntitySource] = []
-    for kind in EntityKind.allCases {
-        entities += read(kind.file, "\(kind.rawValue) entry") { readEntity(&$0, kind: kind) }
+    var registerEntries: [RegisterEntrySource] = []
+    for kind in Register.allCases {
+        registerEntries += read(kind.file, "\(kind.rawValue) entry") { readRegisterEntry(&$0, register: kind) }
     }
     let commitments = read("commitments.yaml", "commitment") { readCommitment(&$0) }
     return DataFiles(
-        glossary: glossary, entities: entities, commitments: commitments,
+        glossary: glossary, registerEntries: registerEntries, commitments: commitments,
         environment: SourceEnvironment(
-            body: bodyEnvironment(config: config, glossary: glossary, entities: entities),
+            body: bodyEnvironment(config: config, glossary: glossary, registerEntries: registerEntries),
             sectionKinds: (config?.sectionKinds ?? SectionKind.defaults).map(\.id),
             capabilityLevels: config?.capabilityLevels ?? SiteConfig.defaultLevels))
 }
@@ -326,11 +326,13 @@ package func loadSource(root: URL, path: String, environment: SourceEnvironment)
 }
 
 /// What every body is parsed with; built from files that are read before any Markdown.
-func bodyEnvironment(config: SiteConfig?, glossary: [GlossaryEntry], entities: [EntitySource]) -> BodyEnvironment {
+func bodyEnvironment(config: SiteConfig?, glossary: [GlossaryEntry], registerEntries: [RegisterEntrySource])
+    -> BodyEnvironment
+{
     // Operation names written in capitals (Op VANGUARD) are names, not acronyms.
     let names = Set(
-        entities.filter { $0.kind == .operation }.flatMap { entity in
-            [entity.id.value.uppercased()] + entity.name.split(separator: " ").map { $0.uppercased() }
+        registerEntries.filter { $0.register == .operation }.flatMap { entry in
+            [entry.id.value.uppercased()] + entry.name.split(separator: " ").map { $0.uppercased() }
         })
     return BodyEnvironment(
         allowRawHTML: config?.allowRawHTML ?? false, abbreviations: AbbreviationIndex(glossary),
@@ -466,14 +468,14 @@ private func readCapability(
                     at: text.location))
         }
     }
-    let threats = reader.stringList("threats")
+    let sections = reader.stringList("threats")
     let figures = reader.list("figures", what: "figure") { readFigure(&$0) }
     let aliases = reader.stringList("aliases").map(\.value)
     reader.finish(allowed: CapabilitySource.allowedKeys)
     diagnostics += reader.diagnostics
     guard let title else { return nil }
     return CapabilitySource(
-        file: path, slug: slug, title: title, summary: summary?.value ?? "", level: level, threats: threats,
+        file: path, slug: slug, title: title, summary: summary?.value ?? "", level: level, sections: sections,
         figures: figures, aliases: aliases, body: body, interface: interface)
 }
 
@@ -704,13 +706,13 @@ private func readGlossaryEntry(_ reader: inout FieldReader) -> GlossaryEntry? {
         term: term.value, expansion: expansion?.value ?? "", paragraph: paragraph, location: term.location)
 }
 
-private func readEntity(_ reader: inout FieldReader, kind: EntityKind) -> EntitySource? {
+private func readRegisterEntry(_ reader: inout FieldReader, register kind: Register) -> RegisterEntrySource? {
     let id = reader.string("id", required: true)
     let name = reader.string("name", required: true)
     let description = kind == .operation ? reader.string("description") : nil
     let chair = kind == .board ? reader.string("chair") : nil
     let scope = kind == .board ? reader.string("level") : kind == .operation ? reader.string("scope") : nil
-    let threats = reader.stringList("threats")
+    let sections = reader.stringList("threats")
     let paragraphs = reader.intList("paragraphs")
     reader.finish(allowed: kind.allowedKeys)
     guard let id, let name else { return nil }
@@ -721,9 +723,9 @@ private func readEntity(_ reader: inout FieldReader, kind: EntityKind) -> Entity
                 hint: "use lower-case letters, digits and hyphens only", at: id.location))
         return nil
     }
-    return EntitySource(
-        kind: kind, id: id, name: name.value, description: description?.value, chair: chair?.value,
-        scope: scope?.value, threats: threats, paragraphs: paragraphs)
+    return RegisterEntrySource(
+        register: kind, id: id, name: name.value, description: description?.value, chair: chair?.value,
+        scope: scope?.value, sections: sections, paragraphs: paragraphs)
 }
 
 private func readCommitment(_ reader: inout FieldReader) -> CommitmentSource? {
@@ -732,9 +734,9 @@ private func readCommitment(_ reader: inout FieldReader) -> CommitmentSource? {
     let due = readDate(&reader, "due", hint: "put the report's own wording in 'due_text'")
     let phrase = reader.string("due_text")
     let paragraph = reader.int("paragraph", required: true)
-    let threat = reader.string("threat")
+    let section = reader.string("threat")
     reader.finish(allowed: CommitmentSource.allowedKeys)
     guard let id, let what, let paragraph else { return nil }
     return CommitmentSource(
-        id: id, what: what.value, due: due, dueText: phrase?.value, paragraph: paragraph, threat: threat)
+        id: id, what: what.value, due: due, dueText: phrase?.value, paragraph: paragraph, section: section)
 }

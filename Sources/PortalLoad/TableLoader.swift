@@ -49,15 +49,54 @@ func loadTables(root: URL, files: [String], refused: Set<String>, diagnostics: i
 private func loadTable(root: URL, id: String, csvPath: String, sidecarPath: String, diagnostics: inout [Diagnostic])
     -> TableSource?
 {
-    let csvSource: SourceFile
-    switch SourceFile.read(root.appendingPathComponent(csvPath), path: csvPath) {
+    guard let csv = readTableCSV(root: root, id: id, path: csvPath, diagnostics: &diagnostics),
+        let node = readSidecar(root: root, path: sidecarPath, diagnostics: &diagnostics)
+    else { return nil }
+    let (header, rows) = (csv.header, csv.rows)
+    var reader = FieldReader(node, what: "table sidecar", at: SourceLocation(file: sidecarPath))
+    let caption = reader.string("caption", required: true)
+    let description = reader.string("description")
+    let paragraphs = reader.intList("paragraphs")
+    if paragraphs.isEmpty && !reader.has("paragraphs") {
+        reader.diagnostics.append(
+            .error(
+                "missing-field", "table sidecar is missing the required field 'paragraphs'",
+                hint: "list the report paragraphs the figures come from, e.g. 'paragraphs: [12]'",
+                at: SourceLocation(file: sidecarPath)))
+    }
+    let units = readUnits(&reader)
+    let totals = reader.list("totals", what: "total check") { readTotalCheck(&$0) }
+    let discrepancies = reader.list("discrepancies", what: "discrepancy") { readDiscrepancy(&$0) }
+    // A name problem fails the build but keeps the table, so its embeds are not unknown too.
+    checkNames(header: header, rows: rows, diagnostics: &diagnostics)
+    let readings = csv.ok ? readCells(header: header, rows: rows, units: units, diagnostics: &diagnostics) : []
+    let chart = reader.node("chart").flatMap { node in
+        readChartSpec(node, header: header, rows: rows, readings: readings, diagnostics: &reader.diagnostics)
+    }
+    reader.finish(allowed: TableSource.allowedKeys)
+    diagnostics += reader.diagnostics
+    guard csv.ok, let caption else { return nil }
+    return TableSource(
+        id: id, csvFile: csvPath, sidecarFile: sidecarPath, caption: caption, description: description?.value,
+        paragraphs: paragraphs, units: units, header: header, rows: rows, readings: readings, totals: totals,
+        discrepancies: discrepancies, csvText: csv.text, chart: chart)
+}
+
+/// A table's CSV: its text, header and rows; `ok` is false when a row has another number of cells
+/// than the header (reported; the sidecar is still read for its own problems). Nil when it
+/// cannot be read or has no header of two columns.
+private func readTableCSV(root: URL, id: String, path: String, diagnostics: inout [Diagnostic])
+    -> (text: String, header: [Located<String>], rows: [[Located<String>]], ok: Bool)?
+{
+    let source: SourceFile
+    switch SourceFile.read(root.appendingPathComponent(path), path: path) {
     case .failure(let diagnostic):
         diagnostics.append(diagnostic)
         return nil
-    case .success(let file): csvSource = file
+    case .success(let file): source = file
     }
     let csv: CSVTable
-    switch parseCSV(csvSource.text, file: csvPath) {
+    switch parseCSV(source.text, file: path) {
     case .failure(let diagnostic):
         diagnostics.append(diagnostic)
         return nil
@@ -68,7 +107,7 @@ private func loadTable(root: URL, id: String, csvPath: String, sidecarPath: Stri
             .error(
                 "csv-empty", "table '\(id)' needs a header row and at least two columns",
                 hint: "the first row names the columns; the first column labels the rows",
-                at: SourceLocation(file: csvPath)))
+                at: SourceLocation(file: path)))
         return nil
     }
     var ok = true
@@ -83,66 +122,46 @@ private func loadTable(root: URL, id: String, csvPath: String, sidecarPath: Stri
                     : "remove the extra cells or quote a cell that contains a comma",
                 at: row[0].location))
     }
+    return (source.text, header, rows, ok)
+}
 
-    let sidecarSource: SourceFile
-    switch SourceFile.read(root.appendingPathComponent(sidecarPath), path: sidecarPath) {
+/// The sidecar's YAML (its node, which may be nil for an empty file); nil when it cannot be read
+/// or parsed.
+private func readSidecar(root: URL, path: String, diagnostics: inout [Diagnostic]) -> YAMLNode?? {
+    let source: SourceFile
+    switch SourceFile.read(root.appendingPathComponent(path), path: path) {
     case .failure(let diagnostic):
         diagnostics.append(diagnostic)
         return nil
-    case .success(let file): sidecarSource = file
+    case .success(let file): source = file
     }
-    let node: YAMLNode?
-    switch parseYAML(sidecarSource.text, file: sidecarPath, valueProblems: &diagnostics) {
+    switch parseYAML(source.text, file: path, valueProblems: &diagnostics) {
     case .failure(let diagnostic):
         diagnostics.append(diagnostic)
         return nil
-    case .success(let value): node = value
+    case .success(let value): return .some(value)
     }
-    var reader = FieldReader(node, what: "table sidecar", at: SourceLocation(file: sidecarPath))
-    let caption = reader.string("caption", required: true)
-    let description = reader.string("description")
-    let paragraphs = reader.intList("paragraphs")
-    if paragraphs.isEmpty && !reader.has("paragraphs") {
-        reader.diagnostics.append(
-            .error(
-                "missing-field", "table sidecar is missing the required field 'paragraphs'",
-                hint: "list the report paragraphs the figures come from, e.g. 'paragraphs: [12]'",
-                at: SourceLocation(file: sidecarPath)))
-    }
+}
+
+/// `units:`, column name to "%" or "£".
+private func readUnits(_ reader: inout FieldReader) -> [String: Located<String>] {
     var units: [String: Located<String>] = [:]
-    if let unitNode = reader.node("units") {
-        for (key, value) in unitNode.mapping ?? [] {
-            guard let column = key.string, let unit = value.string else {
-                reader.diagnostics.append(
-                    .error(
-                        "yaml-type", "a unit is a single value such as \"%\" or \"£\", found \(value.kindName)",
-                        at: value.location))
-                continue
-            }
-            units[column] = Located(unit, at: value.location)
-        }
-        if unitNode.mapping == nil {
+    guard let unitNode = reader.node("units") else { return units }
+    for (key, value) in unitNode.mapping ?? [] {
+        guard let column = key.string, let unit = value.string else {
             reader.diagnostics.append(
                 .error(
-                    "yaml-type", "'units' must map column names to units such as \"%\" or \"£\"", at: unitNode.location)
-            )
+                    "yaml-type", "a unit is a single value such as \"%\" or \"£\", found \(value.kindName)",
+                    at: value.location))
+            continue
         }
+        units[column] = Located(unit, at: value.location)
     }
-    let totals = reader.list("totals", what: "total check") { readTotalCheck(&$0) }
-    let discrepancies = reader.list("discrepancies", what: "discrepancy") { readDiscrepancy(&$0) }
-    // A name problem fails the build but keeps the table, so its embeds are not unknown too.
-    checkNames(header: header, rows: rows, diagnostics: &diagnostics)
-    let readings = ok ? readCells(header: header, rows: rows, units: units, diagnostics: &diagnostics) : []
-    let chart = reader.node("chart").flatMap { node in
-        readChartSpec(node, header: header, rows: rows, readings: readings, diagnostics: &reader.diagnostics)
+    if unitNode.mapping == nil {
+        reader.diagnostics.append(
+            .error("yaml-type", "'units' must map column names to units such as \"%\" or \"£\"", at: unitNode.location))
     }
-    reader.finish(allowed: TableSource.allowedKeys)
-    diagnostics += reader.diagnostics
-    guard ok, let caption else { return nil }
-    return TableSource(
-        id: id, csvFile: csvPath, sidecarFile: sidecarPath, caption: caption, description: description?.value,
-        paragraphs: paragraphs, units: units, header: header, rows: rows, readings: readings, totals: totals,
-        discrepancies: discrepancies, csvText: csvSource.text, chart: chart)
+    return units
 }
 
 /// Totals, discrepancies and charts name columns and rows, so each name must be there and unique.

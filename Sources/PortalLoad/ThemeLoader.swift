@@ -68,36 +68,11 @@ func themeFiles(root: URL, name: String) -> (files: [ThemeFile], siteFolderExist
 }
 
 func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
-    // The name becomes a path: `../../x` or `/etc` would read and publish files from anywhere.
-    guard isValidSlug(name.value) else {
-        return (
-            nil,
-            [
-                .error(
-                    "invalid-theme", "theme '\(name.value)' is not a theme name",
-                    hint: "name a folder of Themes/ using lower-case letters, digits and hyphens, e.g. 'default'",
-                    at: name.location)
-            ]
-        )
-    }
+    if let problem = themeNameProblem(name) { return (nil, [problem]) }
     let folder = SitePath.theme(name.value)
     let (files, siteFolderExists, walk) = themeFiles(root: root, name: name.value)
     // Only the default theme is built in; any other name must be a folder of the site's.
-    guard siteFolderExists || name.value == "default" else {
-        let available =
-            (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(SitePath.themes).path))?
-            .filter { !$0.hasPrefix(".") } ?? []
-        return (
-            nil,
-            [
-                .error(
-                    "theme-missing", "theme '\(name.value)' not found in Themes/",
-                    hint: didYouMean(name.value, in: available + ["default"])
-                        ?? "use the built-in theme (theme: default) or create Themes/\(name.value)/",
-                    at: name.location)
-            ]
-        )
-    }
+    guard siteFolderExists || name.value == "default" else { return (nil, [missingTheme(name, root: root)]) }
     // One walk of the theme decides what may be read and published; links out of it are errors.
     var diagnostics = walk?.diagnostics ?? []
     // The folder itself could not be read: its templates are not "missing" one by one.
@@ -106,37 +81,10 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
     var assets: [ThemeAsset] = []
     for file in files {
         let isTemplate = file.path.hasPrefix("templates/") && file.path.hasSuffix(".mustache")
-        guard isTemplate || file.path.hasPrefix("assets/") else { continue }
-        var bytes = file.bytes
-        var text: String?
-        let url = root.appendingPathComponent(file.displayPath)
-        if file.displayPath.hasPrefix(folder + "/") {
-            if isTemplate {
-                switch SourceFile.read(url, path: file.displayPath) {
-                case .failure(let diagnostic):
-                    diagnostics.append(diagnostic)
-                    continue
-                case .success(let source):
-                    text = source.text
-                    // An empty page template renders every such page blank: say so, but a theme
-                    // may blank a page on purpose, so it is a warning.
-                    let name = String(file.path.dropFirst("templates/".count).dropLast(".mustache".count))
-                    if Theme.requiredTemplates.contains(name),
-                        let empty = emptyFileDiagnostic(source, severity: .warning)
-                    {
-                        diagnostics.append(empty)
-                    }
-                }
-            } else if let data = FileManager.default.contents(atPath: url.path) {
-                bytes = [UInt8](data)
-            } else {
-                diagnostics.append(
-                    .error("unreadable-file", "cannot read theme asset", at: SourceLocation(file: file.displayPath)))
-                continue
-            }
-        } else if isTemplate {
-            text = String(decoding: bytes, as: UTF8.self)
-        }
+        guard isTemplate || file.path.hasPrefix("assets/"),
+            let (bytes, text) = readThemeFile(
+                file, isTemplate: isTemplate, root: root, folder: folder, diagnostics: &diagnostics)
+        else { continue }
         if !isTemplate {
             assets.append(ThemeAsset(path: String(file.path.dropFirst("assets/".count)), bytes: bytes))
             continue
@@ -155,4 +103,57 @@ func loadTheme(root: URL, name: Located<String>) -> (Theme?, [Diagnostic]) {
     diagnostics += checkTemplates(library, folder: "\(folder)/templates")
     if diagnostics.hasErrors { return (nil, diagnostics) }
     return (Theme(name: name.value, folder: folder, library: library, assets: assets), diagnostics)
+}
+
+/// The name becomes a path: `../../x` or `/etc` would read and publish files from anywhere.
+private func themeNameProblem(_ name: Located<String>) -> Diagnostic? {
+    guard !isValidSlug(name.value) else { return nil }
+    return .error(
+        "invalid-theme", "theme '\(name.value)' is not a theme name",
+        hint: "name a folder of Themes/ using lower-case letters, digits and hyphens, e.g. 'default'",
+        at: name.location)
+}
+
+private func missingTheme(_ name: Located<String>, root: URL) -> Diagnostic {
+    let available =
+        (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(SitePath.themes).path))?
+        .filter { !$0.hasPrefix(".") } ?? []
+    return .error(
+        "theme-missing", "theme '\(name.value)' not found in Themes/",
+        hint: didYouMean(name.value, in: available + ["default"])
+            ?? "use the built-in theme (theme: default) or create Themes/\(name.value)/",
+        at: name.location)
+}
+
+/// A theme file's bytes, and a template's text: the site's own file read from disk (a template
+/// checked as UTF-8 and, for a page template, for being empty), or the built-in one. Nil when it
+/// cannot be read (reported).
+private func readThemeFile(
+    _ file: ThemeFile, isTemplate: Bool, root: URL, folder: String, diagnostics: inout [Diagnostic]
+) -> (bytes: [UInt8], text: String?)? {
+    let url = root.appendingPathComponent(file.displayPath)
+    guard file.displayPath.hasPrefix(folder + "/") else {
+        return (file.bytes, isTemplate ? String(decoding: file.bytes, as: UTF8.self) : nil)
+    }
+    guard isTemplate else {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            diagnostics.append(
+                .error("unreadable-file", "cannot read theme asset", at: SourceLocation(file: file.displayPath)))
+            return nil
+        }
+        return ([UInt8](data), nil)
+    }
+    switch SourceFile.read(url, path: file.displayPath) {
+    case .failure(let diagnostic):
+        diagnostics.append(diagnostic)
+        return nil
+    case .success(let source):
+        // An empty page template renders every such page blank: say so, but a theme may blank a
+        // page on purpose, so it is a warning.
+        let name = String(file.path.dropFirst("templates/".count).dropLast(".mustache".count))
+        if Theme.requiredTemplates.contains(name), let empty = emptyFileDiagnostic(source, severity: .warning) {
+            diagnostics.append(empty)
+        }
+        return (file.bytes, source.text)
+    }
 }

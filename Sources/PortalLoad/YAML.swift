@@ -134,7 +134,7 @@ private struct YAMLConverter {
         }
         lineStarts = starts
         linesWithHash = hashes
-        mayHaveTags = text.utf8.contains(0x21)
+        mayHaveTags = text.utf8.contains(ASCII.exclamationMark)
         self.file = file
         self.lineOffset = lineOffset
     }
@@ -340,9 +340,9 @@ private func nestingProblem(_ text: String, file: String, lineOffset: Int) -> Di
     }
     // Bytes, not characters, for speed; columns count the first byte of each character.
     for c in text.utf8 {
-        if c & 0xC0 == 0x80 { continue }
+        if isUTF8Continuation(c) { continue }
         if atLineStart {
-            if c == 0x20 || c == 0x2D || c == 0x09 || c == 0x3F {
+            if c == ASCII.space || c == ASCII.hyphen || c == ASCII.tab || c == ASCII.questionMark {
                 lineIndent += 1
                 if lineIndent > maximumYAMLNesting * 4 { return problem() }
             } else {
@@ -350,14 +350,14 @@ private func nestingProblem(_ text: String, file: String, lineOffset: Int) -> Di
             }
         }
         switch c {
-        case 0x5B, 0x7B:
+        case ASCII.openBracket, ASCII.openBrace:
             depth += 1
-            open.append((line, column, c == 0x5B ? "[" : "{"))
+            open.append((line, column, c == ASCII.openBracket ? "[" : "{"))
             if depth > maximumYAMLNesting { return problem() }
-        case 0x5D, 0x7D:
+        case ASCII.closeBracket, ASCII.closeBrace:
             depth = max(0, depth - 1)
             if !open.isEmpty { open.removeLast() }
-        case 0x0A:
+        case ASCII.newline:
             line += 1
             column = 0
             atLineStart = true

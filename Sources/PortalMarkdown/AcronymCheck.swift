@@ -33,7 +33,7 @@ func asciiWords(in bytes: [UInt8]) -> [Range<Int>] {
                 index += 1
             }
             var end = index
-            while end > start, bytes[end - 1] == 0x26 { end -= 1 }
+            while end > start, bytes[end - 1] == ASCII.ampersand { end -= 1 }
             body(start..<end, capitals)
         }
     }
@@ -47,15 +47,8 @@ private let wordByteClasses: [UInt8] = (0...255).map { value -> UInt8 in
     let byte = UInt8(value)
     if isASCIIUppercase(byte) { return wordStart | wordPart | 4 }
     if isASCIIAlphanumeric(byte) { return wordStart | wordPart }
-    return byte == 0x26 ? wordPart : 0
+    return byte == ASCII.ampersand ? wordPart : 0
 }
-
-@inline(__always) func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
-    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
-}
-
-@inline(__always) package func isASCIIUppercase(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
-@inline(__always) func isASCIILowercase(_ byte: UInt8) -> Bool { byte >= 0x61 && byte <= 0x7A }
 
 /// Words that look like acronyms: at least two capitals and no lower-case letters, apart from a
 /// plural "s" (AFOs) or one inside between capitals (CoP). "Chief" is no acronym.
@@ -76,7 +69,7 @@ func acronymCandidate(_ bytes: some RandomAccessCollection<UInt8>, _ range: Rang
     var capitals = 0
     for offset in range where isASCIIUppercase(at(offset)) { capitals += 1 }
     guard capitals >= 2 else { return nil }
-    let bodyEnd = at(range.upperBound - 1) == 0x73 ? range.upperBound - 1 : range.upperBound
+    let bodyEnd = at(range.upperBound - 1) == ASCII.lowerS ? range.upperBound - 1 : range.upperBound
     var lower = 0
     for offset in range.lowerBound..<bodyEnd where isASCIILowercase(at(offset)) { lower += 1 }
     let firstUpper = isASCIIUppercase(at(range.lowerBound))

@@ -75,8 +75,8 @@ package struct BodyEnvironment: Sendable {
 /// it in link destinations, and the portal escapes it in glossary text. So author text such as
 /// `portal-link:0` is only ever text.
 package let placeholderMark: UInt8 = 0x01
-let linkPlaceholderKind: UInt8 = 0x4C  // "L": replaced by a link's address
-package let embedPlaceholderKind: UInt8 = 0x45  // "E": replaced by a table, with the newline after it
+let linkPlaceholderKind: UInt8 = ASCII.upperL  // "L": replaced by a link's address
+package let embedPlaceholderKind: UInt8 = ASCII.upperE  // "E": replaced by a table, with the newline after it
 func linkPlaceholder(_ index: Int) -> String { "\u{1}L\(index)" }
 func embedPlaceholder(_ index: Int) -> String { "\u{1}E\(index)\n" }
 
@@ -87,127 +87,145 @@ package func parseBody(_ text: String, file: String, firstLine: Int, numbered: B
     -> ParsedBody
 {
     let document = MarkdownDocument(text)
-    let lines = LineIndex(text)
     let root = document.root
-    // Columns are counted on from the last one asked for: a line holding 100,000 links would
-    // otherwise be counted from its start for each of them.
+    var body = BodyReader(
+        root: root, locator: SourceLocator(file: file, firstLine: firstLine, lines: LineIndex(text)),
+        numbered: numbered, environment: environment)
+    if let sourceMark = placeholderMarkProblem(text, file: file, firstLine: firstLine) {
+        body.diagnostics.append(sourceMark)
+        body.decodedMarkReported = true
+    }
+    body.readStructure()
+    let pageParagraphs = Set(body.paragraphs.map(\.number))
+    body.readTree()
+    // Changes come after the walk: changing a node frees its subtree, which a live walk would
+    // then visit.
+    body.removeRawHTML()
+    body.insertLinkPlaceholders()
+    for table in body.tables { table.replace(with: .html(renderMarkdownTable(table), block: true)) }
+    insertAbbreviations(at: body.abbreviationSites, index: environment.abbreviations, pageParagraphs: pageParagraphs)
+    return ParsedBody(
+        file: file, paragraphs: body.paragraphs, headings: body.headings, links: body.links,
+        blocks: body.renderedBlocks(), diagnostics: body.diagnostics, isEmpty: root.firstChild == nil,
+        lostParagraphs: body.lostParagraphs)
+}
+
+/// Source locations in a body, from cmark's lines and byte columns. Columns are counted on from
+/// the last one asked for: a line holding 100,000 links would otherwise be counted from its
+/// start for each of them.
+private struct SourceLocator {
+    let file: String
+    let firstLine: Int
+    let lines: LineIndex
     var columns = ColumnCursor()
-    func location(line: Int, byteColumn: Int) -> SourceLocation {
+
+    mutating func location(line: Int, byteColumn: Int) -> SourceLocation {
         SourceLocation(
             file: file, line: line + firstLine - 1,
             column: columns.characterColumn(line: line, byteColumn: byteColumn, in: lines))
     }
-    func location(of node: MarkdownNode) -> SourceLocation {
+
+    mutating func location(of node: MarkdownNode) -> SourceLocation {
         location(line: node.startLine, byteColumn: node.startColumn)
     }
+}
+
+/// What parsing reads off one body's cmark tree, and the state of the one walk that reads it.
+private struct BodyReader {
+    let root: MarkdownNode
+    var locator: SourceLocator
+    let numbered: Bool
+    let environment: BodyEnvironment
+    var lines: LineIndex { locator.lines }
 
     var diagnostics: [Diagnostic] = []
     var lostParagraphs: [Int?] = []
-    let sourceMark = placeholderMarkProblem(text, file: file, firstLine: firstLine)
-    if let sourceMark { diagnostics.append(sourceMark) }
-
-    // Structure: headings and numbered paragraphs.
     var headings: [HeadingFacts] = []
     var headingIndex: [MarkdownNode: Int] = [:]
     var paragraphs: [ParagraphFacts] = []
     var paragraphOf: [MarkdownNode: Int] = [:]
-    for block in root.children {
-        if block.type == CMARK_NODE_HEADING {
-            headingIndex[block] = headings.count
-            headings.append(HeadingFacts(level: block.headingLevel, text: "", baseID: ""))
-        } else if numbered, block.isOrderedList {
-            for item in block.children {
-                let line = lines.line(item.startLine)
-                let start = line.startIndex + max(item.startColumn - 1, 0)
-                let digits = line[min(start, line.endIndex)...].prefix { $0 >= 0x30 && $0 <= 0x39 }
-                guard let number = Int(String(decoding: digits, as: UTF8.self)) else { continue }
-                paragraphOf[item] = paragraphs.count
-                paragraphs.append(ParagraphFacts(number: number, location: location(of: item), text: ""))
-                if number == 0 {
-                    // Which number was meant cannot be told.
-                    lostParagraphs.append(nil)
-                    diagnostics.append(
-                        .error(
-                            "paragraph-number-invalid", "paragraph number 0",
-                            hint: "paragraph numbers start at 1", at: location(of: item)))
-                } else if item.firstChild == nil {
-                    diagnostics.append(
-                        .error(
-                            "paragraph-empty", "paragraph \(number) has no text",
-                            hint: "write the paragraph on the same line as '\(number).'", at: location(of: item)))
-                }
-            }
-        }
-    }
-    let pageParagraphs = Set(paragraphs.map(\.number))
-
-    // One walk over cmark's tree reads the plain text of paragraphs and headings, the links, the
-    // acronyms and where `<abbr>` goes. Changes come after it: changing a node frees its subtree,
-    // which a live walk would then visit.
     var links: [LinkFacts] = []
     var linkNodes: [MarkdownNode] = []
     var rawHTML: [MarkdownNode] = []
     var tables: [MarkdownNode] = []
     var abbreviationSites: [(node: MarkdownNode, words: [(range: Range<Int>, term: String)])] = []
-    // The number of the paragraph the walk is in or last left, to tell a paragraph number that
-    // ran into the text above (the next one) from a year that begins a wrapped line.
+
+    // The walk's state.
+    /// The number of the paragraph the walk is in or last left, to tell a paragraph number that
+    /// ran into the text above (the next one) from a year that begins a wrapped line.
     var lastNumber: Int?
-    // Reported once: the source's own U+0001 shows in the decoded text too.
-    var decodedMarkReported = sourceMark != nil
-    // The paragraph numbers a lost paragraph at a line would have: one after the paragraph
-    // before it, one before the paragraph after it. The walk goes down the file, so the next
-    // paragraph is found by moving on, never by searching.
+    /// Reported once: the source's own U+0001 shows in the decoded text too.
+    var decodedMarkReported = false
+    /// The first paragraph after the walk's line; the walk goes down the file, so it is found by
+    /// moving on, never by searching.
     var nextParagraph = 0
-    func expectedNumbers(at line: Int) -> Set<Int> {
-        while nextParagraph < paragraphs.count, paragraphs[nextParagraph].location.line <= line { nextParagraph += 1 }
-        var numbers = Set<Int>()
-        if let lastNumber { numbers.insert(lastNumber + 1) }
-        if nextParagraph < paragraphs.count { numbers.insert(paragraphs[nextParagraph].number - 1) }
-        return numbers
-    }
-    func checkDecoded(_ bytes: UnsafeBufferPointer<UInt8>, at node: MarkdownNode) {
-        guard !decodedMarkReported, let base = bytes.baseAddress,
-            memchr(base, Int32(placeholderMark), bytes.count) != nil
-        else { return }
-        decodedMarkReported = true
-        diagnostics.append(
-            .error(
-                "control-character", "a character reference here stands for \(characterName("\u{1}"))",
-                hint: "remove it; control characters cannot appear in the report", at: location(of: node)))
-    }
     var reportedAcronyms = Set<String>()
+    /// The paragraph or heading whose plain text is being read, and that text.
     var owner: MarkdownNode?
     var ownerText: [UInt8] = []
     var enclosingItem: MarkdownNode?
     var imageDepth = 0
     var openTables: [MarkdownNode] = []
-    let iterator = cmark_iter_new(root.raw)
-    defer { cmark_iter_free(iterator) }
-    while true {
-        let event = cmark_iter_next(iterator)
-        if event == CMARK_EVENT_DONE { break }
-        guard let node = MarkdownNode(cmark_iter_get_node(iterator)) else { continue }
-        let type = node.type
-        if event == CMARK_EVENT_EXIT {
-            if type == CMARK_NODE_IMAGE { imageDepth -= 1 }
-            if !openTables.isEmpty, openTables.last == node { openTables.removeLast() }
-            if node == owner {
-                var end = ownerText.count
-                while end > 0, ownerText[end - 1] == 0x20 { end -= 1 }
-                var start = 0
-                while start < end, ownerText[start] == 0x20 { start += 1 }
-                let text = String(decoding: ownerText[start..<end], as: UTF8.self)
-                if let index = paragraphOf[node] {
-                    paragraphs[index].text = text
-                } else if let index = headingIndex[node] {
-                    headings[index].text = text
-                    headings[index].baseID = headingID(text)
-                }
-                owner = nil
+
+    init(root: MarkdownNode, locator: SourceLocator, numbered: Bool, environment: BodyEnvironment) {
+        self.root = root
+        self.locator = locator
+        self.numbered = numbered
+        self.environment = environment
+    }
+
+    /// Structure: headings and numbered paragraphs, from the top-level blocks.
+    mutating func readStructure() {
+        for block in root.children {
+            if block.type == CMARK_NODE_HEADING {
+                headingIndex[block] = headings.count
+                headings.append(HeadingFacts(level: block.headingLevel, text: "", baseID: ""))
+            } else if numbered, block.isOrderedList {
+                for item in block.children { readParagraphNumber(item) }
             }
-            if node == enclosingItem { enclosingItem = nil }
-            continue
         }
+    }
+
+    private mutating func readParagraphNumber(_ item: MarkdownNode) {
+        let line = lines.line(item.startLine)
+        let start = line.startIndex + max(item.startColumn - 1, 0)
+        let digits = line[min(start, line.endIndex)...].prefix { isASCIIDigit($0) }
+        guard let number = Int(String(decoding: digits, as: UTF8.self)) else { return }
+        let at = locator.location(of: item)
+        paragraphOf[item] = paragraphs.count
+        paragraphs.append(ParagraphFacts(number: number, location: at, text: ""))
+        if number == 0 {
+            // Which number was meant cannot be told.
+            lostParagraphs.append(nil)
+            diagnostics.append(
+                .error("paragraph-number-invalid", "paragraph number 0", hint: "paragraph numbers start at 1", at: at))
+        } else if item.firstChild == nil {
+            diagnostics.append(
+                .error(
+                    "paragraph-empty", "paragraph \(number) has no text",
+                    hint: "write the paragraph on the same line as '\(number).'", at: at))
+        }
+    }
+
+    /// One walk over cmark's tree reads the plain text of paragraphs and headings, the links, the
+    /// acronyms and where `<abbr>` goes, and checks text that looks numbered but is not.
+    mutating func readTree() {
+        let iterator = cmark_iter_new(root.raw)
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = MarkdownNode(cmark_iter_get_node(iterator)) else { continue }
+            if event == CMARK_EVENT_EXIT {
+                leave(node)
+            } else {
+                enter(node)
+            }
+        }
+    }
+
+    private mutating func enter(_ node: MarkdownNode) {
+        let type = node.type
         // Only list items and headings can start a paragraph's or heading's text; checking the
         // type first spares a dictionary look-up for every other node.
         if type == CMARK_NODE_ITEM || type == CMARK_NODE_HEADING,
@@ -222,102 +240,22 @@ package func parseBody(_ text: String, file: String, firstLine: Int, numbered: B
         }
         switch type {
         case CMARK_NODE_TEXT, CMARK_NODE_CODE:
-            guard let literal = cmark_node_get_literal(node.raw) else { continue }
+            guard let literal = cmark_node_get_literal(node.raw) else { return }
             let bytes = UnsafeBufferPointer(
                 start: UnsafeRawPointer(literal).assumingMemoryBound(to: UInt8.self), count: strlen(literal))
             if owner != nil { ownerText.append(contentsOf: bytes) }
-            guard type == CMARK_NODE_TEXT else { continue }
+            guard type == CMARK_NODE_TEXT else { return }
             checkDecoded(bytes, at: node)
-            var sites: [(range: Range<Int>, term: String)] = []
-            forEachASCIIWord(bytes) { range, capitals in
-                if capitals >= 2, let word = acronymCandidate(bytes, range) {
-                    let singular = word.hasSuffix("s") ? String(word.dropLast()) : word
-                    if !(environment.knownAcronyms.contains(word) || environment.knownAcronyms.contains(singular)
-                        || environment.names.contains(word.uppercased())
-                        || environment.names.contains(singular.uppercased())
-                        || !reportedAcronyms.insert(singular).inserted)
-                    {
-                        diagnostics.append(
-                            .warning(
-                                "acronym-missing", "acronym '\(singular)' is not in the glossary",
-                                hint: "add '- {term: \(singular), expansion: ...}' to \(SitePath.glossary)",
-                                at: location(line: node.startLine, byteColumn: node.startColumn + range.lowerBound)))
-                    }
-                }
-                // Glossary terms begin with a capital; most words are skipped without a lookup.
-                if imageDepth == 0, openTables.isEmpty, isASCIIUppercase(bytes[range.lowerBound]),
-                    environment.abbreviations.mightContain(UnsafeBufferPointer(rebasing: bytes[range])),
-                    let term = environment.abbreviations.term(
-                        for: Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)))
-                {
-                    sites.append((range, term))
-                }
-            }
-            if !sites.isEmpty { abbreviationSites.append((node, sites)) }
+            readWords(bytes, of: node)
         case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
-            if owner != nil { ownerText.append(0x20) }
+            if owner != nil { ownerText.append(ASCII.space) }
         case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING, CMARK_NODE_ITEM:
-            if owner != nil, let last = ownerText.last, last != 0x20 { ownerText.append(0x20) }
-            guard type == CMARK_NODE_PARAGRAPH else { continue }
-            let parent = node.parent
-            let topLevel = parent == root
-            let found = lookalikeProblems(
-                in: node, lines: lines,
-                numbers: !numbered
-                    ? nil : topLevel ? .topLevel : parent.flatMap { paragraphOf[$0] } != nil ? .inParagraph : nil,
-                expected: { expectedNumbers(at: node.startLine + firstLine - 1) }, location: location(line:byteColumn:))
-            diagnostics += found.problems
-            lostParagraphs += found.lost
-        case CMARK_NODE_LIST:
-            // An ordered list below the top that starts at the number due there is that paragraph,
-            // indented or quoted by mistake; any other number starts a list of points.
-            let start = Int(cmark_node_get_list_start(node.raw))
-            if numbered, node.isOrderedList, let parent = node.parent, parent != root,
-                expectedNumbers(at: node.startLine + firstLine - 1).contains(start)
-            {
-                let container =
-                    paragraphOf[parent].map { "indented under paragraph \(paragraphs[$0].number), so it is part of it" }
-                    ?? (parent.type == CMARK_NODE_BLOCK_QUOTE
-                        ? "inside a quote ('>'), so it is not numbered"
-                        : "inside a bullet or quote, so it is not numbered")
-                lostParagraphs.append(start)
-                diagnostics.append(
-                    .error(
-                        "paragraph-indented", "paragraph \(start) is \(container)",
-                        hint: "start '\(start).' at the beginning of the line", at: location(of: node)))
-            }
-        case CMARK_NODE_CODE_BLOCK:
-            let parent = node.parent
-            if numbered, !node.isFencedCode, parent == root || parent.flatMap({ paragraphOf[$0] }) != nil,
-                let found = indentedNumberProblem(node, lines: lines, location: location(line:byteColumn:))
-            {
-                diagnostics.append(found.problem)
-                lostParagraphs.append(found.lost)
-            }
-        case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
-            if type == CMARK_NODE_IMAGE { imageDepth += 1 }
-            if let title = cmark_node_get_title(node.raw) {
-                checkDecoded(
-                    UnsafeBufferPointer(
-                        start: UnsafeRawPointer(title).assumingMemoryBound(to: UInt8.self), count: strlen(title)),
-                    at: node)
-            }
-            links.append(
-                LinkFacts(
-                    url: node.url, isImage: type == CMARK_NODE_IMAGE, hasText: node.firstChild != nil,
-                    location: location(of: node),
-                    paragraph: enclosingItem.flatMap { paragraphOf[$0] }.map { paragraphs[$0].number }))
-            linkNodes.append(node)
-        case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
-            rawHTML.append(node)
-            if numbered, type == CMARK_NODE_HTML_BLOCK, node.parent == root,
-                let found = htmlBlockNumberProblem(
-                    node, lines: lines, expected: expectedNumbers(at: node.startLine + firstLine - 1),
-                    location: location(line:byteColumn:))
-            {
-                diagnostics.append(found.problem)
-                if found.problem.severity == .error { lostParagraphs.append(found.lost) }
-            }
+            if owner != nil, let last = ownerText.last, last != ASCII.space { ownerText.append(ASCII.space) }
+            if type == CMARK_NODE_PARAGRAPH { checkLookalikes(in: node) }
+        case CMARK_NODE_LIST: checkIndentedParagraph(node)
+        case CMARK_NODE_CODE_BLOCK: checkIndentedCode(node)
+        case CMARK_NODE_LINK, CMARK_NODE_IMAGE: readLink(node, isImage: type == CMARK_NODE_IMAGE)
+        case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE: readHTML(node, isBlock: type == CMARK_NODE_HTML_BLOCK)
         default:
             if node.isTable {
                 tables.append(node)
@@ -326,68 +264,234 @@ package func parseBody(_ text: String, file: String, firstLine: Int, numbered: B
         }
     }
 
-    // The author's raw HTML goes unless the site allows it; everything the portal inserts below
-    // is escaped where it is built, so the tree can be rendered in cmark's unsafe mode.
-    if !environment.allowRawHTML, let first = rawHTML.first {
+    private mutating func leave(_ node: MarkdownNode) {
+        if node.type == CMARK_NODE_IMAGE { imageDepth -= 1 }
+        if !openTables.isEmpty, openTables.last == node { openTables.removeLast() }
+        if node == owner { finishOwnerText(node) }
+        if node == enclosingItem { enclosingItem = nil }
+    }
+
+    /// The plain text of a paragraph or heading, trimmed, once the walk leaves it.
+    private mutating func finishOwnerText(_ node: MarkdownNode) {
+        var end = ownerText.count
+        while end > 0, ownerText[end - 1] == ASCII.space { end -= 1 }
+        var start = 0
+        while start < end, ownerText[start] == ASCII.space { start += 1 }
+        let text = String(decoding: ownerText[start..<end], as: UTF8.self)
+        if let index = paragraphOf[node] {
+            paragraphs[index].text = text
+        } else if let index = headingIndex[node] {
+            headings[index].text = text
+            headings[index].baseID = headingID(text)
+        }
+        owner = nil
+    }
+
+    /// The paragraph numbers a lost paragraph at a line would have: one after the paragraph
+    /// before it, one before the paragraph after it.
+    private mutating func expectedNumbers(at line: Int) -> Set<Int> {
+        while nextParagraph < paragraphs.count, paragraphs[nextParagraph].location.line <= line { nextParagraph += 1 }
+        var numbers = Set<Int>()
+        if let lastNumber { numbers.insert(lastNumber + 1) }
+        if nextParagraph < paragraphs.count { numbers.insert(paragraphs[nextParagraph].number - 1) }
+        return numbers
+    }
+
+    private func sourceLine(of node: MarkdownNode) -> Int { node.startLine + locator.firstLine - 1 }
+
+    /// A character reference that decodes to the placeholder mark is an error, reported once.
+    private mutating func checkDecoded(_ bytes: UnsafeBufferPointer<UInt8>, at node: MarkdownNode) {
+        guard !decodedMarkReported, let base = bytes.baseAddress,
+            memchr(base, Int32(placeholderMark), bytes.count) != nil
+        else { return }
+        decodedMarkReported = true
+        diagnostics.append(
+            .error(
+                "control-character", "a character reference here stands for \(characterName("\u{1}"))",
+                hint: "remove it; control characters cannot appear in the report", at: locator.location(of: node)))
+    }
+
+    /// A text node's words: acronyms missing from the glossary, and glossary terms to mark.
+    private mutating func readWords(_ bytes: UnsafeBufferPointer<UInt8>, of node: MarkdownNode) {
+        var sites: [(range: Range<Int>, term: String)] = []
+        forEachASCIIWord(bytes) { range, capitals in
+            if capitals >= 2, let word = acronymCandidate(bytes, range) {
+                checkAcronym(word, at: node, byteOffset: range.lowerBound)
+            }
+            // Glossary terms begin with a capital; most words are skipped without a lookup.
+            if imageDepth == 0, openTables.isEmpty, isASCIIUppercase(bytes[range.lowerBound]),
+                environment.abbreviations.mightContain(UnsafeBufferPointer(rebasing: bytes[range])),
+                let term = environment.abbreviations.term(
+                    for: Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)))
+            {
+                sites.append((range, term))
+            }
+        }
+        if !sites.isEmpty { abbreviationSites.append((node, sites)) }
+    }
+
+    private mutating func checkAcronym(_ word: String, at node: MarkdownNode, byteOffset: Int) {
+        let singular = word.hasSuffix("s") ? String(word.dropLast()) : word
+        let known = environment.knownAcronyms
+        if known.contains(word) || known.contains(singular) || environment.names.contains(word.uppercased())
+            || environment.names.contains(singular.uppercased()) || !reportedAcronyms.insert(singular).inserted
+        {
+            return
+        }
+        diagnostics.append(
+            .warning(
+                "acronym-missing", "acronym '\(singular)' is not in the glossary",
+                hint: "add '- {term: \(singular), expansion: ...}' to \(SitePath.glossary)",
+                at: locator.location(line: node.startLine, byteColumn: node.startColumn + byteOffset)))
+    }
+
+    /// Paragraph numbers and bullets Markdown would not read as such (`Lookalikes.swift`).
+    private mutating func checkLookalikes(in node: MarkdownNode) {
+        let parent = node.parent
+        let context: NumberContext? =
+            !numbered
+            ? nil : parent == root ? .topLevel : parent.flatMap { paragraphOf[$0] } != nil ? .inParagraph : nil
+        let line = sourceLine(of: node)
+        let lines = self.lines
+        var locator = self.locator
+        let found = lookalikeProblems(
+            in: node, lines: lines, numbers: context, expected: { expectedNumbers(at: line) },
+            location: { locator.location(line: $0, byteColumn: $1) })
+        self.locator = locator
+        diagnostics += found.problems
+        lostParagraphs += found.lost
+    }
+
+    /// An ordered list below the top that starts at the number due there is that paragraph,
+    /// indented or quoted by mistake; any other number starts a list of points.
+    private mutating func checkIndentedParagraph(_ node: MarkdownNode) {
+        let start = Int(cmark_node_get_list_start(node.raw))
+        guard numbered, node.isOrderedList, let parent = node.parent, parent != root,
+            expectedNumbers(at: sourceLine(of: node)).contains(start)
+        else { return }
+        let container =
+            paragraphOf[parent].map { "indented under paragraph \(paragraphs[$0].number), so it is part of it" }
+            ?? (parent.type == CMARK_NODE_BLOCK_QUOTE
+                ? "inside a quote ('>'), so it is not numbered"
+                : "inside a bullet or quote, so it is not numbered")
+        lostParagraphs.append(start)
+        diagnostics.append(
+            .error(
+                "paragraph-indented", "paragraph \(start) is \(container)",
+                hint: "start '\(start).' at the beginning of the line", at: locator.location(of: node)))
+    }
+
+    /// A paragraph indented four spaces, which Markdown reads as code.
+    private mutating func checkIndentedCode(_ node: MarkdownNode) {
+        let parent = node.parent
+        guard numbered, !node.isFencedCode, parent == root || parent.flatMap({ paragraphOf[$0] }) != nil else {
+            return
+        }
+        let lines = self.lines
+        var locator = self.locator
+        let found = indentedNumberProblem(node, lines: lines, location: { locator.location(line: $0, byteColumn: $1) })
+        self.locator = locator
+        if let found {
+            diagnostics.append(found.problem)
+            lostParagraphs.append(found.lost)
+        }
+    }
+
+    private mutating func readLink(_ node: MarkdownNode, isImage: Bool) {
+        if isImage { imageDepth += 1 }
+        if let title = cmark_node_get_title(node.raw) {
+            checkDecoded(
+                UnsafeBufferPointer(
+                    start: UnsafeRawPointer(title).assumingMemoryBound(to: UInt8.self), count: strlen(title)),
+                at: node)
+        }
+        links.append(
+            LinkFacts(
+                url: node.url, isImage: isImage, hasText: node.firstChild != nil, location: locator.location(of: node),
+                paragraph: enclosingItem.flatMap { paragraphOf[$0] }.map { paragraphs[$0].number }))
+        linkNodes.append(node)
+    }
+
+    /// Raw HTML, kept to be removed later; a top-level HTML block may hide a numbered paragraph.
+    private mutating func readHTML(_ node: MarkdownNode, isBlock: Bool) {
+        rawHTML.append(node)
+        guard numbered, isBlock, node.parent == root else { return }
+        let expected = expectedNumbers(at: sourceLine(of: node))
+        let lines = self.lines
+        var locator = self.locator
+        let found = htmlBlockNumberProblem(
+            node, lines: lines, expected: expected, location: { locator.location(line: $0, byteColumn: $1) })
+        self.locator = locator
+        if let found {
+            diagnostics.append(found.problem)
+            if found.problem.severity == .error { lostParagraphs.append(found.lost) }
+        }
+    }
+
+    /// The author's raw HTML goes unless the site allows it; everything the portal inserts is
+    /// escaped where it is built, so the tree can be rendered in cmark's unsafe mode.
+    mutating func removeRawHTML() {
+        guard !environment.allowRawHTML, let first = rawHTML.first else { return }
         // Left out, but not silently.
         diagnostics.append(
             .warning(
                 "raw-html-removed",
                 "HTML in the text is left out" + (rawHTML.count > 1 ? " (\(rawHTML.count) places in this file)" : ""),
                 hint: "write it in Markdown, or set 'allow_raw_html: true' in \(SitePath.siteFile)",
-                at: location(of: first)))
+                at: locator.location(of: first)))
         for node in rawHTML { node.remove() }
     }
-    // Internal links get placeholders, filled in once every target is known. External links and
-    // same-page fragments stay as written, so cmark escapes them as usual. Last first: an image
-    // replaced below frees the links in its description, which must be done with by then.
-    for (index, node) in linkNodes.enumerated().reversed() {
-        let url = links[index].url
-        if url.hasPrefix("#") || isExternal(url) { continue }
-        if links[index].isImage, url.lowercased().hasPrefix("table:") {
-            if let paragraph = node.parent, paragraph.type == CMARK_NODE_PARAGRAPH, paragraph.children.count == 1 {
-                paragraph.replace(with: .html(embedPlaceholder(index), block: true))
-            } else {
-                // A table cannot sit inside running text: link to its page instead.
-                let label = node.plainText.isEmpty ? "the table" : node.plainText
-                node.replace(
-                    with: .html("<a href=\"\(linkPlaceholder(index))\">\(escapeHTML(label))</a>", block: false))
-            }
-            continue
-        }
-        // Written as cmark writes links, but by the portal: cmark would percent-encode the mark.
-        let title = node.title.isEmpty ? "" : " title=\"\(escapeHTML(node.title))\""
-        if links[index].isImage {
-            node.replace(
-                with: .html(
-                    "<img src=\"\(linkPlaceholder(index))\" alt=\"\(escapeHTML(node.plainText))\"\(title) />",
-                    block: false))
-        } else {
-            node.unwrap(opening: "<a href=\"\(linkPlaceholder(index))\"\(title)>", closing: "</a>")
-        }
-    }
-    for table in tables { table.replace(with: .html(renderMarkdownTable(table), block: true)) }
-    insertAbbreviations(at: abbreviationSites, index: environment.abbreviations, pageParagraphs: pageParagraphs)
 
-    // Render block by block; numbered paragraphs and headings are wrapped later with their ids.
-    var blocks: [FragmentBlock] = []
-    for block in root.children {
-        if let index = headingIndex[block] {
-            blocks.append(.heading(index: index, level: block.headingLevel, html: innerHeadingHTML(block)))
-        } else if block.isOrderedList, let first = block.firstChild, paragraphOf[first] != nil {
-            for item in block.children {
-                guard let index = paragraphOf[item] else { continue }
-                let number = paragraphs[index].number
-                blocks.append(
-                    .paragraph(number: number, html: item.renderHTML(unwrapping: "<li>", "</li>\n")))
+    /// Internal links get placeholders, filled in once every target is known. External links and
+    /// same-page fragments stay as written, so cmark escapes them as usual. Last first: an image
+    /// replaced here frees the links in its description, which must be done with by then.
+    func insertLinkPlaceholders() {
+        for (index, node) in linkNodes.enumerated().reversed() {
+            let url = links[index].url
+            if url.hasPrefix("#") || isExternal(url) { continue }
+            if links[index].isImage, url.lowercased().hasPrefix("table:") {
+                if let paragraph = node.parent, paragraph.type == CMARK_NODE_PARAGRAPH, paragraph.children.count == 1 {
+                    paragraph.replace(with: .html(embedPlaceholder(index), block: true))
+                } else {
+                    // A table cannot sit inside running text: link to its page instead.
+                    let label = node.plainText.isEmpty ? "the table" : node.plainText
+                    node.replace(
+                        with: .html("<a href=\"\(linkPlaceholder(index))\">\(escapeHTML(label))</a>", block: false))
+                }
+                continue
             }
-        } else {
-            blocks.append(.other(html: block.renderHTML()))
+            // Written as cmark writes links, but by the portal: cmark would percent-encode the mark.
+            let title = node.title.isEmpty ? "" : " title=\"\(escapeHTML(node.title))\""
+            if links[index].isImage {
+                node.replace(
+                    with: .html(
+                        "<img src=\"\(linkPlaceholder(index))\" alt=\"\(escapeHTML(node.plainText))\"\(title) />",
+                        block: false))
+            } else {
+                node.unwrap(opening: "<a href=\"\(linkPlaceholder(index))\"\(title)>", closing: "</a>")
+            }
         }
     }
-    return ParsedBody(
-        file: file, paragraphs: paragraphs, headings: headings, links: links, blocks: blocks,
-        diagnostics: diagnostics, isEmpty: root.firstChild == nil, lostParagraphs: lostParagraphs)
+
+    /// Rendered block by block; numbered paragraphs and headings are wrapped later with their ids.
+    func renderedBlocks() -> [FragmentBlock] {
+        var blocks: [FragmentBlock] = []
+        for block in root.children {
+            if let index = headingIndex[block] {
+                blocks.append(.heading(index: index, level: block.headingLevel, html: innerHeadingHTML(block)))
+            } else if block.isOrderedList, let first = block.firstChild, paragraphOf[first] != nil {
+                for item in block.children {
+                    guard let index = paragraphOf[item] else { continue }
+                    let number = paragraphs[index].number
+                    blocks.append(
+                        .paragraph(number: number, html: item.renderHTML(unwrapping: "<li>", "</li>\n")))
+                }
+            } else {
+                blocks.append(.other(html: block.renderHTML()))
+            }
+        }
+        return blocks
+    }
 }
 
 func isExternal(_ url: String) -> Bool {
@@ -458,9 +562,9 @@ func renderMarkdownTable(_ table: MarkdownNode) -> String {
     table.withRenderedHTML { rendered in
         html.reserveCapacity(rendered.count + rendered.count / 4 + 64)
         html += #"<div class="table-scroll"><table class="md-table">"#.utf8
-        html.append(0x0A)
+        html.append(ASCII.newline)
         var lineStart = 0
-        for index in 0...rendered.count where index == rendered.count || rendered[index] == 0x0A {
+        for index in 0...rendered.count where index == rendered.count || rendered[index] == ASCII.newline {
             defer { lineStart = index + 1 }
             let line = UnsafeBufferPointer(rebasing: rendered[lineStart..<index])
             guard !line.isEmpty else { continue }
@@ -479,7 +583,7 @@ func renderMarkdownTable(_ table: MarkdownNode) -> String {
                 html += line
             }
             // Cells run on inside their row; every other line ends as cmark ended it.
-            if forms.isEmpty { html.append(0x0A) }
+            if forms.isEmpty { html.append(ASCII.newline) }
         }
     }
     html += "</table></div>\n".utf8
@@ -517,7 +621,7 @@ struct ColumnCursor {
         let from = text.startIndex + min(self.byteColumn - 1, text.count)
         let to = text.startIndex + min(byteColumn - 1, text.count)
         // The text is valid UTF-8, so every byte but a continuation byte starts a character.
-        for byte in text[from..<to] where byte & 0xC0 != 0x80 { characters += 1 }
+        for byte in text[from..<to] where !isUTF8Continuation(byte) { characters += 1 }
         self.byteColumn = byteColumn
         return characters + 1
     }

@@ -159,7 +159,7 @@ struct MarkdownNode: Hashable, @unchecked Sendable {
             var end = bytes.count
             if bytes.starts(with: open.utf8) {
                 start = open.utf8.count
-                if start < end, bytes[start] == 0x0A { start += 1 }
+                if start < end, bytes[start] == ASCII.newline { start += 1 }
             }
             let closeCount = close.utf8.count
             if end - start >= closeCount, bytes[(end - closeCount)..<end].elementsEqual(close.utf8) {

@@ -51,7 +51,9 @@ func numberMark(in line: ArraySlice<UInt8>, at start: Int) -> NumberMark? {
     // Most lines open with a letter: no need to decode them.
     guard start < line.endIndex else { return nil }
     let lead = line[start]
-    guard lead >= 0x80 || (0x30...0x39).contains(lead) || lead == 0x2D || lead == 0x2B else { return nil }
+    guard lead >= UTF8Byte.firstNonASCII || isASCIIDigit(lead) || lead == ASCII.hyphen || lead == ASCII.plus else {
+        return nil
+    }
     let list = scalars(of: line, from: start)
     var position = 0
     // Invisible characters (a zero-width space, a stray byte-order mark) and spaces Markdown does
@@ -136,11 +138,16 @@ private let markdownBulletHint = "start each item with '- ' (a hyphen and a spac
 /// Reads a bullet look-alike at the start of a line, after its indentation and any `>`.
 func bulletMark(in line: ArraySlice<UInt8>) -> BulletMark? {
     var start = line.startIndex
-    while start < line.endIndex, line[start] == 0x20 || line[start] == 0x09 || line[start] == 0x3E { start += 1 }
+    while start < line.endIndex,
+        line[start] == ASCII.space || line[start] == ASCII.tab || line[start] == ASCII.greaterThan
+    { start += 1 }
     guard start < line.endIndex else { return nil }
     let lead = line[start]
     // Most lines open with a letter or digit that is no bullet: no need to decode them.
-    guard lead >= 0x80 || lead == 0x2D || lead == 0x2A || lead == 0x2B || lead == 0x6F else { return nil }
+    guard
+        lead >= UTF8Byte.firstNonASCII || lead == ASCII.hyphen || lead == ASCII.asterisk || lead == ASCII.plus
+            || lead == ASCII.lowerO
+    else { return nil }
     let list = scalars(of: line, from: start, limit: 2)
     guard let (first, offset) = list.first else { return nil }
     let next = list.count > 1 ? list[1].0 : nil
@@ -203,7 +210,7 @@ func lookalikeProblems(
         }
         guard let context, number > first || context == .topLevel else { continue }
         var start = line.startIndex
-        while start < line.endIndex, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+        while start < line.endIndex, isBlank(line[start]) { start += 1 }
         guard let mark = numberMark(in: line, at: start) else { continue }
         let at = location(number, (mark.fault?.offset ?? mark.offset) - whole.startIndex + 1)
         if number == first {
@@ -246,7 +253,7 @@ func indentedNumberProblem(_ code: MarkdownNode, lines: LineIndex, location: (In
 {
     let line = lines.line(code.startLine)
     var start = line.startIndex
-    while start < line.endIndex, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+    while start < line.endIndex, isBlank(line[start]) { start += 1 }
     guard let mark = numberMark(in: line, at: start) else { return nil }
     let what = mark.value.map { "paragraph \($0)" } ?? "a numbered paragraph"
     let problem = Diagnostic.error(
@@ -265,9 +272,9 @@ func placeholderMarkProblem(_ text: String, file: String, firstLine: Int) -> Dia
         }
         let offset = UnsafeRawPointer(found) - UnsafeRawPointer(base)
         let before = UnsafeBufferPointer(rebasing: bytes[..<offset])
-        let line = before.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-        let column = bytes[lineStart..<offset].reduce(1) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+        let line = before.reduce(0) { $0 + ($1 == ASCII.newline ? 1 : 0) }
+        let lineStart = before.lastIndex(of: ASCII.newline).map { $0 + 1 } ?? 0
+        let column = bytes[lineStart..<offset].reduce(1) { $0 + (!isUTF8Continuation($1) ? 1 : 0) }
         let count = bytes.reduce(0) { $0 + ($1 == placeholderMark ? 1 : 0) }
         return .error(
             "control-character",

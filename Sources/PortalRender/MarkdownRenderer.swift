@@ -20,7 +20,7 @@ package func bodyHTML(_ body: ParsedBody, links: BodyLinks, headingIDs: [String]
     for block in body.blocks {
         switch block {
         case .heading(let index, let level, let html):
-            let to = UInt8(0x30 + min(level + shift, 6))
+            let to = ASCII.zero + UInt8(min(level + shift, 6))
             output += "<h".utf8
             output.append(to)
             output += " id=\"".utf8
@@ -102,14 +102,14 @@ func fillPlaceholders(
             let kind = mark + 1 < bytes.count ? bytes[mark + 1] : 0
             var end = mark + 2
             var value = 0
-            while end < bytes.count, bytes[end] >= 0x30, bytes[end] <= 0x39 {
-                value = value * 10 + Int(bytes[end] - 0x30)
+            while end < bytes.count, bytes[end] >= ASCII.zero, bytes[end] <= ASCII.nine {
+                value = value * 10 + Int(bytes[end] - ASCII.zero)
                 end += 1
             }
             if kind == embedPlaceholderKind {
                 output.append(contentsOf: embed(value).utf8)
                 // The newline cmark ends the block with goes with the placeholder.
-                if end < bytes.count, bytes[end] == 0x0A { end += 1 }
+                if end < bytes.count, bytes[end] == ASCII.newline { end += 1 }
             } else {
                 output.append(contentsOf: href(value).utf8)
             }

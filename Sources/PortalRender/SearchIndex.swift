@@ -3,22 +3,34 @@ import PortalMarkdown
 import PortalResolve
 import PortalSupport
 
+/// The fields of the index's records, in the order they are written. `search.js` reads each
+/// position through an object of the same name (`SECTION`, `PARAGRAPH`, `ENTRY`) with the same
+/// fields, and a unit test fails when the two disagree: change both, and the writers below.
+enum SearchIndexFields {
+    static let section = ["href", "title"]
+    static let paragraph = ["number", "section", "text"]
+    static let entry = ["kind", "title", "href", "keywords", "text", "section"]
+}
+
 /// The prebuilt search index. It is a script that assigns a global, not a JSON file, because the
 /// search page must work from `file://` on the intranet copy, where browsers block `fetch()` of
 /// local files but still run a plain `<script src>`. `assets/search.js` reads it.
 ///
-/// Shape (kept compact for sites of 10,000 pages: each paragraph's text is stored once, the
+/// Shape (kept compact for sites of 10,000 pages: each record is an array, not an object, so
+/// field names are not repeated 100,000 times; each paragraph's text is stored once, the
 /// section's address and title once per section):
 ///
 ///     window.PORTAL_SEARCH = {
 ///       "sections": [[href, title], ...],
 ///       "paragraphLimit": 133,      (only when texts were cut to fit a very large site)
-///       "paragraphs": [[number, section index, text], ...],
-///       "entries": [[kind, title, href, keywords, text, section index or -1], ...]
+///       "paragraphs": [[number, section, text], ...],
+///       "entries": [[kind, title, href, keywords, text, section], ...]
 ///     };
 ///
-/// Addresses are relative to the site root. Rendered like a page: every paragraph text it holds
-/// is read through `context`, which records it.
+/// Addresses are relative to the site root; `section` is a position in `sections` (-1: none);
+/// `keywords` are joined by "|". `SearchIndexFields` names the fields in this order, and
+/// `search.js` reads them through the same names. Rendered like a page: every paragraph text it
+/// holds is read through `context`, which records it.
 func searchIndexFile(_ context: RenderContext) -> OutputFile {
     let graph = context.graph
     var json = JSONBytes()
@@ -50,7 +62,7 @@ private func searchText(_ text: String, limit: Int) -> (kept: String, truncated:
     return (kept, cut && limit < searchTextLimit)
 }
 
-/// `[number,section,"text"]`.
+/// `[number,section,"text"]`, as `SearchIndexFields.paragraph`.
 private func appendParagraphLine(number: Int, section: Int, kept: String, to json: inout JSONBytes) {
     json.raw("[")
     json.int(number)
@@ -78,6 +90,7 @@ private func writeSearchIndex(_ context: RenderContext, into json: inout JSONByt
     json.raw("{\"sections\":[")
     for (index, section) in graph.sections.enumerated() {
         if index > 0 { json.raw(",") }
+        // As `SearchIndexFields.section`.
         json.raw("[")
         json.string(section.page.path)
         json.raw(",")
@@ -110,6 +123,7 @@ private func writeSearchIndex(_ context: RenderContext, into json: inout JSONByt
     json.raw("],\n\"entries\":[\n")
     for (index, entry) in searchEntries(graph, sectionNumber: sectionNumber).enumerated() {
         if index > 0 { json.raw(",\n") }
+        // As `SearchIndexFields.entry`.
         json.raw("[")
         json.string(entry.kind)
         json.raw(",")
@@ -164,12 +178,14 @@ func searchEntries(_ graph: SiteGraph, sectionNumber: [String: Int]) -> [SearchE
                 kind: "Glossary", title: entry.term, href: PageID.glossary.path + "#" + anchors[index],
                 text: entry.expansion))
     }
-    for entity in graph.entities.sorted(by: { ($0.source.kind.rawValue, $0.id) < ($1.source.kind.rawValue, $1.id) }) {
-        let source = entity.source
+    for entry in graph.registerEntries.sorted(by: {
+        ($0.source.register.rawValue, $0.id) < ($1.source.register.rawValue, $1.id)
+    }) {
+        let source = entry.source
         entries.append(
             SearchEntry(
-                kind: source.kind.rawValue.capitalized, title: source.name,
-                href: PageID.register(source.kind).path + "#" + entity.anchor,
+                kind: source.register.rawValue.capitalized, title: source.name,
+                href: PageID.register(source.register).path + "#" + entry.anchor,
                 keywords: [source.chair, source.scope].compactMap { $0 }, text: source.description ?? ""))
     }
     for commitment in graph.commitments {
@@ -217,30 +233,35 @@ struct JSONBytes {
     }
 
     mutating func string(utf8 input: UnsafeBufferPointer<UInt8>) {
-        bytes.append(0x22)
+        bytes.append(ASCII.quote)
         var plainStart = 0
         var index = 0
         let count = input.count
         while index < count {
             let byte = input[index]
             // Most bytes need nothing: they are copied in runs.
-            if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x3C && byte != 0xE2 {
+            if byte >= ASCII.space && byte != ASCII.quote && byte != ASCII.backslash && byte != ASCII.lessThan
+                && byte != UTF8Byte.separatorLead
+            {
                 index += 1
                 continue
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[plainStart..<index]))
             index += 1
             switch byte {
-            case 0x22: raw("\\\"")
-            case 0x5C: raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
-            case 0x3C: raw("\\u003c")
-            case 0xE2:
+            case ASCII.quote: raw("\\\"")
+            case ASCII.backslash: raw("\\\\")
+            case ASCII.newline: raw("\\n")
+            case ASCII.carriageReturn: raw("\\r")
+            case ASCII.tab: raw("\\t")
+            case ASCII.lessThan: raw("\\u003c")
+            case UTF8Byte.separatorLead:
                 // U+2028 and U+2029 end lines in older JavaScript: E2 80 A8 and E2 80 A9 in UTF-8.
-                if index + 1 < count, input[index] == 0x80, input[index + 1] == 0xA8 || input[index + 1] == 0xA9 {
-                    raw(input[index + 1] == 0xA8 ? "\\u2028" : "\\u2029")
+                if index + 1 < count, input[index] == UTF8Byte.separatorMiddle,
+                    input[index + 1] == UTF8Byte.lineSeparatorLast
+                        || input[index + 1] == UTF8Byte.paragraphSeparatorLast
+                {
+                    raw(input[index + 1] == UTF8Byte.lineSeparatorLast ? "\\u2028" : "\\u2029")
                     index += 2
                 } else {
                     bytes.append(byte)
@@ -256,6 +277,6 @@ struct JSONBytes {
             plainStart = index
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[plainStart..<count]))
-        bytes.append(0x22)
+        bytes.append(ASCII.quote)
     }
 }

@@ -182,7 +182,7 @@ package func renderSiteKeepingLinks(
 package func allPages(_ graph: SiteGraph) -> [PageID] {
     var pages: [PageID] = [.home, .capabilities, .tables, .glossary, .commitments, .search, .notFound]
     if graph.config.fullReport { pages.append(.report) }
-    pages += EntityKind.allCases.map { .register($0) }
+    pages += Register.allCases.map { .register($0) }
     pages += graph.sections.map(\.page)
     pages += graph.capabilities.map { .capability($0.slug) }
     pages += graph.tables.map { .table($0.id) }

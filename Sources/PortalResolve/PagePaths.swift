@@ -1,4 +1,5 @@
 import PortalLoad
+import PortalSupport
 
 /// Every page the site has, and where it is written. All pages that show report Markdown sit one
 /// folder deep, so fragments rendered once link correctly on each page that reuses them.
@@ -11,7 +12,7 @@ public enum PageID: Hashable, Sendable, Comparable {
     case table(String)
     case tables
     case glossary
-    case register(EntityKind)
+    case register(Register)
     case commitments
     case report
     case search
@@ -38,7 +39,7 @@ public enum PageID: Hashable, Sendable, Comparable {
     public static func < (a: PageID, b: PageID) -> Bool { a.path < b.path }
 }
 
-extension EntityKind {
+extension Register {
     public var pluralSlug: String {
         switch self {
         case .board: return "boards"
@@ -52,13 +53,14 @@ extension EntityKind {
 /// straight from disk.
 public func relativeURL(from page: String, to target: String) -> String {
     // Pages sit at most a folder or two deep: compare folders without splitting strings.
-    let pageFolder = page.utf8.lastIndex(of: 0x2F).map { page[..<$0] } ?? ""
-    if !pageFolder.isEmpty, target.hasPrefix(pageFolder), target.utf8.dropFirst(pageFolder.utf8.count).first == 0x2F,
-        !target.utf8.dropFirst(pageFolder.utf8.count + 1).contains(0x2F)
+    let pageFolder = page.utf8.lastIndex(of: ASCII.slash).map { page[..<$0] } ?? ""
+    if !pageFolder.isEmpty, target.hasPrefix(pageFolder),
+        target.utf8.dropFirst(pageFolder.utf8.count).first == ASCII.slash,
+        !target.utf8.dropFirst(pageFolder.utf8.count + 1).contains(ASCII.slash)
     {
         return String(target.utf8.dropFirst(pageFolder.utf8.count + 1))!
     }
-    let depth = page.utf8.reduce(0) { $0 + ($1 == 0x2F ? 1 : 0) }
+    let depth = page.utf8.reduce(0) { $0 + ($1 == ASCII.slash ? 1 : 0) }
     if depth == 0 { return target }
     if depth == 1, !target.hasPrefix(pageFolder + "/") { return "../" + target }
     let fromParts = page.split(separator: "/").dropLast()

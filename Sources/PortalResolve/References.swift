@@ -22,7 +22,7 @@ struct ReferenceIndex {
     var sections: [String: (paragraphs: Set<Int>, headings: Set<String>, file: String)]
     var capabilities: [String: String]  // slug -> file
     var tables: Set<String>
-    var entities: [EntityKind: Set<String>]
+    var registerEntries: [Register: Set<String>]
     var paragraphs: [Int: String]
     /// Sections with a paragraph number that could not be read (the file failed to load first, or
     /// a number such as `1e3.`): any number may be theirs, so none is reported unknown (the
@@ -36,7 +36,7 @@ struct ReferenceIndex {
     /// reported unknown while they do.
     var failedData: Set<String> = []
 
-    func mayBeMissing(_ kind: EntityKind) -> Bool { failedData.contains(SitePath.data(kind.file)) }
+    func mayBeMissing(_ kind: Register) -> Bool { failedData.contains(SitePath.data(kind.file)) }
     func mayBeMissing(table id: String) -> Bool {
         failedData.contains(SitePath.table(id, "csv")) || failedData.contains(SitePath.table(id, "yaml"))
     }
@@ -129,7 +129,7 @@ func resolveLinks(in context: LinkContext, index: ReferenceIndex) -> ResolvedLin
 func resolveReference(
     _ url: String, isImage: Bool, context: LinkContext, index: ReferenceIndex, at location: SourceLocation
 ) -> Result<(LinkTarget, CitedThing?), Diagnostic> {
-    if url.utf8.first == 0x23 {
+    if url.utf8.first == ASCII.hash {
         let fragment = String(url.dropFirst())
         guard let section = context.section, let info = index.sections[section] else {
             return .success((.fragment(fragment), nil))
@@ -141,7 +141,7 @@ func resolveReference(
         }
         return .success((.fragment(fragment), nil))
     }
-    guard let colon = url.utf8.firstIndex(of: 0x3A), isScheme(url[..<colon]) else {
+    guard let colon = url.utf8.firstIndex(of: ASCII.colon), isScheme(url[..<colon]) else {
         return resolveRelative(url, context: context, index: index, at: location)
     }
     let written = url[..<colon]
@@ -163,11 +163,11 @@ func resolveReference(
     }
     var rest = String(url[url.index(after: colon)...])
     var fragment: String?
-    if let hash = rest.utf8.firstIndex(of: 0x23) {
+    if let hash = rest.utf8.firstIndex(of: ASCII.hash) {
         fragment = String(rest[rest.index(after: hash)...])
         rest = String(rest[..<hash])
     }
-    if rest.utf8.contains(0x25) { rest = rest.removingPercentEncoding ?? rest }
+    if rest.utf8.contains(ASCII.percent) { rest = rest.removingPercentEncoding ?? rest }
     if isImage && scheme != .table {
         return .failure(
             .error(
@@ -178,7 +178,7 @@ func resolveReference(
     switch scheme {
     case .threat, .section:
         guard let info = index.sections[rest] else {
-            return .failure(unknown("threat", rest, in: Array(index.sections.keys), at: location))
+            return .failure(unknown("section", rest, in: Array(index.sections.keys), at: location))
         }
         if let fragment, index.checksFragments(of: rest),
             let problem = checkFragment(fragment, in: info, page: rest, at: location)
@@ -215,15 +215,15 @@ func resolveReference(
         if let fragment { return .failure(noFragment("paragraph", fragment, at: location)) }
         return .success((.page(index.sectionPage(section), fragment: "p\(number)"), .section(section)))
     case .board, .operation, .partner:
-        let kind = EntityKind(rawValue: scheme.rawValue)!
-        let ids = index.entities[kind] ?? []
+        let kind = Register(rawValue: scheme.rawValue)!
+        let ids = index.registerEntries[kind] ?? []
         guard ids.contains(rest) else {
             if index.mayBeMissing(kind) { return .success((.page(.register(kind), fragment: nil), nil)) }
             return .failure(
                 unknown(kind.rawValue, rest, in: Array(ids), at: location, file: SitePath.data(kind.file)))
         }
         if let fragment { return .failure(noFragment(kind.rawValue, fragment, at: location)) }
-        return .success((.page(.register(kind), fragment: "\(kind.rawValue)-\(rest)"), .entity(kind, rest)))
+        return .success((.page(.register(kind), fragment: "\(kind.rawValue)-\(rest)"), .registerEntry(kind, rest)))
     }
 }
 

@@ -6,8 +6,55 @@ import PortalSupport
 /// figure, computes backlinks, and collects all problems instead of stopping at the first.
 public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
     var diagnostics: [Diagnostic] = []
+    let sources = sectionsInReportOrder(loaded, diagnostics: &diagnostics)
+    let sectionHeadings = uniqueHeadingIDs(sources)
+    let paragraphIndex = numberParagraphs(
+        sources, sequenceAcrossSections: !loaded.unloaded.contains(where: \.isSection), diagnostics: &diagnostics)
+    let (registerEntries, registerEntryIDs) = uniqueRegisterEntries(loaded.registerEntries, diagnostics: &diagnostics)
+    let index = referenceIndex(
+        loaded, sources: sources, headings: sectionHeadings, registerEntryIDs: registerEntryIDs,
+        paragraphIndex: paragraphIndex)
+    var links = resolveEveryLink(sources: sources, capabilities: loaded.capabilities, index: index)
+    diagnostics += links.diagnostics
+    diagnostics = checkNamedIDs(loaded, sources: sources, index: index, diagnostics: diagnostics)
+    let tables = verifiedTables(loaded.tables, paragraphIndex: paragraphIndex, diagnostics: &diagnostics)
+    let relied = sectionCapabilities(
+        sources, capabilities: loaded.capabilities, citations: links.citations, index: index)
+    let sections = resolvedSections(
+        sources, headings: sectionHeadings, relied: relied, capabilities: loaded.capabilities, tables: tables,
+        boardIDs: registerEntryIDs[.board] ?? [], links: links.perBody)
+    let capabilities = resolvedCapabilities(
+        loaded, sources: sources, relied: relied, links: links, diagnostics: &diagnostics)
+    for section in sections where section.paragraphs.isEmpty && section.source.body.isEmpty {
+        diagnostics.append(
+            .warning(
+                "empty-section", "section '\(section.slug)' has no text",
+                hint: "write its numbered paragraphs, or remove the file", at: section.source.title.location))
+    }
+    let commitments = commitmentsByDueDate(loaded.commitments, paragraphIndex: paragraphIndex)
+    links.sortCitations()
 
-    // Sections in report order; two sections claiming one place is an authoring mistake.
+    if diagnostics.hasErrors { return (nil, diagnostics) }
+    var graph = SiteGraph(
+        config: loaded.config, theme: loaded.theme, folders: loaded.folders, history: loaded.history,
+        sections: sections,
+        capabilities: capabilities,
+        tables: tables.sorted { $0.id < $1.id }, glossary: loaded.glossary, registerEntries: registerEntries,
+        commitments: commitments, paragraphIndex: paragraphIndex, citations: links.citations,
+        referenceCount: links.count,
+        sectionIndex: Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1.slug, $0) }),
+        capabilityIndex: Dictionary(uniqueKeysWithValues: capabilities.enumerated().map { ($1.slug, $0) }),
+        tableIndex: [:])
+    graph.tableIndex = Dictionary(uniqueKeysWithValues: graph.tables.enumerated().map { ($1.id, $0) })
+    for (position, entry) in registerEntries.enumerated() {
+        graph.registerEntryIndex[entry.source.register, default: [:]][entry.id] = position
+    }
+    return (graph, diagnostics)
+}
+
+/// Sections in report order; two sections claiming one place is an authoring mistake, and so is
+/// a section or capability taking a slug the site's own pages use.
+private func sectionsInReportOrder(_ loaded: LoadedSite, diagnostics: inout [Diagnostic]) -> [SectionSource] {
     let sources = loaded.sections.sorted { ($0.order.value, $0.slug) < ($1.order.value, $1.slug) }
     var seenOrder: [Int: String] = [:]
     for source in sources {
@@ -31,25 +78,33 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
                 "reserved-slug", "'\(capability.slug)' is reserved for the site's own pages", hint: "rename the file",
                 at: SourceLocation(file: capability.file)))
     }
+    return sources
+}
 
-    // Heading ids unique across the report, so the full report can reuse each section's ids.
+/// Heading ids unique across the report, so the full report can reuse each section's ids.
+private func uniqueHeadingIDs(_ sources: [SectionSource]) -> [[Heading]] {
     var takenIDs = UniqueIDs(taken: reservedPageIDs)
-    let sectionHeadings = sources.map { source in
+    return sources.map { source in
         source.body.headings.map { Heading(level: $0.level, text: $0.text, id: takenIDs.claim($0.baseID)) }
     }
-    // Numbered paragraphs: unique across the whole site, since `#p75` must mean one paragraph.
+}
+
+/// Numbered paragraphs: unique across the whole site, since `#p75` must mean one paragraph; the
+/// section each number is in. Numbering runs on from section to section in report order, so a
+/// gap is a warning, unless it follows from a number the body already reported lost or bad.
+private func numberParagraphs(
+    _ sources: [SectionSource], sequenceAcrossSections: Bool, diagnostics: inout [Diagnostic]
+) -> [Int: String] {
     let paragraphCount = sources.reduce(0) { $0 + $1.body.paragraphs.count }
     var paragraphIndex: [Int: String] = .init(minimumCapacity: paragraphCount)
     // Where each number first appears, for the hint of a repeated one: found by look-up, as a
     // report repeating one number a hundred thousand times must not search for each.
     var firstLocations: [Int: SourceLocation] = [:]
-    // Numbering runs on from section to section in report order; the last paragraph of the one
-    // before, unless a section failed to load or lost a number (the gap follows from that).
+    // The last paragraph of the section before, unless a section failed to load or lost a number
+    // (the gap follows from that).
     var previousSection: (last: ParagraphFacts, file: String)?
-    let sequenceAcrossSections = !loaded.unloaded.contains(where: \.isSection)
     for source in sources {
         var previous: ParagraphFacts?
-        // A gap where the body already reported a lost or bad paragraph number follows from it.
         let lostLines = source.body.diagnostics.filter {
             $0.severity == .error && lostParagraphCodes.contains($0.code)
         }.map(\.location.line)
@@ -90,67 +145,105 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
             previous = paragraph
         }
     }
+    return paragraphIndex
+}
 
-    var entities: [Entity] = []
-    var entityIDs: [EntityKind: Set<String>] = [:]
-    for source in loaded.entities {
-        if entityIDs[source.kind, default: []].contains(source.id.value) {
+/// Each register's entries, the first of each id kept (a repeated id is an error), and the ids.
+private func uniqueRegisterEntries(
+    _ sources: [RegisterEntrySource], diagnostics: inout [Diagnostic]
+) -> ([RegisterEntry], [Register: Set<String>]) {
+    var entries: [RegisterEntry] = []
+    var ids: [Register: Set<String>] = [:]
+    for source in sources {
+        if ids[source.register, default: []].contains(source.id.value) {
             diagnostics.append(
                 .error(
-                    "duplicate-id", "\(source.kind.rawValue) id '\(source.id.value)' is used twice",
-                    hint: "ids must be unique within \(source.kind.file)", at: source.id.location))
+                    "duplicate-id", "\(source.register.rawValue) id '\(source.id.value)' is used twice",
+                    hint: "ids must be unique within \(source.register.file)", at: source.id.location))
             continue
         }
-        entityIDs[source.kind, default: []].insert(source.id.value)
-        entities.append(Entity(source: source))
+        ids[source.register, default: []].insert(source.id.value)
+        entries.append(RegisterEntry(source: source))
     }
+    return (entries, ids)
+}
 
-    var readIndex = ReferenceIndex(
+/// What links and ids may point at, including what failed to load (so one mistake is one error).
+private func referenceIndex(
+    _ loaded: LoadedSite, sources: [SectionSource], headings: [[Heading]], registerEntryIDs: [Register: Set<String>],
+    paragraphIndex: [Int: String]
+) -> ReferenceIndex {
+    var index = ReferenceIndex(
         sections: Dictionary(
-            uniqueKeysWithValues: zip(sources, sectionHeadings).map {
+            uniqueKeysWithValues: zip(sources, headings).map {
                 ($0.slug, (Set($0.body.paragraphs.map(\.number)), Set($1.map(\.id)), $0.file))
             }),
         capabilities: Dictionary(uniqueKeysWithValues: loaded.capabilities.map { ($0.slug, $0.file) }),
-        tables: Set(loaded.tables.map(\.id)), entities: entityIDs, paragraphs: paragraphIndex)
-    readIndex.register(loaded.unloaded)
-    readIndex.registerLost(in: sources)
-    readIndex.failedData = loaded.failedDataFiles
-    let index = readIndex
+        tables: Set(loaded.tables.map(\.id)), registerEntries: registerEntryIDs, paragraphs: paragraphIndex)
+    index.register(loaded.unloaded)
+    index.registerLost(in: sources)
+    index.failedData = loaded.failedDataFiles
+    return index
+}
 
-    // Every link of every body, resolved from the facts parsing read off cmark's tree.
+/// Every link of every body, resolved from the facts parsing read off cmark's tree: the section
+/// bodies' in report order, then the capabilities', in `perBody`; what each cites, gathered.
+private struct SiteLinks {
+    var perBody: [ResolvedLinks]
+    var citations: [CitedThing: [Citation]] = [:]
+    var count = 0
+    var diagnostics: [Diagnostic] = []
+
+    /// Each thing's citations in report order, then those from outside numbered paragraphs.
+    mutating func sortCitations() {
+        for (thing, list) in citations {
+            citations[thing] = list.sorted {
+                ($0.paragraph ?? Int.max, $0.location) < ($1.paragraph ?? Int.max, $1.location)
+            }
+        }
+    }
+}
+
+private func resolveEveryLink(
+    sources: [SectionSource], capabilities: [CapabilitySource], index: ReferenceIndex
+) -> SiteLinks {
     let contexts =
         sources.map { LinkContext(body: $0.body, page: $0.page, section: $0.slug) }
-        + loaded.capabilities.map { LinkContext(body: $0.body, page: .capability($0.slug), section: nil) }
-    let perBody = parallelMap(contexts) { resolveLinks(in: $0, index: index) }
-    var citations: [CitedThing: [Citation]] = [:]
-    var referenceCount = 0
-    for result in perBody {
-        for (thing, citation) in result.citations { citations[thing, default: []].append(citation) }
-        diagnostics += result.diagnostics
-        referenceCount += result.count
+        + capabilities.map { LinkContext(body: $0.body, page: .capability($0.slug), section: nil) }
+    var links = SiteLinks(perBody: parallelMap(contexts) { resolveLinks(in: $0, index: index) })
+    for result in links.perBody {
+        for (thing, citation) in result.citations { links.citations[thing, default: []].append(citation) }
+        links.diagnostics += result.diagnostics
+        links.count += result.count
     }
+    return links
+}
 
-    // Front matter and data files name things by id: check each one.
+/// Front matter and data files name things by id: checks each one. Returns the diagnostics
+/// with any problems added.
+private func checkNamedIDs(
+    _ loaded: LoadedSite, sources: [SectionSource], index: ReferenceIndex, diagnostics: [Diagnostic]
+) -> [Diagnostic] {
     var checker = IDChecker(index: index, diagnostics: diagnostics)
     for source in sources {
         checker.capabilities(source.capabilities)
-        checker.entities(.board, source.boards)
+        checker.registerEntries(.board, source.boards)
         checker.paragraphs(source.keyFigures.map(\.paragraph) + [source.inspection?.paragraph].compactMap { $0 })
     }
     for capability in loaded.capabilities {
-        checker.sections(capability.threats)
+        checker.sections(capability.sections)
         checker.paragraphs(capability.figures.map(\.paragraph))
     }
-    for entity in loaded.entities {
-        checker.sections(entity.threats)
-        checker.paragraphs(entity.paragraphs)
+    for entry in loaded.registerEntries {
+        checker.sections(entry.sections)
+        checker.paragraphs(entry.paragraphs)
     }
     checker.paragraphs(loaded.glossary.compactMap(\.paragraph))
     checker.paragraphs([loaded.config.report.updatesParagraph].compactMap { $0 })
     var commitmentIDs = Set<String>()
     for commitment in loaded.commitments {
         checker.paragraphs([commitment.paragraph])
-        checker.sections([commitment.threat].compactMap { $0 })
+        checker.sections([commitment.section].compactMap { $0 })
         if !commitmentIDs.insert(commitment.id.value).inserted {
             checker.diagnostics.append(
                 .error(
@@ -159,40 +252,53 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         }
     }
     checker.paragraphs(loaded.tables.flatMap(\.paragraphs))
-    diagnostics = checker.diagnostics
+    return checker.diagnostics
+}
 
-    // Tables: verify every stated total.
+/// Tables with every stated total verified, each in the section of its first paragraph.
+private func verifiedTables(
+    _ sources: [TableSource], paragraphIndex: [Int: String], diagnostics: inout [Diagnostic]
+) -> [DataTable] {
     var tables: [DataTable] = []
-    for (verified, source) in zip(parallelMap(loaded.tables, verifyTable), loaded.tables) {
+    for (verified, source) in zip(parallelMap(sources, verifyTable), sources) {
         var (table, problems) = verified
         table.section = source.paragraphs.first.flatMap { paragraphIndex[$0.value] }
         tables.append(table)
         diagnostics += problems
     }
+    return tables
+}
 
-    // Relations both ways: a section relies on the capabilities it lists or cites, and a
-    // capability serves every section that relies on it.
-    var sectionCapabilities: [String: Set<String>] = [:]
-    for source in sources { sectionCapabilities[source.slug] = Set(source.capabilities.map(\.value)) }
+/// The capabilities each section relies on: those it lists or cites, and those that say they
+/// serve it.
+private func sectionCapabilities(
+    _ sources: [SectionSource], capabilities: [CapabilitySource], citations: [CitedThing: [Citation]],
+    index: ReferenceIndex
+) -> [String: Set<String>] {
+    var relied: [String: Set<String>] = [:]
+    for source in sources { relied[source.slug] = Set(source.capabilities.map(\.value)) }
     for (thing, list) in citations {
         guard case .capability(let slug) = thing else { continue }
         for citation in list {
-            if case .section(let section, _) = citation.page { sectionCapabilities[section, default: []].insert(slug) }
+            if case .section(let section, _) = citation.page { relied[section, default: []].insert(slug) }
         }
     }
-    for capability in loaded.capabilities {
-        for threat in capability.threats where index.sections[threat.value] != nil {
-            sectionCapabilities[threat.value, default: []].insert(capability.slug)
+    for capability in capabilities {
+        for section in capability.sections where index.sections[section.value] != nil {
+            relied[section.value, default: []].insert(capability.slug)
         }
     }
-    let order = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1.slug, $0) })
-    let capabilityTitles = Dictionary(uniqueKeysWithValues: loaded.capabilities.map { ($0.slug, $0.title.value) })
+    return relied
+}
 
+/// Each section is built on its own: thousands of them, on every core.
+private func resolvedSections(
+    _ sources: [SectionSource], headings: [[Heading]], relied: [String: Set<String>],
+    capabilities: [CapabilitySource], tables: [DataTable], boardIDs: Set<String>, links: [ResolvedLinks]
+) -> [Section] {
+    let capabilityTitles = Dictionary(uniqueKeysWithValues: capabilities.map { ($0.slug, $0.title.value) })
     let sectionTables = Dictionary(grouping: tables.filter { $0.section != nil }, by: { $0.section! })
-    let boardIDs = entityIDs[.board] ?? []
-    let relied = sectionCapabilities
-    // Each section is built on its own: thousands of them, on every core.
-    let sections = parallelMap(Array(zip(sources, sectionHeadings).enumerated())) { position, pair -> Section in
+    return parallelMap(Array(zip(sources, headings).enumerated())) { position, pair -> Section in
         let (source, headings) = pair
         let capabilities = (relied[source.slug] ?? []).filter { capabilityTitles[$0] != nil }
             .sorted { (capabilityTitles[$0]!, $0) < (capabilityTitles[$1]!, $1) }
@@ -203,11 +309,20 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
             }, headings: headings,
             capabilities: capabilities,
             boards: source.boards.map(\.value).filter { boardIDs.contains($0) },
-            tables: (sectionTables[source.slug] ?? []).map(\.id), links: perBody[position].targets)
+            tables: (sectionTables[source.slug] ?? []).map(\.id), links: links[position].targets)
     }
-    // The same relation read the other way, built once rather than searched per capability.
+}
+
+/// Capabilities with the sections they serve, in report order, sorted by title; one no numbered
+/// paragraph cites is a warning.
+private func resolvedCapabilities(
+    _ loaded: LoadedSite, sources: [SectionSource], relied: [String: Set<String>], links: SiteLinks,
+    diagnostics: inout [Diagnostic]
+) -> [Capability] {
+    let order = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1.slug, $0) })
+    // The relation read the other way, built once rather than searched per capability.
     var capabilitySections: [String: [String]] = [:]
-    for (section, slugs) in sectionCapabilities {
+    for (section, slugs) in relied {
         for slug in slugs { capabilitySections[slug, default: []].append(section) }
     }
     var capabilities: [Capability] = []
@@ -222,8 +337,8 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         capabilities.append(
             Capability(
                 source: source, sections: serves, headings: headings,
-                links: perBody[sources.count + capabilities.count].targets))
-        let cited = (citations[.capability(source.slug)] ?? []).contains { $0.paragraph != nil }
+                links: links.perBody[sources.count + capabilities.count].targets))
+        let cited = (links.citations[.capability(source.slug)] ?? []).contains { $0.paragraph != nil }
         // A section that failed to load, or a paragraph that lost its number, may be what cites it.
         if !cited, !textLost {
             diagnostics.append(
@@ -233,16 +348,14 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
                     at: source.title.location))
         }
     }
-    capabilities.sort { ($0.title.lowercased(), $0.slug) < ($1.title.lowercased(), $1.slug) }
+    return capabilities.sorted { ($0.title.lowercased(), $0.slug) < ($1.title.lowercased(), $1.slug) }
+}
 
-    for section in sections where section.paragraphs.isEmpty && section.source.body.isEmpty {
-        diagnostics.append(
-            .warning(
-                "empty-section", "section '\(section.slug)' has no text",
-                hint: "write its numbered paragraphs, or remove the file", at: section.source.title.location))
-    }
-    let commitments = loaded.commitments.map { source in
-        Commitment(source: source, section: source.threat?.value ?? paragraphIndex[source.paragraph.value])
+/// Commitments in their sections (named, or the section of their paragraph), dated ones first
+/// by due date, then by paragraph.
+private func commitmentsByDueDate(_ sources: [CommitmentSource], paragraphIndex: [Int: String]) -> [Commitment] {
+    sources.map { source in
+        Commitment(source: source, section: source.section?.value ?? paragraphIndex[source.paragraph.value])
     }.sorted { a, b in
         switch (a.source.due, b.source.due) {
         case (let x?, let y?): return (x, a.source.paragraph.value) < (y, b.source.paragraph.value)
@@ -251,30 +364,6 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         case (nil, nil): return a.source.paragraph.value < b.source.paragraph.value
         }
     }
-
-    for (thing, list) in citations {
-        citations[thing] = list.sorted {
-            ($0.paragraph ?? Int.max, $0.location) < ($1.paragraph ?? Int.max, $1.location)
-        }
-    }
-
-    if diagnostics.hasErrors { return (nil, diagnostics) }
-    let graph = SiteGraph(
-        config: loaded.config, theme: loaded.theme, folders: loaded.folders, history: loaded.history,
-        sections: sections,
-        capabilities: capabilities,
-        tables: tables.sorted { $0.id < $1.id }, glossary: loaded.glossary, entities: entities,
-        commitments: commitments, paragraphIndex: paragraphIndex, citations: citations,
-        referenceCount: referenceCount,
-        sectionIndex: Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1.slug, $0) }),
-        capabilityIndex: Dictionary(uniqueKeysWithValues: capabilities.enumerated().map { ($1.slug, $0) }),
-        tableIndex: [:])
-    var result = graph
-    result.tableIndex = Dictionary(uniqueKeysWithValues: result.tables.enumerated().map { ($1.id, $0) })
-    for (position, entity) in entities.enumerated() {
-        result.entityIndex[entity.source.kind, default: [:]][entity.id] = position
-    }
-    return (result, diagnostics)
 }
 
 /// Problems parsing reports with paragraph numbers: the gaps they leave are not reported again.
@@ -294,7 +383,7 @@ private struct IDChecker {
         for slug in slugs where index.sections[slug.value] == nil {
             diagnostics.append(
                 .error(
-                    "unknown-reference", "unknown threat '\(slug.value)'",
+                    "unknown-reference", "unknown section '\(slug.value)'",
                     hint: didYouMean(slug.value, in: Array(index.sections.keys)), at: slug.location))
         }
     }
@@ -308,8 +397,8 @@ private struct IDChecker {
         }
     }
 
-    mutating func entities(_ kind: EntityKind, _ ids: [Located<String>]) {
-        let known = index.entities[kind] ?? []
+    mutating func registerEntries(_ kind: Register, _ ids: [Located<String>]) {
+        let known = index.registerEntries[kind] ?? []
         for id in ids where !known.contains(id.value) && !index.mayBeMissing(kind) {
             diagnostics.append(
                 .error(

@@ -30,7 +30,7 @@ public enum CitedThing: Hashable, Sendable {
     case section(String)
     case capability(String)
     case table(String)
-    case entity(EntityKind, String)
+    case registerEntry(Register, String)
 }
 
 /// One place that cites something: a page, and the report paragraph the link sits in.
@@ -75,7 +75,7 @@ public final class Capability: Sendable {
     public let source: CapabilitySource
     public var slug: String { source.slug }
     public var title: String { source.title.value }
-    /// Threat sections that rely on it, in report order.
+    /// Sections that rely on it, in report order.
     public let sections: [String]
     public let headings: [Heading]
     public let links: [LinkTarget?]
@@ -119,10 +119,10 @@ public struct TableCellKey: Hashable, Sendable {
     }
 }
 
-public struct Entity: Sendable {
-    public var source: EntitySource
+public struct RegisterEntry: Sendable {
+    public var source: RegisterEntrySource
     public var id: String { source.id.value }
-    public var anchor: String { "\(source.kind.rawValue)-\(source.id.value)" }
+    public var anchor: String { "\(source.register.rawValue)-\(source.id.value)" }
 }
 
 public struct Commitment: Sendable {
@@ -144,7 +144,7 @@ public struct SiteGraph: Sendable {
     public var capabilities: [Capability]
     public var tables: [DataTable]
     public var glossary: [GlossaryEntry]
-    public var entities: [Entity]
+    public var registerEntries: [RegisterEntry]
     /// Commitments soonest first; undated ones last.
     public var commitments: [Commitment]
     /// Paragraph number to the section holding it.
@@ -154,15 +154,17 @@ public struct SiteGraph: Sendable {
     package var sectionIndex: [String: Int]
     var capabilityIndex: [String: Int]
     var tableIndex: [String: Int]
-    /// Position in `entities`, by kind and id.
-    var entityIndex: [EntityKind: [String: Int]] = [:]
+    /// Position in `registerEntries`, by kind and id.
+    var registerEntryIndex: [Register: [String: Int]] = [:]
 
     public func section(_ slug: String) -> Section? { sectionIndex[slug].map { sections[$0] } }
     /// The page of the section with this slug, wherever its folder is.
     public func sectionPage(_ slug: String) -> PageID? { section(slug)?.page }
     public func capability(_ slug: String) -> Capability? { capabilityIndex[slug].map { capabilities[$0] } }
     public func table(_ id: String) -> DataTable? { tableIndex[id].map { tables[$0] } }
-    public func entity(_ kind: EntityKind, _ id: String) -> Entity? { entityIndex[kind]?[id].map { entities[$0] } }
+    public func registerEntry(_ kind: Register, _ id: String) -> RegisterEntry? {
+        registerEntryIndex[kind]?[id].map { registerEntries[$0] }
+    }
 
     public func paragraph(_ number: Int) -> Paragraph? {
         guard let slug = paragraphIndex[number] else { return nil }

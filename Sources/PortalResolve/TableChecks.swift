@@ -5,21 +5,56 @@ import PortalSupport
 /// board unnoticed. Figures the report states that do not add up are kept as stated, but must
 /// be declared as discrepancies with the figure they should be; the page then flags them.
 func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
-    var diagnostics: [Diagnostic] = []
-    let columns = source.header.map(\.value)
-    let rowLabels = source.rows.map { $0[0].value }
+    var verifier = TableVerifier(source)
+    verifier.readDiscrepancies()
+    for check in source.totals { verifier.verify(check) }
+    verifier.reportUncheckedDiscrepancies()
+    verifier.checkUnits()
+    let table = DataTable(
+        source: source, numericColumns: verifier.numericColumns(), discrepancies: verifier.discrepancies,
+        verifiedTotals: verifier.verified, section: nil)
+    return (table, verifier.diagnostics)
+}
 
-    // A cell is a number, empty (not stated) or text; a column is numeric if all its stated cells are.
-    let readings = source.readings
-    let numbers: [[Number?]] = readings.map { row in row.map(\.number) }
-    var numericColumns = [Bool](repeating: false, count: columns.count)
-    for column in 1..<columns.count {
-        let stated = readings.map { $0[column] }.filter { $0 != .blank }
-        // A malformed cell has its own error; it does not also make the column words.
-        numericColumns[column] = !stated.isEmpty && !stated.contains(.text)
+/// One table's checks, and what they have found so far.
+private struct TableVerifier {
+    let source: TableSource
+    let columns: [String]
+    let rowLabels: [String]
+    /// Each cell read once: a number, empty (not stated), text or malformed.
+    let readings: [[CellReading]]
+    let numbers: [[Number?]]
+    var diagnostics: [Diagnostic] = []
+    var discrepancies: [TableCellKey: Discrepancy] = [:]
+    /// The cells as checks read them: a discrepant cell as the figure it should be, so one wrong
+    /// cell is reported once, not again in every total that includes it.
+    var effective: [[Number?]] = []
+    /// Discrepancies a total check confirmed.
+    var confirmed = Set<TableCellKey>()
+    var verified = 0
+    /// A cell that states no figure is reported once, at the first check that needs it.
+    var unreadable = Set<TableCellKey>()
+
+    init(_ source: TableSource) {
+        self.source = source
+        columns = source.header.map(\.value)
+        rowLabels = source.rows.map { $0[0].value }
+        readings = source.readings
+        numbers = readings.map { row in row.map(\.number) }
     }
 
-    func columnIndex(_ name: String, at location: SourceLocation) -> Int? {
+    /// A column is numeric if all its stated cells are numbers.
+    func numericColumns() -> [Bool] {
+        var numeric = [Bool](repeating: false, count: columns.count)
+        for column in 1..<columns.count {
+            let stated = readings.map { $0[column] }.filter { $0 != .blank }
+            // A malformed cell has its own error; it does not also make the column words.
+            numeric[column] = !stated.isEmpty && !stated.contains(.text)
+        }
+        return numeric
+    }
+
+    mutating func columnIndex(_ name: String, at location: SourceLocation) -> Int? {
         if let index = columns.firstIndex(of: name), index > 0 { return index }
         diagnostics.append(
             .error(
@@ -27,7 +62,8 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
                 hint: didYouMean(name, in: Array(columns.dropFirst())), at: location))
         return nil
     }
-    func rowIndex(_ name: String, at location: SourceLocation) -> Int? {
+
+    mutating func rowIndex(_ name: String, at location: SourceLocation) -> Int? {
         if let index = rowLabels.firstIndex(of: name) { return index }
         diagnostics.append(
             .error(
@@ -36,142 +72,152 @@ func verifyTable(_ source: TableSource) -> (DataTable, [Diagnostic]) {
         return nil
     }
 
-    var discrepancies: [TableCellKey: Discrepancy] = [:]
-    for discrepancy in source.discrepancies {
-        guard let row = rowIndex(discrepancy.row, at: discrepancy.location),
-            let column = columnIndex(discrepancy.column, at: discrepancy.location)
-        else { continue }
-        let key = TableCellKey(row: row, column: column)
-        if let earlier = discrepancies[key] {
-            diagnostics.append(
-                .error(
-                    "duplicate-discrepancy",
-                    "a discrepancy at '\(discrepancy.row)' / '\(discrepancy.column)' is declared twice",
-                    hint: "the first is at line \(earlier.location.line); remove one", at: discrepancy.location))
-            continue
+    /// The declared discrepancies, each at a cell that exists, once, and stating another figure
+    /// than the one it should be.
+    mutating func readDiscrepancies() {
+        for discrepancy in source.discrepancies {
+            guard let row = rowIndex(discrepancy.row, at: discrepancy.location),
+                let column = columnIndex(discrepancy.column, at: discrepancy.location)
+            else { continue }
+            let key = TableCellKey(row: row, column: column)
+            if let earlier = discrepancies[key] {
+                diagnostics.append(
+                    .error(
+                        "duplicate-discrepancy",
+                        "a discrepancy at '\(discrepancy.row)' / '\(discrepancy.column)' is declared twice",
+                        hint: "the first is at line \(earlier.location.line); remove one", at: discrepancy.location))
+                continue
+            }
+            if numbers[row][column] == discrepancy.expected {
+                diagnostics.append(
+                    .error(
+                        "discrepancy-resolved",
+                        "declared discrepancy at '\(discrepancy.row)' / '\(discrepancy.column)' is not one: the cell already states \(discrepancy.expected)",
+                        hint: "remove the discrepancy entry", at: discrepancy.location))
+                continue
+            }
+            discrepancies[key] = discrepancy
         }
-        if numbers[row][column] == discrepancy.expected {
-            diagnostics.append(
-                .error(
-                    "discrepancy-resolved",
-                    "declared discrepancy at '\(discrepancy.row)' / '\(discrepancy.column)' is not one: the cell already states \(discrepancy.expected)",
-                    hint: "remove the discrepancy entry", at: discrepancy.location))
-            continue
-        }
-        discrepancies[key] = discrepancy
+        effective = numbers
+        for (key, discrepancy) in discrepancies { effective[key.row][key.column] = discrepancy.expected }
     }
-    // Checks that use a discrepant cell as an input use the figure it should be, so one wrong
-    // cell is reported once, not again in every total that includes it.
-    var effective = numbers
-    for (key, discrepancy) in discrepancies { effective[key.row][key.column] = discrepancy.expected }
 
-    var confirmed = Set<TableCellKey>()
-    var verified = 0
-    // A cell that states no figure is reported once, at the first check that needs it.
-    var unreadable = Set<TableCellKey>()
-    for check in source.totals {
-        // Each check becomes a list of (target cell, input cells) over rows or columns.
+    /// One declared total, over every row (a column total) or every column (a row total).
+    mutating func verify(_ check: TotalCheck) {
         let inputNames: [String]
         let isDifference: Bool
         switch check.operation {
         case .sum(let names): (inputNames, isDifference) = (names, false)
         case .difference(let a, let b): (inputNames, isDifference) = ([a, b], true)
         }
+        guard let cases = cellsToCheck(check, inputNames: inputNames) else { return }
         let label = inputNames.joined(separator: isDifference ? " − " : " + ")
-        let targetName: String
-        switch check.target {
-        case .column(let name), .row(let name): targetName = name
+        for item in cases {
+            verify(item.target, inputs: item.inputs, isDifference: isDifference, label: label, check: check)
         }
+    }
+
+    /// The check as (target cell, input cells) pairs; nil when it names a row or column the
+    /// table does not have (reported).
+    private mutating func cellsToCheck(_ check: TotalCheck, inputNames: [String])
+        -> [(target: TableCellKey, inputs: [TableCellKey])]?
+    {
         var cases: [(target: TableCellKey, inputs: [TableCellKey])] = []
         switch check.target {
         case .column(let name):
-            guard let target = columnIndex(name, at: check.location) else { continue }
+            guard let target = columnIndex(name, at: check.location) else { return nil }
             let inputs = inputNames.compactMap { columnIndex($0, at: check.location) }
-            guard inputs.count == inputNames.count else { continue }
+            guard inputs.count == inputNames.count else { return nil }
             for row in source.rows.indices {
                 cases.append(
                     (TableCellKey(row: row, column: target), inputs.map { TableCellKey(row: row, column: $0) }))
             }
         case .row(let name):
-            guard let target = rowIndex(name, at: check.location) else { continue }
+            guard let target = rowIndex(name, at: check.location) else { return nil }
             let inputs = inputNames.compactMap { rowIndex($0, at: check.location) }
-            guard inputs.count == inputNames.count else { continue }
+            guard inputs.count == inputNames.count else { return nil }
             for column in 1..<columns.count {
                 cases.append(
                     (TableCellKey(row: target, column: column), inputs.map { TableCellKey(row: $0, column: column) }))
             }
         }
-        for item in cases {
-            // A declared total is never skipped: every cell it adds up must state a figure. Only
-            // a row or column where none of its cells is stated has nothing to check.
-            let cells = [item.target] + item.inputs
-            if cells.allSatisfy({ readings[$0.row][$0.column] == .blank }) { continue }
-            let inputValues = item.inputs.map { effective[$0.row][$0.column] }
-            guard let stated = numbers[item.target.row][item.target.column], !inputValues.contains(where: { $0 == nil })
-            else {
-                for key in cells where numbers[key.row][key.column] == nil && unreadable.insert(key).inserted {
-                    if let problem = notAFigure(source, key, check: check, label: "'\(targetName) = \(label)'") {
-                        diagnostics.append(problem)
-                    }
-                }
-                continue
+        return cases
+    }
+
+    private mutating func verify(
+        _ target: TableCellKey, inputs: [TableCellKey], isDifference: Bool, label: String, check: TotalCheck
+    ) {
+        // A declared total is never skipped: every cell it adds up must state a figure. Only a row
+        // or column where none of its cells is stated has nothing to check.
+        let cells = [target] + inputs
+        if cells.allSatisfy({ readings[$0.row][$0.column] == .blank }) { return }
+        let inputValues = inputs.map { effective[$0.row][$0.column] }
+        guard let stated = numbers[target.row][target.column], !inputValues.contains(where: { $0 == nil }) else {
+            let targetName: String
+            switch check.target {
+            case .column(let name), .row(let name): targetName = name
             }
-            let values = inputValues.map { $0! }
-            let computed =
-                isDifference
-                ? values[0] - values[1]
-                : values.dropFirst().reduce(values[0], +)
-            let cell = source.rows[item.target.row][item.target.column]
-            let cellName = "'\(rowLabels[item.target.row])' / '\(columns[item.target.column])'"
-            if let discrepancy = discrepancies[item.target] {
-                if computed.value == discrepancy.expected.value {
-                    confirmed.insert(item.target)
-                } else {
-                    diagnostics.append(
-                        .error(
-                            "discrepancy-mismatch",
-                            "discrepancy at \(cellName) declares \(discrepancy.expected) but \(label) gives \(computed)",
-                            hint: "set 'expected: \(computed.plain)'", at: discrepancy.location))
+            for key in cells where numbers[key.row][key.column] == nil && unreadable.insert(key).inserted {
+                if let problem = notAFigure(source, key, check: check, label: "'\(targetName) = \(label)'") {
+                    diagnostics.append(problem)
                 }
-                continue
             }
-            if computed.value == stated.value {
-                verified += 1
+            return
+        }
+        let values = inputValues.map { $0! }
+        let computed = isDifference ? values[0] - values[1] : values.dropFirst().reduce(values[0], +)
+        let cellName = "'\(rowLabels[target.row])' / '\(columns[target.column])'"
+        if let discrepancy = discrepancies[target] {
+            if computed.value == discrepancy.expected.value {
+                confirmed.insert(target)
             } else {
                 diagnostics.append(
                     .error(
-                        "total-mismatch",
-                        "stated total \(stated) at \(cellName) does not match \(label) = \(computed)",
-                        hint:
-                            "correct the figure, or if the report itself states it, declare it under 'discrepancies' in \(source.sidecarFile)",
-                        at: cell.location))
+                        "discrepancy-mismatch",
+                        "discrepancy at \(cellName) declares \(discrepancy.expected) but \(label) gives \(computed)",
+                        hint: "set 'expected: \(computed.plain)'", at: discrepancy.location))
+            }
+            return
+        }
+        if computed.value == stated.value {
+            verified += 1
+        } else {
+            diagnostics.append(
+                .error(
+                    "total-mismatch",
+                    "stated total \(stated) at \(cellName) does not match \(label) = \(computed)",
+                    hint:
+                        "correct the figure, or if the report itself states it, declare it under 'discrepancies' in \(source.sidecarFile)",
+                    at: source.rows[target.row][target.column].location))
+        }
+    }
+
+    /// A declared discrepancy no total check confirmed is only a claim.
+    mutating func reportUncheckedDiscrepancies() {
+        for (key, discrepancy) in discrepancies where !confirmed.contains(key) {
+            diagnostics.append(
+                .error(
+                    "discrepancy-unchecked",
+                    "discrepancy at '\(discrepancy.row)' / '\(discrepancy.column)' is not covered by any total check",
+                    hint: "add the total check that shows the figure should be \(discrepancy.expected)",
+                    at: discrepancy.location))
+        }
+    }
+
+    mutating func checkUnits() {
+        for (unitColumn, unit) in source.units {
+            if !columns.contains(unitColumn) {
+                diagnostics.append(
+                    .error(
+                        "unknown-column", "'units' names a column '\(unitColumn)' the table does not have",
+                        hint: didYouMean(unitColumn, in: columns), at: unit.location))
+            }
+            if unit.value != "%" && unit.value != "£" {
+                diagnostics.append(
+                    .error("invalid-value", "unit must be \"%\" or \"£\", found '\(unit.value)'", at: unit.location))
             }
         }
     }
-    for (key, discrepancy) in discrepancies where !confirmed.contains(key) {
-        diagnostics.append(
-            .error(
-                "discrepancy-unchecked",
-                "discrepancy at '\(discrepancy.row)' / '\(discrepancy.column)' is not covered by any total check",
-                hint: "add the total check that shows the figure should be \(discrepancy.expected)",
-                at: discrepancy.location))
-    }
-    for (unitColumn, unit) in source.units {
-        if !columns.contains(unitColumn) {
-            diagnostics.append(
-                .error(
-                    "unknown-column", "'units' names a column '\(unitColumn)' the table does not have",
-                    hint: didYouMean(unitColumn, in: columns), at: unit.location))
-        }
-        if unit.value != "%" && unit.value != "£" {
-            diagnostics.append(
-                .error("invalid-value", "unit must be \"%\" or \"£\", found '\(unit.value)'", at: unit.location))
-        }
-    }
-    let table = DataTable(
-        source: source, numericColumns: numericColumns, discrepancies: discrepancies, verifiedTotals: verified,
-        section: nil)
-    return (table, diagnostics)
 }
 
 /// The error for a cell a total check needs but that states no figure, at the check's line in the

@@ -49,7 +49,7 @@ public func scaffold(_ kind: ScaffoldKind, name rawName: String, root: URL) -> R
         files = [
             (
                 path,
-                threatTemplate(
+                sectionTemplate(
                     title: name, order: facts.nextOrder, paragraph: facts.nextParagraph, kinds: facts.kinds,
                     kind: kind == .threat && facts.kinds.contains("threat") ? "threat" : facts.kinds.first ?? "threat")
             )
@@ -147,7 +147,7 @@ private func yamlQuoted(_ text: String) -> String {
     "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
 }
 
-private func threatTemplate(title: String, order: Int, paragraph: Int, kinds: [String], kind: String) -> String {
+private func sectionTemplate(title: String, order: Int, paragraph: Int, kinds: [String], kind: String) -> String {
     let indent = String(repeating: " ", count: "\(paragraph). ".count)
     return """
         ---

@@ -188,16 +188,16 @@ func readHead(_ socket: Int32, limits: RequestLimits) -> HeadReading {
 /// The head in `bytes` if it is complete and within the limits, a refusal if it breaks one
 /// (even before it is complete), or nil to read more.
 func parseHead(_ bytes: [UInt8], limits: RequestLimits) -> HeadReading? {
-    let lineEnd = bytes.firstIndex(of: 0x0A)
+    let lineEnd = bytes.firstIndex(of: ASCII.newline)
     if (lineEnd ?? bytes.count) > limits.requestLine {
         return .refused("414 URI Too Long", "the request line is longer than \(limits.requestLine) bytes")
     }
     var lines: [ArraySlice<UInt8>] = []
     var start = 0
     var end: Int?
-    for index in bytes.indices where bytes[index] == 0x0A {
+    for index in bytes.indices where bytes[index] == ASCII.newline {
         var line = bytes[start..<index]
-        if line.last == 0x0D { line = line.dropLast() }
+        if line.last == ASCII.carriageReturn { line = line.dropLast() }
         start = index + 1
         if line.isEmpty {
             end = start
@@ -214,10 +214,10 @@ func parseHead(_ bytes: [UInt8], limits: RequestLimits) -> HeadReading? {
             "431 Request Header Fields Too Large", "the request has more than \(limits.headerCount) headers")
     }
     guard end != nil, let requestLine = lines.first else { return nil }
-    let parts = requestLine.split(separator: 0x20, omittingEmptySubsequences: true)
+    let parts = requestLine.split(separator: ASCII.space, omittingEmptySubsequences: true)
     guard parts.count == 3 else { return .refused("400 Bad Request", "the request line is not METHOD PATH VERSION") }
     let path = parts[1].prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
-    var forwarded = Array(parts[0]) + [0x20] + Array(path) + [0x20] + Array(parts[2])
+    var forwarded = Array(parts[0]) + [ASCII.space] + Array(path) + [ASCII.space] + Array(parts[2])
     forwarded += Array("\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
     return .head(RequestHead(forwarded: forwarded))
 }

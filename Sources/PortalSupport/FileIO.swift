@@ -251,7 +251,9 @@ package struct FolderWalk {
         var entries: [(name: [UInt8], type: Int32)] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
-            if name != [0x2E] && name != [0x2E, 0x2E] { entries.append((name, Int32(entry.pointee.d_type))) }
+            if name != [ASCII.period] && name != [ASCII.period, ASCII.period] {
+                entries.append((name, Int32(entry.pointee.d_type)))
+            }
         }
         closedir(directory)
         for (bytes, entryType) in entries {

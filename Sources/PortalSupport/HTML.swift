@@ -4,7 +4,10 @@ import Foundation
 /// data passes through here (or Mustache's own escaping) before it reaches a page.
 public func escapeHTML(_ text: String) -> String {
     var needs = false
-    for byte in text.utf8 where byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 {
+    for byte in text.utf8
+    where byte == ASCII.ampersand || byte == ASCII.lessThan || byte == ASCII.greaterThan || byte == ASCII.quote
+        || byte == ASCII.apostrophe
+    {
         needs = true
         break
     }
@@ -13,11 +16,11 @@ public func escapeHTML(_ text: String) -> String {
     output.reserveCapacity(text.utf8.count + 16)
     for byte in text.utf8 {
         switch byte {
-        case 0x26: output.append(contentsOf: "&amp;".utf8)
-        case 0x3C: output.append(contentsOf: "&lt;".utf8)
-        case 0x3E: output.append(contentsOf: "&gt;".utf8)
-        case 0x22: output.append(contentsOf: "&quot;".utf8)
-        case 0x27: output.append(contentsOf: "&#39;".utf8)
+        case ASCII.ampersand: output.append(contentsOf: "&amp;".utf8)
+        case ASCII.lessThan: output.append(contentsOf: "&lt;".utf8)
+        case ASCII.greaterThan: output.append(contentsOf: "&gt;".utf8)
+        case ASCII.quote: output.append(contentsOf: "&quot;".utf8)
+        case ASCII.apostrophe: output.append(contentsOf: "&#39;".utf8)
         default: output.append(byte)
         }
     }
@@ -58,9 +61,11 @@ func characterExcerpt(_ text: String, limit: Int) -> String {
 private func asciiExcerpt(_ text: String, limit: Int) -> String? {
     var result: String?
     text.utf8.withContiguousStorageIfAvailable { bytes in
-        guard bytes.count > limit, !bytes[..<(limit + 1)].contains(where: { $0 >= 0x80 }) else { return }
+        guard bytes.count > limit, !bytes[..<(limit + 1)].contains(where: { $0 >= UTF8Byte.firstNonASCII }) else {
+            return
+        }
         var end = limit
-        if let space = bytes[..<limit].lastIndex(of: 0x20) { end = space }
+        if let space = bytes[..<limit].lastIndex(of: ASCII.space) { end = space }
         while end > 0, isASCIISpaceOrPunctuation(bytes[end - 1]) { end -= 1 }
         var start = 0
         while start < end, isASCIISpaceOrPunctuation(bytes[start]) { start += 1 }
@@ -73,8 +78,11 @@ private func asciiExcerpt(_ text: String, limit: Int) -> String? {
 /// not punctuation).
 @inline(__always) private func isASCIISpaceOrPunctuation(_ byte: UInt8) -> Bool {
     switch byte {
-    case 0x09...0x0D, 0x20: return true
-    case 0x21...0x23, 0x25...0x2A, 0x2C...0x2F, 0x3A, 0x3B, 0x3F, 0x40, 0x5B...0x5D, 0x5F, 0x7B, 0x7D: return true
+    case ASCII.tab...ASCII.carriageReturn, ASCII.space: return true
+    case ASCII.exclamationMark...ASCII.hash, ASCII.percent...ASCII.asterisk, ASCII.comma...ASCII.slash, ASCII.colon,
+        ASCII.semicolon, ASCII.questionMark, ASCII.at, ASCII.openBracket...ASCII.closeBracket, ASCII.underscore,
+        ASCII.openBrace, ASCII.closeBrace:
+        return true
     default: return false
     }
 }

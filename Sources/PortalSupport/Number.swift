@@ -107,74 +107,15 @@ package enum CellReading: Equatable, Sendable {
 /// `column` names where the cell is in messages ("column 'Total'"); `declareUnit` says how its
 /// unit is declared, for a figure written with a sign its unit does not have.
 package func readCell(_ raw: String, unit: String?, column: String, declareUnit: (String) -> String) -> CellReading {
-    // Spaces around a figure, non-breaking ones too (pasted from a document), are not part of it.
-    func isSpace(_ c: Unicode.Scalar) -> Bool {
-        c == " " || c == "\t" || c == "\u{A0}" || c == "\u{202F}" || c == "\u{2009}"
-    }
-    var body = Array(raw.unicodeScalars)
-    while let first = body.first, isSpace(first) { body.removeFirst() }
-    while let last = body.last, isSpace(last) { body.removeLast() }
+    var body = trimmedFigure(raw)
     if body.isEmpty { return .blank }
     let written = String(String.UnicodeScalarView(body))
-
-    var negative = false
-    var plus = false
-    var pound = false
-    var percent = false
-    func takeSign() {
-        guard let first = body.first else { return }
-        if first == "-" || first == "\u{2212}" {
-            negative = true
-            body.removeFirst()
-        } else if first == "+" {
-            plus = true
-            body.removeFirst()
-        }
-    }
-    takeSign()
-    if body.first == "£" {
-        pound = true
-        body.removeFirst()
-        if !negative && !plus { takeSign() }
-    }
-    if body.last == "%" {
-        percent = true
-        body.removeLast()
-    }
-    let notStated = "write the figure as the report states it, or leave the cell empty if the report does not state one"
-    let word = String(String.UnicodeScalarView(body)).lowercased()
-    if ["nan", "inf", "infinity"].contains(word) {
-        return .malformed(problem: "'\(written)' is not a figure", hint: notStated)
-    }
-    guard let first = body.first, first.isASCIIDigitScalar || first == "." else { return .text }
-    if body.count > 2, first == "0", body[1] == "x" || body[1] == "X",
-        body.dropFirst(2).allSatisfy({ $0.properties.isASCIIHexDigit })
-    {
-        return .malformed(problem: "'\(written)' is hexadecimal", hint: notStated)
-    }
-
+    let marks = FigureMarks(taking: &body)
+    if let reading = wordsOrOddNotation(body, written: written) { return reading }
     // Anything but digits, separators and an exponent makes the cell words, not a figure.
-    var exponent = false
-    var spaced = false
-    var index = 0
-    while index < body.count {
-        let c = body[index]
-        index += 1
-        if c.isASCIIDigitScalar || c == "," || c == "." { continue }
-        if c == "\u{A0}" || c == "\u{202F}" || c == "\u{2009}" || c == "_" {
-            spaced = true
-            continue
-        }
-        guard c == "e" || c == "E", index >= 2, body[index - 2].isASCIIDigitScalar else { return .text }
-        var next = index
-        if next < body.count && (body[next] == "+" || body[next] == "-") { next += 1 }
-        guard next < body.count, body[next...].allSatisfy(\.isASCIIDigitScalar) else { return .text }
-        exponent = true
-        break
-    }
+    guard let (exponent, spaced) = scanSeparators(body) else { return .text }
     let parts = String(String.UnicodeScalarView(body)).split(separator: ".", omittingEmptySubsequences: false)
     if parts.count > 2 && !exponent && !spaced { return .text }  // 3.1.2: a paragraph or version number
-
     if exponent {
         return .malformed(
             problem: "'\(written)' is in scientific notation",
@@ -187,6 +128,131 @@ package func readCell(_ raw: String, unit: String?, column: String, declareUnit:
     }
     let integer = parts[0]
     let fraction = parts.count == 2 ? parts[1] : nil
+    if let problem = separatorProblem(integer: integer, fraction: fraction, written: written) { return problem }
+    let digits = integer.split(separator: ",", omittingEmptySubsequences: false).joined()
+    if digits.count > 1 && digits.first == "0" { return .text }  // 007: a code, not a figure
+    if let problem = marks.problem(written: written, unit: unit, column: column, declareUnit: declareUnit) {
+        return problem
+    }
+    // Decimal keeps 38 significant digits; more would be rounded without a word.
+    if (digits + (fraction ?? "")).drop(while: { $0 == "0" }).count > 38 {
+        return .malformed(
+            problem: "'\(written)' has more digits than can be added exactly (at most 38)", hint: figureNotStatedHint)
+    }
+    let plain = (marks.negative ? "-" : "") + digits + (fraction.map { "." + $0 } ?? "")
+    guard let number = Number(plain) else { return .text }
+    return .number(number)
+}
+
+private let figureNotStatedHint =
+    "write the figure as the report states it, or leave the cell empty if the report does not state one"
+
+/// A cell's characters without the spaces around a figure, non-breaking ones too (pasted from a
+/// document): they are not part of it.
+private func trimmedFigure(_ raw: String) -> [Unicode.Scalar] {
+    func isSpace(_ c: Unicode.Scalar) -> Bool {
+        c == " " || c == "\t" || c == "\u{A0}" || c == "\u{202F}" || c == "\u{2009}"
+    }
+    var body = Array(raw.unicodeScalars)
+    while let first = body.first, isSpace(first) { body.removeFirst() }
+    while let last = body.last, isSpace(last) { body.removeLast() }
+    return body
+}
+
+/// The signs around a figure's digits: a leading minus or plus, a £ (before or after the
+/// sign), a trailing %.
+private struct FigureMarks {
+    var negative = false
+    var plus = false
+    var pound = false
+    var percent = false
+
+    /// Takes the marks off `body`, leaving what should be the digits.
+    init(taking body: inout [Unicode.Scalar]) {
+        takeSign(&body)
+        if body.first == "£" {
+            pound = true
+            body.removeFirst()
+            if !negative && !plus { takeSign(&body) }
+        }
+        if body.last == "%" {
+            percent = true
+            body.removeLast()
+        }
+    }
+
+    private mutating func takeSign(_ body: inout [Unicode.Scalar]) {
+        guard let first = body.first else { return }
+        if first == "-" || first == "\u{2212}" {
+            negative = true
+            body.removeFirst()
+        } else if first == "+" {
+            plus = true
+            body.removeFirst()
+        }
+    }
+
+    /// A plus sign, or a £ or % sign the column's unit does not have.
+    func problem(written: String, unit: String?, column: String, declareUnit: (String) -> String) -> CellReading? {
+        if plus {
+            return .malformed(
+                problem: "'\(written)' has a leading '+'",
+                hint: "write it without the '+': the table shows a sign only on negative figures")
+        }
+        guard pound || percent else { return nil }
+        let symbol = pound ? "£" : "%"
+        if pound && percent {
+            return .malformed(problem: "'\(written)' has both a £ sign and a % sign", hint: figureNotStatedHint)
+        }
+        guard unit != symbol else { return nil }
+        return .malformed(
+            problem: "'\(written)' has a \(symbol) sign but \(column) has no \(symbol) unit",
+            hint: unit == nil
+                ? "declare the unit (\(declareUnit(symbol))), or write the figure without the sign"
+                : "\(column) has the unit '\(unit!)': write the figure without the \(symbol) sign")
+    }
+}
+
+/// Words (nil means: read on), or a figure in a notation the report would not use (NaN,
+/// infinity, hexadecimal).
+private func wordsOrOddNotation(_ body: [Unicode.Scalar], written: String) -> CellReading? {
+    let word = String(String.UnicodeScalarView(body)).lowercased()
+    if ["nan", "inf", "infinity"].contains(word) {
+        return .malformed(problem: "'\(written)' is not a figure", hint: figureNotStatedHint)
+    }
+    guard let first = body.first, first.isASCIIDigitScalar || first == "." else { return .text }
+    if body.count > 2, first == "0", body[1] == "x" || body[1] == "X",
+        body.dropFirst(2).allSatisfy({ $0.properties.isASCIIHexDigit })
+    {
+        return .malformed(problem: "'\(written)' is hexadecimal", hint: figureNotStatedHint)
+    }
+    return nil
+}
+
+/// Whether the digits have an exponent or spaces between them; nil when anything else is
+/// among them, so the cell is words.
+private func scanSeparators(_ body: [Unicode.Scalar]) -> (exponent: Bool, spaced: Bool)? {
+    var spaced = false
+    var index = 0
+    while index < body.count {
+        let c = body[index]
+        index += 1
+        if c.isASCIIDigitScalar || c == "," || c == "." { continue }
+        if c == "\u{A0}" || c == "\u{202F}" || c == "\u{2009}" || c == "_" {
+            spaced = true
+            continue
+        }
+        guard c == "e" || c == "E", index >= 2, body[index - 2].isASCIIDigitScalar else { return nil }
+        var next = index
+        if next < body.count && (body[next] == "+" || body[next] == "-") { next += 1 }
+        guard next < body.count, body[next...].allSatisfy(\.isASCIIDigitScalar) else { return nil }
+        return (true, spaced)
+    }
+    return (false, spaced)
+}
+
+/// A decimal point or thousands commas in the wrong places.
+private func separatorProblem(integer: Substring, fraction: Substring?, written: String) -> CellReading? {
     if integer.isEmpty || fraction?.isEmpty == true {
         return .malformed(
             problem: "'\(written)' has no digit on one side of its decimal point",
@@ -207,34 +273,7 @@ package func readCell(_ raw: String, unit: String?, column: String, declareUnit:
                 "put a comma every three digits from the right (1,113 or 410,000) or none (1113); a decimal point is '.'"
         )
     }
-    let digits = groups.joined()
-    if digits.count > 1 && digits.first == "0" { return .text }  // 007: a code, not a figure
-    if plus {
-        return .malformed(
-            problem: "'\(written)' has a leading '+'",
-            hint: "write it without the '+': the table shows a sign only on negative figures")
-    }
-    if pound || percent {
-        let symbol = pound ? "£" : "%"
-        if pound && percent {
-            return .malformed(problem: "'\(written)' has both a £ sign and a % sign", hint: notStated)
-        }
-        if unit != symbol {
-            return .malformed(
-                problem: "'\(written)' has a \(symbol) sign but \(column) has no \(symbol) unit",
-                hint: unit == nil
-                    ? "declare the unit (\(declareUnit(symbol))), or write the figure without the sign"
-                    : "\(column) has the unit '\(unit!)': write the figure without the \(symbol) sign")
-        }
-    }
-    // Decimal keeps 38 significant digits; more would be rounded without a word.
-    if (digits + (fraction ?? "")).drop(while: { $0 == "0" }).count > 38 {
-        return .malformed(
-            problem: "'\(written)' has more digits than can be added exactly (at most 38)", hint: notStated)
-    }
-    let plain = (negative ? "-" : "") + digits + (fraction.map { "." + $0 } ?? "")
-    guard let number = Number(plain) else { return .text }
-    return .number(number)
+    return nil
 }
 
 extension Unicode.Scalar {

@@ -15,14 +15,14 @@ public struct SourceFile: Sendable {
     /// author fixing it needs to find the character their editor saved in another encoding.
     public static func decode(_ data: [UInt8], path: String) -> Result<SourceFile, Diagnostic> {
         var bytes = data[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if bytes.starts(with: UTF8Byte.byteOrderMark) { bytes = bytes.dropFirst(3) }
         // The standard library validates UTF-8 quickly; only a bad file is walked byte by byte
         // to say where the bad byte is.
         let decoded = bytes.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
         if decoded == nil, let bad = firstInvalidUTF8Offset(bytes) {
             let prefix = bytes[bytes.startIndex..<bad]
-            let line = prefix.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-            let lineStart = prefix.lastIndex(of: 0x0A).map { $0 + 1 } ?? bytes.startIndex
+            let line = prefix.reduce(1) { $0 + ($1 == ASCII.newline ? 1 : 0) }
+            let lineStart = prefix.lastIndex(of: ASCII.newline).map { $0 + 1 } ?? bytes.startIndex
             let column = String(decoding: bytes[lineStart..<bad], as: UTF8.self).unicodeScalars.count + 1
             let byte = String(bytes[bad], radix: 16, uppercase: true)
             return .failure(
@@ -32,7 +32,7 @@ public struct SourceFile: Sendable {
                     at: SourceLocation(file: path, line: line, column: column)))
         }
         var text = decoded ?? String(decoding: bytes, as: UTF8.self)
-        if bytes.contains(0x0D) {
+        if bytes.contains(ASCII.carriageReturn) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         return .success(SourceFile(path: path, text: text))
@@ -60,12 +60,13 @@ func firstInvalidUTF8Offset(_ bytes: ArraySlice<UInt8>) -> Int? {
     let end = bytes.endIndex
     while index < end {
         let byte = bytes[index]
-        if byte < 0x80 {
+        if byte < UTF8Byte.firstNonASCII {
             index += 1
             continue
         }
         let length: Int
         let minimum: UInt32
+        // The lead byte says the length; hex is the notation of UTF-8's own table (RFC 3629).
         switch byte {
         case 0xC2...0xDF: (length, minimum) = (2, 0x80)
         case 0xE0...0xEF: (length, minimum) = (3, 0x800)
@@ -76,7 +77,7 @@ func firstInvalidUTF8Offset(_ bytes: ArraySlice<UInt8>) -> Int? {
         var scalar = UInt32(byte) & (0xFF >> (length + 1))
         for offset in 1..<length {
             let continuation = bytes[index + offset]
-            guard continuation & 0xC0 == 0x80 else { return index }
+            guard isUTF8Continuation(continuation) else { return index }
             scalar = scalar << 6 | UInt32(continuation & 0x3F)
         }
         guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { return index }
@@ -93,7 +94,7 @@ package struct LineIndex {
     package init(_ text: String) {
         utf8 = Array(text.utf8)
         var starts = [0]
-        for (offset, byte) in utf8.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+        for (offset, byte) in utf8.enumerated() where byte == ASCII.newline { starts.append(offset + 1) }
         lineStarts = starts
     }
 
@@ -112,7 +113,7 @@ package struct LineIndex {
         let end = min(start + byteColumn - 1, utf8.count)
         // The text is valid UTF-8, so every byte but a continuation byte starts a character.
         var characters = 0
-        for byte in utf8[start..<end] where byte & 0xC0 != 0x80 { characters += 1 }
+        for byte in utf8[start..<end] where !isUTF8Continuation(byte) { characters += 1 }
         return characters + 1
     }
 }

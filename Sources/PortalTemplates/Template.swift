@@ -66,8 +66,8 @@ private func tokenize(_ bytes: [UInt8]) throws(TemplateError) -> [Token] {
     var line = 1
     var lineStart = 0
     while index + 1 < bytes.count {
-        guard bytes[index] == 0x7B, bytes[index + 1] == 0x7B else {
-            if bytes[index] == 0x0A {
+        guard bytes[index] == ASCII.openBrace, bytes[index + 1] == ASCII.openBrace else {
+            if bytes[index] == ASCII.newline {
                 line += 1
                 lineStart = index + 1
             }
@@ -78,7 +78,7 @@ private func tokenize(_ bytes: [UInt8]) throws(TemplateError) -> [Token] {
         let (tagLine, tagColumn) = (line, index - lineStart + 1)
         var cursor = index + 2
         var kind: UInt8 = 0
-        var closing: [UInt8] = [0x7D, 0x7D]
+        var closing: [UInt8] = [ASCII.closeBrace, ASCII.closeBrace]
         if cursor < bytes.count,
             [
                 UInt8(ascii: "#"), UInt8(ascii: "^"), UInt8(ascii: "/"), UInt8(ascii: "!"), UInt8(ascii: ">"),
@@ -86,7 +86,7 @@ private func tokenize(_ bytes: [UInt8]) throws(TemplateError) -> [Token] {
             ].contains(bytes[cursor])
         {
             kind = bytes[cursor]
-            if kind == UInt8(ascii: "{") { closing = [0x7D, 0x7D, 0x7D] }
+            if kind == UInt8(ascii: "{") { closing = [ASCII.closeBrace, ASCII.closeBrace, ASCII.closeBrace] }
             cursor += 1
         }
         var end = cursor
@@ -102,7 +102,7 @@ private func tokenize(_ bytes: [UInt8]) throws(TemplateError) -> [Token] {
         }
         tokens.append(.tag(kind: kind, content: content, line: tagLine, column: tagColumn))
         index = end + closing.count
-        for i in cursor..<end where bytes[i] == 0x0A {
+        for i in cursor..<end where bytes[i] == ASCII.newline {
             line += 1
             lineStart = i + 1
         }
@@ -125,7 +125,7 @@ private func stripStandaloneLines(_ tokens: inout [Token]) {
         if index > 0 {
             switch tokens[index - 1] {
             case .text(let text):
-                if let newline = text.lastIndex(of: 0x0A) {
+                if let newline = text.lastIndex(of: ASCII.newline) {
                     before = Array(text[(newline + 1)...])
                     atLineStart = true
                 } else {
@@ -135,15 +135,17 @@ private func stripStandaloneLines(_ tokens: inout [Token]) {
             case .tag: atLineStart = lineStartAfter[index - 1]
             }
         }
-        guard atLineStart, before.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { continue }
+        guard atLineStart, before.allSatisfy(isBlank) else { continue }
         // …and only whitespace up to the end of the line (or the template).
         var afterLength = 0
         if index + 1 < tokens.count, case .text(let text) = tokens[index + 1] {
             var cursor = 0
-            while cursor < text.count, text[cursor] == 0x20 || text[cursor] == 0x09 || text[cursor] == 0x0D {
+            while cursor < text.count,
+                text[cursor] == ASCII.space || text[cursor] == ASCII.tab || text[cursor] == ASCII.carriageReturn
+            {
                 cursor += 1
             }
-            guard cursor == text.count || text[cursor] == 0x0A else { continue }
+            guard cursor == text.count || text[cursor] == ASCII.newline else { continue }
             afterLength = cursor < text.count ? cursor + 1 : cursor
         } else if index + 1 < tokens.count {
             continue

@@ -20,8 +20,8 @@ public struct TemplateLibrary: Sendable {
         guard let template = templates[name] else { return nil }
         assert(
             undeclaredNames(in: value, template: name).isEmpty,
-            "page context of '\(name)' has names missing from pageTemplateNames "
-                + "(Sources/PortalTemplates/TemplateCheck.swift): "
+            "page context of '\(name)' has names the template variable catalog does not give it "
+                + "(Sources/PortalTemplates/TemplateVariables.swift): "
                 + "\(undeclaredNames(in: value, template: name))")
         var output: [UInt8] = []
         output.reserveCapacity(32_768)
@@ -154,11 +154,11 @@ private let apostrophe: [UInt8] = Array("&#39;".utf8)
 
 @inline(__always) private func escapeReplacement(_ byte: UInt8) -> [UInt8]? {
     switch byte {
-    case 0x26: return ampersand
-    case 0x3C: return lessThan
-    case 0x3E: return greaterThan
-    case 0x22: return quote
-    case 0x27: return apostrophe
+    case ASCII.ampersand: return ampersand
+    case ASCII.lessThan: return lessThan
+    case ASCII.greaterThan: return greaterThan
+    case ASCII.quote: return quote
+    case ASCII.apostrophe: return apostrophe
     default: return nil
     }
 }

@@ -278,7 +278,7 @@ struct FigureTrustTests {
         ])
         let (graph, diagnostics) = fixture.graph()
         #expect(diagnostics.isEmpty, "\(diagnostics)")
-        #expect(graph?.entities.first?.source.chair == "Police, Fire and Crime Commissioner")
+        #expect(graph?.registerEntries.first?.source.chair == "Police, Fire and Crime Commissioner")
     }
 
     /// Text fields keep the author's characters: no number, date or boolean typing on the way.

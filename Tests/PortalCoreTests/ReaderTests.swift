@@ -182,27 +182,40 @@ struct ReaderTests {
         let json = script.dropFirst("window.PORTAL_SEARCH = ".count).dropLast(2)
         let index = try #require(
             try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        let sections = try #require(index["sections"] as? [[String]])
-        #expect(sections.first == ["threats/alpha.html", "Alpha threat"])
+        // Read through the names search.js uses, so a writer that puts a field elsewhere fails here.
+        func field(_ record: [Any], _ name: String, of fields: [String]) -> Any? {
+            fields.firstIndex(of: name).flatMap { $0 < record.count ? record[$0] : nil }
+        }
+        let sections = try #require(index["sections"] as? [[Any]])
+        #expect(field(sections[0], "href", of: SearchIndexFields.section) as? String == "threats/alpha.html")
+        #expect(field(sections[0], "title", of: SearchIndexFields.section) as? String == "Alpha threat")
         let paragraphs = try #require(index["paragraphs"] as? [[Any]])
+        let paragraph = { (record: [Any], name: String) in field(record, name, of: SearchIndexFields.paragraph) }
         #expect(paragraphs.count == 4)
-        #expect(paragraphs[0][0] as? Int == 1)
-        #expect(paragraphs[0][1] as? Int == 0)
-        #expect((paragraphs[0][2] as? String)?.hasPrefix("The force relies on its drones") == true)
-        #expect(paragraphs[3][1] as? Int == 1)  // paragraph 4 is in the second section
+        #expect(paragraph(paragraphs[0], "number") as? Int == 1)
+        #expect(paragraph(paragraphs[0], "section") as? Int == 0)
+        #expect((paragraph(paragraphs[0], "text") as? String)?.hasPrefix("The force relies on its drones") == true)
+        #expect(paragraph(paragraphs[3], "section") as? Int == 1)  // paragraph 4 is in the second section
         let entries = try #require(index["entries"] as? [[Any]])
-        let drones = try #require(entries.first { $0[0] as? String == "Capability" })
-        #expect(drones[1] as? String == "Drones")
-        #expect(drones[2] as? String == "capabilities/drones.html")
-        #expect(drones[3] as? String == "UAV|Local")
-        #expect(drones[4] as? String == "Unmanned aircraft </script> & \"more\".")
-        #expect(entries.contains { $0[0] as? String == "Table" && $0[2] as? String == "tables/drone-numbers.html" })
-        let term = try #require(entries.first { $0[0] as? String == "Glossary" })
-        #expect(term[2] as? String == "reference/glossary.html#term-acc")
+        let entry = { (record: [Any], name: String) in field(record, name, of: SearchIndexFields.entry) }
+        let drones = try #require(entries.first { entry($0, "kind") as? String == "Capability" })
+        #expect(entry(drones, "title") as? String == "Drones")
+        #expect(entry(drones, "href") as? String == "capabilities/drones.html")
+        #expect(entry(drones, "keywords") as? String == "UAV|Local")
+        #expect(entry(drones, "text") as? String == "Unmanned aircraft </script> & \"more\".")
+        #expect(entry(drones, "section") as? Int == -1)
+        #expect(
+            entries.contains {
+                entry($0, "kind") as? String == "Table" && entry($0, "href") as? String == "tables/drone-numbers.html"
+                    && entry($0, "section") as? Int == 0
+            })
+        let term = try #require(entries.first { entry($0, "kind") as? String == "Glossary" })
+        #expect(entry(term, "href") as? String == "reference/glossary.html#term-acc")
         #expect(try #require(pages["reference/glossary.html"]).contains("id=\"term-acc\""))
         #expect(
             entries.contains {
-                $0[0] as? String == "Heading" && $0[2] as? String == "threats/alpha.html#later-questions"
+                entry($0, "kind") as? String == "Heading"
+                    && entry($0, "href") as? String == "threats/alpha.html#later-questions"
             })
     }
 

@@ -25,7 +25,7 @@ struct ResolveTests {
         #expect(citations.compactMap(\.paragraph) == [1, 4])
         #expect(site.capability("drones")?.sections == ["alpha", "beta"])
         #expect(site.section("beta")?.capabilities == ["drones"])
-        #expect(site.citations[.entity(.board, "alpha-board")]?.first?.paragraph == 4)
+        #expect(site.citations[.registerEntry(.board, "alpha-board")]?.first?.paragraph == 4)
     }
 
     @Test func paragraphNumbersAreTheOnesAuthorsWrote() throws {

@@ -4,7 +4,7 @@ import PortalResolve
 import PortalSupport
 import PortalTemplates
 
-/// A capability: what the report says about it, its figures, and every threat and paragraph
+/// A capability: what the report says about it, its figures, and every section and paragraph
 /// that relies on it (the backlinks).
 func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPage {
     let marker = AcronymMarker(context.abbreviations)
@@ -105,7 +105,7 @@ func citationGroups(_ citations: [Citation], linker: Linker, context: RenderCont
     }
 }
 
-/// All capabilities, by level and by the threats that rely on them.
+/// All capabilities, by level and by the sections that rely on them.
 func capabilitiesIndexPage(_ context: RenderContext) -> BuiltPage {
     let graph = context.graph
     let linker = Linker(from: .capabilities)
@@ -118,7 +118,7 @@ func capabilitiesIndexPage(_ context: RenderContext) -> BuiltPage {
             "count": .number(items.count), "items": .list(items.map { .object(capabilityLink($0, linker: linker)) }),
         ]
     }
-    let byThreat = graph.sections.compactMap { section -> TemplateValue? in
+    let bySection = graph.sections.compactMap { section -> TemplateValue? in
         let items = section.capabilities.compactMap { graph.capability($0) }
         guard !items.isEmpty else { return nil }
         return [
@@ -134,7 +134,7 @@ func capabilitiesIndexPage(_ context: RenderContext) -> BuiltPage {
         context: [
             "count": .number(graph.capabilities.count),
             "count_text": .text(counted(graph.capabilities.count, "capability", "capabilities")),
-            "by_level": .list(byLevel), "by_threat": .list(byThreat),
+            "by_level": .list(byLevel), "by_threat": .list(bySection),
             "all": .list(graph.capabilities.map { .object(capabilityLink($0, linker: linker)) }),
         ])
 }

@@ -98,7 +98,7 @@ func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
         [("Overview", .home)] + graph.sections.prefix(maxNavSections).map { ($0.title, $0.page) }
     let referenceTargets: [(String, PageID)] =
         [("Capabilities", .capabilities), ("Figures", .tables), ("Commitments", .commitments)]
-        + EntityKind.allCases.map { ($0.pluralSlug.capitalized, PageID.register($0)) }
+        + Register.allCases.map { ($0.pluralSlug.capitalized, PageID.register($0)) }
         + [("Glossary", .glossary)] + (graph.config.fullReport ? [("Full report", PageID.report)] : [])
     for (name, sample) in samples {
         let href = { (target: PageID) in relativeURL(from: sample.path, to: target.path) }

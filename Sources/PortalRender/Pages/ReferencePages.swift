@@ -93,10 +93,7 @@ func glossaryUses(_ context: RenderContext) -> [String: [Int]] {
                     let byte = bytes[position]
                     // ASCII letters and digits: acronyms are written in them, and "PSU’s" splits
                     // at the apostrophe into the term and its "s".
-                    let isWordByte =
-                        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                        || (byte >= 0x30 && byte <= 0x39)
-                    if !isWordByte { word(position) }
+                    if !isASCIIAlphanumeric(byte) { word(position) }
                 }
                 word(bytes.count)
             }
@@ -106,7 +103,7 @@ func glossaryUses(_ context: RenderContext) -> [String: [Int]] {
 }
 
 /// Boards, partners or operations: one entry each, with where the report mentions it.
-func registerPage(_ kind: EntityKind, context: RenderContext) -> BuiltPage {
+func registerPage(_ kind: Register, context: RenderContext) -> BuiltPage {
     let graph = context.graph
     let page = PageID.register(kind)
     let linker = Linker(from: page)
@@ -123,7 +120,7 @@ func registerPage(_ kind: EntityKind, context: RenderContext) -> BuiltPage {
         title = "Operations"
         intro = "Named operations the report mentions."
     }
-    let entries = graph.entities.filter { $0.source.kind == kind }.sorted {
+    let entries = graph.registerEntries.filter { $0.source.register == kind }.sorted {
         ($0.source.name.lowercased(), $0.id) < ($1.source.name.lowercased(), $1.id)
     }
     return BuiltPage(
@@ -134,21 +131,21 @@ func registerPage(_ kind: EntityKind, context: RenderContext) -> BuiltPage {
         ], sources: [SitePath.data(kind.file)])
 }
 
-/// One board, partner or operation: what the data file says of it, the threats it serves and
+/// One board, partner or operation: what the data file says of it, the sections it serves and
 /// every paragraph that names it, whether the data file lists it or the report's text links it.
-private func registerEntry(_ entity: Entity, linker: Linker, graph: SiteGraph) -> TemplateValue {
-    let source = entity.source
-    var values: TemplateObject = ["anchor": .text(entity.anchor), "name": .text(source.name)]
+private func registerEntry(_ entry: RegisterEntry, linker: Linker, graph: SiteGraph) -> TemplateValue {
+    let source = entry.source
+    var values: TemplateObject = ["anchor": .text(entry.anchor), "name": .text(source.name)]
     if let chair = source.chair { values["chair"] = .text(chair) }
     if let scope = source.scope { values["scope"] = .text(scope) }
     if let description = source.description { values["description"] = .text(description) }
     values["threats"] = .list(
-        source.threats.compactMap { slug in
+        source.sections.compactMap { slug in
             graph.section(slug.value).map {
                 ["title": .text($0.title), "href": .text(linker.href($0.page))]
             }
         })
-    let cited = (graph.citations[.entity(source.kind, entity.id)] ?? []).compactMap(\.paragraph)
+    let cited = (graph.citations[.registerEntry(source.register, entry.id)] ?? []).compactMap(\.paragraph)
     let paragraphs = Array(Set(source.paragraphs.map(\.value) + cited)).sorted()
     if !paragraphs.isEmpty { values["paragraphs_html"] = .text(linker.paragraphsHTML(paragraphs, graph: graph)) }
     return .object(values)

@@ -12,7 +12,7 @@ func sectionPage(_ section: Section, context: RenderContext) -> BuiltPage {
 
     // The page's opening (its question, lead and key figures) marks acronyms once between them;
     // the narrative below marks its own first uses.
-    var values = threatCard(section, linker: linker, graph: graph, marker: AcronymMarker(context.abbreviations))
+    var values = sectionCard(section, linker: linker, graph: graph, marker: AcronymMarker(context.abbreviations))
     values["capabilities_href"] = "#capabilities"
     if let kind = graph.config.sectionKind(section.source.kind) {
         values["kind_label"] = .text(kind.label.capitalisedFirst)

@@ -8,6 +8,21 @@
 (function () {
   "use strict";
 
+  // The index (search/index.js, written by Render/SearchIndex.swift) keeps each record as an
+  // array, so 10,000 pages do not repeat field names 100,000 times:
+  //   window.PORTAL_SEARCH = {
+  //     sections:   [[href, title], ...],              addresses relative to the site root
+  //     paragraphLimit: 133,                           only when texts were cut to fit a large site
+  //     paragraphs: [[number, section, text], ...],    section: a position in sections
+  //     entries:    [[kind, title, href, keywords, text, section], ...]
+  //   }
+  // kind: Section, Heading, Capability, Table, Glossary, Board, Partner, Operation, Commitment;
+  // keywords: joined by "|"; section: a position in sections, or -1 for none. The positions are
+  // read through these names; Swift's SearchIndexFields names them the same (a unit test checks).
+  var SECTION = { href: 0, title: 1 };
+  var PARAGRAPH = { number: 0, section: 1, text: 2 };
+  var ENTRY = { kind: 0, title: 1, href: 2, keywords: 3, text: 4, section: 5 };
+
   var data = window.PORTAL_SEARCH;
   var form = document.getElementById("search-form");
   var input = document.getElementById("search-q");
@@ -89,8 +104,8 @@
   // that writes "ACC" answers "assistant chief constable", and one that spells it out answers "acc".
   var expansionOf = Object.create(null), acronymsAt = Object.create(null);
   (data.entries || []).forEach(function (e) {
-    if (e[0] !== "Glossary" || !e[4]) return;
-    var term = normalise(e[1]), expansion = normalise(e[4]);
+    if (e[ENTRY.kind] !== "Glossary" || !e[ENTRY.text]) return;
+    var term = normalise(e[ENTRY.title]), expansion = normalise(e[ENTRY.text]);
     if (!term || !expansion || term.indexOf(" ") >= 0) return;
     expansionOf[term] = expansion;
     var first = expansion.split(" ")[0];
@@ -133,23 +148,26 @@
     docs.push(doc);
   }
   (data.paragraphs || []).forEach(function (p) {
-    var section = sections[p[1]] || ["", ""];
+    var number = p[PARAGRAPH.number], text = p[PARAGRAPH.text];
+    var section = sections[p[PARAGRAPH.section]] || ["", ""];
     add({
-      kind: "Paragraph", number: p[0], title: "Paragraph " + p[0], href: section[0] + "#p" + p[0],
-      context: section[1], text: p[2], names: []
-    }, p[2]);
+      kind: "Paragraph", number: number, title: "Paragraph " + number,
+      href: section[SECTION.href] + "#p" + number, context: section[SECTION.title], text: text, names: []
+    }, text);
   });
   (data.entries || []).forEach(function (e) {
-    var keywords = e[3] ? e[3].split("|") : [];
-    var section = e[5] >= 0 && sections[e[5]] ? sections[e[5]][1] : "";
-    var context = e[0] === "Heading" ? "Heading in " + section
-      : e[0] === "Section" ? "Report section"
-      : e[0] === "Capability" && keywords.length ? "Capability · " + keywords.join(", ")
-      : section ? e[0] + " · " + section : e[0];
+    var kind = e[ENTRY.kind], title = e[ENTRY.title], text = e[ENTRY.text];
+    var keywords = e[ENTRY.keywords] ? e[ENTRY.keywords].split("|") : [];
+    var at = e[ENTRY.section];
+    var section = at >= 0 && sections[at] ? sections[at][SECTION.title] : "";
+    var context = kind === "Heading" ? "Heading in " + section
+      : kind === "Section" ? "Report section"
+      : kind === "Capability" && keywords.length ? "Capability · " + keywords.join(", ")
+      : section ? kind + " · " + section : kind;
     add({
-      kind: e[0], title: e[1], href: e[2], context: context, text: e[4],
-      names: [normalise(e[1])].concat(keywords.map(normalise))
-    }, e[1] + " " + keywords.join(" ") + " " + e[4]);
+      kind: kind, title: title, href: e[ENTRY.href], context: context, text: text,
+      names: [normalise(title)].concat(keywords.map(normalise))
+    }, title + " " + keywords.join(" ") + " " + text);
   });
   var words = Object.keys(vocabulary).sort();
 
