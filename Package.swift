@@ -20,11 +20,12 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
-        // One system call Swift's Glibc module does not expose: an atomic directory swap.
+        // cmark-gfm's table of extension characters, pinned so parses can run on every core
+        // (ARCHITECTURE.md, "cmark's extension table is pinned").
         .target(name: "CPortalSystem"),
         // One target per stage, so the compiler keeps data flowing one way: each imports only the
         // stages before it (ARCHITECTURE.md has the picture).
-        .target(name: "PortalSupport", dependencies: ["CPortalSystem"]),
+        .target(name: "PortalSupport"),
         .target(name: "PortalTemplates", dependencies: ["PortalSupport"]),
         .target(name: "PortalMarkdown", dependencies: ["PortalSupport", "CCmarkGFM", "CPortalSystem"]),
         .target(
@@ -38,7 +39,7 @@ let package = Package(
             name: "PortalRender",
             dependencies: ["PortalSupport", "PortalTemplates", "PortalMarkdown", "PortalLoad", "PortalResolve"]
         ),
-        .target(name: "PortalWrite", dependencies: ["PortalSupport", "CPortalSystem", "PortalRender"]),
+        .target(name: "PortalWrite", dependencies: ["PortalSupport", "PortalRender"]),
         // Incremental builds are a mode of the build, so they live in its target.
         .target(
             name: "PortalBuild",
