@@ -134,7 +134,7 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
         return .failure(.write("\(error)"))
     }
     // Each page goes to disk as soon as it is rendered; nothing is moved in unless all of it is.
-    let output = renderSiteKeepingLinks(graph, only: only, progress: options.progress, emit: writer.put)
+    let output = renderSiteStreaming(graph, only: only, progress: options.progress, emit: writer.put)
     clock.lap("render and write")
     if output.diagnostics.hasErrors {
         writer.discard()

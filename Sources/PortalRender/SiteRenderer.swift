@@ -59,17 +59,21 @@ struct RenderContext: @unchecked Sendable {
 
     /// A section's body as its page shows it (or, shifted, as the full report does).
     func sectionBody(_ section: Section, headingShift: Int = 0) -> [UInt8] {
-        reads.record(.body(section.source.file))
-        return bodyHTML(
-            section.source.body, links: links[section.source.file] ?? BodyLinks(hrefs: [], embeds: [:]),
-            headingIDs: section.headings.map(\.id), headingShift: headingShift)
+        body(
+            of: section.source.file, section.source.body, headingIDs: section.headings.map(\.id),
+            headingShift: headingShift)
     }
 
     func capabilityBody(_ capability: Capability) -> [UInt8] {
-        reads.record(.body(capability.source.file))
+        body(of: capability.source.file, capability.source.body, headingIDs: capability.headings.map(\.id))
+    }
+
+    /// A source's body with its links filled, recorded as read.
+    private func body(of file: String, _ body: ParsedBody, headingIDs: [String], headingShift: Int = 0) -> [UInt8] {
+        reads.record(.body(file))
         return bodyHTML(
-            capability.source.body, links: links[capability.source.file] ?? BodyLinks(hrefs: [], embeds: [:]),
-            headingIDs: capability.headings.map(\.id))
+            body, links: links[file] ?? BodyLinks(hrefs: [], embeds: [:]), headingIDs: headingIDs,
+            headingShift: headingShift)
     }
 
     /// A section's numbered paragraphs, texts and all.
@@ -89,7 +93,7 @@ struct RenderContext: @unchecked Sendable {
 /// files; writing them is the Write stage's job.
 public func renderSite(_ graph: SiteGraph) -> ([OutputFile], [Diagnostic]) {
     let collected = FileCollector()
-    let output = renderSiteKeepingLinks(graph, emit: collected.add)
+    let output = renderSiteStreaming(graph, emit: collected.add)
     return (collected.files.sorted { $0.path < $1.path }, output.diagnostics)
 }
 
@@ -101,12 +105,10 @@ private final class FileCollector: @unchecked Sendable {
     func add(_ file: OutputFile) { lock.withLock { gathered.append(file) } }
 }
 
-/// What rendering produced besides the files: problems, each body's resolved links, and what
-/// each page read, which the next build's `affectedPages` looks up.
+/// What rendering produced besides the files: problems, and what each page read, which the next
+/// build's `affectedPages` looks up.
 package struct RenderOutput {
     package var diagnostics: [Diagnostic]
-    /// Keyed by source file.
-    package var links: [String: BodyLinks]
     /// Paths of the files emitted, sorted.
     package var paths: [String]
     /// What each rendered page read (the search index too), by its path.
@@ -117,7 +119,7 @@ package struct RenderOutput {
 /// soon as it is made, from any thread, so a large site streams to disk instead of being held
 /// in memory whole. A rebuild passes `only`; the table downloads and theme assets, which depend
 /// on nothing a rebuild can change, are then not made again.
-package func renderSiteKeepingLinks(
+package func renderSiteStreaming(
     _ graph: SiteGraph, only: Set<String>? = nil, progress: (@Sendable (BuildProgress) -> Void)? = nil,
     emit: @Sendable (OutputFile) -> Void
 ) -> RenderOutput {
@@ -175,7 +177,7 @@ package func renderSiteKeepingLinks(
         case .failure(let diagnostic): diagnostics.append(diagnostic)
         }
     }
-    return RenderOutput(diagnostics: diagnostics, links: links, paths: paths.sorted(), reads: reads)
+    return RenderOutput(diagnostics: diagnostics, paths: paths.sorted(), reads: reads)
 }
 
 /// Every page of the site, in a stable order.

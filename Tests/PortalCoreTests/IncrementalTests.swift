@@ -168,7 +168,7 @@ struct IncrementalTests {
     @Test func pagesRecordWhatTheyRead() throws {
         let fixture = try SiteFixture()
         let graph = try #require(loadAndResolve(root: fixture.root).0)
-        let output = renderSiteKeepingLinks(graph) { _ in }
+        let output = renderSiteStreaming(graph) { _ in }
         let alpha = "Content/threats/alpha.md"
         #expect(output.reads["threats/alpha.html"] == [.site, .body(alpha)])
         #expect(output.reads["capabilities/drones.html"]?.contains(.body("Content/capabilities/drones.md")) == true)
@@ -379,7 +379,7 @@ extension IncrementalTests {
     ) {
         let graph = try #require(loadAndResolve(root: root).0)
         let collected = Collected()
-        let output = renderSiteKeepingLinks(graph) { collected.add($0) }
+        let output = renderSiteStreaming(graph) { collected.add($0) }
         return (collected.files, output.reads, graph)
     }
 
