@@ -4,7 +4,9 @@ import PortalSupport
 
 /// Resolve stage: builds the site graph from what was loaded. Checks every reference and every
 /// figure, computes backlinks, and collects all problems instead of stopping at the first.
-public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
+/// `editions`: what the recorded editions state (their snapshots), for `edition:` references and
+/// for comparing this edition with the one before.
+public func resolveSite(_ loaded: LoadedSite, editions: EditionHistory = .none) -> (SiteGraph?, [Diagnostic]) {
     var diagnostics: [Diagnostic] = []
     let sources = sectionsInReportOrder(loaded, diagnostics: &diagnostics)
     let sectionHeadings = uniqueHeadingIDs(sources)
@@ -46,6 +48,7 @@ public func resolveSite(_ loaded: LoadedSite) -> (SiteGraph?, [Diagnostic]) {
         capabilityIndex: Dictionary(uniqueKeysWithValues: capabilities.enumerated().map { ($1.slug, $0) }),
         tableIndex: [:])
     graph.tableIndex = Dictionary(uniqueKeysWithValues: graph.tables.enumerated().map { ($1.id, $0) })
+    graph.editions = editions
     for (position, entry) in registerEntries.enumerated() {
         graph.registerEntryIndex[entry.source.register, default: [:]][entry.id] = position
     }

@@ -151,6 +151,8 @@ public struct SiteGraph: Sendable {
     public var paragraphIndex: [Int: String]
     public var citations: [CitedThing: [Citation]]
     public var referenceCount: Int
+    /// The recorded editions, and which one this graph is (`Editions/`; none for most sites).
+    public var editions: EditionHistory = .none
     package var sectionIndex: [String: Int]
     var capabilityIndex: [String: Int]
     var tableIndex: [String: Int]
