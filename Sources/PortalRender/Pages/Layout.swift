@@ -180,14 +180,6 @@ struct Linker {
     }
 }
 
-/// A figure as text: "42", "13.3%", "£60,000", or the words the report used.
-func figureText(_ figure: Figure) -> String {
-    switch figure.value {
-    case .number(let number): return withUnit(number.formatted, unit: figure.unit)
-    case .text(let text): return text
-    }
-}
-
 func figureContext(_ figure: Figure, linker: Linker, graph: SiteGraph, marker: AcronymMarker? = nil) -> TemplateObject {
     var context: TemplateObject = [
         "label": .text(figure.label), "label_html": marker?.html(figure.label) ?? .text(figure.label),

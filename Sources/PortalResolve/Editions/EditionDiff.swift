@@ -1,0 +1,437 @@
+/// What changed between two editions: paragraphs matched by their text (never by their number,
+/// which a renumbering changes), figures by section and label, table cells by table, row and
+/// column, and what the new edition says of the old one's dated commitments. Pure functions of two
+/// snapshots, so a recorded edition's changes are computed exactly like the current one's.
+
+/// A run of words a changed paragraph keeps, gains or loses.
+public struct WordRun: Sendable, Equatable {
+    public enum Kind: String, Sendable { case equal, inserted, deleted }
+    public var kind: Kind
+    /// The run's words, joined by single spaces, punctuation attached as written.
+    public var text: String
+
+    public init(_ kind: Kind, _ text: String) {
+        self.kind = kind
+        self.text = text
+    }
+}
+
+/// One paragraph's fate between two editions.
+public struct ParagraphChange: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// Same text, same number.
+        case unchanged
+        /// Same text under another number (renumbered, or moved to another section).
+        case moved
+        /// Similar text: `difference` says how it differs.
+        case changed
+        case added, removed
+    }
+    public var kind: Kind
+    /// The paragraph in the old edition (nil when added).
+    public var old: EditionSnapshot.Paragraph?
+    /// The paragraph in the new edition (nil when removed).
+    public var new: EditionSnapshot.Paragraph?
+    /// For `changed`: the word-level difference from old to new.
+    public var difference: [WordRun] = []
+
+    /// The section it is in now, or was in when removed.
+    public var section: String { new?.section ?? old!.section }
+}
+
+/// A key figure or table cell whose value differs; `old` nil when added, `new` nil when removed.
+public struct ValueChange: Sendable, Equatable {
+    public enum Item: Sendable, Equatable, Hashable {
+        /// A section's key figure, named by its label.
+        case figure(section: String, label: String)
+        case cell(table: String, row: String, column: String)
+    }
+    public var item: Item
+    /// The table's caption, for a cell (the new one, or the old one when removed).
+    public var caption: String?
+    public var old: String?
+    public var new: String?
+    /// The paragraph stating it, in each edition (figures only).
+    public var oldParagraph: Int?
+    public var newParagraph: Int?
+}
+
+/// A dated commitment of the old edition, and what the new one says of it.
+public struct CommitmentFollowUp: Sendable, Equatable {
+    public var commitment: EditionSnapshot.Commitment
+    /// Whether the new edition still lists a commitment with this id.
+    public var stillListed: Bool
+    /// The new edition's `status:` for it; nil when it gives none (never guessed).
+    public var status: String?
+    /// Where the new edition states it, when still listed.
+    public var newParagraph: Int?
+}
+
+/// A numeric figure or cell across three or more editions, oldest first, that changed at least once.
+public struct Trend: Sendable, Equatable {
+    public struct Point: Sendable, Equatable {
+        /// The edition's label: its id, or the current edition's label.
+        public var edition: String
+        /// As the page shows it.
+        public var value: String
+        public var number: Double
+    }
+    public var item: ValueChange.Item
+    public var caption: String?
+    public var points: [Point]
+}
+
+/// A paragraph number that holds entirely different text from the previous edition's paragraph
+/// of that number, and where that text went: a citation by number may now mean something else.
+public struct RenumberedParagraph: Sendable, Equatable {
+    public var number: Int
+    public var previousText: String
+    public var currentText: String
+    /// The number the previous edition's text has now; nil when it was removed (or rewritten
+    /// beyond recognition).
+    public var previousTextNowAt: Int?
+    /// When the previous text was edited as well as renumbered.
+    public var previousTextChanged: Bool
+}
+
+/// Everything that changed from one edition to the next.
+public struct EditionChanges: Sendable, Equatable {
+    /// Every paragraph of either edition, unchanged ones too: new ones in number order, then the
+    /// removed ones in theirs.
+    public var paragraphs: [ParagraphChange] = []
+    public var figures: [ValueChange] = []
+    public var cells: [ValueChange] = []
+    /// The old edition's dated commitments, in its order.
+    public var commitments: [CommitmentFollowUp] = []
+    /// Filled by `resolveSite` over every edition up to this one (empty for fewer than three).
+    public var trends: [Trend] = []
+
+    public init() {}
+
+    /// The changes a reader is shown: everything but unchanged paragraphs.
+    public var visibleParagraphs: [ParagraphChange] { paragraphs.filter { $0.kind != .unchanged } }
+
+    /// The changes touching a section: paragraphs now in it, or that were in it before.
+    public func paragraphs(inSection slug: String) -> [ParagraphChange] {
+        visibleParagraphs.filter { $0.new?.section == slug || $0.old?.section == slug }
+    }
+
+    /// How many paragraphs of a section changed, were added, removed or moved into it.
+    public func counts(inSection slug: String) -> (changed: Int, added: Int, removed: Int, moved: Int) {
+        var counts = (changed: 0, added: 0, removed: 0, moved: 0)
+        for change in visibleParagraphs where change.section == slug {
+            switch change.kind {
+            case .changed: counts.changed += 1
+            case .added: counts.added += 1
+            case .removed: counts.removed += 1
+            case .moved: counts.moved += 1
+            case .unchanged: break
+            }
+        }
+        return counts
+    }
+
+    /// Whether paragraph `number` now holds entirely different text from the old edition's
+    /// paragraph `number`, and where the old text went. Nil when either edition lacks the number,
+    /// or the number still holds the same (or edited) text.
+    public func renumbering(of number: Int) -> RenumberedParagraph? {
+        guard let now = paragraphs.first(where: { $0.new?.number == number }),
+            let before = paragraphs.first(where: { $0.old?.number == number })
+        else { return nil }
+        if now.old?.number == number { return nil }
+        return RenumberedParagraph(
+            number: number, previousText: before.old!.text, currentText: now.new!.text,
+            previousTextNowAt: before.new?.number, previousTextChanged: before.kind == .changed)
+    }
+}
+
+/// Compares two editions' snapshots (see the file's opening).
+public func compareEditions(old: EditionSnapshot, new: EditionSnapshot) -> EditionChanges {
+    var changes = EditionChanges()
+    changes.paragraphs = matchParagraphs(old: old.paragraphs, new: new.paragraphs)
+    changes.figures = valueChanges(
+        old: old.figures.map(figureEntry), new: new.figures.map(figureEntry))
+    changes.cells = valueChanges(old: old.cells.map(cellEntry), new: new.cells.map(cellEntry))
+    let newCommitments = Dictionary(new.commitments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    changes.commitments = old.commitments.filter { $0.due != nil }.map { commitment in
+        let now = newCommitments[commitment.id]
+        return CommitmentFollowUp(
+            commitment: commitment, stillListed: now != nil, status: now?.status, newParagraph: now?.paragraph)
+    }
+    return changes
+}
+
+// MARK: Paragraphs
+
+/// Two paragraphs whose word tokens overlap by at least this much (Dice's coefficient over word
+/// multisets) are the same paragraph edited. Chosen because an edit of a sentence or two in a
+/// board paper's paragraph (three to six sentences) keeps 60 to 90 per cent of its words, while
+/// two different paragraphs of one report, sharing its subject and function words ("the", "of",
+/// "force"), measure 0.2 to 0.4 on the shipped report; 0.5 sits between, and a rewrite below it is
+/// reported as removed and added, which is what it is to a reader.
+let similarityThreshold = 0.5
+
+/// How much a candidate pair in the same section is preferred over one across sections: enough to
+/// break near-ties, too little to pair a poor match over a good one.
+private let sameSectionBonus = 0.05
+
+/// Above this many candidate pairs (unmatched old times unmatched new), only pairs within one
+/// section are scored, so a wholesale rewrite of a large report stays quadratic per section.
+private let crossSectionPairLimit = 4_000_000
+
+private func matchParagraphs(
+    old: [EditionSnapshot.Paragraph], new: [EditionSnapshot.Paragraph]
+) -> [ParagraphChange] {
+    var oldFor: [Int?] = Array(repeating: nil, count: new.count)
+    var oldTaken = Array(repeating: false, count: old.count)
+    // 1. Identical text: the same number first, then the earliest paragraph with that text.
+    var byText: [String: [Int]] = [:]
+    for (index, paragraph) in old.enumerated() { byText[normalisedText(paragraph.text), default: []].append(index) }
+    for (newIndex, paragraph) in new.enumerated() {
+        guard var candidates = byText[normalisedText(paragraph.text)], !candidates.isEmpty else { continue }
+        let pick = candidates.firstIndex { old[$0].number == paragraph.number } ?? 0
+        let oldIndex = candidates.remove(at: pick)
+        byText[normalisedText(paragraph.text)] = candidates
+        oldFor[newIndex] = oldIndex
+        oldTaken[oldIndex] = true
+    }
+    // 2. Similar text, best pairs first.
+    let looseOld = old.indices.filter { !oldTaken[$0] }
+    let looseNew = new.indices.filter { oldFor[$0] == nil }
+    var edited = Set<Int>()
+    for (oldIndex, newIndex) in similarPairs(old: old, looseOld: looseOld, new: new, looseNew: looseNew) {
+        oldFor[newIndex] = oldIndex
+        oldTaken[oldIndex] = true
+        edited.insert(newIndex)
+    }
+    var changes: [ParagraphChange] = new.indices.map { newIndex in
+        let paragraph = new[newIndex]
+        guard let oldIndex = oldFor[newIndex] else { return ParagraphChange(kind: .added, old: nil, new: paragraph) }
+        let before = old[oldIndex]
+        if edited.contains(newIndex) {
+            return ParagraphChange(
+                kind: .changed, old: before, new: paragraph,
+                difference: wordDifference(from: before.text, to: paragraph.text))
+        }
+        return ParagraphChange(
+            kind: before.number == paragraph.number ? .unchanged : .moved, old: before, new: paragraph)
+    }
+    changes += old.indices.filter { !oldTaken[$0] }.map { ParagraphChange(kind: .removed, old: old[$0], new: nil) }
+    return changes
+}
+
+/// Greedy matching on the best score: each candidate pair over the threshold, the best first (a
+/// same-section pair slightly preferred, then the pair nearest in order), each paragraph used once.
+private func similarPairs(
+    old: [EditionSnapshot.Paragraph], looseOld: [Int], new: [EditionSnapshot.Paragraph], looseNew: [Int]
+) -> [(Int, Int)] {
+    guard !looseOld.isEmpty, !looseNew.isEmpty else { return [] }
+    let oldWords = looseOld.map { wordCounts(old[$0].text) }
+    let newWords = looseNew.map { wordCounts(new[$0].text) }
+    let acrossSections = looseOld.count * looseNew.count <= crossSectionPairLimit
+    var candidates: [(score: Double, distance: Int, old: Int, new: Int)] = []
+    for (i, oldIndex) in looseOld.enumerated() {
+        for (j, newIndex) in looseNew.enumerated() {
+            let sameSection = old[oldIndex].section == new[newIndex].section
+            guard sameSection || acrossSections else { continue }
+            let score = diceCoefficient(oldWords[i], newWords[j])
+            guard score >= similarityThreshold else { continue }
+            candidates.append((score + (sameSection ? sameSectionBonus : 0), abs(i - j), oldIndex, newIndex))
+        }
+    }
+    candidates.sort { ($0.score, -$0.distance, -$0.old, -$0.new) > ($1.score, -$1.distance, -$1.old, -$1.new) }
+    var usedOld = Set<Int>()
+    var usedNew = Set<Int>()
+    var pairs: [(Int, Int)] = []
+    for candidate in candidates where !usedOld.contains(candidate.old) && !usedNew.contains(candidate.new) {
+        usedOld.insert(candidate.old)
+        usedNew.insert(candidate.new)
+        pairs.append((candidate.old, candidate.new))
+    }
+    return pairs
+}
+
+/// Whitespace runs as one space, none at the ends: a reflowed paragraph is the same paragraph.
+func normalisedText(_ text: String) -> String { words(text).joined(separator: " ") }
+
+/// The text's words as written, split at whitespace, so punctuation stays with its word.
+func words(_ text: String) -> [Substring] {
+    text.split(whereSeparator: { $0.isWhitespace })
+}
+
+/// Lower-cased words without their punctuation, counted, for the similarity score.
+private func wordCounts(_ text: String) -> [String: Int] {
+    var counts: [String: Int] = [:]
+    for token in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+        counts[String(token), default: 0] += 1
+    }
+    return counts
+}
+
+/// 2|A∩B| / (|A|+|B|) over word multisets: 1 for the same words, 0 for none shared.
+func diceCoefficient(_ a: [String: Int], _ b: [String: Int]) -> Double {
+    let total = a.values.reduce(0, +) + b.values.reduce(0, +)
+    guard total > 0 else { return 1 }
+    let shared = a.reduce(0) { $0 + min($1.value, b[$1.key] ?? 0) }
+    return Double(2 * shared) / Double(total)
+}
+
+/// Above this many cells, the middle of two long, very different texts is shown as deleted then
+/// inserted whole rather than aligned word by word.
+private let lcsCellLimit = 4_000_000
+
+/// The word-level difference from one text to another: the longest common subsequence of their
+/// words (whitespace-separated, punctuation attached: "threat." and "threat," differ, as a reader
+/// sees them), as runs of equal, deleted and inserted words. A deletion comes before the insertion
+/// that replaces it.
+public func wordDifference(from oldText: String, to newText: String) -> [WordRun] {
+    let a = words(oldText)
+    let b = words(newText)
+    var prefix = 0
+    while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
+    var suffix = 0
+    while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] {
+        suffix += 1
+    }
+    let middleA = Array(a[prefix..<(a.count - suffix)])
+    let middleB = Array(b[prefix..<(b.count - suffix)])
+    var ops: [(WordRun.Kind, Substring)] = a[..<prefix].map { (.equal, $0) }
+    ops += alignedWords(middleA, middleB)
+    ops += a[(a.count - suffix)...].map { (.equal, $0) }
+    var runs: [WordRun] = []
+    for (kind, word) in ops {
+        if let last = runs.last, last.kind == kind {
+            runs[runs.count - 1].text += " " + word
+        } else {
+            runs.append(WordRun(kind, String(word)))
+        }
+    }
+    return runs
+}
+
+/// LCS by dynamic programming over the two word lists.
+private func alignedWords(_ a: [Substring], _ b: [Substring]) -> [(WordRun.Kind, Substring)] {
+    if a.isEmpty || b.isEmpty || a.count * b.count > lcsCellLimit {
+        return a.map { (.deleted, $0) } + b.map { (.inserted, $0) }
+    }
+    let width = b.count + 1
+    // lengths[i * width + j]: the LCS length of a[i...] and b[j...].
+    var lengths = [Int32](repeating: 0, count: (a.count + 1) * width)
+    for i in stride(from: a.count - 1, through: 0, by: -1) {
+        for j in stride(from: b.count - 1, through: 0, by: -1) {
+            lengths[i * width + j] =
+                a[i] == b[j]
+                ? lengths[(i + 1) * width + j + 1] + 1
+                : max(lengths[(i + 1) * width + j], lengths[i * width + j + 1])
+        }
+    }
+    var ops: [(WordRun.Kind, Substring)] = []
+    var pendingInserts: [Substring] = []
+    var i = 0
+    var j = 0
+    // Insertions are held back until the deletions beside them are out, so a replaced phrase
+    // reads "old" then "new".
+    func flushInserts() {
+        ops += pendingInserts.map { (.inserted, $0) }
+        pendingInserts.removeAll()
+    }
+    while i < a.count || j < b.count {
+        if i < a.count, j < b.count, a[i] == b[j] {
+            flushInserts()
+            ops.append((.equal, a[i]))
+            i += 1
+            j += 1
+        } else if j < b.count, i == a.count || lengths[i * width + j + 1] > lengths[(i + 1) * width + j] {
+            pendingInserts.append(b[j])
+            j += 1
+        } else {
+            ops.append((.deleted, a[i]))
+            i += 1
+        }
+    }
+    flushInserts()
+    return ops
+}
+
+// MARK: Figures and cells
+
+private struct ValueEntry {
+    var item: ValueChange.Item
+    var caption: String?
+    var value: String
+    var paragraph: Int?
+}
+
+private func figureEntry(_ figure: EditionSnapshot.Figure) -> ValueEntry {
+    ValueEntry(
+        item: .figure(section: figure.section, label: figure.label), value: figure.value,
+        paragraph: figure.paragraph)
+}
+
+private func cellEntry(_ cell: EditionSnapshot.Cell) -> ValueEntry {
+    ValueEntry(
+        item: .cell(table: cell.table, row: cell.row, column: cell.column), caption: cell.caption, value: cell.value)
+}
+
+/// Changed values in the new edition's order, then removed ones in the old's. Where one name is
+/// given twice, the first is compared.
+private func valueChanges(old: [ValueEntry], new: [ValueEntry]) -> [ValueChange] {
+    let oldByItem = Dictionary(old.map { ($0.item, $0) }, uniquingKeysWith: { first, _ in first })
+    var seen = Set<ValueChange.Item>()
+    var changes: [ValueChange] = []
+    for entry in new where seen.insert(entry.item).inserted {
+        let before = oldByItem[entry.item]
+        if before?.value == entry.value { continue }
+        changes.append(
+            ValueChange(
+                item: entry.item, caption: entry.caption ?? before?.caption, old: before?.value, new: entry.value,
+                oldParagraph: before?.paragraph, newParagraph: entry.paragraph))
+    }
+    for entry in old where !seen.contains(entry.item) {
+        seen.insert(entry.item)
+        changes.append(
+            ValueChange(
+                item: entry.item, caption: entry.caption, old: entry.value, new: nil, oldParagraph: entry.paragraph,
+                newParagraph: nil))
+    }
+    return changes
+}
+
+// MARK: Trends
+
+/// Every numeric key figure or table cell stated as a number in three or more of the editions
+/// (oldest first, the one being built last) whose value changed at least once: its series.
+/// `labels` names each edition, in the same order.
+public func editionTrends(_ snapshots: [EditionSnapshot], labels: [String]) -> [Trend] {
+    guard snapshots.count >= 3 else { return [] }
+    var order: [ValueChange.Item] = []
+    var series: [ValueChange.Item: (caption: String?, points: [Trend.Point])] = [:]
+    func add(_ item: ValueChange.Item, caption: String?, value: String, number: Double?, edition: String) {
+        guard let number else { return }
+        if series[item] == nil {
+            order.append(item)
+            series[item] = (caption, [])
+        }
+        // One point per edition: an item named twice keeps its first statement.
+        if series[item]!.points.last?.edition != edition {
+            series[item]!.points.append(Trend.Point(edition: edition, value: value, number: number))
+        }
+    }
+    for (snapshot, label) in zip(snapshots, labels) {
+        for figure in snapshot.figures {
+            add(
+                .figure(section: figure.section, label: figure.label), caption: nil, value: figure.value,
+                number: figure.number, edition: label)
+        }
+        for cell in snapshot.cells {
+            add(
+                .cell(table: cell.table, row: cell.row, column: cell.column), caption: cell.caption,
+                value: cell.value, number: cell.number, edition: label)
+        }
+    }
+    return order.compactMap { item in
+        let (caption, points) = series[item]!
+        guard points.count >= 3, Set(points.map(\.number)).count > 1 else { return nil }
+        return Trend(item: item, caption: caption, points: points)
+    }
+}
