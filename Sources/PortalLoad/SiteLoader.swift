@@ -4,9 +4,11 @@ import PortalSupport
 
 /// Load stage: reads `Content/` and the theme under a site root. Parses only; cross-checks are
 /// the resolver's job. Every problem becomes a diagnostic so an author sees them all at once.
-public func loadSite(folders: SiteFolders, progress: (@Sendable (BuildProgress) -> Void)? = nil) -> (
-    LoadedSite?, [Diagnostic]
-) {
+/// `edition`: load a recorded edition (its folder as `folders.root`) with the current theme and
+/// its recorded dates instead of git's.
+public func loadSite(
+    folders: SiteFolders, progress: (@Sendable (BuildProgress) -> Void)? = nil, edition: EditionLoad? = nil
+) -> (LoadedSite?, [Diagnostic]) {
     let root = folders.root
     var diagnostics: [Diagnostic] = []
     guard FileManager.default.fileExists(atPath: folders.fullPath(SitePath.siteFile)) else {
@@ -38,7 +40,7 @@ public func loadSite(folders: SiteFolders, progress: (@Sendable (BuildProgress) 
     let environment = data.environment
     let (parsed, history) = concurrently(
         { parallelMap(files, progress: counter) { loadSource(root: root, path: $0, environment: environment) } },
-        { GitHistory.load(root: root.path) })
+        { edition?.history ?? GitHistory.load(root: root.path) })
     var sections: [SectionSource] = []
     var capabilities: [CapabilitySource] = []
     var unloaded: [UnloadedSource] = []
@@ -56,7 +58,7 @@ public func loadSite(folders: SiteFolders, progress: (@Sendable (BuildProgress) 
 
     var theme: Theme?
     if let config {
-        let (loaded, problems) = loadTheme(root: root, name: config.theme)
+        let (loaded, problems) = loadTheme(root: edition?.themeRoot ?? root, name: edition?.theme ?? config.theme)
         theme = loaded
         diagnostics += problems
     }
@@ -656,7 +658,7 @@ private func readDate(
 
 /// An empty file (or only blanks) is said so with `ifEmpty`'s severity: site.yaml must say
 /// something, a data file with no entries is suspicious but harmless.
-private func readYAMLFile(
+func readYAMLFile(
     root: URL, path: String, ifEmpty: Diagnostic.Severity?, diagnostics: inout [Diagnostic]
 ) -> YAMLNode? {
     switch readText(root: root, path: path) {
