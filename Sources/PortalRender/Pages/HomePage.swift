@@ -13,11 +13,7 @@ func homePage(_ context: RenderContext) -> BuiltPage {
     let reportContext = reportFacts(graph, linker: linker, marker: marker)
     let (cardKinds, listKinds) = sectionBlocks(graph, linker: linker, marker: marker)
     let firstKind = graph.config.sectionKinds.first { $0.cards } ?? graph.config.sectionKinds.first
-    return BuiltPage(
-        template: "home", title: graph.config.title,
-        description: [graph.config.organisation, report.title ?? graph.config.title].filter { !$0.isEmpty }.joined(
-            separator: ": "),
-        context: [
+    var values: TemplateObject = [
             "site_title": .text(graph.config.title),
             "report": .object(reportContext),
             "card_kinds": .list(cardKinds),
@@ -42,7 +38,13 @@ func homePage(_ context: RenderContext) -> BuiltPage {
             "report_href": .text(graph.config.fullReport ? linker.href(.report) : ""),
             "paragraph_count": .number(graph.paragraphIndex.count),
             "paragraphs_text": .text(counted(graph.paragraphIndex.count, "paragraph", "paragraphs")),
-        ])
+    ]
+    for (key, value) in changesLinkValues(graph, from: .home, to: .changes) { values[key] = value }
+    return BuiltPage(
+        template: "home", title: graph.config.title,
+        description: [graph.config.organisation, report.title ?? graph.config.title].filter { !$0.isEmpty }.joined(
+            separator: ": "),
+        context: values)
 }
 
 /// The report's facts: its details as label and value rows, the organisation and the summary.

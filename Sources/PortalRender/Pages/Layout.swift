@@ -158,6 +158,8 @@ func pageKind(_ page: PageID) -> String {
     case .report: return "report"
     case .search: return "search"
     case .notFound: return "not-found"
+    case .changes: return "changes"
+    case .sectionChanges: return "section-changes"
     }
 }
 
