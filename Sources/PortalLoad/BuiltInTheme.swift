@@ -836,6 +836,14 @@ ul.chart-summary { padding-left: 1.25rem; }
 
 /* Print: the paper the portal replaces. No navigation or search; link targets printed; tables
    and paragraphs kept whole where they fit; paragraph numbers kept. */
+/* Editions: the banner on an earlier edition's pages, and the list of editions. */
+.edition-banner { background: var(--warning-bg); color: var(--warning-text); border-bottom: 3px solid var(--warning-text); padding: 0.5rem 0; }
+.edition-banner p { margin: 0.25rem 0; max-width: none; }
+.edition-banner a { color: inherit; font-weight: 600; }
+.edition-list { list-style: none; padding: 0; }
+.edition-list li { padding: 0.75rem 0; border-bottom: 1px solid var(--border); }
+.edition-id { color: var(--muted); }
+
 @media print {
   /* Page numbers and the report's title on every printed page (the title is set per site in
      the layout's own <style>). */
@@ -848,6 +856,8 @@ ul.chart-summary { padding-left: 1.25rem; }
   .site-nav, .nav-menu, .site-search, .skip-link, .breadcrumbs, .site-footer, .pager, .letter-nav,
   .contents, .screen-only, .notice, .table-links, .para-ref[href^="#"] { display: none !important; }
   .site-header { background: none; color: #000; border-bottom: 1pt solid #000; }
+  /* A printed earlier edition still says it is one. */
+  .edition-banner { background: none; color: #000; border: 1pt solid #000; padding: 4pt; margin-bottom: 8pt; }
   .header-bar { padding: 0 0 4pt; }
   .site-title, .site-title:visited, .organisation { color: #000; font-size: 10pt; }
   .wrap { max-width: none; padding: 0; }
@@ -1020,6 +1030,19 @@ ul.chart-summary { padding-left: 1.25rem; }
 """####
     ),
     (
+        "templates/editions.mustache",
+        ####"""
+<h1>Editions</h1>
+<p class="lede">The {{edition_count_text}} of this report the board has received, newest first. Each earlier edition is kept as it was presented, at its own address, so a citation such as “paragraph 75 of the December report” always leads to the text it meant.</p>
+<ul class="edition-list">
+{{#editions}}
+<li><a href="{{edition_href}}">{{edition_title}}</a>{{#edition_is_current}} <span class="tag">Current edition</span>{{/edition_is_current}}{{#edition_id}} <span class="edition-id">edition {{edition_id}}</span>{{/edition_id}}{{#edition_date}}<br>Presented <time datetime="{{edition_date_iso}}">{{edition_date}}</time>{{/edition_date}}{{#edition_changes_href}}<br><a href="{{edition_changes_href}}">What changed in this edition</a>{{/edition_changes_href}}</li>
+{{/editions}}
+</ul>
+
+"""####
+    ),
+    (
         "templates/glossary.mustache",
         ####"""
 <h1>Glossary</h1>
@@ -1185,6 +1208,14 @@ ul.chart-summary { padding-left: 1.25rem; }
 </nav>
 </details>
 </header>
+{{#edition_banner}}
+<div class="edition-banner" role="region" aria-label="Earlier edition">
+<div class="wrap">
+<p><strong>An earlier edition.</strong> You are reading {{banner_name}}{{#banner_date}}, presented <time datetime="{{banner_date_iso}}">{{banner_date}}</time>{{/banner_date}}, kept as the board received it. Its paragraph numbers are those of that paper.</p>
+<p><a href="{{banner_current_href}}">Read {{banner_current_label}} in the current edition</a> · <a href="{{banner_editions_href}}">All editions</a>{{#banner_changes_href}} · <a href="{{banner_changes_href}}">What changed in this edition</a>{{/banner_changes_href}}</p>
+</div>
+</div>
+{{/edition_banner}}
 <div class="wrap page">
 {{#has_breadcrumbs}}
 <nav class="breadcrumbs" aria-label="Breadcrumb">

@@ -21,6 +21,8 @@ public enum PageID: Hashable, Sendable, Comparable {
     case changes
     /// What changed in one section (by slug, of either edition) since the edition before.
     case sectionChanges(String)
+    /// Every edition of the report, newest first: only when editions are recorded.
+    case editions
 
     /// Output path relative to the site root.
     public var path: String {
@@ -39,6 +41,7 @@ public enum PageID: Hashable, Sendable, Comparable {
         case .notFound: return "404.html"
         case .changes: return "changes/index.html"
         case .sectionChanges(let slug): return "changes/\(slug).html"
+        case .editions: return "editions/index.html"
         }
     }
 

@@ -46,7 +46,7 @@ struct TemplateVariable: Sendable {
 /// The page templates, in the reference's order: `layout` frames every page's output.
 let pageTemplates = [
     "layout", "home", "section", "capability", "capabilities", "table", "tables", "glossary", "register",
-    "commitments", "report", "search", "not-found",
+    "commitments", "report", "search", "not-found", "editions",
 ]
 
 let templateVariables: [TemplateVariable] = [
@@ -280,6 +280,33 @@ let templateVariables: [TemplateVariable] = [
         "value", .text, "a figure's value as text (\"13.3%\"), or a report detail's", ["home", "section", "capability"]),
     TemplateVariable("verified", .number, "how many stated totals in the table were checked", ["table"]),
     TemplateVariable("verified_text", .text, "`verified` in words: \"3 stated totals\"", ["table"]),
+    TemplateVariable(
+        "edition_banner", .object,
+        "on a recorded edition's pages: which edition it is and where the current one is (banner_…)", ["layout"]),
+    TemplateVariable("banner_name", .text, "in `edition_banner`: the edition's title and id", ["layout"]),
+    TemplateVariable("banner_date", .text, "in `edition_banner`: the date it was presented, if recorded", ["layout"]),
+    TemplateVariable("banner_date_iso", .text, "the same as year-month-day", ["layout"]),
+    TemplateVariable(
+        "banner_current_href", .text, "in `edition_banner`: the same page in the current edition, or its home",
+        ["layout"]),
+    TemplateVariable(
+        "banner_current_label", .text, "what `banner_current_href` leads to (\"this page\" or \"the overview\")",
+        ["layout"]),
+    TemplateVariable("banner_editions_href", .text, "in `edition_banner`: the list of every edition", ["layout"]),
+    TemplateVariable(
+        "banner_changes_href", .text, "in `edition_banner`: what changed in this edition, when it has one before it",
+        ["layout"]),
+    TemplateVariable("editions", .list, "every edition, newest first (edition_title, edition_href…)", ["editions"]),
+    TemplateVariable("edition_id", .text, "an edition's id (`2023-12`)", ["editions"]),
+    TemplateVariable("edition_title", .text, "an edition's title", ["editions"]),
+    TemplateVariable("edition_date", .text, "the date an edition was presented, where recorded", ["editions"]),
+    TemplateVariable("edition_date_iso", .text, "the same as year-month-day", ["editions"]),
+    TemplateVariable("edition_href", .text, "an edition's overview page", ["editions"]),
+    TemplateVariable("edition_is_current", .flag, "the edition at the site's root, being written", ["editions"]),
+    TemplateVariable(
+        "edition_changes_href", .text, "what changed in an edition since the one before, if there is one",
+        ["editions"]),
+    TemplateVariable("edition_count_text", .text, "how many editions, in words", ["editions"]),
     TemplateVariable("what", .text, "what a commitment promises", ["home", "section", "commitments"]),
     TemplateVariable("what_html", .html, "the same with acronyms marked", ["home", "section", "commitments"]),
 ]

@@ -100,6 +100,7 @@ func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
         [("Capabilities", .capabilities), ("Figures", .tables), ("Commitments", .commitments)]
         + Register.allCases.map { ($0.pluralSlug.capitalized, PageID.register($0)) }
         + [("Glossary", .glossary)] + (graph.config.fullReport ? [("Full report", PageID.report)] : [])
+        + (pages.contains(.editions) ? [("Editions", PageID.editions)] : [])
     for (name, sample) in samples {
         let href = { (target: PageID) in relativeURL(from: sample.path, to: target.path) }
         var folder = LayoutShell.Folder()
@@ -160,6 +161,7 @@ func pageKind(_ page: PageID) -> String {
     case .notFound: return "not-found"
     case .changes: return "changes"
     case .sectionChanges: return "section-changes"
+    case .editions: return "editions"
     }
 }
 
