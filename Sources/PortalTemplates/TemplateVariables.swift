@@ -46,7 +46,7 @@ struct TemplateVariable: Sendable {
 /// The page templates, in the reference's order: `layout` frames every page's output.
 let pageTemplates = [
     "layout", "home", "section", "capability", "capabilities", "table", "tables", "glossary", "register",
-    "commitments", "report", "search", "not-found", "editions",
+    "commitments", "report", "search", "not-found", "editions", "changes", "section-changes",
 ]
 
 let templateVariables: [TemplateVariable] = [
@@ -159,7 +159,7 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable("home_href", .text, "a link to the overview", ["layout"]),
     TemplateVariable(
         "href", .text, "a link (relative to the page) to whatever the item is",
-        ["layout", "home", "section", "capability", "capabilities", "tables", "register", "report"]),
+        ["layout", "home", "section", "capability", "capabilities", "tables", "register", "report", "changes"]),
     TemplateVariable("html", .html, "a chart as inline SVG with its data table", ["home"]),
     TemplateVariable(
         "id", .text, "a fragment id for a contents entry, a group, a section in the full report",
@@ -241,9 +241,10 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable("search_href", .text, "a link to the search page", ["layout", "home"]),
     TemplateVariable(
         "section_href", .text, "a link to the section something belongs to",
-        ["home", "section", "table", "tables", "commitments"]),
+        ["home", "section", "table", "tables", "commitments", "section-changes"]),
     TemplateVariable(
-        "section_title", .text, "the title of that section", ["home", "section", "table", "tables", "commitments"]),
+        "section_title", .text, "the title of that section",
+        ["home", "section", "table", "tables", "commitments", "section-changes"]),
     TemplateVariable(
         "sections", .list, "the report's sections (the full report: id, title, body…; lists: title, href, summary)",
         ["home", "report"]),
@@ -274,7 +275,10 @@ let templateVariables: [TemplateVariable] = [
         ["capability", "register"]),
     TemplateVariable(
         "title", .text, "the page's title; in a list, the item's",
-        ["layout", "home", "section", "capability", "capabilities", "table", "register", "report"]),
+        [
+            "layout", "home", "section", "capability", "capabilities", "table", "register", "report", "changes",
+            "section-changes",
+        ]),
     TemplateVariable("used_html", .html, "the first paragraphs that use a glossary term, each linked", ["glossary"]),
     TemplateVariable(
         "value", .text, "a figure's value as text (\"13.3%\"), or a report detail's", ["home", "section", "capability"]),
@@ -307,6 +311,62 @@ let templateVariables: [TemplateVariable] = [
         "edition_changes_href", .text, "what changed in an edition since the one before, if there is one",
         ["editions"]),
     TemplateVariable("edition_count_text", .text, "how many editions, in words", ["editions"]),
+    // What changed since the edition before (only when there is one).
+    TemplateVariable(
+        "changes_href", .text, "a link to what changed since the edition before: the report's, or the section's",
+        ["home", "section", "section-changes"]),
+    TemplateVariable("changes_since", .text, "the title (or id) of the edition before", ["home", "section"]),
+    TemplateVariable(
+        "since_title", .text, "the edition compared with: its title, or its id", ["changes", "section-changes"]),
+    TemplateVariable(
+        "since_id", .text, "the id of the edition compared with (`2023-12`)", ["changes", "section-changes"]),
+    TemplateVariable(
+        "since_date", .text, "the date it was presented, where recorded", ["changes", "section-changes"]),
+    TemplateVariable("since_date_iso", .text, "the same for `<time datetime>`", ["changes", "section-changes"]),
+    TemplateVariable("since_href", .text, "a link to that edition's overview", ["changes", "section-changes"]),
+    TemplateVariable(
+        "changes_summary", .text, "the paragraphs' changes in words: \"5 paragraphs: 2 changed, 1 added and 2 moved.\"",
+        ["changes"]),
+    TemplateVariable(
+        "section_counts", .list,
+        "one row per section of either edition (title, href, changed_count, added_count, removed_count, moved_count)",
+        ["changes"]),
+    TemplateVariable("changed_count", .number, "in `section_counts`: paragraphs changed", ["changes"]),
+    TemplateVariable("added_count", .number, "in `section_counts`: paragraphs added", ["changes"]),
+    TemplateVariable("removed_count", .number, "in `section_counts`: paragraphs removed", ["changes"]),
+    TemplateVariable("moved_count", .number, "in `section_counts`: paragraphs moved into the section", ["changes"]),
+    TemplateVariable(
+        "figures_html", .html, "the key figures that changed, old and new, as a table; absent when none did",
+        ["changes"]),
+    TemplateVariable(
+        "cells_html", .html, "the table cells that changed, old and new, as a table; absent when none did", ["changes"]),
+    TemplateVariable(
+        "trends_html", .html, "with three or more editions: each changed figure's trend, inline SVG and its table",
+        ["changes"]),
+    TemplateVariable(
+        "commitments_html", .html, "the edition before's dated commitments and what this edition says of them",
+        ["changes"]),
+    TemplateVariable(
+        "previous_section_href", .text, "the section in the edition compared with, where it had it",
+        ["section-changes"]),
+    TemplateVariable(
+        "paragraph_changes", .list,
+        "each paragraph of the section that changed (change_label, change_kind, diff_html, old_href, new_href…)",
+        ["section-changes"]),
+    TemplateVariable(
+        "change_label", .text, "what happened to it, in words: \"Changed\", \"Added\", \"Moved from 31 to 33\"",
+        ["section-changes"]),
+    TemplateVariable(
+        "change_kind", .text, "the same as a class name: changed, added, removed or moved", ["section-changes"]),
+    TemplateVariable(
+        "change_number", .number, "its number now, or its number before when removed", ["section-changes"]),
+    TemplateVariable(
+        "diff_html", .html, "its text; when changed, with `<del>` and `<ins>` around the words removed and added",
+        ["section-changes"]),
+    TemplateVariable("old_number", .number, "its number in the edition compared with", ["section-changes"]),
+    TemplateVariable("old_href", .text, "a link to it in the edition compared with", ["section-changes"]),
+    TemplateVariable("new_number", .number, "its number in this edition", ["section-changes"]),
+    TemplateVariable("new_href", .text, "a link to it in this edition", ["section-changes"]),
     TemplateVariable("what", .text, "what a commitment promises", ["home", "section", "commitments"]),
     TemplateVariable("what_html", .html, "the same with acronyms marked", ["home", "section", "commitments"]),
 ]

@@ -157,7 +157,9 @@ private func sectionTitles(_ graph: SiteGraph, previous: EditionSnapshot) -> [St
 
 /// "3 paragraphs changed, 1 added, 2 moved."
 private func paragraphSummary(_ changes: [ParagraphChange]) -> String {
-    let kinds: [(ParagraphChange.Kind, String)] = [(.changed, "changed"), (.added, "added"), (.removed, "removed"), (.moved, "moved")]
+    let kinds: [(ParagraphChange.Kind, String)] = [
+        (.changed, "changed"), (.added, "added"), (.removed, "removed"), (.moved, "moved"),
+    ]
     let parts = kinds.compactMap { kind, word -> String? in
         let count = changes.filter { $0.kind == kind }.count
         return count == 0 ? nil : "\(formatNumberText(String(count))) \(word)"
@@ -171,9 +173,11 @@ private func paragraphChangeValues(
     _ change: ParagraphChange, section slug: String, titles: [String: String], linker: EditionLinker
 ) -> TemplateObject {
     var values: TemplateObject = [
-        "change_kind": .text(change.kind.rawValue),
+        "change_kind": .text(change.kind.rawValue), "change_number": .number(change.new?.number ?? change.old!.number),
         "change_label": .text(changeLabel(change, section: slug, titles: titles)),
-        "diff_html": .text(change.kind == .changed ? differenceHTML(change.difference) : escapeHTML(change.new?.text ?? change.old!.text)),
+        "diff_html": .text(
+            change.kind == .changed
+                ? differenceHTML(change.difference) : escapeHTML(change.new?.text ?? change.old!.text)),
     ]
     if let new = change.new, let href = linker.paragraph(new) {
         values["new_number"] = .number(new.number)
@@ -199,7 +203,9 @@ private func changeLabel(_ change: ParagraphChange, section slug: String, titles
         label = change.kind == .moved ? moved : old == new ? "Changed" : "Changed and moved from \(old) to \(new)"
     }
     if let old = change.old, let new = change.new, old.section != new.section {
-        label += new.section == slug ? ", from \(titles[old.section] ?? old.section)" : ", to \(titles[new.section] ?? new.section)"
+        label +=
+            new.section == slug
+            ? ", from \(titles[old.section] ?? old.section)" : ", to \(titles[new.section] ?? new.section)"
     }
     return label
 }
@@ -222,7 +228,8 @@ func differenceHTML(_ runs: [WordRun]) -> String {
 /// The start of an accessible table: scrollable on a narrow screen, named by its caption.
 private func tableStart(id: String, caption: String, headers: [(String, numeric: Bool)]) -> String {
     var html = "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"\(id)-caption\" tabindex=\"0\">\n"
-    html += "<table class=\"changes-table\" id=\"\(id)\">\n<caption id=\"\(id)-caption\">\(escapeHTML(caption))</caption>\n"
+    html +=
+        "<table class=\"changes-table\" id=\"\(id)\">\n<caption id=\"\(id)-caption\">\(escapeHTML(caption))</caption>\n"
     html += "<thead><tr>"
     for (text, numeric) in headers {
         html += "<th scope=\"col\"\(numeric ? " class=\"num\"" : "")>\(escapeHTML(text))</th>"
@@ -339,9 +346,11 @@ func trendFigureHTML(_ trend: Trend, name: String, id: String) -> String {
     html += "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"\(id)-data\" tabindex=\"0\">\n"
     html += "<table class=\"chart-data\">\n<caption id=\"\(id)-data\">Figures in the chart"
     html += "<span class=\"visually-hidden\">: \(escapeHTML(name))</span></caption>\n"
-    html += "<thead>\n<tr><th scope=\"col\">Edition</th><th scope=\"col\" class=\"num\">Value</th></tr>\n</thead>\n<tbody>\n"
+    html +=
+        "<thead>\n<tr><th scope=\"col\">Edition</th><th scope=\"col\" class=\"num\">Value</th></tr>\n</thead>\n<tbody>\n"
     for point in trend.points {
-        html += "<tr><th scope=\"row\">\(escapeHTML(point.edition))</th><td class=\"num\">\(escapeHTML(point.value))</td></tr>\n"
+        html +=
+            "<tr><th scope=\"row\">\(escapeHTML(point.edition))</th><td class=\"num\">\(escapeHTML(point.value))</td></tr>\n"
     }
     html += "</tbody>\n</table>\n</div>\n</div>\n</figure>\n"
     return html
@@ -372,7 +381,8 @@ private func commitmentFollowUpsHTML(
         {
             says += " (<a href=\"\(linker.here(page.path, fragment: "p\(number)"))\">paragraph \(number)</a>)"
         }
-        html += "<tr><th scope=\"row\">\(escapeHTML(commitment.what))</th><td>\(dueCell)</td><td>\(madeCell)</td><td>\(says)</td></tr>\n"
+        html +=
+            "<tr><th scope=\"row\">\(escapeHTML(commitment.what))</th><td>\(dueCell)</td><td>\(madeCell)</td><td>\(says)</td></tr>\n"
     }
     return html + tableEnd
 }

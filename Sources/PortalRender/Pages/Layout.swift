@@ -101,6 +101,7 @@ func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
         + Register.allCases.map { ($0.pluralSlug.capitalized, PageID.register($0)) }
         + [("Glossary", .glossary)] + (graph.config.fullReport ? [("Full report", PageID.report)] : [])
         + (pages.contains(.editions) ? [("Editions", PageID.editions)] : [])
+        + (pages.contains(.changes) ? [("What changed", PageID.changes)] : [])
     for (name, sample) in samples {
         let href = { (target: PageID) in relativeURL(from: sample.path, to: target.path) }
         var folder = LayoutShell.Folder()
