@@ -112,6 +112,7 @@ func changesPage(_ context: RenderContext) -> BuiltPage {
     // Only what there is: Mustache shows a section for an empty string too.
     for (key, text) in html where !text.isEmpty { values[key] = .text(text) }
     let since = previous.info.title ?? previous.info.id
+    values["title"] = .text("What changed since \(since)")
     return BuiltPage(
         template: "changes", title: "What changed since \(since)",
         description: "Paragraphs, figures and commitments that changed since \(since)", context: values,
@@ -133,6 +134,7 @@ func sectionChangesPage(_ slug: String, context: RenderContext) -> BuiltPage {
         if let number = change.new?.number, change.new?.section != slug { context.reads.record(.paragraph(number)) }
     }
     var values = sinceValues(previous, linker: linker)
+    values["title"] = .text("What changed in \(title)")
     values["section_title"] = .text(title)
     values["changes_href"] = .text(linker.here(PageID.changes.path))
     if let section = graph.section(slug) { values["section_href"] = .text(linker.here(section.page.path)) }

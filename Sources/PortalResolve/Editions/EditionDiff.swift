@@ -167,8 +167,9 @@ public func compareEditions(old: EditionSnapshot, new: EditionSnapshot) -> Editi
 /// multisets) are the same paragraph edited. Chosen because an edit of a sentence or two in a
 /// board paper's paragraph (three to six sentences) keeps 60 to 90 per cent of its words, while
 /// two different paragraphs of one report, sharing its subject and function words ("the", "of",
-/// "force"), measure 0.2 to 0.4 on the shipped report; 0.5 sits between, and a rewrite below it is
-/// reported as removed and added, which is what it is to a reader.
+/// "force"), score 0.17 (the median) and at most 0.44 on the shipped report's 149 paragraphs (a
+/// test checks it stays under); 0.5 sits between, and a rewrite below it is reported as removed
+/// and added, which is what it is to a reader.
 let similarityThreshold = 0.5
 
 /// How much a candidate pair in the same section is preferred over one across sections: enough to
