@@ -841,11 +841,15 @@ ul.chart-summary { padding-left: 1.25rem; }
 .change-tag { margin-right: 0.5rem; white-space: normal; }
 .change-text { overflow-wrap: anywhere; }
 .change-links { font-size: 1rem; }
+.changes-table a { white-space: nowrap; }
 del { text-decoration: line-through; text-decoration-thickness: 2px; background: var(--warning-bg); color: var(--warning-text); }
 ins { text-decoration: underline; text-decoration-thickness: 2px; text-underline-offset: 0.15em; background: var(--tag-bg); color: var(--tag-text); }
 .trend-list { display: flex; flex-wrap: wrap; gap: 0 2rem; }
+/* The chart and its table side by side where there is room; each has a definite basis, as a
+   table-scroll's inline-size containment would otherwise shrink it to nothing in a flex row. */
 .trend .trend-body { display: flex; flex-wrap: wrap; gap: 0.75rem 1.5rem; align-items: flex-start; }
-.trend-svg { max-width: 20rem; }
+.trend .trend-svg { flex: 1 1 16rem; max-width: 20rem; }
+.trend .table-scroll { flex: 1 1 12rem; margin-top: 0; }
 .trend-line { fill: none; stroke: var(--chart-1); stroke-width: 2.5; }
 .trend-point { fill: var(--chart-1); }
 .trend-axis { stroke: var(--border); stroke-width: 1; }
