@@ -98,13 +98,36 @@ public struct RenumberedParagraph: Sendable, Equatable {
 public struct EditionChanges: Sendable, Equatable {
     /// Every paragraph of either edition, unchanged ones too: new ones in number order, then the
     /// removed ones in theirs.
-    public var paragraphs: [ParagraphChange] = []
+    public internal(set) var paragraphs: [ParagraphChange] = [] { didSet { positions = Positions(paragraphs) } }
     public var figures: [ValueChange] = []
     public var cells: [ValueChange] = []
     /// The old edition's dated commitments, in its order.
     public var commitments: [CommitmentFollowUp] = []
     /// Filled by `resolveSite` over every edition up to this one (empty for fewer than three).
     public var trends: [Trend] = []
+
+    /// Where each paragraph is in `paragraphs`, by number and by section: a site of 10,000
+    /// sections asks for each section's changes, and the renumbering check for each citation.
+    private var positions = Positions([])
+
+    private struct Positions: Sendable, Equatable {
+        var new: [Int: Int] = [:]
+        var old: [Int: Int] = [:]
+        /// The visible changes touching each section (now in it, or in it before).
+        var bySection: [String: [Int]] = [:]
+
+        init(_ paragraphs: [ParagraphChange]) {
+            for (position, change) in paragraphs.enumerated() {
+                if let number = change.new?.number { new[number] = position }
+                if let number = change.old?.number { old[number] = position }
+                guard change.kind != .unchanged else { continue }
+                let sections = [change.new?.section, change.old?.section].compactMap { $0 }
+                for (index, section) in sections.enumerated() where index == 0 || section != sections[0] {
+                    bySection[section, default: []].append(position)
+                }
+            }
+        }
+    }
 
     public init() {}
 
@@ -113,13 +136,13 @@ public struct EditionChanges: Sendable, Equatable {
 
     /// The changes touching a section: paragraphs now in it, or that were in it before.
     public func paragraphs(inSection slug: String) -> [ParagraphChange] {
-        visibleParagraphs.filter { $0.new?.section == slug || $0.old?.section == slug }
+        (positions.bySection[slug] ?? []).map { paragraphs[$0] }
     }
 
     /// How many paragraphs of a section changed, were added, removed or moved into it.
     public func counts(inSection slug: String) -> (changed: Int, added: Int, removed: Int, moved: Int) {
         var counts = (changed: 0, added: 0, removed: 0, moved: 0)
-        for change in visibleParagraphs where change.section == slug {
+        for change in paragraphs(inSection: slug) where change.section == slug {
             switch change.kind {
             case .changed: counts.changed += 1
             case .added: counts.added += 1
@@ -135,8 +158,8 @@ public struct EditionChanges: Sendable, Equatable {
     /// paragraph `number`, and where the old text went. Nil when either edition lacks the number,
     /// or the number still holds the same (or edited) text.
     public func renumbering(of number: Int) -> RenumberedParagraph? {
-        guard let now = paragraphs.first(where: { $0.new?.number == number }),
-            let before = paragraphs.first(where: { $0.old?.number == number })
+        guard let now = positions.new[number].map({ paragraphs[$0] }),
+            let before = positions.old[number].map({ paragraphs[$0] })
         else { return nil }
         if now.old?.number == number { return nil }
         return RenumberedParagraph(
@@ -186,13 +209,25 @@ private func matchParagraphs(
     var oldFor: [Int?] = Array(repeating: nil, count: new.count)
     var oldTaken = Array(repeating: false, count: old.count)
     // 1. Identical text: the same number first, then the earliest paragraph with that text.
-    var byText: [String: [Int]] = [:]
-    for (index, paragraph) in old.enumerated() { byText[normalisedText(paragraph.text), default: []].append(index) }
+    // The same number with the same text, as written, is most of a new edition and needs no
+    // normalising.
+    let oldByNumber = Dictionary(old.indices.map { (old[$0].number, $0) }, uniquingKeysWith: { first, _ in first })
     for (newIndex, paragraph) in new.enumerated() {
-        guard var candidates = byText[normalisedText(paragraph.text)], !candidates.isEmpty else { continue }
+        if let oldIndex = oldByNumber[paragraph.number], !oldTaken[oldIndex], old[oldIndex].text == paragraph.text {
+            oldFor[newIndex] = oldIndex
+            oldTaken[oldIndex] = true
+        }
+    }
+    var byText: [String: [Int]] = [:]
+    for index in old.indices where !oldTaken[index] {
+        byText[normalisedText(old[index].text), default: []].append(index)
+    }
+    for (newIndex, paragraph) in new.enumerated() where oldFor[newIndex] == nil {
+        let text = normalisedText(paragraph.text)
+        guard var candidates = byText[text], !candidates.isEmpty else { continue }
         let pick = candidates.firstIndex { old[$0].number == paragraph.number } ?? 0
         let oldIndex = candidates.remove(at: pick)
-        byText[normalisedText(paragraph.text)] = candidates
+        byText[text] = candidates
         oldFor[newIndex] = oldIndex
         oldTaken[oldIndex] = true
     }
@@ -227,17 +262,30 @@ private func similarPairs(
     old: [EditionSnapshot.Paragraph], looseOld: [Int], new: [EditionSnapshot.Paragraph], looseNew: [Int]
 ) -> [(Int, Int)] {
     guard !looseOld.isEmpty, !looseNew.isEmpty else { return [] }
-    let oldWords = looseOld.map { wordCounts(old[$0].text) }
-    let newWords = looseNew.map { wordCounts(new[$0].text) }
-    let acrossSections = looseOld.count * looseNew.count <= crossSectionPairLimit
+    // Every pair, or on a wholesale rewrite only the pairs within each section.
+    var groups: [(old: [Int], new: [Int])] = [(looseOld, looseNew)]
+    if looseOld.count * looseNew.count > crossSectionPairLimit {
+        var bySection: [String: (old: [Int], new: [Int])] = [:]
+        for index in looseOld { bySection[old[index].section, default: ([], [])].old.append(index) }
+        for index in looseNew { bySection[new[index].section, default: ([], [])].new.append(index) }
+        groups = bySection.keys.sorted().map { bySection[$0]! }
+    }
+    // Counted once each, and only for paragraphs that are scored.
+    var oldWords: [Int: [String: Int]] = [:]
+    var newWords: [Int: [String: Int]] = [:]
     var candidates: [(score: Double, distance: Int, old: Int, new: Int)] = []
-    for (i, oldIndex) in looseOld.enumerated() {
-        for (j, newIndex) in looseNew.enumerated() {
-            let sameSection = old[oldIndex].section == new[newIndex].section
-            guard sameSection || acrossSections else { continue }
-            let score = diceCoefficient(oldWords[i], newWords[j])
-            guard score >= similarityThreshold else { continue }
-            candidates.append((score + (sameSection ? sameSectionBonus : 0), abs(i - j), oldIndex, newIndex))
+    for group in groups where !group.old.isEmpty && !group.new.isEmpty {
+        for (i, oldIndex) in group.old.enumerated() {
+            let a = oldWords[oldIndex] ?? wordCounts(old[oldIndex].text)
+            oldWords[oldIndex] = a
+            for (j, newIndex) in group.new.enumerated() {
+                let b = newWords[newIndex] ?? wordCounts(new[newIndex].text)
+                newWords[newIndex] = b
+                let score = diceCoefficient(a, b)
+                guard score >= similarityThreshold else { continue }
+                let sameSection = old[oldIndex].section == new[newIndex].section
+                candidates.append((score + (sameSection ? sameSectionBonus : 0), abs(i - j), oldIndex, newIndex))
+            }
         }
     }
     candidates.sort { ($0.score, -$0.distance, -$0.old, -$0.new) > ($1.score, -$1.distance, -$1.old, -$1.new) }
