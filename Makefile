@@ -128,6 +128,7 @@ editions-check: test-deps unit
 	$(PYTHON) Tests/editions/check_editions.py $(DEBUG_BIN) $(TEST_OUT)/editions
 	CHECK_LINKS_ARGS="--strict-disk" SCREENSHOTS=$(TEST_OUT)/screenshots/editions \
 	Tests/browser/run.sh $(TEST_OUT)/editions/site
+	$(PYTHON) Tests/editions/check_edition_search.py $(TEST_OUT)/editions/site
 
 ## screenshot: refresh the README's picture of the home page
 screenshot: test-deps e2e
