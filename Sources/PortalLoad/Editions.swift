@@ -193,3 +193,20 @@ public struct EditionLoad: Sendable {
         self.history = history
     }
 }
+
+/// Every file of `Content/`, its bytes, hash and git's last change: what `portal edition`
+/// freezes. Fails with the path of a file that cannot be read.
+package func contentToRecord(folders: SiteFolders) -> Result<[(file: EditionFile, bytes: [UInt8])], PathError> {
+    let walk = FolderWalk(root: folders.root, folder: SitePath.content)
+    let history = GitHistory.load(root: folders.root.path)
+    var read: [(file: EditionFile, bytes: [UInt8])] = []
+    for path in walk.files {
+        guard let bytes = readFileBytes(folders.fullPath(path)) else { return .failure(PathError(path: path)) }
+        read.append((EditionFile(path: path, sha256: sha256Hex(bytes), updated: history.changes[path]), bytes))
+    }
+    return .success(read)
+}
+
+package struct PathError: Error {
+    package var path: String
+}

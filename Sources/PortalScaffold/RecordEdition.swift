@@ -35,17 +35,14 @@ public func recordEdition(
                     "the content has \(problems.count) error\(problems.count == 1 ? "" : "s"), first: \(problems[0])",
                 hint: "run 'portal check', fix them, then record the edition"))
     }
-    let walk = FolderWalk(root: folders.root, folder: SitePath.content)
-    let history = GitHistory.load(root: folders.root.path)
     var files: [EditionFile] = []
     var copies: [(path: String, bytes: [UInt8])] = []
-    for path in walk.files {
-        guard let bytes = readFileBytes(folders.fullPath(path)) else {
-            return .failure(
-                ScaffoldError(isUsage: false, message: "could not read \(path)", hint: "check its permissions"))
-        }
-        files.append(EditionFile(path: path, sha256: sha256Hex(bytes), updated: history.changes[path]))
-        copies.append((path, bytes))
+    switch contentToRecord(folders: folders) {
+    case .failure(let path):
+        return .failure(ScaffoldError(isUsage: false, message: "could not read \(path)", hint: "check its permissions"))
+    case .success(let read):
+        files = read.map(\.file)
+        copies = read.map { ($0.file.path, $0.bytes) }
     }
     let (reportTitle, reportDate) = reportTitleAndDate(folders: folders)
     let info = EditionInfo(id: id, title: title ?? reportTitle, date: date ?? reportDate)
@@ -112,7 +109,7 @@ private func yamlQuoted(_ text: String) -> String {
         case "\n": quoted += "\\n"
         case "\t": quoted += "\\t"
         default:
-            if scalar.value < 0x20 || scalar.value == 0x7F {
+            if scalar.value < UInt32(ASCII.space) || scalar.value == UInt32(ASCII.delete) {
                 quoted +=
                     "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
                     + String(scalar.value, radix: 16)

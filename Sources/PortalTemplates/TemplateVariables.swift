@@ -50,6 +50,7 @@ let pageTemplates = [
 ]
 
 let templateVariables: [TemplateVariable] = [
+    TemplateVariable("added_count", .number, "in `section_counts`: paragraphs added", ["changes"]),
     TemplateVariable(
         "agenda_item", .text, "the report's agenda item at its board meeting (site.yaml `report.agenda_item`)",
         ["report"]),
@@ -59,6 +60,19 @@ let templateVariables: [TemplateVariable] = [
         "anchor", .text, "a fragment id: a section kind's block, a glossary term, a register entry",
         ["home", "glossary", "register"]),
     TemplateVariable("author", .text, "in `last_updated`: who made the last commit to the page's sources", ["layout"]),
+    TemplateVariable(
+        "banner_changes_href", .text, "in `edition_banner`: what changed in this edition, when it has one before it",
+        ["layout"]),
+    TemplateVariable(
+        "banner_current_href", .text, "in `edition_banner`: the same page in the current edition, or its home",
+        ["layout"]),
+    TemplateVariable(
+        "banner_current_label", .text, "what `banner_current_href` leads to (\"this page\" or \"the overview\")",
+        ["layout"]),
+    TemplateVariable("banner_date", .text, "in `edition_banner`: the date it was presented, if recorded", ["layout"]),
+    TemplateVariable("banner_date_iso", .text, "the same as year-month-day", ["layout"]),
+    TemplateVariable("banner_editions_href", .text, "in `edition_banner`: the list of every edition", ["layout"]),
+    TemplateVariable("banner_name", .text, "in `edition_banner`: the edition's title and id", ["layout"]),
     TemplateVariable("base_href", .text, "the not-found page's `<base href>`, from site.yaml `base_path`", ["layout"]),
     TemplateVariable("board", .text, "the board the report goes to (site.yaml `report.board`)", ["report"]),
     TemplateVariable("boards", .list, "the boards a section names (name, href)", ["home", "section"]),
@@ -89,7 +103,24 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable("card_kinds", .list, "the section kinds shown as cards (anchor, heading, cards)", ["home"]),
     TemplateVariable(
         "cards", .list, "one card per section of a kind: title, href, summary, lead, key figures, boards…", ["home"]),
+    TemplateVariable(
+        "cells_html", .html, "the table cells that changed, old and new, as a table; absent when none did", ["changes"]),
     TemplateVariable("chair", .text, "who chairs a board", ["register"]),
+    TemplateVariable(
+        "change_kind", .text, "the same as a class name: changed, added, removed or moved", ["section-changes"]),
+    TemplateVariable(
+        "change_label", .text, "what happened to it, in words: \"Changed\", \"Added\", \"Moved from 31 to 33\"",
+        ["section-changes"]),
+    TemplateVariable(
+        "change_number", .number, "its number now, or its number before when removed", ["section-changes"]),
+    TemplateVariable("changed_count", .number, "in `section_counts`: paragraphs changed", ["changes"]),
+    TemplateVariable(
+        "changes_href", .text, "a link to what changed since the edition before: the report's, or the section's",
+        ["home", "section", "section-changes"]),
+    TemplateVariable("changes_since", .text, "the title (or id) of the edition before", ["home", "section"]),
+    TemplateVariable(
+        "changes_summary", .text, "the paragraphs' changes in words: \"5 paragraphs: 2 changed, 1 added and 2 moved.\"",
+        ["changes"]),
     TemplateVariable("chart_title", .text, "the title of a table's chart, where it has one", ["tables"]),
     TemplateVariable(
         "charts", .list, "charts shown on the overview (html, href, caption, paragraphs_html, section)", ["home"]),
@@ -103,6 +134,9 @@ let templateVariables: [TemplateVariable] = [
         "commitments", .list, "commitments (what, what_html, due, due_iso, due_text, paragraph, section)",
         ["home", "section", "commitments"]),
     TemplateVariable("commitments_href", .text, "a link to the commitments page", ["home"]),
+    TemplateVariable(
+        "commitments_html", .html, "the edition before's dated commitments and what this edition says of them",
+        ["changes"]),
     TemplateVariable("commitments_text", .text, "the number of commitments in words: \"9 commitments\"", ["home"]),
     TemplateVariable("content", .html, "the page template's output, for the layout to frame", ["layout"]),
     TemplateVariable(
@@ -125,6 +159,9 @@ let templateVariables: [TemplateVariable] = [
         ["layout", "register"]),
     TemplateVariable(
         "details", .list, "in `report`: the report's facts (label, value; href and paragraph for updates)", ["home"]),
+    TemplateVariable(
+        "diff_html", .html, "its text; when changed, with `<del>` and `<ins>` around the words removed and added",
+        ["section-changes"]),
     TemplateVariable("discrepancy_count", .number, "how many stated figures in the table do not add up", ["table"]),
     TemplateVariable("discrepancy_text", .text, "`discrepancy_count` in words", ["table"]),
     TemplateVariable(
@@ -135,6 +172,24 @@ let templateVariables: [TemplateVariable] = [
         ["home", "section", "commitments"]),
     TemplateVariable(
         "due_text", .text, "the report's own wording of when a commitment is due", ["home", "section", "commitments"]),
+    TemplateVariable(
+        "edition_banner", .object,
+        "on a recorded edition's pages: which edition it is and where the current one is (banner_…)", ["layout"]),
+    TemplateVariable(
+        "edition_changes_href", .text, "what changed in an edition since the one before, if there is one",
+        ["editions"]),
+    TemplateVariable("edition_count_text", .text, "how many editions, in words", ["editions"]),
+    TemplateVariable("edition_date", .text, "the date an edition was presented, where recorded", ["editions"]),
+    TemplateVariable("edition_date_iso", .text, "the same as year-month-day", ["editions"]),
+    TemplateVariable("edition_href", .text, "an edition's overview page", ["editions"]),
+    TemplateVariable("edition_id", .text, "an edition's id (`2023-12`)", ["editions"]),
+    TemplateVariable("edition_is_current", .flag, "the edition at the site's root, being written", ["editions"]),
+    TemplateVariable("edition_title", .text, "an edition's title", ["editions"]),
+    TemplateVariable("editions", .list, "every edition, newest first (edition_title, edition_href…)", ["editions"]),
+    TemplateVariable(
+        "editions_json", .text,
+        "the earlier editions' search indexes as JSON ([id, name, address]…), for search.js; empty without editions",
+        ["search"]),
     TemplateVariable("embedded_href", .text, "a link to a table drawn in the section's narrative", ["section"]),
     TemplateVariable(
         "entries", .list, "glossary entries under a letter, or a register's entries", ["glossary", "register"]),
@@ -144,6 +199,9 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable("expansion", .text, "what a glossary term stands for", ["glossary"]),
     TemplateVariable(
         "figures", .list, "a capability's figures (label, label_html, value, paragraph, target…)", ["capability"]),
+    TemplateVariable(
+        "figures_html", .html, "the key figures that changed, old and new, as a table; absent when none did",
+        ["changes"]),
     TemplateVariable("glossary_count", .number, "how many glossary terms", ["home"]),
     TemplateVariable("glossary_href", .text, "a link to the glossary", ["layout", "home", "search"]),
     TemplateVariable("glossary_text", .text, "`glossary_count` in words: \"42 acronyms\"", ["home"]),
@@ -194,12 +252,17 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable("list_kinds", .list, "section kinds shown as lists (anchor, heading, sections)", ["home"]),
     TemplateVariable("meeting_date", .text, "the board meeting's date (site.yaml `report.meeting_date`)", ["report"]),
     TemplateVariable("more_uses", .text, "\"and 5 more\" when a term is used more often than shown", ["glossary"]),
+    TemplateVariable("moved_count", .number, "in `section_counts`: paragraphs moved into the section", ["changes"]),
     TemplateVariable(
         "name", .text, "the name of a board, register entry or capability level",
         ["home", "section", "capabilities", "register"]),
     TemplateVariable("nav", .list, "the site navigation (title, href, current)", ["layout"]),
+    TemplateVariable("new_href", .text, "a link to it in this edition", ["section-changes"]),
+    TemplateVariable("new_number", .number, "its number in this edition", ["section-changes"]),
     TemplateVariable("next", .object, "the next section (title, href)", ["section"]),
     TemplateVariable("number", .number, "a citing paragraph's number", ["capability"]),
+    TemplateVariable("old_href", .text, "a link to it in the edition compared with", ["section-changes"]),
+    TemplateVariable("old_number", .number, "its number in the edition compared with", ["section-changes"]),
     TemplateVariable(
         "organisation", .text, "the organisation's name (site.yaml `organisation`)", ["layout", "home", "report"]),
     TemplateVariable(
@@ -210,6 +273,10 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable(
         "paragraph", .number, "the number of the paragraph something comes from",
         ["home", "section", "capability", "glossary", "commitments"]),
+    TemplateVariable(
+        "paragraph_changes", .list,
+        "each paragraph of the section that changed (change_label, change_kind, diff_html, old_href, new_href…)",
+        ["section-changes"]),
     TemplateVariable(
         "paragraph_count", .number, "how many numbered paragraphs the report has", ["home", "report", "search"]),
     TemplateVariable(
@@ -225,9 +292,13 @@ let templateVariables: [TemplateVariable] = [
         "paragraphs_text", .text, "`paragraph_count` in words: \"149 paragraphs\"", ["home", "report", "search"]),
     TemplateVariable("previous", .object, "the previous section (title, href)", ["section"]),
     TemplateVariable(
+        "previous_section_href", .text, "the section in the edition compared with, where it had it",
+        ["section-changes"]),
+    TemplateVariable(
         "print_header", .text, "the report's title as a CSS string, for the printed page header", ["layout"]),
     TemplateVariable("recipient", .text, "who the report is to (site.yaml `report.recipient`)", ["report"]),
     TemplateVariable("reference_nav", .list, "the reference links (title, href, current)", ["layout"]),
+    TemplateVariable("removed_count", .number, "in `section_counts`: paragraphs removed", ["changes"]),
     TemplateVariable("report", .object, "the report's facts: details, organisation, summary, summary_html", ["home"]),
     TemplateVariable("report_date", .text, "the report's date, as readers see it", ["home"]),
     TemplateVariable(
@@ -240,6 +311,10 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable("script_src", .text, "the address of the search script", ["search"]),
     TemplateVariable("search_href", .text, "a link to the search page", ["layout", "home"]),
     TemplateVariable(
+        "section_counts", .list,
+        "one row per section of either edition (title, href, changed_count, added_count, removed_count, moved_count)",
+        ["changes"]),
+    TemplateVariable(
         "section_href", .text, "a link to the section something belongs to",
         ["home", "section", "table", "tables", "commitments", "section-changes"]),
     TemplateVariable(
@@ -249,6 +324,14 @@ let templateVariables: [TemplateVariable] = [
         "sections", .list, "the report's sections (the full report: id, title, body…; lists: title, href, summary)",
         ["home", "report"]),
     TemplateVariable("separator", .text, "what follows a search example: \", \", \" or \" or nothing", ["search"]),
+    TemplateVariable(
+        "since_date", .text, "the date it was presented, where recorded", ["changes", "section-changes"]),
+    TemplateVariable("since_date_iso", .text, "the same for `<time datetime>`", ["changes", "section-changes"]),
+    TemplateVariable("since_href", .text, "a link to that edition's overview", ["changes", "section-changes"]),
+    TemplateVariable(
+        "since_id", .text, "the id of the edition compared with (`2023-12`)", ["changes", "section-changes"]),
+    TemplateVariable(
+        "since_title", .text, "the edition compared with: its title, or its id", ["changes", "section-changes"]),
     TemplateVariable("site_title", .text, "the site's title (site.yaml `title`)", ["layout", "home"]),
     TemplateVariable("status", .text, "an inspection's status", ["home", "section"]),
     TemplateVariable("sub", .flag, "in `contents`: a lower-level heading", ["section"]),
@@ -279,94 +362,14 @@ let templateVariables: [TemplateVariable] = [
             "layout", "home", "section", "capability", "capabilities", "table", "register", "report", "changes",
             "section-changes",
         ]),
+    TemplateVariable(
+        "trends_html", .html, "with three or more editions: each changed figure's trend, inline SVG and its table",
+        ["changes"]),
     TemplateVariable("used_html", .html, "the first paragraphs that use a glossary term, each linked", ["glossary"]),
     TemplateVariable(
         "value", .text, "a figure's value as text (\"13.3%\"), or a report detail's", ["home", "section", "capability"]),
     TemplateVariable("verified", .number, "how many stated totals in the table were checked", ["table"]),
     TemplateVariable("verified_text", .text, "`verified` in words: \"3 stated totals\"", ["table"]),
-    TemplateVariable(
-        "edition_banner", .object,
-        "on a recorded edition's pages: which edition it is and where the current one is (banner_…)", ["layout"]),
-    TemplateVariable("banner_name", .text, "in `edition_banner`: the edition's title and id", ["layout"]),
-    TemplateVariable("banner_date", .text, "in `edition_banner`: the date it was presented, if recorded", ["layout"]),
-    TemplateVariable("banner_date_iso", .text, "the same as year-month-day", ["layout"]),
-    TemplateVariable(
-        "banner_current_href", .text, "in `edition_banner`: the same page in the current edition, or its home",
-        ["layout"]),
-    TemplateVariable(
-        "banner_current_label", .text, "what `banner_current_href` leads to (\"this page\" or \"the overview\")",
-        ["layout"]),
-    TemplateVariable("banner_editions_href", .text, "in `edition_banner`: the list of every edition", ["layout"]),
-    TemplateVariable(
-        "banner_changes_href", .text, "in `edition_banner`: what changed in this edition, when it has one before it",
-        ["layout"]),
-    TemplateVariable("editions", .list, "every edition, newest first (edition_title, edition_href…)", ["editions"]),
-    TemplateVariable("edition_id", .text, "an edition's id (`2023-12`)", ["editions"]),
-    TemplateVariable("edition_title", .text, "an edition's title", ["editions"]),
-    TemplateVariable("edition_date", .text, "the date an edition was presented, where recorded", ["editions"]),
-    TemplateVariable("edition_date_iso", .text, "the same as year-month-day", ["editions"]),
-    TemplateVariable("edition_href", .text, "an edition's overview page", ["editions"]),
-    TemplateVariable("edition_is_current", .flag, "the edition at the site's root, being written", ["editions"]),
-    TemplateVariable(
-        "edition_changes_href", .text, "what changed in an edition since the one before, if there is one",
-        ["editions"]),
-    TemplateVariable("edition_count_text", .text, "how many editions, in words", ["editions"]),
-    // What changed since the edition before (only when there is one).
-    TemplateVariable(
-        "changes_href", .text, "a link to what changed since the edition before: the report's, or the section's",
-        ["home", "section", "section-changes"]),
-    TemplateVariable("changes_since", .text, "the title (or id) of the edition before", ["home", "section"]),
-    TemplateVariable(
-        "since_title", .text, "the edition compared with: its title, or its id", ["changes", "section-changes"]),
-    TemplateVariable(
-        "since_id", .text, "the id of the edition compared with (`2023-12`)", ["changes", "section-changes"]),
-    TemplateVariable(
-        "since_date", .text, "the date it was presented, where recorded", ["changes", "section-changes"]),
-    TemplateVariable("since_date_iso", .text, "the same for `<time datetime>`", ["changes", "section-changes"]),
-    TemplateVariable("since_href", .text, "a link to that edition's overview", ["changes", "section-changes"]),
-    TemplateVariable(
-        "changes_summary", .text, "the paragraphs' changes in words: \"5 paragraphs: 2 changed, 1 added and 2 moved.\"",
-        ["changes"]),
-    TemplateVariable(
-        "section_counts", .list,
-        "one row per section of either edition (title, href, changed_count, added_count, removed_count, moved_count)",
-        ["changes"]),
-    TemplateVariable("changed_count", .number, "in `section_counts`: paragraphs changed", ["changes"]),
-    TemplateVariable("added_count", .number, "in `section_counts`: paragraphs added", ["changes"]),
-    TemplateVariable("removed_count", .number, "in `section_counts`: paragraphs removed", ["changes"]),
-    TemplateVariable("moved_count", .number, "in `section_counts`: paragraphs moved into the section", ["changes"]),
-    TemplateVariable(
-        "figures_html", .html, "the key figures that changed, old and new, as a table; absent when none did",
-        ["changes"]),
-    TemplateVariable(
-        "cells_html", .html, "the table cells that changed, old and new, as a table; absent when none did", ["changes"]),
-    TemplateVariable(
-        "trends_html", .html, "with three or more editions: each changed figure's trend, inline SVG and its table",
-        ["changes"]),
-    TemplateVariable(
-        "commitments_html", .html, "the edition before's dated commitments and what this edition says of them",
-        ["changes"]),
-    TemplateVariable(
-        "previous_section_href", .text, "the section in the edition compared with, where it had it",
-        ["section-changes"]),
-    TemplateVariable(
-        "paragraph_changes", .list,
-        "each paragraph of the section that changed (change_label, change_kind, diff_html, old_href, new_href…)",
-        ["section-changes"]),
-    TemplateVariable(
-        "change_label", .text, "what happened to it, in words: \"Changed\", \"Added\", \"Moved from 31 to 33\"",
-        ["section-changes"]),
-    TemplateVariable(
-        "change_kind", .text, "the same as a class name: changed, added, removed or moved", ["section-changes"]),
-    TemplateVariable(
-        "change_number", .number, "its number now, or its number before when removed", ["section-changes"]),
-    TemplateVariable(
-        "diff_html", .html, "its text; when changed, with `<del>` and `<ins>` around the words removed and added",
-        ["section-changes"]),
-    TemplateVariable("old_number", .number, "its number in the edition compared with", ["section-changes"]),
-    TemplateVariable("old_href", .text, "a link to it in the edition compared with", ["section-changes"]),
-    TemplateVariable("new_number", .number, "its number in this edition", ["section-changes"]),
-    TemplateVariable("new_href", .text, "a link to it in this edition", ["section-changes"]),
     TemplateVariable("what", .text, "what a commitment promises", ["home", "section", "commitments"]),
     TemplateVariable("what_html", .html, "the same with acronyms marked", ["home", "section", "commitments"]),
 ]

@@ -308,6 +308,7 @@ struct PublishTests {
         #expect(arguments.contains("--delay-updates"))
         #expect(arguments.contains("--exclude=/.portal-output"))
         #expect(arguments.contains("--exclude=/README.md"))
+        #expect(arguments.contains("--filter=protect /editions/***"))
         #expect(arguments.contains("--dry-run"))
         #expect(!arguments.contains("--checksum"))
         #expect(Array(arguments.suffix(3)) == ["--", "/site/Public/", "web@intranet:/var/www/spr"])
