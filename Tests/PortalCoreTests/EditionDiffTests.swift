@@ -78,6 +78,20 @@ import Testing
         #expect(kinds(compareEditions(old: old, new: new)) == ["unchanged 2>2", "moved 1>3"])
     }
 
+    /// Past the pair limit, a wholesale edit is still matched paragraph by paragraph within a
+    /// section (near the same place in it), and no longer across sections.
+    @Test func aWholesaleEditStaysLinear() {
+        func text(_ i: Int, edited: Bool) -> String {
+            (0..<10).map { edited && $0 == 0 ? "edited\(i)" : "t\(i)x\($0)" }.joined(separator: " ")
+        }
+        let old = snapshot((1...300).map { ($0, "a", text($0, edited: false)) })
+        let sameSection = compareEditions(old: old, new: snapshot((1...300).map { ($0, "a", text($0, edited: true)) }))
+        #expect(sameSection.paragraphs.allSatisfy { $0.kind == .changed && $0.old?.number == $0.new?.number })
+        let otherSection = compareEditions(old: old, new: snapshot((1...300).map { ($0, "b", text($0, edited: true)) }))
+        #expect(otherSection.paragraphs.filter { $0.kind == .added }.count == 300)
+        #expect(otherSection.paragraphs.filter { $0.kind == .removed }.count == 300)
+    }
+
     @Test func wordDifferenceRuns() {
         #expect(wordDifference(from: "a b c", to: "a b c") == [WordRun(.equal, "a b c")])
         #expect(wordDifference(from: "", to: "new words") == [WordRun(.inserted, "new words")])

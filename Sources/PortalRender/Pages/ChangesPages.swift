@@ -56,9 +56,7 @@ struct EditionLinker {
 
     /// A paragraph of the edition before, on its section's page there.
     func previousParagraph(_ paragraph: EditionSnapshot.Paragraph) -> String? {
-        previous.snapshot.sections.first { $0.slug == paragraph.section }.map {
-            before($0.path, fragment: "p\(paragraph.number)")
-        }
+        graph.changes?.previousSections[paragraph.section].map { before($0.path, fragment: "p\(paragraph.number)") }
     }
 }
 
@@ -91,7 +89,7 @@ func changesPage(_ context: RenderContext) -> BuiltPage {
     let linker = EditionLinker(from: .changes, graph: graph, previous: previous)
     // The matching reads every paragraph of the report.
     for section in graph.sections { _ = context.paragraphs(of: section) }
-    let titles = sectionTitles(graph, previous: previous.snapshot)
+    let titles = SectionTitles(graph: graph, changes: changes)
     var values = sinceValues(previous, linker: linker)
     values["section_counts"] = .list(
         changeSectionSlugs(graph, previous: previous.snapshot).map { slug in
@@ -125,7 +123,7 @@ func sectionChangesPage(_ slug: String, context: RenderContext) -> BuiltPage {
     let previous = graph.editions.previous!
     let page = PageID.sectionChanges(slug)
     let linker = EditionLinker(from: page, graph: graph, previous: previous)
-    let titles = sectionTitles(graph, previous: previous.snapshot)
+    let titles = SectionTitles(graph: graph, changes: changes)
     let title = titles[slug] ?? slug
     let shown = changes.paragraphs(inSection: slug)
     // What the page shows: its section's paragraphs and those that moved in or out of it.
@@ -138,7 +136,7 @@ func sectionChangesPage(_ slug: String, context: RenderContext) -> BuiltPage {
     values["section_title"] = .text(title)
     values["changes_href"] = .text(linker.here(PageID.changes.path))
     if let section = graph.section(slug) { values["section_href"] = .text(linker.here(section.page.path)) }
-    if let before = previous.snapshot.sections.first(where: { $0.slug == slug }) {
+    if let before = changes.previousSections[slug] {
         values["previous_section_href"] = .text(linker.before(before.path))
     }
     values["paragraph_changes"] = .list(
@@ -150,11 +148,13 @@ func sectionChangesPage(_ slug: String, context: RenderContext) -> BuiltPage {
         sources: graph.section(slug).map { [$0.source.file] } ?? [])
 }
 
-/// Section titles by slug: this edition's, and the previous edition's for sections it no longer has.
-private func sectionTitles(_ graph: SiteGraph, previous: EditionSnapshot) -> [String: String] {
-    var titles = Dictionary(previous.sections.map { ($0.slug, $0.title) }, uniquingKeysWith: { first, _ in first })
-    for section in graph.sections { titles[section.slug] = section.title }
-    return titles
+/// Section titles by slug: this edition's, and the previous edition's for sections it no longer
+/// has. Looked up, not gathered: each of 10,000 section pages needs only a few.
+private struct SectionTitles {
+    var graph: SiteGraph
+    var changes: EditionChanges
+
+    subscript(slug: String) -> String? { graph.section(slug)?.title ?? changes.previousSections[slug]?.title }
 }
 
 /// "3 paragraphs changed, 1 added, 2 moved."
@@ -172,7 +172,7 @@ private func paragraphSummary(_ changes: [ParagraphChange]) -> String {
 }
 
 private func paragraphChangeValues(
-    _ change: ParagraphChange, section slug: String, titles: [String: String], linker: EditionLinker
+    _ change: ParagraphChange, section slug: String, titles: SectionTitles, linker: EditionLinker
 ) -> TemplateObject {
     var values: TemplateObject = [
         "change_kind": .text(change.kind.rawValue), "change_number": .number(change.new?.number ?? change.old!.number),
@@ -193,7 +193,7 @@ private func paragraphChangeValues(
 }
 
 /// The change as words, so nothing rests on colour or position: "Moved from 31 to 33".
-private func changeLabel(_ change: ParagraphChange, section slug: String, titles: [String: String]) -> String {
+private func changeLabel(_ change: ParagraphChange, section slug: String, titles: SectionTitles) -> String {
     var label: String
     switch change.kind {
     case .added: label = "Added"
@@ -247,7 +247,7 @@ private func valueCell(_ value: String?, missing: String) -> String {
         ?? "<td class=\"num\"><span class=\"not-stated\">\(escapeHTML(missing))</span></td>"
 }
 
-private func figureChangesHTML(_ figures: [ValueChange], titles: [String: String], linker: EditionLinker) -> String {
+private func figureChangesHTML(_ figures: [ValueChange], titles: SectionTitles, linker: EditionLinker) -> String {
     guard !figures.isEmpty else { return "" }
     let id = linker.previous.info.id
     var html = tableStart(
@@ -286,14 +286,14 @@ private func cellChangesHTML(_ cells: [ValueChange], linker: EditionLinker) -> S
 }
 
 /// What a trend is of: "Drone flights (Terrorism)", "Drone fleet: 2024, Count".
-private func trendName(_ trend: Trend, titles: [String: String]) -> String {
+private func trendName(_ trend: Trend, titles: SectionTitles) -> String {
     switch trend.item {
     case .figure(let section, let label): return "\(label) (\(titles[section] ?? section))"
     case .cell(let table, let row, let column): return "\(trend.caption ?? table): \(row), \(column)"
     }
 }
 
-private func trendsHTML(_ trends: [Trend], titles: [String: String]) -> String {
+private func trendsHTML(_ trends: [Trend], titles: SectionTitles) -> String {
     trends.enumerated().map { index, trend in
         trendFigureHTML(trend, name: trendName(trend, titles: titles), id: "trend-\(index + 1)")
     }.joined()
@@ -359,7 +359,7 @@ func trendFigureHTML(_ trend: Trend, name: String, id: String) -> String {
 }
 
 private func commitmentFollowUpsHTML(
-    _ followUps: [CommitmentFollowUp], titles: [String: String], linker: EditionLinker
+    _ followUps: [CommitmentFollowUp], titles: SectionTitles, linker: EditionLinker
 ) -> String {
     guard !followUps.isEmpty else { return "" }
     let id = linker.previous.info.id
@@ -370,7 +370,7 @@ private func commitmentFollowUpsHTML(
         let commitment = followUp.commitment
         let due = commitment.due.flatMap(PartialDate.init)
         let dueCell = due.map { "<time datetime=\"\($0.iso)\">\(escapeHTML($0.formatted))</time>" } ?? ""
-        let made = linker.previous.snapshot.paragraphs.first { $0.number == commitment.paragraph }
+        let made = linker.graph.changes?.previousParagraph(commitment.paragraph)
         let madeCell =
             made.flatMap(linker.previousParagraph).map {
                 "<a href=\"\($0)\">paragraph \(commitment.paragraph)</a>"

@@ -1,3 +1,5 @@
+import PortalSupport
+
 /// What changed between two editions: paragraphs matched by their text (never by their number,
 /// which a renumbering changes), figures by section and label, table cells by table, row and
 /// column, and what the new edition says of the old one's dated commitments. Pure functions of two
@@ -105,6 +107,8 @@ public struct EditionChanges: Sendable, Equatable {
     public var commitments: [CommitmentFollowUp] = []
     /// Filled by `resolveSite` over every edition up to this one (empty for fewer than three).
     public var trends: [Trend] = []
+    /// The old edition's sections by slug, for its pages' addresses and titles.
+    public internal(set) var previousSections: [String: EditionSnapshot.Section] = [:]
 
     /// Where each paragraph is in `paragraphs`, by number and by section: a site of 10,000
     /// sections asks for each section's changes, and the renumbering check for each citation.
@@ -154,6 +158,11 @@ public struct EditionChanges: Sendable, Equatable {
         return counts
     }
 
+    /// The old edition's paragraph with this number.
+    public func previousParagraph(_ number: Int) -> EditionSnapshot.Paragraph? {
+        positions.old[number].flatMap { paragraphs[$0].old }
+    }
+
     /// Whether paragraph `number` now holds entirely different text from the old edition's
     /// paragraph `number`, and where the old text went. Nil when either edition lacks the number,
     /// or the number still holds the same (or edited) text.
@@ -172,6 +181,7 @@ public struct EditionChanges: Sendable, Equatable {
 public func compareEditions(old: EditionSnapshot, new: EditionSnapshot) -> EditionChanges {
     var changes = EditionChanges()
     changes.paragraphs = matchParagraphs(old: old.paragraphs, new: new.paragraphs)
+    changes.previousSections = Dictionary(old.sections.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
     changes.figures = valueChanges(
         old: old.figures.map(figureEntry), new: new.figures.map(figureEntry))
     changes.cells = valueChanges(old: old.cells.map(cellEntry), new: new.cells.map(cellEntry))
@@ -199,9 +209,12 @@ let similarityThreshold = 0.5
 /// break near-ties, too little to pair a poor match over a good one.
 private let sameSectionBonus = 0.05
 
-/// Above this many candidate pairs (unmatched old times unmatched new), only pairs within one
-/// section are scored, so a wholesale rewrite of a large report stays quadratic per section.
-private let crossSectionPairLimit = 4_000_000
+/// At most about this many pairs are scored by similarity. Between two editions of a board paper a
+/// few dozen paragraphs are edited, so every pair across the report is scored (150 by 150 is
+/// 22,500); beyond it, as when an edition is compared with a wholly different report, only pairs
+/// within one section are, and within a section too large for that, only pairs near the same
+/// place in it, so the comparison stays linear in the report's size.
+private let pairLimit = 40_000
 
 private func matchParagraphs(
     old: [EditionSnapshot.Paragraph], new: [EditionSnapshot.Paragraph]
@@ -219,10 +232,14 @@ private func matchParagraphs(
         }
     }
     var byText: [String: [Int]] = [:]
+    // Only texts that may be equal but for whitespace are normalised.
+    var lengths = Set<Int>()
     for index in old.indices where !oldTaken[index] {
         byText[normalisedText(old[index].text), default: []].append(index)
+        lengths.insert(printableASCIIBytes(old[index].text))
     }
-    for (newIndex, paragraph) in new.enumerated() where oldFor[newIndex] == nil {
+    for (newIndex, paragraph) in new.enumerated()
+    where oldFor[newIndex] == nil && !lengths.isEmpty && lengths.contains(printableASCIIBytes(paragraph.text)) {
         let text = normalisedText(paragraph.text)
         guard var candidates = byText[text], !candidates.isEmpty else { continue }
         let pick = candidates.firstIndex { old[$0].number == paragraph.number } ?? 0
@@ -264,7 +281,7 @@ private func similarPairs(
     guard !looseOld.isEmpty, !looseNew.isEmpty else { return [] }
     // Every pair, or on a wholesale rewrite only the pairs within each section.
     var groups: [(old: [Int], new: [Int])] = [(looseOld, looseNew)]
-    if looseOld.count * looseNew.count > crossSectionPairLimit {
+    if looseOld.count * looseNew.count > pairLimit {
         var bySection: [String: (old: [Int], new: [Int])] = [:]
         for index in looseOld { bySection[old[index].section, default: ([], [])].old.append(index) }
         for index in looseNew { bySection[new[index].section, default: ([], [])].new.append(index) }
@@ -275,10 +292,14 @@ private func similarPairs(
     var newWords: [Int: [String: Int]] = [:]
     var candidates: [(score: Double, distance: Int, old: Int, new: Int)] = []
     for group in groups where !group.old.isEmpty && !group.new.isEmpty {
+        // A band around the same relative place, when the whole group is too large to score.
+        let band = max(1, pairLimit / max(group.old.count, group.new.count))
         for (i, oldIndex) in group.old.enumerated() {
             let a = oldWords[oldIndex] ?? wordCounts(old[oldIndex].text)
             oldWords[oldIndex] = a
-            for (j, newIndex) in group.new.enumerated() {
+            let centre = i * group.new.count / group.old.count
+            for j in max(0, centre - band)..<min(group.new.count, centre + band + 1) {
+                let newIndex = group.new[j]
                 let b = newWords[newIndex] ?? wordCounts(new[newIndex].text)
                 newWords[newIndex] = b
                 let score = diceCoefficient(a, b)
@@ -302,6 +323,14 @@ private func similarPairs(
 
 /// Whitespace runs as one space, none at the ends: a reflowed paragraph is the same paragraph.
 func normalisedText(_ text: String) -> String { words(text).joined(separator: " ") }
+
+/// How many printable ASCII bytes the text has: whitespace, of any kind, is never one, so texts
+/// equal but for whitespace have as many. A quick test before normalising.
+private func printableASCIIBytes(_ text: String) -> Int {
+    var count = 0
+    for byte in text.utf8 where byte > ASCII.space && byte < ASCII.delete { count += 1 }
+    return count
+}
 
 /// The text's words as written, split at whitespace, so punctuation stays with its word.
 func words(_ text: String) -> [Substring] {
