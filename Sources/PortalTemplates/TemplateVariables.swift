@@ -117,7 +117,9 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable(
         "changes_href", .text, "a link to what changed since the edition before: the report's, or the section's",
         ["home", "section", "section-changes"]),
-    TemplateVariable("changes_since", .text, "the title (or id) of the edition before", ["home", "section"]),
+    TemplateVariable(
+        "changes_since", .text, "the edition before, as the site names it: \"Test edition B (2024-03)\"",
+        ["home", "section"]),
     TemplateVariable(
         "changes_summary", .text, "the paragraphs' changes in words: \"5 paragraphs: 2 changed, 1 added and 2 moved.\"",
         ["changes"]),
@@ -331,7 +333,7 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable(
         "since_id", .text, "the id of the edition compared with (`2023-12`)", ["changes", "section-changes"]),
     TemplateVariable(
-        "since_title", .text, "the edition compared with: its title, or its id", ["changes", "section-changes"]),
+        "since_title", .text, "the edition compared with, by title and id, or by id", ["changes", "section-changes"]),
     TemplateVariable("site_title", .text, "the site's title (site.yaml `title`)", ["layout", "home"]),
     TemplateVariable("status", .text, "an inspection's status", ["home", "section"]),
     TemplateVariable("sub", .flag, "in `contents`: a lower-level heading", ["section"]),

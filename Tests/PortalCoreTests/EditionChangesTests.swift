@@ -172,7 +172,7 @@ import Testing
     @Test func theReportPageShowsFiguresTrendsAndCommitments() throws {
         let site = try Self.site.get()
         let page = try #require(site["changes/index.html"])
-        #expect(page.contains("<h1>What changed since Test edition B</h1>"))
+        #expect(page.contains("<h1>What changed since Test edition B (2024-03)</h1>"))
         #expect(page.contains("<th scope=\"row\">CTSFOs in force (establishment 56)</th>"))
         #expect(page.contains("<td class=\"num\">44</td><td class=\"num\">47</td>"))
         #expect(page.contains("role=\"img\""))
@@ -182,7 +182,7 @@ import Testing
         let older = try #require(site["editions/2024-03/changes/index.html"])
         #expect(older.contains("<td class=\"num\">42</td><td class=\"num\">44</td>"))
         #expect(!older.contains("role=\"img\""))  // two editions: no trend
-        #expect(site["index.html"]!.contains("What changed since Test edition B</a>"))
+        #expect(site["index.html"]!.contains("What changed since Test edition B (2024-03)</a>"))
         #expect(
             site["threats/terrorism.html"]!.contains("href=\"../changes/terrorism.html\">What changed in this section"))
         #expect(!site["editions/2023-12/index.html"]!.contains("What changed since"))

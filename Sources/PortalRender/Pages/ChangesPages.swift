@@ -63,7 +63,7 @@ struct EditionLinker {
 /// The edition compared with, as every changes page names it.
 private func sinceValues(_ previous: EditionHistory.Recorded, linker: EditionLinker) -> TemplateObject {
     var values: TemplateObject = [
-        "since_title": .text(previous.info.title ?? previous.info.id), "since_id": .text(previous.info.id),
+        "since_title": .text(previous.info.name), "since_id": .text(previous.info.id),
         "since_href": .text(linker.before(PageID.home.path)),
     ]
     if let text = previous.info.date, let date = PartialDate(text) {
@@ -78,7 +78,7 @@ func changesLinkValues(_ graph: SiteGraph, from page: PageID, to target: PageID)
     guard graph.changes != nil, let previous = graph.editions.previous else { return [] }
     return [
         ("changes_href", .text(relativeURL(from: page.path, to: target.path))),
-        ("changes_since", .text(previous.info.title ?? previous.info.id)),
+        ("changes_since", .text(previous.info.name)),
     ]
 }
 
@@ -109,7 +109,7 @@ func changesPage(_ context: RenderContext) -> BuiltPage {
     ]
     // Only what there is: Mustache shows a section for an empty string too.
     for (key, text) in html where !text.isEmpty { values[key] = .text(text) }
-    let since = previous.info.title ?? previous.info.id
+    let since = previous.info.name
     values["title"] = .text("What changed since \(since)")
     return BuiltPage(
         template: "changes", title: "What changed since \(since)",
@@ -143,7 +143,7 @@ func sectionChangesPage(_ slug: String, context: RenderContext) -> BuiltPage {
         shown.map { change in .object(paragraphChangeValues(change, section: slug, titles: titles, linker: linker)) })
     return BuiltPage(
         template: "section-changes", title: "What changed in \(title)",
-        description: "What changed in \(title) since \(previous.info.title ?? previous.info.id)",
+        description: "What changed in \(title) since \(previous.info.name)",
         breadcrumbs: [Crumb(title: "What changed", page: .changes)], context: values,
         sources: graph.section(slug).map { [$0.source.file] } ?? [])
 }
