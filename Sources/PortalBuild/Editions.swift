@@ -27,6 +27,9 @@ struct PreparedEdition {
 struct EditionCache: Codable, Equatable {
     static let version = 1
     var version = EditionCache.version
+    /// The manifest as the last build read it, while its file's identity stamp is this one.
+    var manifestStamp: [Int64] = []
+    var manifest: CachedManifest?
     /// Tool and manifest: what the snapshot depends on.
     var snapshotKey = ""
     var snapshot = EditionSnapshot()
@@ -60,6 +63,32 @@ struct EditionCache: Codable, Equatable {
     }
 }
 
+/// A manifest as the cache keeps it.
+struct CachedManifest: Codable, Equatable {
+    var title: String?
+    var date: String?
+    /// path, SHA-256, updated (ISO date or ""), author.
+    var files: [[String]]
+
+    init(_ edition: RecordedEdition) {
+        title = edition.info.title
+        date = edition.info.date
+        files = edition.files.map { [$0.path, $0.sha256, $0.updated?.date.iso ?? "", $0.updated?.author ?? ""] }
+    }
+
+    func edition(_ id: String, folders: SiteFolders) -> RecordedEdition? {
+        var read: [EditionFile] = []
+        for file in files {
+            guard file.count == 4 else { return nil }
+            let updated = PartialDate(file[2]).map { LastChange(date: $0, author: file[3]) }
+            read.append(EditionFile(path: file[0], sha256: file[1], updated: updated))
+        }
+        return RecordedEdition(
+            info: EditionInfo(id: id, title: title, date: date), folder: folders.editions.appendingPathComponent(id),
+            files: read)
+    }
+}
+
 private func identity(_ path: String) -> [Int64]? {
     FileStamp.ofIdentity(path).map { [$0.size, $0.modified, Int64(bitPattern: $0.content)] }
 }
@@ -71,11 +100,22 @@ private func identity(_ path: String) -> [Int64]? {
 func prepareEditions(folders: SiteFolders, theme: Located<String>, useCache: Bool) -> (
     [PreparedEdition], [Diagnostic]
 ) {
-    let (editions, manifestProblems) = loadEditionManifests(folders: folders)
+    var caches: [String: EditionCache] = [:]
+    let (editions, manifestProblems) = loadEditionManifests(folders: folders) { id in
+        guard useCache, let cache = EditionCache.read(id, root: folders.root) else { return nil }
+        caches[id] = cache
+        guard let manifest = cache.manifest, !cache.manifestStamp.isEmpty,
+            cache.manifestStamp == identity(folders.fullPath(SitePath.editionManifest(id)))
+        else { return nil }
+        return manifest.edition(id, folders: folders)
+    }
     var diagnostics = manifestProblems
     var prepared: [PreparedEdition] = []
+    let tool = executableStamp()
     for edition in editions {
-        var cache = (useCache ? EditionCache.read(edition.info.id, root: folders.root) : nil) ?? EditionCache()
+        var cache = caches[edition.info.id] ?? EditionCache()
+        cache.manifestStamp = identity(folders.fullPath(edition.manifest)) ?? []
+        cache.manifest = CachedManifest(edition)
         let base = "\(SitePath.editions)/\(edition.info.id)/"
         let verified = cache.verified
         let problems = verifyEdition(edition, folders: folders) { path in
@@ -88,7 +128,7 @@ func prepareEditions(folders: SiteFolders, theme: Located<String>, useCache: Boo
                 identity(folders.fullPath(base + file.path)).map { (base + file.path, $0) }
             })
         var hasher = StableHasher()
-        hasher.combine(executableStamp())
+        hasher.combine(tool)
         hasher.combine(readFileBytes(folders.fullPath(edition.manifest)) ?? [])
         let snapshotKey = hasher.hex
         if cache.snapshotKey == snapshotKey {

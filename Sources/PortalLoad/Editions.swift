@@ -48,6 +48,12 @@ public struct RecordedEdition: Sendable {
     /// `Editions/<id>`, the root its `Content/` is loaded from.
     public var folder: URL
     public var files: [EditionFile]
+    package init(info: EditionInfo, folder: URL, files: [EditionFile]) {
+        self.info = info
+        self.folder = folder
+        self.files = files
+    }
+
     /// Where the manifest is, relative to the site root, for messages.
     public var manifest: String { SitePath.editionManifest(info.id) }
 
@@ -69,7 +75,11 @@ package func editionIDProblem(_ id: String) -> String? {
 
 /// Every recorded edition under `Editions/`, oldest first (by date, then id), with what is
 /// wrong with any of them. Only the manifests are read: `verifyEdition` checks the files.
-public func loadEditionManifests(folders: SiteFolders) -> ([RecordedEdition], [Diagnostic]) {
+/// `known` gives a manifest the last build read, if that file has not changed since, so a build
+/// does not parse it again.
+public func loadEditionManifests(folders: SiteFolders, known: (String) -> RecordedEdition? = { _ in nil }) -> (
+    [RecordedEdition], [Diagnostic]
+) {
     let top = folders.editions.path
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: top) else { return ([], []) }
     var editions: [RecordedEdition] = []
@@ -82,6 +92,10 @@ public func loadEditionManifests(folders: SiteFolders) -> ([RecordedEdition], [D
                     "edition-id", "'\(SitePath.editions)/\(name)': \(problem)",
                     hint: "rename the folder, or remove it if it is not an edition",
                     at: SourceLocation(file: "\(SitePath.editions)/\(name)")))
+            continue
+        }
+        if let edition = known(name) {
+            editions.append(edition)
             continue
         }
         guard FileManager.default.fileExists(atPath: folders.fullPath(manifest)) else {
