@@ -38,7 +38,11 @@ import Testing
         let changes = try #require(try editions().c.changes)
         #expect(visible(changes) == ["changed 73>73", "added 0>151"])
         let edited = try #require(changes.paragraphs.first { $0.new?.number == 73 })
-        #expect(edited.difference.contains(WordRun(.inserted, "this, in Test edition C,")))
+        #expect(
+            edited.difference.prefix(2) == [
+                WordRun(.equal, "Some examples of this"),
+                WordRun(.inserted, ", in Test edition C,", spaceBefore: false),
+            ])
     }
 
     @Test func figuresAndCellsThatChanged() throws {
@@ -164,7 +168,10 @@ import Testing
         let crime = try #require(site["changes/serious-and-organised-crime.html"])
         #expect(crime.contains("href=\"../editions/2024-03/threats/serious-and-organised-crime.html#p73\""))
         #expect(crime.contains("href=\"../threats/serious-and-organised-crime.html#p73\""))
-        #expect(crime.contains("<del><span class=\"visually-hidden\">removed: </span>"))
+        #expect(
+            crime.contains(
+                "Some examples of this<ins><span class=\"visually-hidden\">added: </span>, in Test edition C,</ins> are;"
+            ))
         let unchanged = try #require(site["changes/public-disorder.html"])
         #expect(unchanged.contains("No numbered paragraph of this section changed since 2024-03."))
     }
@@ -186,6 +193,15 @@ import Testing
         #expect(
             site["threats/terrorism.html"]!.contains("href=\"../changes/terrorism.html\">What changed in this section"))
         #expect(!site["editions/2023-12/index.html"]!.contains("What changed since"))
+    }
+
+    @Test func differencesAreMarkedInWordsNotOnlyByColour() {
+        let runs = wordDifference(from: "Due in March <2024>.", to: "Due in May <2024>, as planned.")
+        #expect(
+            differenceHTML(runs)
+                == "Due in <del><span class=\"visually-hidden\">removed: </span>March</del> "
+                + "<ins><span class=\"visually-hidden\">added: </span>May</ins> &lt;2024&gt;"
+                + "<ins><span class=\"visually-hidden\">added: </span>, as planned</ins>.")
     }
 
     /// `href="..."` values, entities decoded as far as links here use them.

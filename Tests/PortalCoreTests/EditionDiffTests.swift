@@ -40,7 +40,8 @@ import Testing
         #expect(
             changes.paragraphs[0].difference == [
                 WordRun(.equal, "The force keeps a register of every drone flight over the county and reviews it"),
-                WordRun(.deleted, "monthly."), WordRun(.inserted, "every week."),
+                WordRun(.deleted, "monthly"), WordRun(.inserted, "every week"),
+                WordRun(.equal, ".", spaceBefore: false),
             ])
         #expect(changes.visibleParagraphs.count == 1)
     }
@@ -99,8 +100,20 @@ import Testing
         #expect(
             wordDifference(from: "the cat sat on the mat.", to: "the dog sat on a mat, quietly.") == [
                 WordRun(.equal, "the"), WordRun(.deleted, "cat"), WordRun(.inserted, "dog"), WordRun(.equal, "sat on"),
-                WordRun(.deleted, "the mat."), WordRun(.inserted, "a mat, quietly."),
+                WordRun(.deleted, "the"), WordRun(.inserted, "a"), WordRun(.equal, "mat"),
+                WordRun(.inserted, ", quietly", spaceBefore: false), WordRun(.equal, ".", spaceBefore: false),
             ])
+        // Punctuation at either end of a word is compared on its own, and kept against its word.
+        #expect(
+            diffTokens("(NCA), P’s; ...").map { ($0.spaceBefore ? " " : "") + $0.text } == [
+                " (", "NCA", ")", ",", " P’s", ";", " .", ".", ".",
+            ])
+        #expect(
+            wordDifference(from: "threat.", to: "threat,")
+                == [
+                    WordRun(.equal, "threat"), WordRun(.deleted, ".", spaceBefore: false),
+                    WordRun(.inserted, ",", spaceBefore: false),
+                ])
         // Whitespace is not a difference.
         #expect(wordDifference(from: "a  b\nc", to: "a b c") == [WordRun(.equal, "a b c")])
     }

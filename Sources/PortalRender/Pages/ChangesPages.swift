@@ -216,13 +216,16 @@ private func changeLabel(_ change: ParagraphChange, section slug: String, titles
 /// theme's styles), each with a visually hidden "removed:" or "added:" for screen readers, which
 /// announce neither element by default.
 func differenceHTML(_ runs: [WordRun]) -> String {
-    runs.map { run in
+    var html = ""
+    for (index, run) in runs.enumerated() {
+        if index > 0 && run.spaceBefore { html += " " }
         switch run.kind {
-        case .equal: return escapeHTML(run.text)
-        case .deleted: return "<del><span class=\"visually-hidden\">removed: </span>\(escapeHTML(run.text))</del>"
-        case .inserted: return "<ins><span class=\"visually-hidden\">added: </span>\(escapeHTML(run.text))</ins>"
+        case .equal: html += escapeHTML(run.text)
+        case .deleted: html += "<del><span class=\"visually-hidden\">removed: </span>\(escapeHTML(run.text))</del>"
+        case .inserted: html += "<ins><span class=\"visually-hidden\">added: </span>\(escapeHTML(run.text))</ins>"
         }
-    }.joined(separator: " ")
+    }
+    return html
 }
 
 // MARK: Figures, cells, trends and commitments, as tables

@@ -9,12 +9,16 @@ import PortalSupport
 public struct WordRun: Sendable, Equatable {
     public enum Kind: String, Sendable { case equal, inserted, deleted }
     public var kind: Kind
-    /// The run's words, joined by single spaces, punctuation attached as written.
+    /// The run's words, joined by single spaces, punctuation against its word as written.
     public var text: String
+    /// Whether a space separates the run from the one before: not for punctuation written
+    /// against the word before it ("this" then ", in a new edition,").
+    public var spaceBefore: Bool
 
-    public init(_ kind: Kind, _ text: String) {
+    public init(_ kind: Kind, _ text: String, spaceBefore: Bool = true) {
         self.kind = kind
         self.text = text
+        self.spaceBefore = spaceBefore
     }
 }
 
@@ -358,37 +362,68 @@ func diceCoefficient(_ a: [String: Int], _ b: [String: Int]) -> Double {
 /// inserted whole rather than aligned word by word.
 private let lcsCellLimit = 4_000_000
 
+/// A word of a text as the difference compares it: punctuation at either end of a written word is
+/// a token of its own, so "threat," keeps "threat" when only the comma changes.
+struct DiffToken: Equatable {
+    var text: Substring
+    /// False for a token written against the one before it (punctuation).
+    var spaceBefore: Bool
+}
+
+func diffTokens(_ text: String) -> [DiffToken] {
+    var tokens: [DiffToken] = []
+    for word in words(text) {
+        var start = word.startIndex
+        var end = word.endIndex
+        var leading: [Substring] = []
+        while start < end, word[start].isPunctuation {
+            leading.append(word[start...start])
+            start = word.index(after: start)
+        }
+        var trailing: [Substring] = []
+        while end > start, word[word.index(before: end)].isPunctuation {
+            end = word.index(before: end)
+            trailing.insert(word[end...end], at: 0)
+        }
+        let pieces = leading + (start < end ? [word[start..<end]] : []) + trailing
+        for (index, piece) in pieces.enumerated() { tokens.append(DiffToken(text: piece, spaceBefore: index == 0)) }
+    }
+    return tokens
+}
+
 /// The word-level difference from one text to another: the longest common subsequence of their
-/// words (whitespace-separated, punctuation attached: "threat." and "threat," differ, as a reader
-/// sees them), as runs of equal, deleted and inserted words. A deletion comes before the insertion
-/// that replaces it.
+/// words (split at whitespace, with the punctuation at either end of each as tokens of their own,
+/// shown against their word), as runs of equal, deleted and inserted words. A deletion comes
+/// before the insertion that replaces it.
 public func wordDifference(from oldText: String, to newText: String) -> [WordRun] {
-    let a = words(oldText)
-    let b = words(newText)
+    let a = diffTokens(oldText)
+    let b = diffTokens(newText)
     var prefix = 0
-    while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
+    while prefix < a.count, prefix < b.count, a[prefix].text == b[prefix].text { prefix += 1 }
     var suffix = 0
-    while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] {
+    while suffix < a.count - prefix, suffix < b.count - prefix,
+        a[a.count - 1 - suffix].text == b[b.count - 1 - suffix].text
+    {
         suffix += 1
     }
-    let middleA = Array(a[prefix..<(a.count - suffix)])
-    let middleB = Array(b[prefix..<(b.count - suffix)])
-    var ops: [(WordRun.Kind, Substring)] = a[..<prefix].map { (.equal, $0) }
-    ops += alignedWords(middleA, middleB)
-    ops += a[(a.count - suffix)...].map { (.equal, $0) }
+    // Equal words are shown as the new text spaces them.
+    var ops: [(WordRun.Kind, DiffToken)] = b[..<prefix].map { (.equal, $0) }
+    ops += alignedWords(Array(a[prefix..<(a.count - suffix)]), Array(b[prefix..<(b.count - suffix)]))
+    ops += b[(b.count - suffix)...].map { (.equal, $0) }
     var runs: [WordRun] = []
-    for (kind, word) in ops {
+    for (kind, token) in ops {
         if let last = runs.last, last.kind == kind {
-            runs[runs.count - 1].text += " " + word
+            runs[runs.count - 1].text += (token.spaceBefore ? " " : "") + token.text
         } else {
-            runs.append(WordRun(kind, String(word)))
+            runs.append(WordRun(kind, String(token.text), spaceBefore: token.spaceBefore))
         }
     }
+    if !runs.isEmpty { runs[0].spaceBefore = true }
     return runs
 }
 
-/// LCS by dynamic programming over the two word lists.
-private func alignedWords(_ a: [Substring], _ b: [Substring]) -> [(WordRun.Kind, Substring)] {
+/// LCS by dynamic programming over the two token lists.
+private func alignedWords(_ a: [DiffToken], _ b: [DiffToken]) -> [(WordRun.Kind, DiffToken)] {
     if a.isEmpty || b.isEmpty || a.count * b.count > lcsCellLimit {
         return a.map { (.deleted, $0) } + b.map { (.inserted, $0) }
     }
@@ -398,13 +433,13 @@ private func alignedWords(_ a: [Substring], _ b: [Substring]) -> [(WordRun.Kind,
     for i in stride(from: a.count - 1, through: 0, by: -1) {
         for j in stride(from: b.count - 1, through: 0, by: -1) {
             lengths[i * width + j] =
-                a[i] == b[j]
+                a[i].text == b[j].text
                 ? lengths[(i + 1) * width + j + 1] + 1
                 : max(lengths[(i + 1) * width + j], lengths[i * width + j + 1])
         }
     }
-    var ops: [(WordRun.Kind, Substring)] = []
-    var pendingInserts: [Substring] = []
+    var ops: [(WordRun.Kind, DiffToken)] = []
+    var pendingInserts: [DiffToken] = []
     var i = 0
     var j = 0
     // Insertions are held back until the deletions beside them are out, so a replaced phrase
@@ -414,9 +449,9 @@ private func alignedWords(_ a: [Substring], _ b: [Substring]) -> [(WordRun.Kind,
         pendingInserts.removeAll()
     }
     while i < a.count || j < b.count {
-        if i < a.count, j < b.count, a[i] == b[j] {
+        if i < a.count, j < b.count, a[i].text == b[j].text {
             flushInserts()
-            ops.append((.equal, a[i]))
+            ops.append((.equal, b[j]))
             i += 1
             j += 1
         } else if j < b.count, i == a.count || lengths[i * width + j + 1] > lengths[(i + 1) * width + j] {
