@@ -37,7 +37,8 @@ struct ParagraphCitation {
 }
 
 /// Every place the content cites a paragraph by its number (a link to `para:N`, `threat:x#pN`
-/// or `#pN`; a key figure's, commitment's or table's `paragraph`), in file order.
+/// or `#pN`; a key figure's, commitment's, table's, register entry's or glossary term's
+/// `paragraph`), in file order.
 func paragraphCitations(_ graph: SiteGraph) -> [ParagraphCitation] {
     var found: [ParagraphCitation] = []
     func add(_ who: String, _ number: Int, _ location: SourceLocation) {
@@ -70,6 +71,12 @@ func paragraphCitations(_ graph: SiteGraph) -> [ParagraphCitation] {
     }
     for table in graph.tables {
         for paragraph in table.source.paragraphs { add("table:\(table.id)", paragraph.value, paragraph.location) }
+    }
+    for entry in graph.registerEntries {
+        for paragraph in entry.source.paragraphs { add(entry.anchor, paragraph.value, paragraph.location) }
+    }
+    for entry in graph.glossary {
+        if let paragraph = entry.paragraph { add("glossary:\(entry.term)", paragraph.value, paragraph.location) }
     }
     return found.sorted { $0.location < $1.location }
 }
