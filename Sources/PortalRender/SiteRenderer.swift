@@ -34,13 +34,24 @@ package enum PageInput: Hashable, Sendable {
     case paragraph(Int)
     /// The texts of every numbered paragraph of a source.
     case paragraphs(String)
+    /// What the search index keeps of a section's paragraphs (their openings: `searchTexts`).
+    case searchTexts(String)
+    /// The glossary terms each paragraph of a section uses (`acronymUses`).
+    case acronymUses(String)
 }
 
 /// What one page read, written to by the page builders through `RenderContext`. One per page,
 /// used by the one thread that renders it.
 final class PageReads {
     private(set) var inputs: Set<PageInput> = [.site]
+    /// The fingerprint of what a derived read (`.searchTexts`, `.acronymUses`) gave, made from
+    /// the value the page used, so the next build compares like with like (`sectionReadFacts`).
+    private(set) var fingerprints: [PageInput: UInt64] = [:]
     func record(_ input: PageInput) { inputs.insert(input) }
+    func record(_ input: PageInput, fingerprint: UInt64) {
+        inputs.insert(input)
+        fingerprints[input] = fingerprint
+    }
 }
 
 /// Everything the page builders share: the graph and where each body's links point.
@@ -82,6 +93,22 @@ struct RenderContext: @unchecked Sendable {
         return section.paragraphs
     }
 
+    /// What the search index keeps of a section's numbered paragraphs, recorded as that, not as
+    /// their texts: an edit past the kept openings renders no index again.
+    func searchTexts(of section: Section, limit: Int) -> [SearchText] {
+        let texts = PortalRender.searchTexts(section.paragraphs, limit: limit)
+        reads.record(.searchTexts(section.source.file), fingerprint: fingerprint(texts))
+        return texts
+    }
+
+    /// The glossary terms each numbered paragraph of a section uses, recorded as that: an edit
+    /// that adds or removes no use renders no glossary again.
+    func acronymUses(of section: Section) -> [AcronymUse] {
+        let uses = PortalRender.acronymUses(section.paragraphs, index: abbreviations)
+        reads.record(.acronymUses(section.source.file), fingerprint: fingerprint(uses))
+        return uses
+    }
+
     /// The text of paragraph `number` of `section`, if it has one.
     func paragraphText(_ number: Int, in section: Section) -> String? {
         reads.record(.paragraph(number))
@@ -113,6 +140,19 @@ package struct RenderOutput {
     package var paths: [String]
     /// What each rendered page read (the search index too), by its path.
     package var reads: [String: Set<PageInput>] = [:]
+    /// The fingerprints of the derived reads the rendered pages made (`PageReads.fingerprints`).
+    package var fingerprints: [PageInput: UInt64] = [:]
+}
+
+/// Fingerprints of what `RenderContext.searchTexts` and `acronymUses` give for a section, made
+/// by the same functions from the same values, for a rebuild to compare with what the last build
+/// recorded (`index`: the glossary's, `AbbreviationIndex(graph.glossary)`).
+package func sectionReadFacts(_ section: Section, graph: SiteGraph, index: AbbreviationIndex) -> [PageInput: UInt64] {
+    let limit = searchTextLimit(paragraphs: graph.paragraphIndex.count)
+    return [
+        .searchTexts(section.source.file): fingerprint(searchTexts(section.paragraphs, limit: limit)),
+        .acronymUses(section.source.file): fingerprint(acronymUses(section.paragraphs, index: index)),
+    ]
 }
 
 /// Renders every file, or with `only` just those pages (by path), and hands each to `emit` as
@@ -152,32 +192,34 @@ package func renderSiteStreaming(
     // The search index is one long job: it goes first, so the pages fill the other cores.
     let jobs = ([nil] + pages.map { Optional($0) }).filter { only?.contains($0?.path ?? searchIndexPath) ?? true }
     let counter = progress.map { ProgressCounter(stage: "rendering", total: jobs.count, report: $0) }
-    let rendered = parallelMap(jobs, progress: counter) {
-        page -> Result<(path: String, reads: Set<PageInput>), Diagnostic> in
+    typealias Rendered = (path: String, inputs: Set<PageInput>, fingerprints: [PageInput: UInt64])
+    let rendered = parallelMap(jobs, progress: counter) { page -> Result<Rendered, Diagnostic> in
         var pageContext = context
         pageContext.reads = PageReads()
         guard let page else {
             let file = searchIndexFile(pageContext)
             emit(file)
-            return .success((file.path, pageContext.reads.inputs))
+            return .success((file.path, pageContext.reads.inputs, pageContext.reads.fingerprints))
         }
         switch renderPage(page, context: pageContext) {
         case .success(let file):
             emit(file)
-            return .success((file.path, pageContext.reads.inputs))
+            return .success((file.path, pageContext.reads.inputs, pageContext.reads.fingerprints))
         case .failure(let diagnostic): return .failure(diagnostic)
         }
     }
-    var reads: [String: Set<PageInput>] = [:]
+    var output = RenderOutput(diagnostics: diagnostics, paths: paths)
     for result in rendered {
         switch result {
-        case .success(let (path, inputs)):
-            paths.append(path)
-            reads[path] = inputs
-        case .failure(let diagnostic): diagnostics.append(diagnostic)
+        case .success(let page):
+            output.paths.append(page.path)
+            output.reads[page.path] = page.inputs
+            output.fingerprints.merge(page.fingerprints) { _, new in new }
+        case .failure(let diagnostic): output.diagnostics.append(diagnostic)
         }
     }
-    return RenderOutput(diagnostics: diagnostics, paths: paths.sorted(), reads: reads)
+    output.paths.sort()
+    return output
 }
 
 /// Every page of the site, in a stable order.

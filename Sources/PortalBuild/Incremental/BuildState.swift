@@ -183,12 +183,14 @@ extension BuildState {
 /// provides (its body, each paragraph's text) as it was then. Data the pipeline produced, keyed
 /// by the source it came from; nothing is read back out of the pages.
 struct RecordedInputs: Sendable, Equatable {
-    static let header = "portal-inputs 1"
+    static let header = "portal-inputs 2"
 
     /// By page path (the search index too).
     var reads: [String: Set<PageInput>] = [:]
     /// By source file.
     var facts: [String: SourceFacts] = [:]
+    /// Fingerprints of the derived reads (`.searchTexts`, `.acronymUses`) as pages made them.
+    var derived: [PageInput: UInt64] = [:]
 
     /// Fingerprints of what one source gives the pages that read it.
     struct SourceFacts: Sendable, Equatable {
@@ -209,6 +211,9 @@ struct RecordedInputs: Sendable, Equatable {
                 appendDecimal(Int64(number), to: &out)
                 out += "\t\(String(fact.paragraphs[number]!, radix: 16))\n".utf8
             }
+        }
+        for input in derived.keys.sorted(by: { $0.key < $1.key }) {
+            out += "derived\t\(input.key)\t\(String(derived[input]!, radix: 16))\n".utf8
         }
         for page in reads.keys.sorted() {
             out += "page\t".utf8
@@ -262,6 +267,14 @@ struct RecordedInputs: Sendable, Equatable {
                     return false
                 }
                 inputs.facts[source]!.paragraphs[Int(number)] = hash
+            case "derived":
+                guard record.fieldCount == 3, let input = PageInput(key: record.text(1)),
+                    let hash = UInt64(record.text(2), radix: 16)
+                else {
+                    malformed = true
+                    return false
+                }
+                inputs.derived[input] = hash
             case "end": sawEnd = true
             default: malformed = true
             }
@@ -276,13 +289,16 @@ struct RecordedInputs: Sendable, Equatable {
 }
 
 extension PageInput {
-    /// How it is written in `inputs`: `b:` a body, `P:` a source's paragraphs, `p:` one paragraph.
+    /// How it is written in `inputs`: `b:` a body, `P:` a source's paragraphs, `p:` one paragraph,
+    /// `s:` a section's search texts, `a:` its acronym uses.
     var key: String {
         switch self {
         case .site: "site"
         case .body(let file): "b:" + file
         case .paragraphs(let file): "P:" + file
         case .paragraph(let number): "p:" + String(number)
+        case .searchTexts(let file): "s:" + file
+        case .acronymUses(let file): "a:" + file
         }
     }
 
@@ -291,6 +307,8 @@ extension PageInput {
         switch key.prefix(2) {
         case "b:": self = .body(value)
         case "P:": self = .paragraphs(value)
+        case "s:": self = .searchTexts(value)
+        case "a:": self = .acronymUses(value)
         case "p:":
             guard let number = Int(value) else { return nil }
             self = .paragraph(number)
