@@ -113,8 +113,7 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     var clock = StageClock(start: start)
     if options.incremental { clock.lap("cache check") }
     // Only files whose bytes changed are parsed; `--full` parses all and refreshes the cache.
-    let cache = LoadCache(
-        folders: options.folders, buildID: executableStamp(), reads: options.incremental, prunes: rebuild == nil)
+    let cache = LoadCache(folders: options.folders, buildID: executableStamp(), reads: options.incremental)
     let (loaded, loadDiagnostics) = loadSite(folders: options.folders, progress: options.progress, cache: cache)
     clock.lap("load")
     guard let loaded else { return .failure(.content(loadDiagnostics.sortedByLocation())) }

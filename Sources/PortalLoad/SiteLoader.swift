@@ -39,13 +39,13 @@ public func loadSite(
     let environment = data.environment
     let (parsed, history) = concurrently(
         {
-            cache?.prepare()
+            let session = cache?.session(environment: environment.fingerprint, paths: files)
+            defer { session?.finish() }
             return parallelMap(files, progress: counter) {
-                loadSource(root: root, path: $0, environment: environment, cache: cache)
+                loadSource(root: root, path: $0, environment: environment, cache: session)
             }
         },
         { GitHistory.load(root: root.path) })
-    cache?.prune(keeping: files)
     var sections: [SectionSource] = []
     var capabilities: [CapabilitySource] = []
     var unloaded: [UnloadedSource] = []

@@ -4,94 +4,252 @@ import PortalSupport
 
 /// The load cache: each Markdown source's load result (`Loaded<SourceDocument>`, front matter
 /// typed, body parsed, problems found) from the last build, so a rebuild parses only the files
-/// whose bytes changed. One file per source under `.portal-cache/load/`, named by a hash of its
-/// path, in `ByteWriter`'s form. An entry is used only when everything the parse depends on is
-/// the same: the portal binary (`buildID`), the environment every body is parsed with
-/// (`SourceEnvironment.fingerprint`), the path, and the file's bytes (size and `contentHash`);
-/// a checksum covers the rest. Anything else (short, foreign, corrupt, unreadable) is a miss,
-/// and the file is parsed as if there were no cache.
+/// whose bytes changed. One file, `.portal-cache/load.pack` (one file rather than one per source:
+/// creating 10,000 files cost a full build more system time than writing their bytes), in
+/// `ByteWriter`'s form:
+///
+///     header   magic, buildID, environment fingerprint
+///     entries  path, size, contentHash, payload length, payload, checksum of the payload
+///     index    count, then (path, offset, length) of each live entry
+///     trailer  index offset, index checksum, end magic
+///
+/// The whole pack is used only by the binary that wrote it (`buildID`) and for the environment
+/// every body is parsed with (`SourceEnvironment.fingerprint`); an entry only for the path and
+/// the file's size and `contentHash`, and when its checksum holds. Anything else (short,
+/// foreign, corrupt, unreadable) is a miss: the file is parsed as if there were no cache. A
+/// rebuild appends the entries it parsed and a new index; once the dead entries outweigh the
+/// live ones, or when there was no usable pack, the pack is written anew and renamed into place.
 public struct LoadCache: Sendable {
-    package var folder: URL
+    package var file: URL
     /// The portal binary's identity: a new binary never trusts an old cache.
     package var buildID: String
-    /// Off for `--full`: every file is parsed, and the entries are written for the next build.
+    /// Off for `--full`: every file is parsed, and the pack is written anew for the next build.
     package var reads: Bool
-    /// Removes the entries of sources no longer in the site (a full build does).
-    package var prunes: Bool
 
-    package init(folders: SiteFolders, buildID: String, reads: Bool, prunes: Bool) {
-        folder = folders.cache.appendingPathComponent("load")
+    package init(folders: SiteFolders, buildID: String, reads: Bool) {
+        file = folders.cache.appendingPathComponent("load.pack")
         self.buildID = buildID
         self.reads = reads
-        self.prunes = prunes
     }
 
-    static let magic: [UInt8] = Array("portal-load 1\n".utf8)
+    static let magic: [UInt8] = Array("portal-load-pack 1\n".utf8)
+    static let endMagic: [UInt8] = Array("PORTLEND".utf8)
+    static let trailerSize = 8 + 8 + 8
 
-    func entryName(_ path: String) -> String {
-        var hasher = StableHasher()
-        hasher.combine(path)
-        return hasher.hex
-    }
-
-    func entryPath(_ path: String) -> String { folder.path + "/" + entryName(path) }
-
-    /// What an entry must say before its payload to be used for `path` with these bytes.
-    func key(path: String, environment: UInt64, bytes: [UInt8]) -> [UInt8] {
-        var writer = ByteWriter(capacity: 128)
+    func header(environment: UInt64) -> [UInt8] {
+        var writer = ByteWriter()
         writer.raw(Self.magic)
         writer.string(buildID)
         writer.fixed64(environment)
-        writer.string(path)
-        writer.unsigned(UInt64(bytes.count))
-        writer.fixed64(bytes.withUnsafeBytes(contentHash))
         return writer.bytes
     }
 
-    /// The cached result for `path`, or nil on any mismatch or damage.
-    func lookup(path: String, key: [UInt8]) -> Loaded<SourceDocument>? {
-        guard reads, let entry = readFileBytes(entryPath(path)), entry.count >= key.count + 8,
-            entry.starts(with: key)
+    /// Opens the last build's pack (if any is usable) and where this build's entries go.
+    /// `paths`: the sources this build loads, to tell live entries from dead.
+    func session(environment: UInt64, paths: [String]) -> LoadCacheSession? {
+        let folder = file.deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let header = header(environment: environment)
+        let pack = reads ? LoadCachePack(path: file.path, header: header) : nil
+        if let pack, pack.isWorthAppending(live: Set(paths)) {
+            let descriptor = open(file.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            if descriptor >= 0 {
+                return LoadCacheSession(
+                    pack: pack, descriptor: descriptor, end: pack.size, temporary: nil, target: file.path)
+            }
+        }
+        let temporary = "\(file.path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return nil }
+        let session = LoadCacheSession(
+            pack: pack, descriptor: descriptor, end: 0, temporary: temporary, target: file.path)
+        session.append(header)
+        return session
+    }
+}
+
+/// The last build's pack, mapped read-only: only the entries a build uses are read.
+final class LoadCachePack: @unchecked Sendable {
+    let base: UnsafeRawBufferPointer
+    /// Offset and length of each entry, by path.
+    let index: [String: (offset: Int, length: Int)]
+    var size: Int { base.count }
+
+    init?(path: String, header: [UInt8]) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+            Int(info.st_size) >= header.count + LoadCache.trailerSize
         else { return nil }
-        return entry.withUnsafeBytes { buffer -> Loaded<SourceDocument>? in
-            let payload = UnsafeRawBufferPointer(rebasing: buffer[key.count..<(buffer.count - 8)])
-            let sum = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: buffer.count - 8, as: UInt64.self))
-            guard contentHash(payload) == sum else { return nil }
-            var reader = ByteReader(payload)
-            guard let loaded = try? reader.loaded(path: path), reader.isAtEnd else { return nil }
-            return loaded
+        let size = Int(info.st_size)
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
+            return nil
+        }
+        let base = UnsafeRawBufferPointer(start: mapped, count: size)
+        guard let index = Self.readIndex(base, header: header) else {
+            munmap(mapped, size)
+            return nil
+        }
+        self.base = base
+        self.index = index
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base.baseAddress), base.count) }
+
+    private static func readIndex(_ base: UnsafeRawBufferPointer, header: [UInt8]) -> [String: (Int, Int)]? {
+        guard base.starts(with: header), base.suffix(8).elementsEqual(LoadCache.endMagic) else { return nil }
+        var trailer = ByteReader(base, offset: base.count - LoadCache.trailerSize)
+        guard let start = try? Int(trailer.fixed64()), let sum = try? trailer.fixed64(), start >= header.count,
+            start <= base.count - LoadCache.trailerSize
+        else { return nil }
+        let bytes = UnsafeRawBufferPointer(rebasing: base[start..<(base.count - LoadCache.trailerSize)])
+        guard contentHash(bytes) == sum else { return nil }
+        var reader = ByteReader(bytes)
+        var index: [String: (Int, Int)] = [:]
+        do {
+            let count = try reader.count()
+            index.reserveCapacity(count)
+            for _ in 0..<count {
+                let path = try reader.string()
+                let offset = Int(try reader.unsigned())
+                let length = Int(try reader.unsigned())
+                guard offset >= header.count, length >= 0, offset <= start, length <= start - offset else { return nil }
+                index[path] = (offset, length)
+            }
+        } catch { return nil }
+        return reader.isAtEnd ? index : nil
+    }
+
+    /// Appending beats writing anew while the live entries are at least half the pack.
+    func isWorthAppending(live paths: Set<String>) -> Bool {
+        let live = index.reduce(0) { $0 + (paths.contains($1.key) ? $1.value.length : 0) }
+        return live * 2 >= size
+    }
+
+    /// The entry for `path` made from these bytes: its decoded result and its raw bytes.
+    func lookup(path: String, size: Int, hash: UInt64) -> (loaded: Loaded<SourceDocument>, raw: UnsafeRawBufferPointer)?
+    {
+        guard let (offset, length) = index[path] else { return nil }
+        let raw = UnsafeRawBufferPointer(rebasing: base[offset..<(offset + length)])
+        var reader = ByteReader(raw)
+        guard (try? reader.string()) == path, (try? reader.unsigned()) == UInt64(size),
+            (try? reader.fixed64()) == hash, let count = try? reader.count(),
+            let payload = try? reader.bytes(count), let sum = try? reader.fixed64(), reader.isAtEnd,
+            contentHash(payload) == sum
+        else { return nil }
+        var body = ByteReader(payload)
+        guard let loaded = try? body.loaded(path: path), body.isAtEnd else { return nil }
+        return (loaded, raw)
+    }
+}
+
+/// One build's use of the cache: the last pack to read from, and the file this build's entries
+/// are written to, from every core at once.
+final class LoadCacheSession: @unchecked Sendable {
+    let pack: LoadCachePack?
+    private let descriptor: Int32
+    /// Where the next entry goes in the file written to.
+    private var end: Int
+    /// Set when the pack is written anew (renamed over `target` once whole).
+    private let temporary: String?
+    private let target: String
+    private var entries: [String: (offset: Int, length: Int)] = [:]
+    private var failed = false
+    private let lock = NSLock()
+
+    init(pack: LoadCachePack?, descriptor: Int32, end: Int, temporary: String?, target: String) {
+        self.pack = pack
+        self.descriptor = descriptor
+        self.end = end
+        self.temporary = temporary
+        self.target = target
+    }
+
+    /// Writes bytes at the end of the file; returns where they start.
+    @discardableResult func append(_ bytes: some Collection<UInt8>) -> Int {
+        lock.withLock {
+            let start = end
+            var bytes = Array(bytes)
+            if !failed {
+                failed = bytes.withUnsafeBytes { buffer in
+                    var offset = 0
+                    while offset < buffer.count {
+                        let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                        if written < 0 {
+                            if errno == EINTR { continue }
+                            return true
+                        }
+                        offset += written
+                    }
+                    return false
+                }
+            }
+            end += bytes.count
+            return start
         }
     }
 
-    /// Best effort: a cache that cannot be written only makes the next build parse again.
-    func store(_ loaded: Loaded<SourceDocument>, path: String, key: [UInt8]) {
-        var writer = ByteWriter(capacity: 32 * 1024)
-        writer.raw(key)
-        let start = writer.bytes.count
-        writer.loaded(loaded, path: path)
-        let sum = writer.bytes.withUnsafeBytes { contentHash(UnsafeRawBufferPointer(rebasing: $0[start...])) }
-        writer.fixed64(sum)
-        let target = entryPath(path)
-        // Written in place: a half-written entry fails its checksum, and a rename per file would
-        // double the system calls of a full build.
-        if (try? writeFileBytes(writer.bytes, to: target)) == nil { unlink(target) }
+    /// Records an entry of `path` at its place in the file.
+    func record(_ path: String, offset: Int, length: Int) {
+        lock.withLock { entries[path] = (offset, length) }
     }
 
-    func prepare() {
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    /// The entry for a source: found in the last pack (and, when the pack is written anew,
+    /// copied into it), or nil.
+    func lookup(path: String, size: Int, hash: UInt64) -> Loaded<SourceDocument>? {
+        guard let (loaded, raw) = pack?.lookup(path: path, size: size, hash: hash) else { return nil }
+        if temporary == nil {
+            record(path, offset: raw.baseAddress! - pack!.base.baseAddress!, length: raw.count)
+        } else {
+            record(path, offset: append(raw), length: raw.count)
+        }
+        return loaded
     }
 
-    /// Removes the entries no source of `paths` would use.
-    func prune(keeping paths: [String]) {
-        guard prunes, let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
-        let kept = Set(paths.map(entryName))
-        for name in names where !kept.contains(name) { unlink(folder.path + "/" + name) }
+    func store(_ loaded: Loaded<SourceDocument>, path: String, size: Int, hash: UInt64) {
+        var payload = ByteWriter(capacity: 32 * 1024)
+        payload.loaded(loaded, path: path)
+        var entry = ByteWriter(capacity: payload.bytes.count + 64)
+        entry.string(path)
+        entry.unsigned(UInt64(size))
+        entry.fixed64(hash)
+        entry.unsigned(UInt64(payload.bytes.count))
+        entry.raw(payload.bytes)
+        entry.fixed64(payload.bytes.withUnsafeBytes(contentHash))
+        record(path, offset: append(entry.bytes), length: entry.bytes.count)
+    }
+
+    /// Writes the index and trailer; best effort: a pack that cannot be written whole is
+    /// removed, and the next build parses every file.
+    func finish() {
+        var index = ByteWriter(capacity: entries.count * 48)
+        index.unsigned(UInt64(entries.count))
+        for path in entries.keys.sorted() {
+            let entry = entries[path]!
+            index.string(path)
+            index.unsigned(UInt64(entry.offset))
+            index.unsigned(UInt64(entry.length))
+        }
+        let start = end
+        var trailer = ByteWriter()
+        trailer.fixed64(UInt64(start))
+        trailer.fixed64(index.bytes.withUnsafeBytes(contentHash))
+        trailer.raw(LoadCache.endMagic)
+        append(index.bytes + trailer.bytes)
+        close(descriptor)
+        if let temporary {
+            if failed || rename(temporary, target) != 0 { unlink(temporary) }
+        } else if failed {
+            unlink(target)
+        }
     }
 }
 
 /// Loads one source through the cache: its bytes are read and hashed, and only a file whose
 /// entry does not match them is parsed (by the same `loadSource` as without a cache).
-func loadSource(root: URL, path: String, environment: SourceEnvironment, cache: LoadCache?) -> Loaded<
+func loadSource(root: URL, path: String, environment: SourceEnvironment, cache: LoadCacheSession?) -> Loaded<
     SourceDocument
 > {
     guard let cache else { return loadSource(root: root, path: path, environment: environment) }
@@ -99,10 +257,10 @@ func loadSource(root: URL, path: String, environment: SourceEnvironment, cache: 
     guard case .success(let bytes) = read else {
         return loadSource(path: path, read: SourceFile.decode(read, path: path), environment: environment)
     }
-    let key = cache.key(path: path, environment: environment.fingerprint, bytes: bytes)
-    if let hit = cache.lookup(path: path, key: key) { return hit }
+    let hash = bytes.withUnsafeBytes(contentHash)
+    if let hit = cache.lookup(path: path, size: bytes.count, hash: hash) { return hit }
     let loaded = loadSource(path: path, read: SourceFile.decode(bytes, path: path), environment: environment)
-    cache.store(loaded, path: path, key: key)
+    cache.store(loaded, path: path, size: bytes.count, hash: hash)
     return loaded
 }
 

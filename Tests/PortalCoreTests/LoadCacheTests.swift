@@ -41,7 +41,18 @@ struct LoadCacheTests {
     ]
 
     func cache(_ fixture: SiteFixture, buildID: String = "test-build", reads: Bool = true) -> LoadCache {
-        LoadCache(folders: SiteFolders(root: fixture.root), buildID: buildID, reads: reads, prunes: true)
+        LoadCache(folders: SiteFolders(root: fixture.root), buildID: buildID, reads: reads)
+    }
+
+    func openPack(_ fixture: SiteFixture, _ cache: LoadCache, environment: UInt64? = nil) -> LoadCachePack? {
+        LoadCachePack(
+            path: cache.file.path, header: cache.header(environment: environment ?? self.environment(fixture)))
+    }
+
+    /// The pack's entry for a source as it is on disk now.
+    func entry(_ pack: LoadCachePack?, _ fixture: SiteFixture, path: String) throws -> Loaded<SourceDocument>? {
+        let bytes = try #require(readFileBytes(fixture.root.path + "/" + path))
+        return pack?.lookup(path: path, size: bytes.count, hash: bytes.withUnsafeBytes(contentHash))?.loaded
     }
 
     /// Everything a source document carries that later stages read, as one comparable value.
@@ -72,11 +83,6 @@ struct LoadCacheTests {
         loadSite(folders: SiteFolders(root: fixture.root), cache: cache)
     }
 
-    func entryKey(_ fixture: SiteFixture, _ cache: LoadCache, path: String, environment: UInt64) throws -> [UInt8] {
-        let bytes = try #require(readFileBytes(fixture.root.path + "/" + path))
-        return cache.key(path: path, environment: environment, bytes: bytes)
-    }
-
     func environment(_ fixture: SiteFixture) -> UInt64 {
         var diagnostics: [Diagnostic] = []
         let config = loadConfig(root: fixture.root, files: nil, diagnostics: &diagnostics)
@@ -94,12 +100,10 @@ struct LoadCacheTests {
         #expect(summary(parsed.0) == summary(reused.0))
         #expect(parsed.1 == reused.1)
         #expect(parsed.1.contains { $0.code == "acronym-missing" })
-        // The second load read every source from its entry.
-        let environment = environment(fixture)
+        // The pack holds an entry for every source.
+        let pack = try #require(openPack(fixture, cache))
         for path in markdownSourceFiles(root: fixture.root) {
-            let key = try entryKey(fixture, cache, path: path, environment: environment)
-            let hit = try #require(cache.lookup(path: path, key: key), "no entry for \(path)")
-            #expect(hit.diagnostics.count == hit.diagnostics.count)
+            #expect(try entry(pack, fixture, path: path) != nil, "no entry for \(path)")
         }
     }
 
@@ -109,61 +113,84 @@ struct LoadCacheTests {
         _ = load(fixture, cache: cache)
         let path = "Content/threats/beta.md"
         let environment = environment(fixture)
-        let key = try entryKey(fixture, cache, path: path, environment: environment)
-        #expect(cache.lookup(path: path, key: key) != nil)
-        // Another binary, another environment, other bytes, another file: all misses.
-        let other = self.cache(fixture, buildID: "another-build")
+        #expect(try entry(openPack(fixture, cache), fixture, path: path) != nil)
+        // Another binary, another environment: the pack is not used at all.
+        #expect(openPack(fixture, self.cache(fixture, buildID: "another-build")) == nil)
+        #expect(openPack(fixture, cache, environment: environment &+ 1) == nil)
+        // Other bytes, another file: misses.
+        let pack = try #require(openPack(fixture, cache))
+        #expect(pack.lookup(path: path, size: 1, hash: 0) == nil)
+        let bytes = try #require(readFileBytes(fixture.root.path + "/" + path))
         #expect(
-            other.lookup(path: path, key: try entryKey(fixture, other, path: path, environment: environment)) == nil)
-        #expect(
-            cache.lookup(path: path, key: try entryKey(fixture, cache, path: path, environment: environment &+ 1))
+            pack.lookup(path: "Content/threats/alpha.md", size: bytes.count, hash: bytes.withUnsafeBytes(contentHash))
                 == nil)
-        #expect(cache.lookup(path: path, key: cache.key(path: path, environment: environment, bytes: [0x41])) == nil)
-        #expect(cache.lookup(path: "Content/threats/alpha.md", key: key) == nil)
         // `--full` reads no entry.
-        #expect(self.cache(fixture, reads: false).lookup(path: path, key: key) == nil)
+        #expect(self.cache(fixture, reads: false).session(environment: environment, paths: [])?.pack == nil)
         // A glossary change changes the environment: the same bytes are parsed again.
         try fixture.write("- term: FOO\n  expansion: Foo Office\n", to: "Content/data/glossary.yaml")
         #expect(self.environment(fixture) != environment)
         #expect(!load(fixture, cache: cache).1.contains { $0.code == "acronym-missing" && $0.message.contains("FOO") })
     }
 
-    @Test(arguments: ["truncated", "flipped", "foreign", "empty", "folder"])
-    func aDamagedEntryIsAMiss(_ damage: String) throws {
+    @Test(arguments: ["truncated", "flipped", "foreign", "empty", "folder", "index"])
+    func aDamagedPackIsAMiss(_ damage: String) throws {
         let fixture = try SiteFixture(overriding: Self.extraFiles)
         let cache = cache(fixture)
         let parsed = summary(load(fixture, cache: nil).0)
         _ = load(fixture, cache: cache)
-        let environment = environment(fixture)
-        for path in markdownSourceFiles(root: fixture.root) {
-            let entry = cache.entryPath(path)
-            var bytes = try #require(readFileBytes(entry))
-            switch damage {
-            case "truncated": bytes.removeLast(bytes.count / 3)
-            case "flipped": bytes[bytes.count - 20] ^= 0x10
-            case "foreign": bytes = Array(repeating: 0xFF, count: bytes.count)
-            case "empty": bytes = []
-            default:
-                try FileManager.default.removeItem(atPath: entry)
-                try FileManager.default.createDirectory(atPath: entry, withIntermediateDirectories: false)
-            }
-            if damage != "folder" { try writeFileBytes(bytes, to: entry) }
-            #expect(
-                cache.lookup(path: path, key: try entryKey(fixture, cache, path: path, environment: environment)) == nil
-            )
+        let file = cache.file.path
+        var bytes = try #require(readFileBytes(file))
+        let gamma = "Content/threats/gamma.md"
+        let offset = try #require(openPack(fixture, cache)?.index[gamma]?.offset)
+        switch damage {
+        case "truncated": bytes.removeLast(bytes.count / 3)
+        case "flipped": bytes[offset + 60] ^= 0x10
+        case "foreign": bytes = Array(repeating: 0xFF, count: bytes.count)
+        case "empty": bytes = []
+        case "index": bytes[bytes.count - 30] ^= 0x01
+        default:
+            try FileManager.default.removeItem(atPath: file)
+            try FileManager.default.createDirectory(atPath: file, withIntermediateDirectories: false)
+        }
+        if damage != "folder" { try writeFileBytes(bytes, to: file) }
+        let pack = openPack(fixture, cache)
+        if damage == "flipped" {
+            // One entry damaged: that one is a miss, the others still serve.
+            #expect(try entry(pack, fixture, path: gamma) == nil)
+            #expect(try entry(pack, fixture, path: "Content/threats/beta.md") != nil)
+        } else {
+            #expect(pack == nil)
         }
         #expect(summary(load(fixture, cache: cache).0) == parsed)
+        if damage == "folder" { try FileManager.default.removeItem(atPath: file) }
+        // The load after the damage left a whole pack again.
+        #expect(summary(load(fixture, cache: cache).0) == parsed)
+        #expect(try entry(openPack(fixture, cache), fixture, path: gamma) != nil)
     }
 
-    @Test func entriesOfRemovedSourcesArePruned() throws {
+    /// A rebuild appends what it parsed; the pack is written anew once dead entries outweigh
+    /// live ones, and a removed source's entry goes then.
+    @Test func aRebuildAppendsAndThePackStaysSmall() throws {
         let fixture = try SiteFixture(overriding: Self.extraFiles)
         let cache = cache(fixture)
         _ = load(fixture, cache: cache)
-        let gamma = cache.entryPath("Content/threats/gamma.md")
-        #expect(FileManager.default.fileExists(atPath: gamma))
+        let first = try #require(readFileBytes(cache.file.path)).count
+        var sizes: [Int] = []
+        for round in 0..<12 {
+            let path = "Content/threats/gamma.md"
+            let text = try String(contentsOf: fixture.root.appendingPathComponent(path), encoding: .utf8)
+            try fixture.write(text.replacingOccurrences(of: "Text after", with: "Text after \(round)"), to: path)
+            let parsed = summary(load(fixture, cache: nil).0)
+            #expect(summary(load(fixture, cache: cache).0) == parsed)
+            sizes.append(try #require(readFileBytes(cache.file.path)).count)
+        }
+        #expect(sizes[0] > first)
+        #expect(sizes.allSatisfy { $0 <= first * 2 + 4096 })
+        #expect(zip(sizes, sizes.dropFirst()).contains { $1 < $0 })
         try FileManager.default.removeItem(at: fixture.root.appendingPathComponent("Content/threats/gamma.md"))
-        _ = load(fixture, cache: cache)
-        #expect(!FileManager.default.fileExists(atPath: gamma))
+        for _ in 0..<12 { _ = load(fixture, cache: cache) }
+        _ = load(fixture, cache: self.cache(fixture, reads: false))
+        #expect(openPack(fixture, cache)?.index["Content/threats/gamma.md"] == nil)
     }
 
     /// Through the build: edits after the cache was used, and over a damaged cache, give the
@@ -171,7 +198,7 @@ struct LoadCacheTests {
     @Test func buildsOverTheCacheMatchAFullBuild() throws {
         let fixture = try SiteFixture(overriding: Self.extraFiles)
         guard case .success = fixture.build() else { throw BuildFailure.write("first build failed") }
-        let folder = SiteFolders(root: fixture.root).cache.appendingPathComponent("load")
+        let file = SiteFolders(root: fixture.root).cache.appendingPathComponent("load.pack")
         let edits: [(String, String, String)] = [
             ("Content/threats/beta.md", "Beta relies", "Beta still relies"),
             ("Content/threats/gamma.md", "Text after.", "Text after, edited."),
@@ -181,11 +208,7 @@ struct LoadCacheTests {
             Thread.sleep(forTimeInterval: 0.01)
             let text = try String(contentsOf: fixture.root.appendingPathComponent(path), encoding: .utf8)
             try fixture.write(text.replacingOccurrences(of: old, with: new), to: path)
-            if index == 1 {
-                for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
-                    try writeFileBytes(Array("portal-load 1\nnot an entry".utf8), to: folder.path + "/" + name)
-                }
-            }
+            if index == 1 { try writeFileBytes(Array("portal-load-pack 1\nnot a pack".utf8), to: file.path) }
             guard case .success = fixture.build() else { throw BuildFailure.write("build \(index) failed") }
             let fresh = fixture.root.appendingPathComponent("fresh-\(index)")
             guard case .success = build(BuildOptions(root: fixture.root, output: fresh, incremental: false)) else {
