@@ -9,7 +9,7 @@ TEST_OUT := test-output
 PYTHON := $(CURDIR)/.venv/bin/python
 export PYTHON
 
-.PHONY: theme site build test unit e2e browser content-check other-force bench-smoke bench lint format deps test-deps clean screenshot \
+.PHONY: theme site build test unit e2e browser editions-check content-check other-force bench-smoke bench lint format deps test-deps clean screenshot \
 	fuzz differential fuzz-smoke differential-smoke
 
 # Fuzzer and differential test (Tests/fuzz/): seeded, so a failure is reproduced by its seed.
@@ -37,7 +37,7 @@ build: deps theme
 	$(SWIFT) build -c release --product portal
 
 ## test: every test: format check, unit tests, end-to-end build, content faithfulness, browser checks
-test: test-deps lint unit e2e content-check other-force bench-smoke fuzz-smoke differential-smoke browser
+test: test-deps lint unit e2e content-check other-force bench-smoke fuzz-smoke differential-smoke browser editions-check
 
 deps:
 	@.ci/install-deps build
@@ -120,6 +120,17 @@ browser: test-deps e2e
 	CHECK_READER_ARGS="--paragraphs 149" \
 	SCREENSHOTS=$(TEST_OUT)/screenshots Tests/browser/run.sh $(TEST_OUT)/site
 	$(PYTHON) Tests/browser/check_search.py $(TEST_OUT)/site
+
+# The next report (README "The next report"): the shipped report recorded as edition 2023-12, a
+# plainly artificial next paper built over it, what changed, and a rebuild that leaves editions/
+# alone; then links and the Nu checker on every page of it, axe and screenshots (1280 and 375 px)
+# on the pages editions add (the rest are the pages `browser` checks).
+editions-check: test-deps unit
+	$(PYTHON) Tests/editions/check_editions.py $(DEBUG_BIN) $(TEST_OUT)/editions
+	CHECK_LINKS_ARGS="--strict-disk" SCREENSHOTS=$(TEST_OUT)/screenshots/editions \
+	CHECK_AXE_ARGS="--fail-on any --pages editions/index.html changes/* editions/2023-12/index.html editions/2023-12/threats/* search/index.html" \
+	Tests/browser/run.sh $(TEST_OUT)/editions/site
+	$(PYTHON) Tests/editions/check_edition_search.py $(TEST_OUT)/editions/site
 
 ## screenshot: refresh the README's picture of the home page
 screenshot: test-deps e2e

@@ -77,20 +77,40 @@ public enum BuildFailure: Error, Sendable {
     case write(String)
 }
 
-/// Load, resolve, render, write: the whole pipeline, one direction.
+/// Load and resolve, with the recorded editions: everything a build checks before rendering.
 public func loadAndResolve(root: URL) -> (SiteGraph?, [Diagnostic]) {
-    let (loaded, loadDiagnostics) = loadSite(folders: SiteFolders(root: root))
-    guard let loaded else { return (nil, loadDiagnostics.sortedByLocation()) }
-    let (graph, resolveDiagnostics) = resolveSite(loaded)
+    let resolved = loadAndResolveWithEditions(folders: SiteFolders(root: root), useCache: false)
+    return (resolved.graph, resolved.diagnostics)
+}
+
+/// The current content loaded, the recorded editions prepared with its theme, and the current
+/// content resolved against them (for `edition:` references and what changed).
+func loadAndResolveWithEditions(
+    folders: SiteFolders, useCache: Bool, loadCache: LoadCache? = nil,
+    progress: (@Sendable (BuildProgress) -> Void)? = nil, clock: UnsafeMutablePointer<StageClock>? = nil
+) -> (graph: SiteGraph?, editions: [PreparedEdition], diagnostics: [Diagnostic]) {
+    let (loaded, loadDiagnostics) = loadSite(folders: folders, progress: progress, cache: loadCache)
+    clock?.pointee.lap("load")
+    guard let loaded else { return (nil, [], loadDiagnostics.sortedByLocation()) }
+    let (editions, editionDiagnostics) = prepareEditions(
+        folders: folders, theme: loaded.config.theme, useCache: useCache)
+    if !editions.isEmpty || !editionDiagnostics.isEmpty { clock?.pointee.lap("editions") }
+    let (graph, resolveDiagnostics) = resolveSite(loaded, editions: editionHistory(editions))
+    clock?.pointee.lap("resolve")
     // Load errors stop the build only after resolve, so authors see every problem at once.
-    let all = (loadDiagnostics + resolveDiagnostics).sortedByLocation()
-    if all.hasErrors { return (nil, all) }
-    return (graph, all)
+    let all = (loadDiagnostics + editionDiagnostics + resolveDiagnostics).sortedByLocation()
+    if all.hasErrors { return (nil, editions, all) }
+    return (graph, editions, all)
 }
 
 /// Every validation a build does, without rendering or writing anything.
 public func check(root: URL) -> [Diagnostic] {
     loadAndResolve(root: root).1
+}
+
+/// Every validation a build does, recorded editions included.
+public func check(folders: SiteFolders) -> [Diagnostic] {
+    loadAndResolveWithEditions(folders: folders, useCache: false).diagnostics
 }
 
 /// Load, resolve, render, write: one pipeline for every build. Nothing changed: nothing is read
@@ -114,13 +134,11 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     if options.incremental { clock.lap("cache check") }
     // Only files whose bytes changed are parsed; `--full` parses all and refreshes the cache.
     let cache = LoadCache(folders: options.folders, buildID: executableStamp(), reads: options.incremental)
-    let (loaded, loadDiagnostics) = loadSite(folders: options.folders, progress: options.progress, cache: cache)
-    clock.lap("load")
-    guard let loaded else { return .failure(.content(loadDiagnostics.sortedByLocation())) }
-    let (graph, resolveDiagnostics) = resolveSite(loaded)
-    clock.lap("resolve")
-    let diagnostics = (loadDiagnostics + resolveDiagnostics).sortedByLocation()
-    guard let graph, !diagnostics.hasErrors else { return .failure(.content(diagnostics)) }
+    let resolved = loadAndResolveWithEditions(
+        folders: options.folders, useCache: options.incremental, loadCache: cache, progress: options.progress,
+        clock: &clock)
+    let diagnostics = resolved.diagnostics
+    guard let graph = resolved.graph, !diagnostics.hasErrors else { return .failure(.content(diagnostics)) }
     let affected = rebuild.map {
         affectedPages(
             changed: $0.changed, graph: graph, previous: $0.previous, recorded: RecordedInputs.read(root: options.root))
@@ -138,6 +156,19 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     // Each page goes to disk as soon as it is rendered; nothing is moved in unless all of it is.
     let output = renderSiteStreaming(graph, only: only, progress: options.progress, emit: writer.put)
     clock.lap("render and write")
+    // A rebuild touches only the current edition's pages; a full build keeps or renders every
+    // recorded edition's into `editions/<id>/`.
+    var editionCaches: [(id: String, cache: EditionCache)] = []
+    if only == nil && !resolved.editions.isEmpty {
+        let (caches, problems) = renderEditions(
+            resolved.editions, current: graph, folders: options.folders, writer: writer)
+        editionCaches = caches
+        clock.lap("editions")
+        if problems.hasErrors {
+            writer.discard()
+            return .failure(.content((diagnostics + problems).sortedByLocation()))
+        }
+    }
     if output.diagnostics.hasErrors {
         writer.discard()
         return .failure(.content((diagnostics + output.diagnostics).sortedByLocation()))
@@ -161,6 +192,7 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     case .failure(let error): return .failure(.write("\(error)"))
     }
     saveState(prepared, options: options)
+    saveEditionCaches(editionCaches, folders: options.folders)
     if options.exitsAfterBuild { keepUntilExit((graph, output)) }
     clock.lap("commit and save state")
     if only != nil { summary.unchanged = files - summary.written.count }

@@ -172,9 +172,10 @@ h1 { font-size: 2rem; line-height: 1.2; }
     return { hay: " " + words.join(" ") + " ", more: " " + all.join(" ") + " ", stems: " " + all.map(stem).join(" ") + " " };
   }
 
-  // Every searchable thing, with its text normalised once.
+  // Every searchable thing, with its text normalised once. `edition` is set for the documents
+  // of an earlier edition's index ({ id, name, folder }): their addresses lead into its folder
+  // and their context names it, so a result always says which edition it comes from.
   var docs = [];
-  var sections = data.sections || [];
   function add(doc, text) {
     var forms = searchable(text);
     doc.hay = forms.hay;
@@ -183,29 +184,72 @@ h1 { font-size: 2rem; line-height: 1.2; }
     doc.order = docs.length;
     docs.push(doc);
   }
-  (data.paragraphs || []).forEach(function (p) {
-    var number = p[PARAGRAPH.number], text = p[PARAGRAPH.text];
-    var section = sections[p[PARAGRAPH.section]] || ["", ""];
-    add({
-      kind: "Paragraph", number: number, title: "Paragraph " + number,
-      href: section[SECTION.href] + "#p" + number, context: section[SECTION.title], text: text, names: []
-    }, text);
-  });
-  (data.entries || []).forEach(function (e) {
-    var kind = e[ENTRY.kind], title = e[ENTRY.title], text = e[ENTRY.text];
-    var keywords = e[ENTRY.keywords] ? e[ENTRY.keywords].split("|") : [];
-    var at = e[ENTRY.section];
-    var section = at >= 0 && sections[at] ? sections[at][SECTION.title] : "";
-    var context = kind === "Heading" ? "Heading in " + section
-      : kind === "Section" ? "Report section"
-      : kind === "Capability" && keywords.length ? "Capability · " + keywords.join(", ")
-      : section ? kind + " · " + section : kind;
-    add({
-      kind: kind, title: title, href: e[ENTRY.href], context: context, text: text,
-      names: [normalise(title)].concat(keywords.map(normalise))
-    }, title + " " + keywords.join(" ") + " " + text);
-  });
+  function addIndex(index, edition) {
+    var sections = index.sections || [];
+    var folder = edition ? edition.folder : "";
+    var label = edition ? "Edition " + edition.id + " · " : "";
+    (index.paragraphs || []).forEach(function (p) {
+      var number = p[PARAGRAPH.number], text = p[PARAGRAPH.text];
+      var section = sections[p[PARAGRAPH.section]] || ["", ""];
+      add({
+        kind: "Paragraph", number: number, title: "Paragraph " + number, edition: edition,
+        href: folder + section[SECTION.href] + "#p" + number, context: label + section[SECTION.title], text: text,
+        names: []
+      }, text);
+    });
+    (index.entries || []).forEach(function (e) {
+      var kind = e[ENTRY.kind], title = e[ENTRY.title], text = e[ENTRY.text];
+      var keywords = e[ENTRY.keywords] ? e[ENTRY.keywords].split("|") : [];
+      var at = e[ENTRY.section];
+      var section = at >= 0 && sections[at] ? sections[at][SECTION.title] : "";
+      var context = kind === "Heading" ? "Heading in " + section
+        : kind === "Section" ? "Report section"
+        : kind === "Capability" && keywords.length ? "Capability · " + keywords.join(", ")
+        : section ? kind + " · " + section : kind;
+      add({
+        kind: kind, title: title, href: folder + e[ENTRY.href], context: label + context, text: text,
+        edition: edition, names: edition ? [] : [normalise(title)].concat(keywords.map(normalise))
+      }, title + " " + keywords.join(" ") + " " + text);
+    });
+  }
+  addIndex(data, null);
   var words = Object.keys(vocabulary).sort();
+
+  // Earlier editions (search.mustache's data-editions: [[id, name, index address], ...], newest
+  // first) are searched only when asked: each index is a script that sets window.PORTAL_SEARCH,
+  // loaded one after another, so this works from file:// too.
+  var editionsBox = document.getElementById("search-editions");
+  var editionsList = [];
+  try {
+    var holder = editionsBox && editionsBox.parentNode.getAttribute("data-editions");
+    editionsList = holder ? JSON.parse(holder) : [];
+  } catch (e) { editionsList = []; }
+  var editionsState = "absent";
+  function includeEditions(done) {
+    if (editionsState === "loaded" || !editionsList.length) return done();
+    var pending = editionsList.slice();
+    function next() {
+      var item = pending.shift();
+      if (!item) {
+        window.PORTAL_SEARCH = data;
+        words = Object.keys(vocabulary).sort();
+        editionsState = "loaded";
+        return done();
+      }
+      var script = document.createElement("script");
+      window.PORTAL_SEARCH = null;
+      script.onload = function () {
+        var folder = item[2].replace(/search\/index\.js$/, "");
+        if (window.PORTAL_SEARCH) addIndex(window.PORTAL_SEARCH, { id: item[0], name: item[1], folder: folder });
+        next();
+      };
+      script.onerror = next;
+      script.src = root + item[2];
+      document.body.appendChild(script);
+    }
+    next();
+  }
+  function searchesEditions() { return !!(editionsBox && editionsBox.checked); }
 
   // Is some vocabulary word written starting with `prefix`? (binary search in the sorted list)
   function known(prefix) {
@@ -274,8 +318,10 @@ h1 { font-size: 2rem; line-height: 1.2; }
     var forms = queryWords.map(matcher);
     var wanted = /^(?:p|para|paragraph) ?(\d+)$/.exec(phrase) || /^(\d+)$/.exec(phrase);
     var found = [];
+    var everyEdition = searchesEditions();
     for (var i = 0; i < docs.length; i++) {
       var doc = docs[i];
+      if (doc.edition && !everyEdition) continue;
       var exact = doc.names.indexOf(phrase) >= 0 || (wanted && doc.number === +wanted[1]);
       var score = 0;
       if (!exact) {
@@ -398,18 +444,25 @@ h1 { font-size: 2rem; line-height: 1.2; }
       }
       results.appendChild(section);
     });
+    var where = searchesEditions() ? " in this edition and " + editionsList.length + " earlier " +
+      (editionsList.length === 1 ? "one" : "ones") : "";
     status.textContent = outcome.count + (outcome.count === 1 ? " result" : " results") +
-      " for “" + outcome.query + "”" + readAs + ": " + parts.join(", ") + "." +
+      " for “" + outcome.query + "”" + where + readAs + ": " + parts.join(", ") + "." +
       (data.paragraphLimit ? " This report is so long that search looks at the first " + data.paragraphLimit +
         " characters of each paragraph." : "");
   }
 
   function run(updateAddress) {
     var query = input.value;
+    if (searchesEditions() && editionsState !== "loaded") {
+      status.textContent = "Loading the earlier editions…";
+      return includeEditions(function () { run(updateAddress); });
+    }
     render(search(query));
     if (updateAddress && window.history && window.history.replaceState) {
       try {
-        var address = window.location.pathname + (query.trim() ? "?q=" + encodeURIComponent(query.trim()) : "");
+        var address = window.location.pathname + (query.trim() ? "?q=" + encodeURIComponent(query.trim()) : "") +
+          (query.trim() && searchesEditions() ? "&editions=all" : "");
         window.history.replaceState(null, "", address);
       } catch (e) { /* some browsers refuse for file:// pages; the results are shown all the same */ }
     }
@@ -425,6 +478,11 @@ h1 { font-size: 2rem; line-height: 1.2; }
     clearTimeout(timer);
     run(true);
   });
+
+  if (editionsBox) {
+    editionsBox.addEventListener("change", function () { run(true); });
+    if (/[?&]editions=all\b/.test(window.location.search)) editionsBox.checked = true;
+  }
 
   var params = /[?&]q=([^&#]*)/.exec(window.location.search);
   if (params) {
@@ -836,6 +894,14 @@ ul.chart-summary { padding-left: 1.25rem; }
 
 /* Print: the paper the portal replaces. No navigation or search; link targets printed; tables
    and paragraphs kept whole where they fit; paragraph numbers kept. */
+/* Editions: the banner on an earlier edition's pages, and the list of editions. */
+.edition-banner { background: var(--warning-bg); color: var(--warning-text); border-bottom: 3px solid var(--warning-text); padding: 0.5rem 0; }
+.edition-banner p { margin: 0.25rem 0; max-width: none; }
+.edition-banner a { color: inherit; font-weight: 600; }
+.edition-list { list-style: none; padding: 0; }
+.edition-list li { padding: 0.75rem 0; border-bottom: 1px solid var(--border); }
+.edition-id { color: var(--muted); }
+
 @media print {
   /* Page numbers and the report's title on every printed page (the title is set per site in
      the layout's own <style>). */
@@ -848,6 +914,8 @@ ul.chart-summary { padding-left: 1.25rem; }
   .site-nav, .nav-menu, .site-search, .skip-link, .breadcrumbs, .site-footer, .pager, .letter-nav,
   .contents, .screen-only, .notice, .table-links, .para-ref[href^="#"] { display: none !important; }
   .site-header { background: none; color: #000; border-bottom: 1pt solid #000; }
+  /* A printed earlier edition still says it is one. */
+  .edition-banner { background: none; color: #000; border: 1pt solid #000; padding: 4pt; margin-bottom: 8pt; }
   .header-bar { padding: 0 0 4pt; }
   .site-title, .site-title:visited, .organisation { color: #000; font-size: 10pt; }
   .wrap { max-width: none; padding: 0; }
@@ -1020,6 +1088,19 @@ ul.chart-summary { padding-left: 1.25rem; }
 """####
     ),
     (
+        "templates/editions.mustache",
+        ####"""
+<h1>Editions</h1>
+<p class="lede">The {{edition_count_text}} of this report the board has received, newest first. Each earlier edition is kept as it was presented, at its own address, so a citation such as “paragraph 75 of the December report” always leads to the text it meant.</p>
+<ul class="edition-list">
+{{#editions}}
+<li><a href="{{edition_href}}">{{edition_title}}</a>{{#edition_is_current}} <span class="tag">Current edition</span>{{/edition_is_current}}{{#edition_id}} <span class="edition-id">edition {{edition_id}}</span>{{/edition_id}}{{#edition_date}}<br>Presented <time datetime="{{edition_date_iso}}">{{edition_date}}</time>{{/edition_date}}{{#edition_changes_href}}<br><a href="{{edition_changes_href}}">What changed in this edition</a>{{/edition_changes_href}}</li>
+{{/editions}}
+</ul>
+
+"""####
+    ),
+    (
         "templates/glossary.mustache",
         ####"""
 <h1>Glossary</h1>
@@ -1185,6 +1266,14 @@ ul.chart-summary { padding-left: 1.25rem; }
 </nav>
 </details>
 </header>
+{{#edition_banner}}
+<div class="edition-banner" role="region" aria-label="Earlier edition">
+<div class="wrap">
+<p><strong>An earlier edition.</strong> You are reading {{banner_name}}{{#banner_date}}, presented <time datetime="{{banner_date_iso}}">{{banner_date}}</time>{{/banner_date}}, kept as the board received it. Its paragraph numbers are those of that paper.</p>
+<p><a href="{{banner_current_href}}">Read {{banner_current_label}} in the current edition</a> · <a href="{{banner_editions_href}}">All editions</a>{{#banner_changes_href}} · <a href="{{banner_changes_href}}">What changed in this edition</a>{{/banner_changes_href}}</p>
+</div>
+</div>
+{{/edition_banner}}
 <div class="wrap page">
 {{#has_breadcrumbs}}
 <nav class="breadcrumbs" aria-label="Breadcrumb">
@@ -1290,7 +1379,8 @@ ul.chart-summary { padding-left: 1.25rem; }
 <form class="search-page-form" id="search-form" role="search" aria-label="Report" action="index.html" method="get" data-root="{{root}}">
 <label for="search-q">Search the report’s {{paragraphs_text}}, {{capabilities_text}}, figures and glossary</label>
 <span class="search-box"><input id="search-q" name="q" type="search" autocomplete="off" spellcheck="false" aria-describedby="search-hint"><button type="submit">Search</button></span>
-<p class="hint" id="search-hint">Every word must match, in any order{{^empty(examples)}}: for example {{#examples}}<q>{{text}}</q>{{separator}}{{/examples}}{{/empty(examples)}}.</p>
+{{#editions_json}}<p class="search-editions" data-editions="{{editions_json}}"><input type="checkbox" id="search-editions" name="editions" value="all"> <label for="search-editions">Include earlier editions of the report</label></p>
+{{/editions_json}}<p class="hint" id="search-hint">Every word must match, in any order{{^empty(examples)}}: for example {{#examples}}<q>{{text}}</q>{{separator}}{{/examples}}{{/empty(examples)}}.</p>
 </form>
 <noscript>
 <div class="notice">

@@ -6,6 +6,11 @@ public struct LastChange: Sendable, Equatable {
     /// The author date in the author's own time zone, so the day shown is the day they saw.
     public var date: PartialDate
     public var author: String
+
+    package init(date: PartialDate, author: String) {
+        self.date = date
+        self.author = author
+    }
 }
 
 /// Every tracked source file's latest change, from one `git log` over the whole history: one

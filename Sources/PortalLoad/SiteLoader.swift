@@ -4,9 +4,12 @@ import PortalSupport
 
 /// Load stage: reads `Content/` and the theme under a site root. Parses only; cross-checks are
 /// the resolver's job. Every problem becomes a diagnostic so an author sees them all at once.
-/// `cache`: where the last build's load results are kept (`LoadCache`); nil parses every file.
+/// `edition`: load a recorded edition (its folder as `folders.root`) with the current theme and
+/// its recorded dates instead of git's. `cache`: where the last build's load results are kept
+/// (`LoadCache`); nil parses every file.
 public func loadSite(
-    folders: SiteFolders, progress: (@Sendable (BuildProgress) -> Void)? = nil, cache: LoadCache? = nil
+    folders: SiteFolders, progress: (@Sendable (BuildProgress) -> Void)? = nil, edition: EditionLoad? = nil,
+    cache: LoadCache? = nil
 ) -> (LoadedSite?, [Diagnostic]) {
     let root = folders.root
     var diagnostics: [Diagnostic] = []
@@ -45,7 +48,7 @@ public func loadSite(
                 loadSource(root: root, path: $0, environment: environment, cache: session)
             }
         },
-        { GitHistory.load(root: root.path) })
+        { edition?.history ?? GitHistory.load(root: root.path) })
     var sections: [SectionSource] = []
     var capabilities: [CapabilitySource] = []
     var unloaded: [UnloadedSource] = []
@@ -63,7 +66,7 @@ public func loadSite(
 
     var theme: Theme?
     if let config {
-        let (loaded, problems) = loadTheme(root: root, name: config.theme)
+        let (loaded, problems) = loadTheme(root: edition?.themeRoot ?? root, name: edition?.theme ?? config.theme)
         theme = loaded
         diagnostics += problems
     }
@@ -702,7 +705,7 @@ private func readDate(
 
 /// An empty file (or only blanks) is said so with `ifEmpty`'s severity: site.yaml must say
 /// something, a data file with no entries is suspicious but harmless.
-private func readYAMLFile(
+func readYAMLFile(
     root: URL, path: String, ifEmpty: Diagnostic.Severity?, diagnostics: inout [Diagnostic]
 ) -> YAMLNode? {
     switch readText(root: root, path: path) {

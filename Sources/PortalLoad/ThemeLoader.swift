@@ -18,7 +18,7 @@ public struct Theme: Sendable {
     /// Templates a theme must provide; each renders one kind of page.
     public static let requiredTemplates = [
         "layout", "home", "section", "capability", "capabilities", "glossary", "table", "tables", "register",
-        "commitments", "report", "search", "not-found",
+        "commitments", "report", "search", "not-found", "editions",
     ]
 
     /// The name diagnostics give a file of the built-in theme, which has no path on disk.

@@ -18,12 +18,18 @@ public struct SyncChange: Sendable, Equatable {
 /// (name). The name comes last, so a bar inside it stays part of it.
 let rsyncOutFormat = "%i|%l|%n"
 
+/// Where recorded editions are published in the site.
+let editionsFolder = "editions"
+
 /// The rsync command line for a publish. `--archive` keeps modification times, so files the build
 /// did not change (it keeps their times) are skipped; `--delay-updates` puts the changed files in
 /// place together at the end; `--delete-after` removes files the site no longer has once
 /// everything else has arrived. The build marker and the output folder's placeholder README stay
 /// local, and are never deleted at the destination either. `checksum` compares contents instead
 /// of times, for a site built from a fresh checkout, where every file's time is new.
+/// Earlier editions are never deleted at the destination (`protect /editions/`): a board's
+/// citations of them must keep working even when a site is published from a checkout that does
+/// not have every edition.
 /// `marker` is a folder holding only the publish marker, sent as a second source so it arrives
 /// with the site and is never deleted by it.
 public func rsyncArguments(source: URL, destination: String, dryRun: Bool, checksum: Bool = false, marker: URL? = nil)
@@ -31,7 +37,7 @@ public func rsyncArguments(source: URL, destination: String, dryRun: Bool, check
 {
     var arguments = [
         "--archive", "--delete-after", "--delay-updates", "--out-format=\(rsyncOutFormat)",
-        "--exclude=/\(outputMarker)",
+        "--exclude=/\(outputMarker)", "--filter=protect /\(editionsFolder)/***",
     ]
     arguments += preservedFiles.map { "--exclude=/\($0)" }
     if checksum { arguments.append("--checksum") }

@@ -77,6 +77,10 @@ func bodyLinks(_ links: [LinkTarget?], section: String?, graph: SiteGraph) -> Bo
         case .page(let page, let fragment):
             if let fragment, case .section(let slug, _) = page, slug == section { return "#" + fragment }
             return base + page.path + (fragment.map { "#" + $0 } ?? "")
+        case .edition(let path, let fragment):
+            // A recorded edition's own pages sit two folders below the site's root.
+            let toRoot = graph.editions.building == nil ? base : base + "../../"
+            return toRoot + path + (fragment.map { "#" + $0 } ?? "")
         }
     }
     return BodyLinks(hrefs: hrefs, embeds: embeds)

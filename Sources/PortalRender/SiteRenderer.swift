@@ -226,6 +226,7 @@ package func renderSiteStreaming(
 package func allPages(_ graph: SiteGraph) -> [PageID] {
     var pages: [PageID] = [.home, .capabilities, .tables, .glossary, .commitments, .search, .notFound]
     if graph.config.fullReport { pages.append(.report) }
+    if graph.editions.building == nil && !graph.editions.recorded.isEmpty { pages.append(.editions) }
     pages += Register.allCases.map { .register($0) }
     pages += graph.sections.map(\.page)
     pages += graph.capabilities.map { .capability($0.slug) }
@@ -242,6 +243,7 @@ private func renderPage(_ page: PageID, context: RenderContext) -> Result<Output
     var layout = layoutValue(for: page, title: built.title, breadcrumbs: built.breadcrumbs, shell: context.shell)
     layout["content"] = .html(inner)
     layout["description"] = .text(built.description)
+    if let banner = editionBanner(for: page, graph: context.graph) { layout["edition_banner"] = .object(banner) }
     if let change = context.history.lastChange(of: built.sources) {
         layout["last_updated"] = .object([
             "date": .text(change.date.formatted), "date_iso": .text(change.date.iso), "author": .text(change.author),
@@ -290,5 +292,6 @@ private func buildPage(_ page: PageID, context: RenderContext) -> BuiltPage {
     case .report: return reportPage(context)
     case .search: return searchPage(context)
     case .notFound: return notFoundPage(context)
+    case .editions: return editionsPage(context)
     }
 }

@@ -17,6 +17,8 @@ public enum PageID: Hashable, Sendable, Comparable {
     case report
     case search
     case notFound
+    /// Every edition of the report, newest first: only when editions are recorded.
+    case editions
 
     /// Output path relative to the site root.
     public var path: String {
@@ -33,6 +35,7 @@ public enum PageID: Hashable, Sendable, Comparable {
         case .report: return "report/index.html"
         case .search: return "search/index.html"
         case .notFound: return "404.html"
+        case .editions: return "editions/index.html"
         }
     }
 

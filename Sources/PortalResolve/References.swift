@@ -6,7 +6,7 @@ import PortalSupport
 
 /// Link schemes authors write: `[armed policing](capability:armed-policing)`.
 enum ReferenceScheme: String, CaseIterable {
-    case capability, threat, section, table, para, board, operation, partner
+    case capability, threat, section, table, para, board, operation, partner, edition
 }
 
 /// Where a Markdown body lives, to resolve its relative links and same-page fragments.
@@ -31,6 +31,10 @@ struct ReferenceIndex {
     /// Every section that failed to load: its heading ids are not known for certain, so
     /// fragments into it are not checked.
     var unloaded: Set<String> = []
+
+    /// The recorded editions this one may cite (`edition:2023-12/para:75`): for each, where each
+    /// paragraph number's page is, from the site's root.
+    var editions: [String: [Int: String]] = [:]
 
     /// Data files with errors (`Content/data/boards.yaml`): ids they should define are not
     /// reported unknown while they do.
@@ -214,6 +218,9 @@ func resolveReference(
         }
         if let fragment { return .failure(noFragment("paragraph", fragment, at: location)) }
         return .success((.page(index.sectionPage(section), fragment: "p\(number)"), .section(section)))
+    case .edition:
+        if let fragment { return .failure(noFragment("edition", fragment, at: location)) }
+        return resolveEditionReference(rest, index: index, at: location)
     case .board, .operation, .partner:
         let kind = Register(rawValue: scheme.rawValue)!
         let ids = index.registerEntries[kind] ?? []
@@ -225,6 +232,45 @@ func resolveReference(
         if let fragment { return .failure(noFragment(kind.rawValue, fragment, at: location)) }
         return .success((.page(.register(kind), fragment: "\(kind.rawValue)-\(rest)"), .registerEntry(kind, rest)))
     }
+}
+
+/// `edition:ID` (that edition's overview) or `edition:ID/para:N` (its paragraph N, as that
+/// edition numbered it).
+private func resolveEditionReference(_ rest: String, index: ReferenceIndex, at location: SourceLocation)
+    -> Result<(LinkTarget, CitedThing?), Diagnostic>
+{
+    let parts = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+    let id = String(parts[0])
+    guard let paragraphs = index.editions[id] else {
+        let known = index.editions.keys.sorted()
+        return .failure(
+            .error(
+                "unknown-edition", "there is no recorded edition '\(id)' before this one",
+                hint: didYouMean(id, in: known)
+                    ?? (known.isEmpty
+                        ? "record an edition with 'portal edition ID' before citing it"
+                        : "recorded before this one: \(known.joined(separator: ", "))"),
+                at: location))
+    }
+    let folder = "editions/\(id)/"
+    guard parts.count == 2 else { return .success((.edition(folder + PageID.home.path, fragment: nil), nil)) }
+    let target = parts[1]
+    let digits =
+        target.hasPrefix("para:p") ? target.dropFirst(6) : target.hasPrefix("para:") ? target.dropFirst(5) : nil
+    guard let digits, let number = Int(digits) else {
+        return .failure(
+            .error(
+                "invalid-edition-reference", "cannot read '\(target)' in 'edition:\(rest)'",
+                hint: "cite a paragraph of an edition as 'edition:\(id)/para:75', or the edition as 'edition:\(id)'",
+                at: location))
+    }
+    guard let page = paragraphs[number] else {
+        return .failure(
+            .error(
+                "unknown-paragraph", "edition '\(id)' has no paragraph \(number)",
+                hint: "paragraph numbers are those of that edition: see editions/\(id)/", at: location))
+    }
+    return .success((.edition(folder + page, fragment: "p\(number)"), nil))
 }
 
 private func isScheme(_ text: Substring) -> Bool {

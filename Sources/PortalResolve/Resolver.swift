@@ -15,7 +15,7 @@ public func resolveSite(_ loaded: LoadedSite, editions: EditionHistory = .none) 
     let (registerEntries, registerEntryIDs) = uniqueRegisterEntries(loaded.registerEntries, diagnostics: &diagnostics)
     let index = referenceIndex(
         loaded, sources: sources, headings: sectionHeadings, registerEntryIDs: registerEntryIDs,
-        paragraphIndex: paragraphIndex)
+        paragraphIndex: paragraphIndex, editions: editions)
     var links = resolveEveryLink(sources: sources, capabilities: loaded.capabilities, index: index)
     diagnostics += links.diagnostics
     diagnostics = checkNamedIDs(loaded, sources: sources, index: index, diagnostics: diagnostics)
@@ -174,7 +174,7 @@ private func uniqueRegisterEntries(
 /// What links and ids may point at, including what failed to load (so one mistake is one error).
 private func referenceIndex(
     _ loaded: LoadedSite, sources: [SectionSource], headings: [[Heading]], registerEntryIDs: [Register: Set<String>],
-    paragraphIndex: [Int: String]
+    paragraphIndex: [Int: String], editions: EditionHistory
 ) -> ReferenceIndex {
     var index = ReferenceIndex(
         sections: Dictionary(
@@ -186,6 +186,14 @@ private func referenceIndex(
     index.register(loaded.unloaded)
     index.registerLost(in: sources)
     index.failedData = loaded.failedDataFiles
+    for recorded in editions.earlier {
+        let pages = Dictionary(uniqueKeysWithValues: recorded.snapshot.sections.map { ($0.slug, $0.path) })
+        index.editions[recorded.info.id] = Dictionary(
+            recorded.snapshot.paragraphs.compactMap { paragraph in
+                pages[paragraph.section].map { (paragraph.number, $0) }
+            }
+        ) { first, _ in first }
+    }
     return index
 }
 

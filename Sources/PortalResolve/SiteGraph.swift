@@ -23,6 +23,9 @@ public enum LinkTarget: Hashable, Sendable {
     case external(String)
     /// `![caption](table:id)`: the table itself is drawn in place.
     case embedTable(String)
+    /// A page of a recorded edition (`edition:2023-12/para:75`), by its path from the site's
+    /// root: `editions/2023-12/threats/terrorism.html`.
+    case edition(String, fragment: String?)
 }
 
 /// Something that can be cited, to collect backlinks for it.

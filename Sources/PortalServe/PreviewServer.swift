@@ -26,7 +26,7 @@ public struct ServeOptions: Sendable {
 
     /// The folders whose changes trigger a rebuild.
     var watched: [URL] {
-        [build.folders.content, build.folders.themes]
+        [build.folders.content, build.folders.themes, build.folders.editions]
     }
 }
 

@@ -15,6 +15,8 @@ public struct SiteFolders: Sendable, Equatable {
 
     public var content: URL { root.appendingPathComponent(SitePath.content) }
     public var themes: URL { root.appendingPathComponent(SitePath.themes) }
+    /// Recorded editions, each a frozen `Content/` (`portal edition`).
+    public var editions: URL { root.appendingPathComponent(SitePath.editions) }
     /// What incremental builds keep between builds (git-ignored, outside the output).
     public var cache: URL { root.appendingPathComponent(".portal-cache") }
 
@@ -33,6 +35,10 @@ package enum SitePath {
     package static let capabilities = "Content/capabilities"
     package static let glossary = "Content/data/glossary.yaml"
     package static let commitments = "Content/data/commitments.yaml"
+    package static let editions = "Editions"
+
+    /// A recorded edition's manifest: `Editions/<id>/edition.yaml`.
+    package static func editionManifest(_ id: String) -> String { editions + "/" + id + "/edition.yaml" }
 
     /// What to do when the root holds no site (for `portal build` and `portal serve` alike).
     package static let noSiteHint = "run portal from the folder that holds \(content)/ and \(themes)/, or pass --root"

@@ -46,7 +46,7 @@ struct TemplateVariable: Sendable {
 /// The page templates, in the reference's order: `layout` frames every page's output.
 let pageTemplates = [
     "layout", "home", "section", "capability", "capabilities", "table", "tables", "glossary", "register",
-    "commitments", "report", "search", "not-found",
+    "commitments", "report", "search", "not-found", "editions",
 ]
 
 let templateVariables: [TemplateVariable] = [
@@ -59,6 +59,19 @@ let templateVariables: [TemplateVariable] = [
         "anchor", .text, "a fragment id: a section kind's block, a glossary term, a register entry",
         ["home", "glossary", "register"]),
     TemplateVariable("author", .text, "in `last_updated`: who made the last commit to the page's sources", ["layout"]),
+    TemplateVariable(
+        "banner_changes_href", .text, "in `edition_banner`: what changed in this edition, when it has one before it",
+        ["layout"]),
+    TemplateVariable(
+        "banner_current_href", .text, "in `edition_banner`: the same page in the current edition, or its home",
+        ["layout"]),
+    TemplateVariable(
+        "banner_current_label", .text, "what `banner_current_href` leads to (\"this page\" or \"the overview\")",
+        ["layout"]),
+    TemplateVariable("banner_date", .text, "in `edition_banner`: the date it was presented, if recorded", ["layout"]),
+    TemplateVariable("banner_date_iso", .text, "the same as year-month-day", ["layout"]),
+    TemplateVariable("banner_editions_href", .text, "in `edition_banner`: the list of every edition", ["layout"]),
+    TemplateVariable("banner_name", .text, "in `edition_banner`: the edition's title and id", ["layout"]),
     TemplateVariable("base_href", .text, "the not-found page's `<base href>`, from site.yaml `base_path`", ["layout"]),
     TemplateVariable("board", .text, "the board the report goes to (site.yaml `report.board`)", ["report"]),
     TemplateVariable("boards", .list, "the boards a section names (name, href)", ["home", "section"]),
@@ -135,6 +148,24 @@ let templateVariables: [TemplateVariable] = [
         ["home", "section", "commitments"]),
     TemplateVariable(
         "due_text", .text, "the report's own wording of when a commitment is due", ["home", "section", "commitments"]),
+    TemplateVariable(
+        "edition_banner", .object,
+        "on a recorded edition's pages: which edition it is and where the current one is (banner_…)", ["layout"]),
+    TemplateVariable(
+        "edition_changes_href", .text, "what changed in an edition since the one before, if there is one",
+        ["editions"]),
+    TemplateVariable("edition_count_text", .text, "how many editions, in words", ["editions"]),
+    TemplateVariable("edition_date", .text, "the date an edition was presented, where recorded", ["editions"]),
+    TemplateVariable("edition_date_iso", .text, "the same as year-month-day", ["editions"]),
+    TemplateVariable("edition_href", .text, "an edition's overview page", ["editions"]),
+    TemplateVariable("edition_id", .text, "an edition's id (`2023-12`)", ["editions"]),
+    TemplateVariable("edition_is_current", .flag, "the edition at the site's root, being written", ["editions"]),
+    TemplateVariable("edition_title", .text, "an edition's title", ["editions"]),
+    TemplateVariable("editions", .list, "every edition, newest first (edition_title, edition_href…)", ["editions"]),
+    TemplateVariable(
+        "editions_json", .text,
+        "the earlier editions' search indexes as JSON ([id, name, address]…), for search.js; empty without editions",
+        ["search"]),
     TemplateVariable("embedded_href", .text, "a link to a table drawn in the section's narrative", ["section"]),
     TemplateVariable(
         "entries", .list, "glossary entries under a letter, or a register's entries", ["glossary", "register"]),

@@ -82,6 +82,12 @@ public final class SiteWriter: @unchecked Sendable {
         }
     }
 
+    /// Files the build makes but knows are in place as the last build left them (a recorded
+    /// edition's pages): kept, neither compared nor removed.
+    public func keep(_ kept: [String]) {
+        lock.withLock { paths += kept }
+    }
+
     /// Moves the staged files into place and says what changed; on a failure before the journal
     /// is written the staging folder is removed and the previous output stays as it was.
     public func commit() throws -> WriteSummary {

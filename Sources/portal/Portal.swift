@@ -45,7 +45,7 @@ struct Portal: ParsableCommand {
             """,
         subcommands: [
             InitCommand.self, BuildCommand.self, CheckCommand.self, ServeCommand.self, NewCommand.self,
-            PublishCommand.self,
+            PublishCommand.self, EditionCommand.self,
         ],
         defaultSubcommand: nil
     )

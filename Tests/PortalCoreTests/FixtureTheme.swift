@@ -167,4 +167,9 @@ let minimalThemeFiles: [String: String] = [
     <p><a href="index.html">Home</a></p>
 
     """,
+    "templates/editions.mustache": """
+    <h1>Editions</h1>
+    <ul>{{#editions}}<li><a href="{{edition_href}}">{{edition_title}}</a>{{#edition_changes_href}} <a href="{{edition_changes_href}}">changes</a>{{/edition_changes_href}}</li>{{/editions}}</ul>
+
+    """,
 ]

@@ -43,6 +43,26 @@ struct PublishTests {
         }
     }
 
+    /// Earlier editions travel with the site and are never deleted at the destination, even when
+    /// the site is published from a checkout that lacks one; an edit sends only the current pages.
+    @Test func editionsArePublishedAndNeverDeleted() throws {
+        let fixture = try SiteFixture()
+        _ = recordEdition(folders: SiteFolders(root: fixture.root), id: "2023-12", title: nil, date: nil)
+        _ = try #require(report(publishing(fixture)))
+        let old = destination(fixture).appendingPathComponent("editions/2023-12/threats/beta.html")
+        #expect(FileManager.default.fileExists(atPath: old.path))
+        try fixture.write(
+            SiteFixture.validFiles["Content/threats/beta.md"]!.replacingOccurrences(of: "Beta relies", with: "Beta now relies"),
+            to: "Content/threats/beta.md")
+        let edit = try #require(report(publishing(fixture)))
+        #expect(!edit.sent.isEmpty)
+        #expect(edit.sent.allSatisfy { !$0.path.hasPrefix("editions/") })
+        try FileManager.default.removeItem(at: fixture.root.appendingPathComponent("Editions"))
+        let without = try #require(report(publishing(fixture)))
+        #expect(without.deleted.allSatisfy { !$0.path.hasPrefix("editions/") })
+        #expect(FileManager.default.fileExists(atPath: old.path))
+    }
+
     @Test func aPublishCopiesTheSiteAndASecondSendsNothing() throws {
         let fixture = try SiteFixture()
         let first = try #require(report(publishing(fixture)))
@@ -308,6 +328,7 @@ struct PublishTests {
         #expect(arguments.contains("--delay-updates"))
         #expect(arguments.contains("--exclude=/.portal-output"))
         #expect(arguments.contains("--exclude=/README.md"))
+        #expect(arguments.contains("--filter=protect /editions/***"))
         #expect(arguments.contains("--dry-run"))
         #expect(!arguments.contains("--checksum"))
         #expect(Array(arguments.suffix(3)) == ["--", "/site/Public/", "web@intranet:/var/www/spr"])

@@ -6,7 +6,8 @@ Usage:
           [--timeout 20] [--memory-mb 1024] [--out test-output/fuzz] [--allow CLASS=N ...]
   fuzz.py --replay TRIAL --seed S --keep DIR    # one trial again, its files kept in DIR
 
-Each trial copies the real site (Content/ + Themes/) into a scratch folder, applies 1-3 random
+Each trial copies the real site (Content/ + Themes/, and in a quarter of trials a recorded edition
+of it in Editions/) into a scratch folder, applies 1-3 random
 mutations chosen by the seed and the trial's number (so a trial is the same whatever --jobs is),
 runs `portal check --format json` and `portal build` into an output folder holding a previous good
 build, under a time and memory limit, and classifies what happened:
@@ -294,7 +295,11 @@ def run_trial(args, trial, good_output, keep=None):
         if os.path.exists(root):
             shutil.rmtree(root)
         harness.copy_site(args.root, root)
-        applied = mutations.mutate(rng, root, count=rng.randint(1, 3))
+        with_edition = rng.random() < 0.25
+        if with_edition:
+            harness.copy_tree(args.editions, os.path.join(root, "Editions"))
+        applied = (["with edition 2023-12 recorded"] if with_edition else []) + mutations.mutate(
+            rng, root, count=rng.randint(1, 3))
         output = os.path.join(scratch, "out")
         harness.copy_tree(good_output, output)
         before = harness.snapshot(output)
@@ -367,6 +372,15 @@ def main():
         if baseline:
             print("fuzz: the oracle fails on the unmutated site (fix the oracle or the site):", *baseline, sep="\n  ")
             return 1
+        # A recorded edition of the unmutated site, which some trials carry (and may mutate): a
+        # changed or broken edition must be refused at its file like any other input.
+        edition_root = os.path.join(work, "edition")
+        harness.copy_site(args.root, edition_root)
+        recorded = harness.run_portal([args.portal, "edition", "2023-12", "--root", edition_root], args.timeout * 3,
+                                      args.memory_mb)
+        if recorded.exit != 0:
+            sys.exit("fuzz: the unmutated site cannot be recorded as an edition:\n" + recorded.head())
+        args.editions = os.path.join(edition_root, "Editions")
         if args.replay is not None:
             keep = os.path.abspath(args.keep) if args.keep else None
             if keep:

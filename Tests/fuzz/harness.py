@@ -22,10 +22,12 @@ CRASH_MARKERS = ("Fatal error", "fatal error:", "Assertion failed", "Stack dump"
 
 
 def copy_site(source_root, target_root):
-    """Content/ and Themes/ of the real site into a scratch root, keeping times (cp -a)."""
+    """Content/, Themes/ and any recorded Editions/ of a site into a scratch root, keeping times
+    (cp -a)."""
     os.makedirs(target_root, exist_ok=True)
-    for folder in ("Content", "Themes"):
-        subprocess.run(["cp", "-a", os.path.join(source_root, folder), target_root], check=True)
+    for folder in ("Content", "Themes", "Editions"):
+        if os.path.exists(os.path.join(source_root, folder)):
+            subprocess.run(["cp", "-a", os.path.join(source_root, folder), target_root], check=True)
 
 
 def copy_tree(source, target):

@@ -13,7 +13,7 @@ import harness
 NUMBERED = re.compile(r"^(\s{0,3})(\d+)\.(\s)")
 
 
-def files(root, rng, suffixes=None, under=("Content", "Themes")):
+def files(root, rng, suffixes=None, under=("Content", "Themes", "Editions")):
     found = [f for f in harness.text_files(root, under) if suffixes is None or f.endswith(tuple(suffixes))]
     return rng.choice(found) if found else None
 

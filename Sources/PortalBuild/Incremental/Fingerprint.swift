@@ -43,13 +43,27 @@ func globalFingerprint(root: URL) -> String {
             combineFile(file, at: contentFolder.path + "/" + file)
         }
     }
-    let themes = root.appendingPathComponent("Themes")
-    for file in listFiles(under: themes) { combineFile(file, at: themes.path + "/" + file) }
+    hasher.combine(themeFingerprint(root: root))
+    // Recorded editions are published with the site: recording one, or any change to one, is seen.
+    let editions = root.appendingPathComponent(SitePath.editions)
+    for file in listFiles(under: editions) { combineFile("Editions/" + file, at: editions.path + "/" + file) }
     // A commit changes "last updated" dates: git's log of HEAD moves with every commit or checkout.
     // In a worktree `.git` is a file naming the folder that holds them.
     let gitFolder = gitDirectory(root: root)
     for git in ["logs/HEAD", "HEAD"] where FileStamp.of(gitFolder + "/" + git) != nil {
         combineFile(".git/" + git, at: gitFolder + "/" + git)
+    }
+    return hasher.hex
+}
+
+/// Every file of the site's `Themes/`, by its bytes.
+func themeFingerprint(root: URL) -> String {
+    var hasher = StableHasher()
+    let themes = root.appendingPathComponent(SitePath.themes)
+    for file in listFiles(under: themes) {
+        hasher.combine(file)
+        let stamp = FileStamp.ofContent(themes.path + "/" + file)
+        hasher.combine(stamp.map { String($0.content, radix: 16) + ":" + String($0.size) } ?? "unreadable")
     }
     return hasher.hex
 }

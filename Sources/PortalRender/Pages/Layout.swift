@@ -100,6 +100,7 @@ func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
         [("Capabilities", .capabilities), ("Figures", .tables), ("Commitments", .commitments)]
         + Register.allCases.map { ($0.pluralSlug.capitalized, PageID.register($0)) }
         + [("Glossary", .glossary)] + (graph.config.fullReport ? [("Full report", PageID.report)] : [])
+        + (pages.contains(.editions) ? [("Editions", PageID.editions)] : [])
     for (name, sample) in samples {
         let href = { (target: PageID) in relativeURL(from: sample.path, to: target.path) }
         var folder = LayoutShell.Folder()
@@ -158,6 +159,7 @@ func pageKind(_ page: PageID) -> String {
     case .report: return "report"
     case .search: return "search"
     case .notFound: return "not-found"
+    case .editions: return "editions"
     }
 }
 

@@ -27,7 +27,20 @@ func searchPage(_ context: RenderContext) -> BuiltPage {
                     let separator = index == examples.count - 1 ? "" : index == examples.count - 2 ? " or " : ", "
                     return ["text": .text(text), "separator": .text(separator)]
                 }),
+            "editions_json": .text(earlierSearchIndexes(graph)),
         ])
+}
+
+/// The earlier editions' search indexes, for "include earlier editions": a JSON list of
+/// [id, name, index address from the site root], newest first; empty without editions.
+private func earlierSearchIndexes(_ graph: SiteGraph) -> String {
+    guard graph.editions.building == nil, !graph.editions.recorded.isEmpty else { return "" }
+    let items = graph.editions.recorded.reversed().map { recorded in
+        "["
+            + [recorded.info.id, recorded.info.name, recorded.info.folder + searchIndexPath].map(jsonString).joined(
+                separator: ",") + "]"
+    }
+    return "[" + items.joined(separator: ",") + "]"
 }
 
 /// What the search hint suggests trying, taken from this site's own content: a capability's

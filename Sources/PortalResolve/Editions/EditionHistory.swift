@@ -7,24 +7,6 @@ import PortalSupport
 /// cannot change) and keeps what it stated as an `EditionSnapshot`: that is all the current
 /// edition needs of it, for `edition:` references, renumbering checks and "what changed".
 
-/// What the manifest `Editions/<id>/edition.yaml` says of a recorded edition.
-public struct EditionInfo: Sendable, Codable, Equatable, Hashable {
-    /// The edition's id, its folder under `Editions/` and under `editions/` in the site: `2023-12`.
-    public var id: String
-    public var title: String?
-    /// The date the paper was presented, as the author gave it (`2023-12-12`).
-    public var date: String?
-
-    public init(id: String, title: String? = nil, date: String? = nil) {
-        self.id = id
-        self.title = title
-        self.date = date
-    }
-
-    /// Where its pages are published, relative to the site's root: `editions/2023-12/`.
-    public var folder: String { "editions/\(id)/" }
-}
-
 /// What one edition states, in the terms editions are compared in: numbered paragraphs with their
 /// text, key figures, table cells and dated commitments. Codable, so a recorded edition's is kept
 /// between builds.
@@ -103,6 +85,9 @@ public struct EditionHistory: Sendable {
     public var recorded: [Recorded]
     /// The edition this graph is: nil for the current content, else a recorded one.
     public var building: EditionInfo?
+    /// When building a recorded edition: the current edition's pages (paths from the site root),
+    /// so its banner can link to the same page in the current one where there is one.
+    public var currentPages: Set<String> = []
 
     public init(recorded: [Recorded] = [], building: EditionInfo? = nil) {
         self.recorded = recorded

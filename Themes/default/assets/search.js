@@ -136,9 +136,10 @@
     return { hay: " " + words.join(" ") + " ", more: " " + all.join(" ") + " ", stems: " " + all.map(stem).join(" ") + " " };
   }
 
-  // Every searchable thing, with its text normalised once.
+  // Every searchable thing, with its text normalised once. `edition` is set for the documents
+  // of an earlier edition's index ({ id, name, folder }): their addresses lead into its folder
+  // and their context names it, so a result always says which edition it comes from.
   var docs = [];
-  var sections = data.sections || [];
   function add(doc, text) {
     var forms = searchable(text);
     doc.hay = forms.hay;
@@ -147,29 +148,72 @@
     doc.order = docs.length;
     docs.push(doc);
   }
-  (data.paragraphs || []).forEach(function (p) {
-    var number = p[PARAGRAPH.number], text = p[PARAGRAPH.text];
-    var section = sections[p[PARAGRAPH.section]] || ["", ""];
-    add({
-      kind: "Paragraph", number: number, title: "Paragraph " + number,
-      href: section[SECTION.href] + "#p" + number, context: section[SECTION.title], text: text, names: []
-    }, text);
-  });
-  (data.entries || []).forEach(function (e) {
-    var kind = e[ENTRY.kind], title = e[ENTRY.title], text = e[ENTRY.text];
-    var keywords = e[ENTRY.keywords] ? e[ENTRY.keywords].split("|") : [];
-    var at = e[ENTRY.section];
-    var section = at >= 0 && sections[at] ? sections[at][SECTION.title] : "";
-    var context = kind === "Heading" ? "Heading in " + section
-      : kind === "Section" ? "Report section"
-      : kind === "Capability" && keywords.length ? "Capability · " + keywords.join(", ")
-      : section ? kind + " · " + section : kind;
-    add({
-      kind: kind, title: title, href: e[ENTRY.href], context: context, text: text,
-      names: [normalise(title)].concat(keywords.map(normalise))
-    }, title + " " + keywords.join(" ") + " " + text);
-  });
+  function addIndex(index, edition) {
+    var sections = index.sections || [];
+    var folder = edition ? edition.folder : "";
+    var label = edition ? "Edition " + edition.id + " · " : "";
+    (index.paragraphs || []).forEach(function (p) {
+      var number = p[PARAGRAPH.number], text = p[PARAGRAPH.text];
+      var section = sections[p[PARAGRAPH.section]] || ["", ""];
+      add({
+        kind: "Paragraph", number: number, title: "Paragraph " + number, edition: edition,
+        href: folder + section[SECTION.href] + "#p" + number, context: label + section[SECTION.title], text: text,
+        names: []
+      }, text);
+    });
+    (index.entries || []).forEach(function (e) {
+      var kind = e[ENTRY.kind], title = e[ENTRY.title], text = e[ENTRY.text];
+      var keywords = e[ENTRY.keywords] ? e[ENTRY.keywords].split("|") : [];
+      var at = e[ENTRY.section];
+      var section = at >= 0 && sections[at] ? sections[at][SECTION.title] : "";
+      var context = kind === "Heading" ? "Heading in " + section
+        : kind === "Section" ? "Report section"
+        : kind === "Capability" && keywords.length ? "Capability · " + keywords.join(", ")
+        : section ? kind + " · " + section : kind;
+      add({
+        kind: kind, title: title, href: folder + e[ENTRY.href], context: label + context, text: text,
+        edition: edition, names: edition ? [] : [normalise(title)].concat(keywords.map(normalise))
+      }, title + " " + keywords.join(" ") + " " + text);
+    });
+  }
+  addIndex(data, null);
   var words = Object.keys(vocabulary).sort();
+
+  // Earlier editions (search.mustache's data-editions: [[id, name, index address], ...], newest
+  // first) are searched only when asked: each index is a script that sets window.PORTAL_SEARCH,
+  // loaded one after another, so this works from file:// too.
+  var editionsBox = document.getElementById("search-editions");
+  var editionsList = [];
+  try {
+    var holder = editionsBox && editionsBox.parentNode.getAttribute("data-editions");
+    editionsList = holder ? JSON.parse(holder) : [];
+  } catch (e) { editionsList = []; }
+  var editionsState = "absent";
+  function includeEditions(done) {
+    if (editionsState === "loaded" || !editionsList.length) return done();
+    var pending = editionsList.slice();
+    function next() {
+      var item = pending.shift();
+      if (!item) {
+        window.PORTAL_SEARCH = data;
+        words = Object.keys(vocabulary).sort();
+        editionsState = "loaded";
+        return done();
+      }
+      var script = document.createElement("script");
+      window.PORTAL_SEARCH = null;
+      script.onload = function () {
+        var folder = item[2].replace(/search\/index\.js$/, "");
+        if (window.PORTAL_SEARCH) addIndex(window.PORTAL_SEARCH, { id: item[0], name: item[1], folder: folder });
+        next();
+      };
+      script.onerror = next;
+      script.src = root + item[2];
+      document.body.appendChild(script);
+    }
+    next();
+  }
+  function searchesEditions() { return !!(editionsBox && editionsBox.checked); }
 
   // Is some vocabulary word written starting with `prefix`? (binary search in the sorted list)
   function known(prefix) {
@@ -238,8 +282,10 @@
     var forms = queryWords.map(matcher);
     var wanted = /^(?:p|para|paragraph) ?(\d+)$/.exec(phrase) || /^(\d+)$/.exec(phrase);
     var found = [];
+    var everyEdition = searchesEditions();
     for (var i = 0; i < docs.length; i++) {
       var doc = docs[i];
+      if (doc.edition && !everyEdition) continue;
       var exact = doc.names.indexOf(phrase) >= 0 || (wanted && doc.number === +wanted[1]);
       var score = 0;
       if (!exact) {
@@ -362,18 +408,25 @@
       }
       results.appendChild(section);
     });
+    var where = searchesEditions() ? " in this edition and " + editionsList.length + " earlier " +
+      (editionsList.length === 1 ? "one" : "ones") : "";
     status.textContent = outcome.count + (outcome.count === 1 ? " result" : " results") +
-      " for “" + outcome.query + "”" + readAs + ": " + parts.join(", ") + "." +
+      " for “" + outcome.query + "”" + where + readAs + ": " + parts.join(", ") + "." +
       (data.paragraphLimit ? " This report is so long that search looks at the first " + data.paragraphLimit +
         " characters of each paragraph." : "");
   }
 
   function run(updateAddress) {
     var query = input.value;
+    if (searchesEditions() && editionsState !== "loaded") {
+      status.textContent = "Loading the earlier editions…";
+      return includeEditions(function () { run(updateAddress); });
+    }
     render(search(query));
     if (updateAddress && window.history && window.history.replaceState) {
       try {
-        var address = window.location.pathname + (query.trim() ? "?q=" + encodeURIComponent(query.trim()) : "");
+        var address = window.location.pathname + (query.trim() ? "?q=" + encodeURIComponent(query.trim()) : "") +
+          (query.trim() && searchesEditions() ? "&editions=all" : "");
         window.history.replaceState(null, "", address);
       } catch (e) { /* some browsers refuse for file:// pages; the results are shown all the same */ }
     }
@@ -389,6 +442,11 @@
     clearTimeout(timer);
     run(true);
   });
+
+  if (editionsBox) {
+    editionsBox.addEventListener("change", function () { run(true); });
+    if (/[?&]editions=all\b/.test(window.location.search)) editionsBox.checked = true;
+  }
 
   var params = /[?&]q=([^&#]*)/.exec(window.location.search);
   if (params) {
