@@ -133,7 +133,8 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     var clock = StageClock(start: start)
     if options.incremental { clock.lap("cache check") }
     // Only files whose bytes changed are parsed; `--full` parses all and refreshes the cache.
-    let cache = LoadCache(folders: options.folders, buildID: executableStamp(), reads: options.incremental)
+    var cache = LoadCache(folders: options.folders, buildID: executableStamp(), reads: options.incremental)
+    cache.stamps = stamps.sources.mapValues { (Int($0.size), $0.content) }
     let resolved = loadAndResolveWithEditions(
         folders: options.folders, useCache: options.incremental, loadCache: cache, progress: options.progress,
         clock: &clock)

@@ -25,6 +25,11 @@ public struct LoadCache: Sendable {
     package var buildID: String
     /// Off for `--full`: every file is parsed, and the pack is written anew for the next build.
     package var reads: Bool
+    /// Each source's size and `contentHash` as the build stamped it before reading anything
+    /// (`InputStamps`, which reuses the last build's while a file's size, times and inode are
+    /// unchanged): a file whose entry matches its stamp is not read at all. The build records
+    /// these stamps, so a file changed since is seen by the next build.
+    package var stamps: [String: (size: Int, hash: UInt64)] = [:]
 
     package init(folders: SiteFolders, buildID: String, reads: Bool) {
         file = folders.cache.appendingPathComponent("load.pack")
@@ -55,14 +60,15 @@ public struct LoadCache: Sendable {
             let descriptor = open(file.path, O_WRONLY | O_APPEND | O_CLOEXEC)
             if descriptor >= 0 {
                 return LoadCacheSession(
-                    pack: pack, descriptor: descriptor, end: pack.size, temporary: nil, target: file.path)
+                    pack: pack, stamps: stamps, descriptor: descriptor, end: pack.size, temporary: nil,
+                    target: file.path)
             }
         }
         let temporary = "\(file.path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return nil }
         let session = LoadCacheSession(
-            pack: pack, descriptor: descriptor, end: 0, temporary: temporary, target: file.path)
+            pack: pack, stamps: stamps, descriptor: descriptor, end: 0, temporary: temporary, target: file.path)
         session.append(header)
         return session
     }
@@ -149,6 +155,7 @@ final class LoadCachePack: @unchecked Sendable {
 /// are written to, from every core at once.
 final class LoadCacheSession: @unchecked Sendable {
     let pack: LoadCachePack?
+    let stamps: [String: (size: Int, hash: UInt64)]
     private let descriptor: Int32
     /// Where the next entry goes in the file written to.
     private var end: Int
@@ -159,8 +166,12 @@ final class LoadCacheSession: @unchecked Sendable {
     private var failed = false
     private let lock = NSLock()
 
-    init(pack: LoadCachePack?, descriptor: Int32, end: Int, temporary: String?, target: String) {
+    init(
+        pack: LoadCachePack?, stamps: [String: (size: Int, hash: UInt64)], descriptor: Int32, end: Int,
+        temporary: String?, target: String
+    ) {
         self.pack = pack
+        self.stamps = stamps
         self.descriptor = descriptor
         self.end = end
         self.temporary = temporary
@@ -253,6 +264,9 @@ func loadSource(root: URL, path: String, environment: SourceEnvironment, cache: 
     SourceDocument
 > {
     guard let cache else { return loadSource(root: root, path: path, environment: environment) }
+    if let stamp = cache.stamps[path], let hit = cache.lookup(path: path, size: stamp.size, hash: stamp.hash) {
+        return hit
+    }
     let read = readRegularFile(root.path + "/" + path)
     guard case .success(let bytes) = read else {
         return loadSource(path: path, read: SourceFile.decode(read, path: path), environment: environment)

@@ -132,6 +132,25 @@ struct LoadCacheTests {
         #expect(!load(fixture, cache: cache).1.contains { $0.code == "acronym-missing" && $0.message.contains("FOO") })
     }
 
+    /// A stamp that matches an entry spares reading the file; one that matches none (the file
+    /// changed) is a miss, and the file is read and parsed.
+    @Test func aStampThatMatchesNoEntryIsAMiss() throws {
+        let fixture = try SiteFixture(overriding: Self.extraFiles)
+        var cache = cache(fixture)
+        _ = load(fixture, cache: cache)
+        let path = "Content/threats/gamma.md"
+        let text = try String(contentsOf: fixture.root.appendingPathComponent(path), encoding: .utf8)
+        try fixture.write(text.replacingOccurrences(of: "Text after.", with: "Text after, edited."), to: path)
+        let parsed = summary(load(fixture, cache: nil).0)
+        cache.stamps = [path: (size: 3, hash: 42)]
+        for other in markdownSourceFiles(root: fixture.root) where other != path {
+            let bytes = try #require(readFileBytes(fixture.root.path + "/" + other))
+            cache.stamps[other] = (bytes.count, bytes.withUnsafeBytes(contentHash))
+        }
+        #expect(summary(load(fixture, cache: cache).0) == parsed)
+        #expect(parsed.contains { $0.contains("Text after, edited.") })
+    }
+
     @Test(arguments: ["truncated", "flipped", "foreign", "empty", "folder", "index"])
     func aDamagedPackIsAMiss(_ damage: String) throws {
         let fixture = try SiteFixture(overriding: Self.extraFiles)

@@ -212,15 +212,17 @@ struct RecordedInputs: Sendable, Equatable {
                 out += "\t\(String(fact.paragraphs[number]!, radix: 16))\n".utf8
             }
         }
-        for input in derived.keys.sorted(by: { $0.key < $1.key }) {
-            out += "derived\t\(input.key)\t\(String(derived[input]!, radix: 16))\n".utf8
+        for (key, hash) in derived.map({ ($0.key.key, $0.value) }).sorted(by: { $0.0 < $1.0 }) {
+            out += "derived\t\(key)\t\(String(hash, radix: 16))\n".utf8
         }
         for page in reads.keys.sorted() {
             out += "page\t".utf8
             out += page.utf8
-            for input in reads[page]!.sorted(by: { $0.key < $1.key }) where input != .site {
+            // Each key made once, then sorted: sorting by a key made in every comparison was a
+            // sixth of a one-page rebuild at 10,000 pages.
+            for key in reads[page]!.compactMap({ $0 == .site ? nil : $0.key }).sorted() {
                 out.append(0x09)
-                out += input.key.utf8
+                out += key.utf8
             }
             out.append(0x0A)
         }
