@@ -182,7 +182,7 @@ final class LoadCacheSession: @unchecked Sendable {
     @discardableResult func append(_ bytes: some Collection<UInt8>) -> Int {
         lock.withLock {
             let start = end
-            var bytes = Array(bytes)
+            let bytes = Array(bytes)
             if !failed {
                 failed = bytes.withUnsafeBytes { buffer in
                     var offset = 0

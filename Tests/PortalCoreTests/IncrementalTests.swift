@@ -153,14 +153,25 @@ struct IncrementalTests {
             reads: [
                 "threats/a.html": [.site, .body("Content/threats/a.md")],
                 "capabilities/c.html": [.site, .body("Content/capabilities/c.md"), .paragraph(12)],
-                "search/index.js": [.site, .paragraphs("Content/threats/a.md")],
+                "search/index.js": [.site, .paragraphs("Content/threats/a.md"), .searchTexts("Content/threats/a.md")],
+                "reference/glossary.html": [.site, .acronymUses("Content/threats/a.md")],
+                "home.html": [.site],
             ],
             facts: [
                 "Content/threats/a.md": .init(body: 0xdead_beef, paragraphs: [12: 7, 13: 0xffff_ffff_ffff_ffff]),
                 "Content/capabilities/c.md": .init(body: 1, paragraphs: [:]),
-            ])
-        #expect(RecordedInputs.decode(inputs.encoded()) == inputs)
-        #expect(RecordedInputs.decode(Array(inputs.encoded().dropLast(4))) == nil)
+            ],
+            derived: [.searchTexts("Content/threats/a.md"): 3, .acronymUses("Content/threats/a.md"): 0])
+        let encoded = inputs.encoded()
+        #expect(RecordedInputs.decode(encoded) == inputs)
+        #expect(RecordedInputs.decode(Array(encoded.dropLast(4))) == nil)
+        // Any byte changed, or another version's file, is no record at all.
+        for position in stride(from: 0, to: encoded.count, by: 7) {
+            var flipped = encoded
+            flipped[position] ^= 0x20
+            #expect(RecordedInputs.decode(flipped) == nil)
+        }
+        #expect(RecordedInputs.decode(Array("portal-inputs 1\nend\n".utf8)) == nil)
     }
 
     /// Pages record what they read as they are rendered: their own body, the paragraphs they
