@@ -263,26 +263,22 @@ struct RecordedInputs: Sendable, Equatable {
 }
 
 extension ByteWriter {
-    /// A kind, then its file or number.
+    /// A kind, then its file or number (the kinds `ByteReader.input` reads back).
     fileprivate mutating func input(_ input: PageInput) {
+        let (kind, file): (UInt64, String?)
         switch input {
-        case .site: unsigned(0)
-        case .body(let file):
-            unsigned(1)
-            string(file)
+        case .site: (kind, file) = (0, nil)
+        case .body(let path): (kind, file) = (1, path)
         case .paragraph(let number):
             unsigned(2)
             int(number)
-        case .paragraphs(let file):
-            unsigned(3)
-            string(file)
-        case .searchTexts(let file):
-            unsigned(4)
-            string(file)
-        case .acronymUses(let file):
-            unsigned(5)
-            string(file)
+            return
+        case .paragraphs(let path): (kind, file) = (3, path)
+        case .searchTexts(let path): (kind, file) = (4, path)
+        case .acronymUses(let path): (kind, file) = (5, path)
         }
+        unsigned(kind)
+        if let file { string(file) }
     }
 }
 
