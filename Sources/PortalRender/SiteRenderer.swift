@@ -59,6 +59,8 @@ struct RenderContext: @unchecked Sendable {
     var graph: SiteGraph
     /// Each body's resolved links, by source file.
     var links: [String: BodyLinks]
+    /// Where a body's links are made when first asked for, for bodies `links` does not hold.
+    var lazyLinks: BodyLinkTable? = nil
     /// When each source file last changed, for "Last updated" lines; empty outside git.
     var history = GitHistory()
     /// The page shell's navigation, built once per folder.
@@ -83,7 +85,8 @@ struct RenderContext: @unchecked Sendable {
     private func body(of file: String, _ body: ParsedBody, headingIDs: [String], headingShift: Int = 0) -> [UInt8] {
         reads.record(.body(file))
         return bodyHTML(
-            body, links: links[file] ?? BodyLinks(hrefs: [], embeds: [:]), headingIDs: headingIDs,
+            body, links: links[file] ?? lazyLinks?.links(of: file) ?? BodyLinks(hrefs: [], embeds: [:]),
+            headingIDs: headingIDs,
             headingShift: headingShift)
     }
 
@@ -113,6 +116,36 @@ struct RenderContext: @unchecked Sendable {
     func paragraphText(_ number: Int, in section: Section) -> String? {
         reads.record(.paragraph(number))
         return section.paragraphs.first { $0.number == number }?.text
+    }
+}
+
+/// Each body's links, made the first time a page asks for them and kept for the next, from any
+/// thread: the same `bodyLinks` a full build runs for every body up front.
+final class BodyLinkTable: @unchecked Sendable {
+    private let graph: SiteGraph
+    private let sections: [String: Section]
+    private let capabilities: [String: Capability]
+    private var made: [String: BodyLinks] = [:]
+    private let lock = NSLock()
+
+    init(_ graph: SiteGraph) {
+        self.graph = graph
+        sections = Dictionary(graph.sections.map { ($0.source.file, $0) }) { first, _ in first }
+        capabilities = Dictionary(graph.capabilities.map { ($0.source.file, $0) }) { first, _ in first }
+    }
+
+    func links(of file: String) -> BodyLinks? {
+        if let known = lock.withLock({ made[file] }) { return known }
+        let links: BodyLinks
+        if let section = sections[file] {
+            links = bodyLinks(section.links, section: section.slug, graph: graph)
+        } else if let capability = capabilities[file] {
+            links = bodyLinks(capability.links, section: nil, graph: graph)
+        } else {
+            return nil
+        }
+        lock.withLock { made[file] = links }
+        return links
     }
 }
 
@@ -163,14 +196,19 @@ package func renderSiteStreaming(
     _ graph: SiteGraph, only: Set<String>? = nil, progress: (@Sendable (BuildProgress) -> Void)? = nil,
     emit: @Sendable (OutputFile) -> Void
 ) -> RenderOutput {
-    let sectionLinks = parallelMap(graph.sections) { bodyLinks($0.links, section: $0.slug, graph: graph) }
-    let capabilityLinks = parallelMap(graph.capabilities) { bodyLinks($0.links, section: nil, graph: graph) }
-    let links = Dictionary(
-        uniqueKeysWithValues: Array(zip(graph.sections.map(\.source.file), sectionLinks))
-            + Array(zip(graph.capabilities.map(\.source.file), capabilityLinks)))
+    // A full build fills every body's links up front, on every core; a rebuild, which renders a
+    // few pages, only those of the bodies they show (`BodyLinkTable`).
+    var links: [String: BodyLinks] = [:]
+    if only == nil {
+        let sectionLinks = parallelMap(graph.sections) { bodyLinks($0.links, section: $0.slug, graph: graph) }
+        let capabilityLinks = parallelMap(graph.capabilities) { bodyLinks($0.links, section: nil, graph: graph) }
+        links = Dictionary(
+            uniqueKeysWithValues: Array(zip(graph.sections.map(\.source.file), sectionLinks))
+                + Array(zip(graph.capabilities.map(\.source.file), capabilityLinks)))
+    }
     let pages = allPages(graph)
     let context = RenderContext(
-        graph: graph, links: links, history: graph.history,
+        graph: graph, links: links, lazyLinks: only == nil ? nil : BodyLinkTable(graph), history: graph.history,
         shell: layoutShell(graph: graph, pages: pages), abbreviations: AbbreviationIndex(graph.glossary))
 
     var diagnostics: [Diagnostic] = []

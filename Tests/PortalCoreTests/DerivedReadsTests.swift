@@ -61,3 +61,26 @@ struct DerivedReadsTests {
         #expect(!written.contains(searchIndexPath))
     }
 }
+
+/// A rebuild makes a body's links when a page first shows it: the same links a full build makes
+/// for every body up front.
+@Suite("Body link table")
+struct BodyLinkTableTests {
+    @Test func linksAreTheOnesAFullBuildMakes() throws {
+        let fixture = try SiteFixture()
+        let graph = try #require(loadAndResolve(root: fixture.root).0)
+        let table = BodyLinkTable(graph)
+        for section in graph.sections {
+            let made = try #require(table.links(of: section.source.file))
+            let expected = bodyLinks(section.links, section: section.slug, graph: graph)
+            #expect(made.hrefs == expected.hrefs && made.embeds == expected.embeds)
+            // Asked again, the same.
+            #expect(table.links(of: section.source.file)?.hrefs == expected.hrefs)
+        }
+        for capability in graph.capabilities {
+            let expected = bodyLinks(capability.links, section: nil, graph: graph)
+            #expect(table.links(of: capability.source.file)?.hrefs == expected.hrefs)
+        }
+        #expect(table.links(of: "Content/threats/none.md") == nil)
+    }
+}
