@@ -1,3 +1,7 @@
+/// LEB128's bit masks: each byte carries seven bits of the number, the high bit set while more follow.
+private let leb128More: UInt8 = 0x80
+private let leb128Payload: UInt8 = 0x7F
+
 /// A compact binary form for the caches a build keeps between runs: integers as LEB128
 /// varints, strings as a length and their UTF-8 bytes. Plain bytes, no schema: the reader is the
 /// writer's mirror, and every read is bounds-checked, so a short or foreign file fails to decode
@@ -9,8 +13,8 @@ package struct ByteWriter {
 
     package mutating func unsigned(_ value: UInt64) {
         var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+        while value >= UInt64(leb128More) {
+            bytes.append(UInt8(truncatingIfNeeded: value) | leb128More)
             value >>= 7
         }
         bytes.append(UInt8(value))
@@ -78,8 +82,8 @@ package struct ByteReader {
         while true {
             let byte = try byte()
             guard shift < 64 else { throw Malformed() }
-            value |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return value }
+            value |= UInt64(byte & leb128Payload) << shift
+            if byte < leb128More { return value }
             shift += 7
         }
     }
