@@ -892,6 +892,26 @@ ul.chart-summary { padding-left: 1.25rem; }
   .panel, .key-figures-panel { padding-left: 1rem; padding-right: 1rem; }
 }
 
+/* What changed: struck-through and underlined words (with hidden "removed:"/"added:" for
+   screen readers), so nothing rests on colour; the label says what happened to each paragraph. */
+.paragraph-change { border-top: 1px solid var(--border); padding: 0.75rem 0; max-width: var(--measure); }
+.change-heading { font-size: 1.15rem; margin: 0 0 0.5rem; }
+.change-tag { margin-right: 0.5rem; white-space: normal; }
+.change-text { overflow-wrap: anywhere; }
+.change-links { font-size: 1rem; }
+.changes-table a { white-space: nowrap; }
+del { text-decoration: line-through; text-decoration-thickness: 2px; background: var(--warning-bg); color: var(--warning-text); }
+ins { text-decoration: underline; text-decoration-thickness: 2px; text-underline-offset: 0.15em; background: var(--tag-bg); color: var(--tag-text); }
+.trend-list { display: flex; flex-wrap: wrap; gap: 0 2rem; }
+/* The chart and its table side by side where there is room; each has a definite basis, as a
+   table-scroll's inline-size containment would otherwise shrink it to nothing in a flex row. */
+.trend .trend-body { display: flex; flex-wrap: wrap; gap: 0.75rem 1.5rem; align-items: flex-start; }
+.trend .trend-svg { flex: 1 1 16rem; max-width: 20rem; }
+.trend .table-scroll { flex: 1 1 12rem; margin-top: 0; }
+.trend-line { fill: none; stroke: var(--chart-1); stroke-width: 2.5; }
+.trend-point { fill: var(--chart-1); }
+.trend-axis { stroke: var(--border); stroke-width: 1; }
+
 /* Print: the paper the portal replaces. No navigation or search; link targets printed; tables
    and paragraphs kept whole where they fit; paragraph numbers kept. */
 /* Editions: the banner on an earlier edition's pages, and the list of editions. */
@@ -946,6 +966,13 @@ ul.chart-summary { padding-left: 1.25rem; }
   .chart-bar-2 { stroke: #000; }
   .chart-hatch-ground, .chart-bar-3 { fill: #fff; }
   .tag { border: 1pt solid #000; background: none; color: #000; }
+  del, ins { background: none; color: #000; }
+  del::before { content: "[removed: "; }
+  del::after, ins::after { content: "]"; }
+  ins::before { content: "[added: "; }
+  .trend-line { stroke: #000; }
+  .trend-point { fill: #000; }
+  .paragraph-change { break-inside: avoid; }
   td.flagged { background: none; color: #000; border: 1pt solid #000; }
   .report-section { margin-top: 0; }
   .report-section + .report-section { break-before: page; }
@@ -1069,6 +1096,48 @@ ul.chart-summary { padding-left: 1.25rem; }
 """####
     ),
     (
+        "templates/changes.mustache",
+        ####"""
+<h1>{{title}}</h1>
+<p class="lede">What this edition of the report changes from <a href="{{since_href}}">{{since_title}}</a>{{#since_date}}, presented <time datetime="{{since_date_iso}}">{{since_date}}</time>{{/since_date}}. Paragraphs are matched by their text, not their numbers: a paragraph renumbered but not reworded is shown as moved.</p>
+<section aria-labelledby="changed-paragraphs">
+<h2 id="changed-paragraphs">Paragraphs</h2>
+<p>{{changes_summary}}</p>
+<div class="table-scroll" role="region" aria-labelledby="section-counts-caption" tabindex="0">
+<table class="changes-table">
+<caption id="section-counts-caption">Changes by section since {{since_id}}</caption>
+<thead><tr><th scope="col">Section</th><th scope="col" class="num">Changed</th><th scope="col" class="num">Added</th><th scope="col" class="num">Removed</th><th scope="col" class="num">Moved</th></tr></thead>
+<tbody>
+{{#section_counts}}
+<tr><th scope="row"><a href="{{href}}">{{title}}</a></th><td class="num">{{changed_count}}</td><td class="num">{{added_count}}</td><td class="num">{{removed_count}}</td><td class="num">{{moved_count}}</td></tr>
+{{/section_counts}}
+</tbody>
+</table>
+</div>
+</section>
+<section aria-labelledby="changed-figures-heading">
+<h2 id="changed-figures-heading">Figures</h2>
+{{#figures_html}}{{{figures_html}}}{{/figures_html}}{{^figures_html}}<p>No key figure changed.</p>{{/figures_html}}
+{{#cells_html}}{{{cells_html}}}{{/cells_html}}{{^cells_html}}<p>No figure in a table changed.</p>{{/cells_html}}
+</section>
+{{#trends_html}}
+<section aria-labelledby="trends-heading">
+<h2 id="trends-heading">Trends across editions</h2>
+<p>Each figure that changed, in every edition that states it, oldest first.</p>
+<div class="trend-list">
+{{{trends_html}}}
+</div>
+</section>
+{{/trends_html}}
+<section aria-labelledby="commitments-heading">
+<h2 id="commitments-heading">Commitments</h2>
+{{#commitments_html}}<p>Each dated commitment {{since_id}} made, and what this edition says of it. A status is shown only where the report gives one.</p>
+{{{commitments_html}}}{{/commitments_html}}{{^commitments_html}}<p>{{since_title}} made no dated commitment.</p>{{/commitments_html}}
+</section>
+
+"""####
+    ),
+    (
         "templates/commitments.mustache",
         ####"""
 <h1>Commitments</h1>
@@ -1145,7 +1214,8 @@ ul.chart-summary { padding-left: 1.25rem; }
 <section class="panel reader-tools" aria-labelledby="reader-tools">
 <h2 id="reader-tools">Find your way</h2>
 <ul class="tool-list">
-<li><a href="{{search_href}}">Search</a> every paragraph, capability, figure and acronym</li>
+{{#changes_href}}<li><a href="{{changes_href}}">What changed since {{changes_since}}</a>: paragraphs, figures and commitments</li>
+{{/changes_href}}<li><a href="{{search_href}}">Search</a> every paragraph, capability, figure and acronym</li>
 {{#report_href}}<li><a href="{{report_href}}">Read or print the full report</a>: all {{paragraphs_text}} in order</li>{{/report_href}}
 <li><a href="{{capabilities_href}}">{{capabilities_text}}</a>, by level and by {{by_kind}}</li>
 <li><a href="{{tables_href}}">{{tables_text}} of figures</a>, checked against their stated totals</li>
@@ -1396,6 +1466,29 @@ ul.chart-summary { padding-left: 1.25rem; }
 """####
     ),
     (
+        "templates/section-changes.mustache",
+        ####"""
+<h1>{{title}}</h1>
+<p class="lede">Since <a href="{{since_href}}">{{since_title}}</a>{{#since_date}}, presented <time datetime="{{since_date_iso}}">{{since_date}}</time>{{/since_date}}. Removed words are struck through, added words underlined.</p>
+<ul class="link-list changes-links">
+{{#section_href}}<li><a href="{{section_href}}">{{section_title}} in this edition</a></li>{{/section_href}}
+{{#previous_section_href}}<li><a href="{{previous_section_href}}">{{section_title}} in {{since_id}}</a></li>{{/previous_section_href}}
+<li><a href="{{changes_href}}">Everything that changed since {{since_id}}</a></li>
+</ul>
+{{#paragraph_changes}}
+<article class="paragraph-change change-{{change_kind}}">
+<h2 class="change-heading"><span class="tag change-tag">{{change_label}}</span> Paragraph {{change_number}}</h2>
+<p class="change-text">{{{diff_html}}}</p>
+<p class="change-links">{{#old_href}}<a href="{{old_href}}">Paragraph {{old_number}} in {{since_id}}</a>{{/old_href}}{{#old_href}}{{#new_href}} · {{/new_href}}{{/old_href}}{{#new_href}}<a href="{{new_href}}">Paragraph {{new_number}} in this edition</a>{{/new_href}}</p>
+</article>
+{{/paragraph_changes}}
+{{^paragraph_changes}}
+<p>No numbered paragraph of this section changed since {{since_id}}.</p>
+{{/paragraph_changes}}
+
+"""####
+    ),
+    (
         "templates/section.mustache",
         ####"""
 <h1>{{title}}</h1>
@@ -1406,7 +1499,8 @@ ul.chart-summary { padding-left: 1.25rem; }
 {{#inspection}}<div class="summary-row"><dt>Inspection</dt><dd><strong class="tag tag-warning">{{body}}: {{status}}</strong>{{#date}} since <time datetime="{{date_iso}}">{{date}}</time>{{/date}}{{#paragraph_href}} <a class="para-ref" href="{{paragraph_href}}">para&nbsp;{{paragraph}}</a>{{/paragraph_href}}</dd></div>{{/inspection}}
 {{^empty(boards)}}<div class="summary-row"><dt>Governance</dt><dd>{{#boards}}<a href="{{href}}">{{name}}</a>{{^last()}}, {{/last()}}{{/boards}}</dd></div>{{/empty(boards)}}
 {{^empty(capabilities)}}<div class="summary-row"><dt>Capabilities</dt><dd><a href="#capabilities">{{capability_count}} {{capability_noun}}</a></dd></div>{{/empty(capabilities)}}
-</dl>
+{{#changes_href}}<div class="summary-row"><dt>Since {{changes_since}}</dt><dd><a href="{{changes_href}}">What changed in this section</a></dd></div>
+{{/changes_href}}</dl>
 {{^empty(key_figures)}}
 <section class="key-figures-panel" aria-labelledby="key-facts">
 <h2 id="key-facts">Key figures</h2>

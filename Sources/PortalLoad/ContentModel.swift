@@ -294,8 +294,11 @@ public struct CommitmentSource: Sendable {
     public var paragraph: Located<Int>
     /// The section it belongs to: `threat:` in the data, the word the shipped report's authors use.
     public var section: Located<String>?
+    /// What this edition says of it (met, delayed ...), in the content's own words; nil when it
+    /// says nothing, and then nothing is guessed.
+    public var status: String? = nil
 
-    static let allowedKeys = ["id", "what", "due", "due_text", "paragraph", "threat"]
+    static let allowedKeys = ["id", "what", "due", "due_text", "paragraph", "threat", "status"]
 }
 
 /// A table of figures: `Content/data/tables/<id>.csv` with its sidecar `<id>.yaml`.

@@ -784,8 +784,10 @@ private func readCommitment(_ reader: inout FieldReader) -> CommitmentSource? {
     let phrase = reader.string("due_text")
     let paragraph = reader.int("paragraph", required: true)
     let section = reader.string("threat")
+    let status = reader.string("status")
     reader.finish(allowed: CommitmentSource.allowedKeys)
     guard let id, let what, let paragraph else { return nil }
     return CommitmentSource(
-        id: id, what: what.value, due: due, dueText: phrase?.value, paragraph: paragraph, section: section)
+        id: id, what: what.value, due: due, dueText: phrase?.value, paragraph: paragraph, section: section,
+        status: status?.value)
 }

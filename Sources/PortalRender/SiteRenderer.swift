@@ -269,6 +269,7 @@ package func allPages(_ graph: SiteGraph) -> [PageID] {
     pages += graph.sections.map(\.page)
     pages += graph.capabilities.map { .capability($0.slug) }
     pages += graph.tables.map { .table($0.id) }
+    pages += changesPages(graph)
     return pages
 }
 
@@ -330,6 +331,8 @@ private func buildPage(_ page: PageID, context: RenderContext) -> BuiltPage {
     case .report: return reportPage(context)
     case .search: return searchPage(context)
     case .notFound: return notFoundPage(context)
+    case .changes: return changesPage(context)
+    case .sectionChanges(let slug): return sectionChangesPage(slug, context: context)
     case .editions: return editionsPage(context)
     }
 }

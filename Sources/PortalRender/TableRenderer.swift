@@ -97,15 +97,6 @@ func downloadCSV(_ source: TableSource) -> String {
     return text
 }
 
-/// "£60,000", "13.3%".
-func withUnit(_ text: String, unit: String?) -> String {
-    switch unit {
-    case "%": return text + "%"
-    case "£": return text.hasPrefix("\u{2212}") ? "\u{2212}£" + text.dropFirst() : "£" + text
-    default: return text
-    }
-}
-
 /// "paragraph 75" or "paragraphs 59 and 75", each linked to its anchor.
 func paragraphLinks(_ numbers: [Int], base: String, graph: SiteGraph) -> String {
     let links = numbers.map { number -> String in

@@ -17,6 +17,10 @@ public enum PageID: Hashable, Sendable, Comparable {
     case report
     case search
     case notFound
+    /// What changed in the report since the edition before (only with one).
+    case changes
+    /// What changed in one section (by slug, of either edition) since the edition before.
+    case sectionChanges(String)
     /// Every edition of the report, newest first: only when editions are recorded.
     case editions
 
@@ -35,6 +39,8 @@ public enum PageID: Hashable, Sendable, Comparable {
         case .report: return "report/index.html"
         case .search: return "search/index.html"
         case .notFound: return "404.html"
+        case .changes: return "changes/index.html"
+        case .sectionChanges(let slug): return "changes/\(slug).html"
         case .editions: return "editions/index.html"
         }
     }

@@ -52,6 +52,7 @@ public func resolveSite(_ loaded: LoadedSite, editions: EditionHistory = .none) 
     for (position, entry) in registerEntries.enumerated() {
         graph.registerEntryIndex[entry.source.register, default: [:]][entry.id] = position
     }
+    graph.changes = editionChanges(of: graph)
     return (graph, diagnostics)
 }
 

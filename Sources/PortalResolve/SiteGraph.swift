@@ -156,6 +156,8 @@ public struct SiteGraph: Sendable {
     public var referenceCount: Int
     /// The recorded editions, and which one this graph is (`Editions/`; none for most sites).
     public var editions: EditionHistory = .none
+    /// What changed since the edition before this one (`editions.previous`); nil without one.
+    public var changes: EditionChanges?
     package var sectionIndex: [String: Int]
     var capabilityIndex: [String: Int]
     var tableIndex: [String: Int]

@@ -82,6 +82,15 @@ package func formatNumberText(_ plain: String) -> String {
     return sign + grouped + (parts.count == 2 ? "." + parts[1] : "")
 }
 
+/// "£60,000", "13.3%": a formatted figure with its unit, as pages and edition snapshots show it.
+package func withUnit(_ text: String, unit: String?) -> String {
+    switch unit {
+    case "%": return text + "%"
+    case "£": return text.hasPrefix("\u{2212}") ? "\u{2212}£" + text.dropFirst() : "£" + text
+    default: return text
+    }
+}
+
 /// What a table cell states: nothing (the report does not state it), a figure, or words. A cell
 /// that looks like a figure but is not a well-formed one is `malformed`, so it is an error at the
 /// cell instead of a column that quietly turns to text and drops out of its totals.

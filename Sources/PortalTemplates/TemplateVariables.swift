@@ -46,10 +46,11 @@ struct TemplateVariable: Sendable {
 /// The page templates, in the reference's order: `layout` frames every page's output.
 let pageTemplates = [
     "layout", "home", "section", "capability", "capabilities", "table", "tables", "glossary", "register",
-    "commitments", "report", "search", "not-found", "editions",
+    "commitments", "report", "search", "not-found", "editions", "changes", "section-changes",
 ]
 
 let templateVariables: [TemplateVariable] = [
+    TemplateVariable("added_count", .number, "in `section_counts`: paragraphs added", ["changes"]),
     TemplateVariable(
         "agenda_item", .text, "the report's agenda item at its board meeting (site.yaml `report.agenda_item`)",
         ["report"]),
@@ -102,7 +103,26 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable("card_kinds", .list, "the section kinds shown as cards (anchor, heading, cards)", ["home"]),
     TemplateVariable(
         "cards", .list, "one card per section of a kind: title, href, summary, lead, key figures, boards…", ["home"]),
+    TemplateVariable(
+        "cells_html", .html, "the table cells that changed, old and new, as a table; absent when none did", ["changes"]),
     TemplateVariable("chair", .text, "who chairs a board", ["register"]),
+    TemplateVariable(
+        "change_kind", .text, "the same as a class name: changed, added, removed or moved", ["section-changes"]),
+    TemplateVariable(
+        "change_label", .text, "what happened to it, in words: \"Changed\", \"Added\", \"Moved from 31 to 33\"",
+        ["section-changes"]),
+    TemplateVariable(
+        "change_number", .number, "its number now, or its number before when removed", ["section-changes"]),
+    TemplateVariable("changed_count", .number, "in `section_counts`: paragraphs changed", ["changes"]),
+    TemplateVariable(
+        "changes_href", .text, "a link to what changed since the edition before: the report's, or the section's",
+        ["home", "section", "section-changes"]),
+    TemplateVariable(
+        "changes_since", .text, "the edition before, as the site names it: \"Test edition B (2024-03)\"",
+        ["home", "section"]),
+    TemplateVariable(
+        "changes_summary", .text, "the paragraphs' changes in words: \"5 paragraphs: 2 changed, 1 added and 2 moved.\"",
+        ["changes"]),
     TemplateVariable("chart_title", .text, "the title of a table's chart, where it has one", ["tables"]),
     TemplateVariable(
         "charts", .list, "charts shown on the overview (html, href, caption, paragraphs_html, section)", ["home"]),
@@ -116,6 +136,9 @@ let templateVariables: [TemplateVariable] = [
         "commitments", .list, "commitments (what, what_html, due, due_iso, due_text, paragraph, section)",
         ["home", "section", "commitments"]),
     TemplateVariable("commitments_href", .text, "a link to the commitments page", ["home"]),
+    TemplateVariable(
+        "commitments_html", .html, "the edition before's dated commitments and what this edition says of them",
+        ["changes"]),
     TemplateVariable("commitments_text", .text, "the number of commitments in words: \"9 commitments\"", ["home"]),
     TemplateVariable("content", .html, "the page template's output, for the layout to frame", ["layout"]),
     TemplateVariable(
@@ -138,6 +161,9 @@ let templateVariables: [TemplateVariable] = [
         ["layout", "register"]),
     TemplateVariable(
         "details", .list, "in `report`: the report's facts (label, value; href and paragraph for updates)", ["home"]),
+    TemplateVariable(
+        "diff_html", .html, "its text; when changed, with `<del>` and `<ins>` around the words removed and added",
+        ["section-changes"]),
     TemplateVariable("discrepancy_count", .number, "how many stated figures in the table do not add up", ["table"]),
     TemplateVariable("discrepancy_text", .text, "`discrepancy_count` in words", ["table"]),
     TemplateVariable(
@@ -175,6 +201,9 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable("expansion", .text, "what a glossary term stands for", ["glossary"]),
     TemplateVariable(
         "figures", .list, "a capability's figures (label, label_html, value, paragraph, target…)", ["capability"]),
+    TemplateVariable(
+        "figures_html", .html, "the key figures that changed, old and new, as a table; absent when none did",
+        ["changes"]),
     TemplateVariable("glossary_count", .number, "how many glossary terms", ["home"]),
     TemplateVariable("glossary_href", .text, "a link to the glossary", ["layout", "home", "search"]),
     TemplateVariable("glossary_text", .text, "`glossary_count` in words: \"42 acronyms\"", ["home"]),
@@ -190,7 +219,7 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable("home_href", .text, "a link to the overview", ["layout"]),
     TemplateVariable(
         "href", .text, "a link (relative to the page) to whatever the item is",
-        ["layout", "home", "section", "capability", "capabilities", "tables", "register", "report"]),
+        ["layout", "home", "section", "capability", "capabilities", "tables", "register", "report", "changes"]),
     TemplateVariable("html", .html, "a chart as inline SVG with its data table", ["home"]),
     TemplateVariable(
         "id", .text, "a fragment id for a contents entry, a group, a section in the full report",
@@ -225,12 +254,17 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable("list_kinds", .list, "section kinds shown as lists (anchor, heading, sections)", ["home"]),
     TemplateVariable("meeting_date", .text, "the board meeting's date (site.yaml `report.meeting_date`)", ["report"]),
     TemplateVariable("more_uses", .text, "\"and 5 more\" when a term is used more often than shown", ["glossary"]),
+    TemplateVariable("moved_count", .number, "in `section_counts`: paragraphs moved into the section", ["changes"]),
     TemplateVariable(
         "name", .text, "the name of a board, register entry or capability level",
         ["home", "section", "capabilities", "register"]),
     TemplateVariable("nav", .list, "the site navigation (title, href, current)", ["layout"]),
+    TemplateVariable("new_href", .text, "a link to it in this edition", ["section-changes"]),
+    TemplateVariable("new_number", .number, "its number in this edition", ["section-changes"]),
     TemplateVariable("next", .object, "the next section (title, href)", ["section"]),
     TemplateVariable("number", .number, "a citing paragraph's number", ["capability"]),
+    TemplateVariable("old_href", .text, "a link to it in the edition compared with", ["section-changes"]),
+    TemplateVariable("old_number", .number, "its number in the edition compared with", ["section-changes"]),
     TemplateVariable(
         "organisation", .text, "the organisation's name (site.yaml `organisation`)", ["layout", "home", "report"]),
     TemplateVariable(
@@ -241,6 +275,10 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable(
         "paragraph", .number, "the number of the paragraph something comes from",
         ["home", "section", "capability", "glossary", "commitments"]),
+    TemplateVariable(
+        "paragraph_changes", .list,
+        "each paragraph of the section that changed (change_label, change_kind, diff_html, old_href, new_href…)",
+        ["section-changes"]),
     TemplateVariable(
         "paragraph_count", .number, "how many numbered paragraphs the report has", ["home", "report", "search"]),
     TemplateVariable(
@@ -256,9 +294,13 @@ let templateVariables: [TemplateVariable] = [
         "paragraphs_text", .text, "`paragraph_count` in words: \"149 paragraphs\"", ["home", "report", "search"]),
     TemplateVariable("previous", .object, "the previous section (title, href)", ["section"]),
     TemplateVariable(
+        "previous_section_href", .text, "the section in the edition compared with, where it had it",
+        ["section-changes"]),
+    TemplateVariable(
         "print_header", .text, "the report's title as a CSS string, for the printed page header", ["layout"]),
     TemplateVariable("recipient", .text, "who the report is to (site.yaml `report.recipient`)", ["report"]),
     TemplateVariable("reference_nav", .list, "the reference links (title, href, current)", ["layout"]),
+    TemplateVariable("removed_count", .number, "in `section_counts`: paragraphs removed", ["changes"]),
     TemplateVariable("report", .object, "the report's facts: details, organisation, summary, summary_html", ["home"]),
     TemplateVariable("report_date", .text, "the report's date, as readers see it", ["home"]),
     TemplateVariable(
@@ -271,14 +313,27 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable("script_src", .text, "the address of the search script", ["search"]),
     TemplateVariable("search_href", .text, "a link to the search page", ["layout", "home"]),
     TemplateVariable(
-        "section_href", .text, "a link to the section something belongs to",
-        ["home", "section", "table", "tables", "commitments"]),
+        "section_counts", .list,
+        "one row per section of either edition (title, href, changed_count, added_count, removed_count, moved_count)",
+        ["changes"]),
     TemplateVariable(
-        "section_title", .text, "the title of that section", ["home", "section", "table", "tables", "commitments"]),
+        "section_href", .text, "a link to the section something belongs to",
+        ["home", "section", "table", "tables", "commitments", "section-changes"]),
+    TemplateVariable(
+        "section_title", .text, "the title of that section",
+        ["home", "section", "table", "tables", "commitments", "section-changes"]),
     TemplateVariable(
         "sections", .list, "the report's sections (the full report: id, title, body…; lists: title, href, summary)",
         ["home", "report"]),
     TemplateVariable("separator", .text, "what follows a search example: \", \", \" or \" or nothing", ["search"]),
+    TemplateVariable(
+        "since_date", .text, "the date it was presented, where recorded", ["changes", "section-changes"]),
+    TemplateVariable("since_date_iso", .text, "the same for `<time datetime>`", ["changes", "section-changes"]),
+    TemplateVariable("since_href", .text, "a link to that edition's overview", ["changes", "section-changes"]),
+    TemplateVariable(
+        "since_id", .text, "the id of the edition compared with (`2023-12`)", ["changes", "section-changes"]),
+    TemplateVariable(
+        "since_title", .text, "the edition compared with, by title and id, or by id", ["changes", "section-changes"]),
     TemplateVariable("site_title", .text, "the site's title (site.yaml `title`)", ["layout", "home"]),
     TemplateVariable("status", .text, "an inspection's status", ["home", "section"]),
     TemplateVariable("sub", .flag, "in `contents`: a lower-level heading", ["section"]),
@@ -305,7 +360,13 @@ let templateVariables: [TemplateVariable] = [
         ["capability", "register"]),
     TemplateVariable(
         "title", .text, "the page's title; in a list, the item's",
-        ["layout", "home", "section", "capability", "capabilities", "table", "register", "report"]),
+        [
+            "layout", "home", "section", "capability", "capabilities", "table", "register", "report", "changes",
+            "section-changes",
+        ]),
+    TemplateVariable(
+        "trends_html", .html, "with three or more editions: each changed figure's trend, inline SVG and its table",
+        ["changes"]),
     TemplateVariable("used_html", .html, "the first paragraphs that use a glossary term, each linked", ["glossary"]),
     TemplateVariable(
         "value", .text, "a figure's value as text (\"13.3%\"), or a report detail's", ["home", "section", "capability"]),

@@ -172,4 +172,16 @@ let minimalThemeFiles: [String: String] = [
     <ul>{{#editions}}<li><a href="{{edition_href}}">{{edition_title}}</a>{{#edition_changes_href}} <a href="{{edition_changes_href}}">changes</a>{{/edition_changes_href}}</li>{{/editions}}</ul>
 
     """,
+    "templates/changes.mustache": """
+    <h1>{{title}}</h1>
+    <p>Since <a href="{{since_href}}">{{since_title}}</a>. {{changes_summary}}</p>
+    <ul>{{#section_counts}}<li><a href="{{href}}">{{title}}</a> {{changed_count}} {{added_count}} {{removed_count}} {{moved_count}}</li>{{/section_counts}}</ul>
+    {{{figures_html}}}{{{cells_html}}}{{{trends_html}}}{{{commitments_html}}}
+
+    """,
+    "templates/section-changes.mustache": """
+    <h1>{{title}}</h1>
+    {{#paragraph_changes}}<p>{{change_label}}: {{{diff_html}}}{{#old_href}} <a href="{{old_href}}">{{old_number}}</a>{{/old_href}}{{#new_href}} <a href="{{new_href}}">{{new_number}}</a>{{/new_href}}</p>{{/paragraph_changes}}
+
+    """,
 ]

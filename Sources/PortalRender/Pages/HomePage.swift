@@ -13,36 +13,38 @@ func homePage(_ context: RenderContext) -> BuiltPage {
     let reportContext = reportFacts(graph, linker: linker, marker: marker)
     let (cardKinds, listKinds) = sectionBlocks(graph, linker: linker, marker: marker)
     let firstKind = graph.config.sectionKinds.first { $0.cards } ?? graph.config.sectionKinds.first
+    var values: TemplateObject = [
+        "site_title": .text(graph.config.title),
+        "report": .object(reportContext),
+        "card_kinds": .list(cardKinds),
+        "list_kinds": .list(listKinds),
+        "by_kind": .text(firstKind?.label ?? "section"),
+        "commitments": .list(Array(comingUp(graph, linker: linker, marker: marker).prefix(6))),
+        "commitment_count": .number(graph.commitments.count),
+        "report_date": .text(report.date?.formatted ?? ""),
+        "charts": .list(overviewCharts(graph, linker: linker)),
+        "search_href": .text(linker.href(.search)),
+        "commitments_href": .text(linker.href(.commitments)),
+        "capability_count": .number(graph.capabilities.count),
+        "capabilities_text": .text(counted(graph.capabilities.count, "capability", "capabilities")),
+        "tables_text": .text(counted(graph.tables.count, "table", "tables")),
+        "commitments_text": .text(counted(graph.commitments.count, "commitment", "commitments")),
+        "glossary_text": .text(counted(graph.glossary.count, "acronym", "acronyms")),
+        "capabilities_href": .text(linker.href(.capabilities)),
+        "table_count": .number(graph.tables.count),
+        "tables_href": .text(linker.href(.tables)),
+        "glossary_count": .number(graph.glossary.count),
+        "glossary_href": .text(linker.href(.glossary)),
+        "report_href": .text(graph.config.fullReport ? linker.href(.report) : ""),
+        "paragraph_count": .number(graph.paragraphIndex.count),
+        "paragraphs_text": .text(counted(graph.paragraphIndex.count, "paragraph", "paragraphs")),
+    ]
+    for (key, value) in changesLinkValues(graph, from: .home, to: .changes) { values[key] = value }
     return BuiltPage(
         template: "home", title: graph.config.title,
         description: [graph.config.organisation, report.title ?? graph.config.title].filter { !$0.isEmpty }.joined(
             separator: ": "),
-        context: [
-            "site_title": .text(graph.config.title),
-            "report": .object(reportContext),
-            "card_kinds": .list(cardKinds),
-            "list_kinds": .list(listKinds),
-            "by_kind": .text(firstKind?.label ?? "section"),
-            "commitments": .list(Array(comingUp(graph, linker: linker, marker: marker).prefix(6))),
-            "commitment_count": .number(graph.commitments.count),
-            "report_date": .text(report.date?.formatted ?? ""),
-            "charts": .list(overviewCharts(graph, linker: linker)),
-            "search_href": .text(linker.href(.search)),
-            "commitments_href": .text(linker.href(.commitments)),
-            "capability_count": .number(graph.capabilities.count),
-            "capabilities_text": .text(counted(graph.capabilities.count, "capability", "capabilities")),
-            "tables_text": .text(counted(graph.tables.count, "table", "tables")),
-            "commitments_text": .text(counted(graph.commitments.count, "commitment", "commitments")),
-            "glossary_text": .text(counted(graph.glossary.count, "acronym", "acronyms")),
-            "capabilities_href": .text(linker.href(.capabilities)),
-            "table_count": .number(graph.tables.count),
-            "tables_href": .text(linker.href(.tables)),
-            "glossary_count": .number(graph.glossary.count),
-            "glossary_href": .text(linker.href(.glossary)),
-            "report_href": .text(graph.config.fullReport ? linker.href(.report) : ""),
-            "paragraph_count": .number(graph.paragraphIndex.count),
-            "paragraphs_text": .text(counted(graph.paragraphIndex.count, "paragraph", "paragraphs")),
-        ])
+        context: values)
 }
 
 /// The report's facts: its details as label and value rows, the organisation and the summary.

@@ -101,6 +101,7 @@ func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
         + Register.allCases.map { ($0.pluralSlug.capitalized, PageID.register($0)) }
         + [("Glossary", .glossary)] + (graph.config.fullReport ? [("Full report", PageID.report)] : [])
         + (pages.contains(.editions) ? [("Editions", PageID.editions)] : [])
+        + (pages.contains(.changes) ? [("What changed", PageID.changes)] : [])
     for (name, sample) in samples {
         let href = { (target: PageID) in relativeURL(from: sample.path, to: target.path) }
         var folder = LayoutShell.Folder()
@@ -159,6 +160,8 @@ func pageKind(_ page: PageID) -> String {
     case .report: return "report"
     case .search: return "search"
     case .notFound: return "not-found"
+    case .changes: return "changes"
+    case .sectionChanges: return "section-changes"
     case .editions: return "editions"
     }
 }
@@ -179,14 +182,6 @@ struct Linker {
     /// "paragraphs 59 and 75" with each number linked; escaped HTML.
     func paragraphsHTML(_ numbers: [Int], graph: SiteGraph) -> String {
         paragraphLinks(numbers, base: rootPrefix(of: from.path), graph: graph)
-    }
-}
-
-/// A figure as text: "42", "13.3%", "£60,000", or the words the report used.
-func figureText(_ figure: Figure) -> String {
-    switch figure.value {
-    case .number(let number): return withUnit(number.formatted, unit: figure.unit)
-    case .text(let text): return text
     }
 }
 

@@ -67,6 +67,7 @@ func sectionPage(_ section: Section, context: RenderContext) -> BuiltPage {
         let next = graph.sections[position + 1]
         values["next"] = ["title": .text(next.title), "href": .text(linker.href(next.page))]
     }
+    for (key, value) in changesLinkValues(graph, from: page, to: .sectionChanges(section.slug)) { values[key] = value }
     if graph.config.fullReport {
         values["report_href"] = .text(linker.href(.report, fragment: "section-\(section.slug)"))
     }
