@@ -86,10 +86,10 @@ public func loadAndResolve(root: URL) -> (SiteGraph?, [Diagnostic]) {
 /// The current content loaded, the recorded editions prepared with its theme, and the current
 /// content resolved against them (for `edition:` references and what changed).
 func loadAndResolveWithEditions(
-    folders: SiteFolders, useCache: Bool, progress: (@Sendable (BuildProgress) -> Void)? = nil,
-    clock: UnsafeMutablePointer<StageClock>? = nil
+    folders: SiteFolders, useCache: Bool, loadCache: LoadCache? = nil,
+    progress: (@Sendable (BuildProgress) -> Void)? = nil, clock: UnsafeMutablePointer<StageClock>? = nil
 ) -> (graph: SiteGraph?, editions: [PreparedEdition], diagnostics: [Diagnostic]) {
-    let (loaded, loadDiagnostics) = loadSite(folders: folders, progress: progress)
+    let (loaded, loadDiagnostics) = loadSite(folders: folders, progress: progress, cache: loadCache)
     clock?.pointee.lap("load")
     guard let loaded else { return (nil, [], loadDiagnostics.sortedByLocation()) }
     let (editions, editionDiagnostics) = prepareEditions(
@@ -132,8 +132,12 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     }
     var clock = StageClock(start: start)
     if options.incremental { clock.lap("cache check") }
+    // Only files whose bytes changed are parsed; `--full` parses all and refreshes the cache.
+    var cache = LoadCache(folders: options.folders, buildID: executableStamp(), reads: options.incremental)
+    cache.stamps = stamps.sources.mapValues { (Int($0.size), $0.content) }
     let resolved = loadAndResolveWithEditions(
-        folders: options.folders, useCache: options.incremental, progress: options.progress, clock: &clock)
+        folders: options.folders, useCache: options.incremental, loadCache: cache, progress: options.progress,
+        clock: &clock)
     let diagnostics = resolved.diagnostics
     guard let graph = resolved.graph, !diagnostics.hasErrors else { return .failure(.content(diagnostics)) }
     let affected = rebuild.map {

@@ -5,9 +5,11 @@ import PortalSupport
 /// Load stage: reads `Content/` and the theme under a site root. Parses only; cross-checks are
 /// the resolver's job. Every problem becomes a diagnostic so an author sees them all at once.
 /// `edition`: load a recorded edition (its folder as `folders.root`) with the current theme and
-/// its recorded dates instead of git's.
+/// its recorded dates instead of git's. `cache`: where the last build's load results are kept
+/// (`LoadCache`); nil parses every file.
 public func loadSite(
-    folders: SiteFolders, progress: (@Sendable (BuildProgress) -> Void)? = nil, edition: EditionLoad? = nil
+    folders: SiteFolders, progress: (@Sendable (BuildProgress) -> Void)? = nil, edition: EditionLoad? = nil,
+    cache: LoadCache? = nil
 ) -> (LoadedSite?, [Diagnostic]) {
     let root = folders.root
     var diagnostics: [Diagnostic] = []
@@ -39,7 +41,13 @@ public func loadSite(
     // git's log runs beside the parse: its process mostly waits, and Render needs only its result.
     let environment = data.environment
     let (parsed, history) = concurrently(
-        { parallelMap(files, progress: counter) { loadSource(root: root, path: $0, environment: environment) } },
+        {
+            let session = cache?.session(environment: environment.fingerprint, paths: files)
+            defer { session?.finish() }
+            return parallelMap(files, progress: counter) {
+                loadSource(root: root, path: $0, environment: environment, cache: session)
+            }
+        },
         { edition?.history ?? GitHistory.load(root: root.path) })
     var sections: [SectionSource] = []
     var capabilities: [CapabilitySource] = []
@@ -245,6 +253,8 @@ package struct SourceEnvironment: Sendable {
     /// The ids of the site's section kinds; the first is the kind of a section without `kind:`.
     var sectionKinds: [String]
     var capabilityLevels: [String]
+    /// Of everything above, by the inputs it is made from: the load cache's key for it.
+    var fingerprint: UInt64
 }
 
 /// `files` is nil only for an incremental build, whose inputs a full build walked and vetted
@@ -261,12 +271,42 @@ package func loadDataFiles(root: URL, config: SiteConfig?, files: ContentFiles?,
         registerEntries += read(kind.file, "\(kind.rawValue) entry") { readRegisterEntry(&$0, register: kind) }
     }
     let commitments = read("commitments.yaml", "commitment") { readCommitment(&$0) }
+    let sectionKinds = (config?.sectionKinds ?? SectionKind.defaults).map(\.id)
+    let capabilityLevels = config?.capabilityLevels ?? SiteConfig.defaultLevels
     return DataFiles(
         glossary: glossary, registerEntries: registerEntries, commitments: commitments,
         environment: SourceEnvironment(
             body: bodyEnvironment(config: config, glossary: glossary, registerEntries: registerEntries),
-            sectionKinds: (config?.sectionKinds ?? SectionKind.defaults).map(\.id),
-            capabilityLevels: config?.capabilityLevels ?? SiteConfig.defaultLevels))
+            sectionKinds: sectionKinds, capabilityLevels: capabilityLevels,
+            fingerprint: environmentFingerprint(
+                config: config, glossary: glossary, registerEntries: registerEntries, sectionKinds: sectionKinds,
+                capabilityLevels: capabilityLevels)))
+}
+
+/// What `bodyEnvironment` and the section and capability readers are made from, hashed: the
+/// glossary (acronyms), the operations' ids and names, raw HTML allowed or not, the section
+/// kinds and capability levels.
+private func environmentFingerprint(
+    config: SiteConfig?, glossary: [GlossaryEntry], registerEntries: [RegisterEntrySource], sectionKinds: [String],
+    capabilityLevels: [String]
+) -> UInt64 {
+    var hasher = StableHasher()
+    hasher.combine(config?.allowRawHTML == true ? "raw" : "escaped")
+    for entry in glossary {
+        hasher.combine(entry.term)
+        hasher.combine(entry.expansion)
+        hasher.combine(entry.paragraph.map { String($0.value) } ?? "-")
+    }
+    hasher.combine("operations")
+    for entry in registerEntries where entry.register == .operation {
+        hasher.combine(entry.id.value)
+        hasher.combine(entry.name)
+    }
+    hasher.combine("kinds")
+    for kind in sectionKinds { hasher.combine(kind) }
+    hasher.combine("levels")
+    for level in capabilityLevels { hasher.combine(level) }
+    return hasher.value
 }
 
 /// The folders that hold report sections; each is also the URL folder of its pages. `sections`
@@ -307,8 +347,15 @@ package enum SourceDocument: Sendable {
 /// Reads, parses and types one Markdown source. Used by full builds and by incremental builds
 /// that re-read only the files that changed.
 package func loadSource(root: URL, path: String, environment: SourceEnvironment) -> Loaded<SourceDocument> {
+    loadSource(path: path, read: readText(root: root, path: path), environment: environment)
+}
+
+/// `read`: the file's text as read (or why it could not be), so the load cache reads a file once.
+func loadSource(path: String, read: Result<SourceFile, Diagnostic>, environment: SourceEnvironment) -> Loaded<
+    SourceDocument
+> {
     let folder = sectionFolder(ofPath: path)
-    let item = readMarkdown(root: root, path: path, numbered: folder != nil, environment: environment.body)
+    let item = readMarkdown(read, path: path, numbered: folder != nil, environment: environment.body)
     var diagnostics = item.diagnostics
     guard let (front, body) = item.value else { return Loaded(value: nil, diagnostics: diagnostics) }
     diagnostics += body.diagnostics
@@ -342,11 +389,11 @@ func bodyEnvironment(config: SiteConfig?, glossary: [GlossaryEntry], registerEnt
 }
 
 /// Reads a Markdown file: front matter as YAML, body parsed once by cmark into facts and HTML.
-private func readMarkdown(root: URL, path: String, numbered: Bool, environment: BodyEnvironment) -> Loaded<
-    (YAMLNode?, ParsedBody)
-> {
+private func readMarkdown(
+    _ read: Result<SourceFile, Diagnostic>, path: String, numbered: Bool, environment: BodyEnvironment
+) -> Loaded<(YAMLNode?, ParsedBody)> {
     let source: SourceFile
-    switch readText(root: root, path: path) {
+    switch read {
     case .failure(let diagnostic): return Loaded(value: nil, diagnostics: [diagnostic])
     case .success(let file): source = file
     }

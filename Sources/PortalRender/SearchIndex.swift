@@ -62,6 +62,37 @@ private func searchText(_ text: String, limit: Int) -> (kept: String, truncated:
     return (kept, cut && limit < searchTextLimit)
 }
 
+/// What the index keeps of one numbered paragraph.
+struct SearchText: Equatable {
+    var number: Int
+    var kept: String
+    var truncated: Bool
+}
+
+/// What the index keeps of each of a section's paragraphs, at `limit`.
+func searchTexts(_ paragraphs: [Paragraph], limit: Int) -> [SearchText] {
+    paragraphs.map {
+        let (kept, truncated) = searchText($0.text, limit: limit)
+        return SearchText(number: $0.number, kept: kept, truncated: truncated)
+    }
+}
+
+func fingerprint(_ texts: [SearchText]) -> UInt64 {
+    var words: [UInt64] = []
+    words.reserveCapacity(texts.count * 3)
+    for text in texts {
+        words += [UInt64(bitPattern: Int64(text.number)), text.truncated ? 1 : 0, textHash(text.kept)]
+    }
+    return hashWords(words)
+}
+
+/// `contentHash` of a string's UTF-8 bytes: a full build hashes every body, tens of megabytes
+/// on a large site, too many for FNV's byte at a time.
+package func textHash(_ text: String) -> UInt64 {
+    var text = text
+    return text.withUTF8 { contentHash(UnsafeRawBufferPointer($0)) }
+}
+
 /// `[number,section,"text"]`, as `SearchIndexFields.paragraph`.
 private func appendParagraphLine(number: Int, section: Int, kept: String, to json: inout JSONBytes) {
     json.raw("[")
@@ -104,11 +135,10 @@ private func writeSearchIndex(_ context: RenderContext, into json: inout JSONByt
     paragraphs.bytes.reserveCapacity(graph.paragraphIndex.count * 200)
     var truncated = false
     for (index, section) in graph.sections.enumerated() {
-        for paragraph in context.paragraphs(of: section) {
+        for paragraph in context.searchTexts(of: section, limit: limit) {
             if !paragraphs.bytes.isEmpty { paragraphs.raw(",\n") }
-            let (kept, cut) = searchText(paragraph.text, limit: limit)
-            appendParagraphLine(number: paragraph.number, section: index, kept: kept, to: &paragraphs)
-            truncated = truncated || cut
+            appendParagraphLine(number: paragraph.number, section: index, kept: paragraph.kept, to: &paragraphs)
+            truncated = truncated || paragraph.truncated
         }
     }
     // The search page tells readers when only the opening of each paragraph is searched.

@@ -34,13 +34,24 @@ package enum PageInput: Hashable, Sendable {
     case paragraph(Int)
     /// The texts of every numbered paragraph of a source.
     case paragraphs(String)
+    /// What the search index keeps of a section's paragraphs (their openings: `searchTexts`).
+    case searchTexts(String)
+    /// The glossary terms each paragraph of a section uses (`acronymUses`).
+    case acronymUses(String)
 }
 
 /// What one page read, written to by the page builders through `RenderContext`. One per page,
 /// used by the one thread that renders it.
 final class PageReads {
     private(set) var inputs: Set<PageInput> = [.site]
+    /// The fingerprint of what a derived read (`.searchTexts`, `.acronymUses`) gave, made from
+    /// the value the page used, so the next build compares like with like (`sectionReadFacts`).
+    private(set) var fingerprints: [PageInput: UInt64] = [:]
     func record(_ input: PageInput) { inputs.insert(input) }
+    func record(_ input: PageInput, fingerprint: UInt64) {
+        inputs.insert(input)
+        fingerprints[input] = fingerprint
+    }
 }
 
 /// Everything the page builders share: the graph and where each body's links point.
@@ -48,6 +59,8 @@ struct RenderContext: @unchecked Sendable {
     var graph: SiteGraph
     /// Each body's resolved links, by source file.
     var links: [String: BodyLinks]
+    /// Where a body's links are made when first asked for, for bodies `links` does not hold.
+    var lazyLinks: BodyLinkTable? = nil
     /// When each source file last changed, for "Last updated" lines; empty outside git.
     var history = GitHistory()
     /// The page shell's navigation, built once per folder.
@@ -72,7 +85,8 @@ struct RenderContext: @unchecked Sendable {
     private func body(of file: String, _ body: ParsedBody, headingIDs: [String], headingShift: Int = 0) -> [UInt8] {
         reads.record(.body(file))
         return bodyHTML(
-            body, links: links[file] ?? BodyLinks(hrefs: [], embeds: [:]), headingIDs: headingIDs,
+            body, links: links[file] ?? lazyLinks?.links(of: file) ?? BodyLinks(hrefs: [], embeds: [:]),
+            headingIDs: headingIDs,
             headingShift: headingShift)
     }
 
@@ -82,10 +96,56 @@ struct RenderContext: @unchecked Sendable {
         return section.paragraphs
     }
 
+    /// What the search index keeps of a section's numbered paragraphs, recorded as that, not as
+    /// their texts: an edit past the kept openings renders no index again.
+    func searchTexts(of section: Section, limit: Int) -> [SearchText] {
+        let texts = PortalRender.searchTexts(section.paragraphs, limit: limit)
+        reads.record(.searchTexts(section.source.file), fingerprint: fingerprint(texts))
+        return texts
+    }
+
+    /// The glossary terms each numbered paragraph of a section uses, recorded as that: an edit
+    /// that adds or removes no use renders no glossary again.
+    func acronymUses(of section: Section) -> [AcronymUse] {
+        let uses = PortalRender.acronymUses(section.paragraphs, index: abbreviations)
+        reads.record(.acronymUses(section.source.file), fingerprint: fingerprint(uses))
+        return uses
+    }
+
     /// The text of paragraph `number` of `section`, if it has one.
     func paragraphText(_ number: Int, in section: Section) -> String? {
         reads.record(.paragraph(number))
         return section.paragraphs.first { $0.number == number }?.text
+    }
+}
+
+/// Each body's links, made the first time a page asks for them and kept for the next, from any
+/// thread: the same `bodyLinks` a full build runs for every body up front.
+final class BodyLinkTable: @unchecked Sendable {
+    private let graph: SiteGraph
+    private let sections: [String: Section]
+    private let capabilities: [String: Capability]
+    private var made: [String: BodyLinks] = [:]
+    private let lock = NSLock()
+
+    init(_ graph: SiteGraph) {
+        self.graph = graph
+        sections = Dictionary(graph.sections.map { ($0.source.file, $0) }) { first, _ in first }
+        capabilities = Dictionary(graph.capabilities.map { ($0.source.file, $0) }) { first, _ in first }
+    }
+
+    func links(of file: String) -> BodyLinks? {
+        if let known = lock.withLock({ made[file] }) { return known }
+        let links: BodyLinks
+        if let section = sections[file] {
+            links = bodyLinks(section.links, section: section.slug, graph: graph)
+        } else if let capability = capabilities[file] {
+            links = bodyLinks(capability.links, section: nil, graph: graph)
+        } else {
+            return nil
+        }
+        lock.withLock { made[file] = links }
+        return links
     }
 }
 
@@ -113,6 +173,19 @@ package struct RenderOutput {
     package var paths: [String]
     /// What each rendered page read (the search index too), by its path.
     package var reads: [String: Set<PageInput>] = [:]
+    /// The fingerprints of the derived reads the rendered pages made (`PageReads.fingerprints`).
+    package var fingerprints: [PageInput: UInt64] = [:]
+}
+
+/// Fingerprints of what `RenderContext.searchTexts` and `acronymUses` give for a section, made
+/// by the same functions from the same values, for a rebuild to compare with what the last build
+/// recorded (`index`: the glossary's, `AbbreviationIndex(graph.glossary)`).
+package func sectionReadFacts(_ section: Section, graph: SiteGraph, index: AbbreviationIndex) -> [PageInput: UInt64] {
+    let limit = searchTextLimit(paragraphs: graph.paragraphIndex.count)
+    return [
+        .searchTexts(section.source.file): fingerprint(searchTexts(section.paragraphs, limit: limit)),
+        .acronymUses(section.source.file): fingerprint(acronymUses(section.paragraphs, index: index)),
+    ]
 }
 
 /// Renders every file, or with `only` just those pages (by path), and hands each to `emit` as
@@ -123,14 +196,19 @@ package func renderSiteStreaming(
     _ graph: SiteGraph, only: Set<String>? = nil, progress: (@Sendable (BuildProgress) -> Void)? = nil,
     emit: @Sendable (OutputFile) -> Void
 ) -> RenderOutput {
-    let sectionLinks = parallelMap(graph.sections) { bodyLinks($0.links, section: $0.slug, graph: graph) }
-    let capabilityLinks = parallelMap(graph.capabilities) { bodyLinks($0.links, section: nil, graph: graph) }
-    let links = Dictionary(
-        uniqueKeysWithValues: Array(zip(graph.sections.map(\.source.file), sectionLinks))
-            + Array(zip(graph.capabilities.map(\.source.file), capabilityLinks)))
+    // A full build fills every body's links up front, on every core; a rebuild, which renders a
+    // few pages, only those of the bodies they show (`BodyLinkTable`).
+    var links: [String: BodyLinks] = [:]
+    if only == nil {
+        let sectionLinks = parallelMap(graph.sections) { bodyLinks($0.links, section: $0.slug, graph: graph) }
+        let capabilityLinks = parallelMap(graph.capabilities) { bodyLinks($0.links, section: nil, graph: graph) }
+        links = Dictionary(
+            uniqueKeysWithValues: Array(zip(graph.sections.map(\.source.file), sectionLinks))
+                + Array(zip(graph.capabilities.map(\.source.file), capabilityLinks)))
+    }
     let pages = allPages(graph)
     let context = RenderContext(
-        graph: graph, links: links, history: graph.history,
+        graph: graph, links: links, lazyLinks: only == nil ? nil : BodyLinkTable(graph), history: graph.history,
         shell: layoutShell(graph: graph, pages: pages), abbreviations: AbbreviationIndex(graph.glossary))
 
     var diagnostics: [Diagnostic] = []
@@ -152,32 +230,34 @@ package func renderSiteStreaming(
     // The search index is one long job: it goes first, so the pages fill the other cores.
     let jobs = ([nil] + pages.map { Optional($0) }).filter { only?.contains($0?.path ?? searchIndexPath) ?? true }
     let counter = progress.map { ProgressCounter(stage: "rendering", total: jobs.count, report: $0) }
-    let rendered = parallelMap(jobs, progress: counter) {
-        page -> Result<(path: String, reads: Set<PageInput>), Diagnostic> in
+    typealias Rendered = (path: String, inputs: Set<PageInput>, fingerprints: [PageInput: UInt64])
+    let rendered = parallelMap(jobs, progress: counter) { page -> Result<Rendered, Diagnostic> in
         var pageContext = context
         pageContext.reads = PageReads()
         guard let page else {
             let file = searchIndexFile(pageContext)
             emit(file)
-            return .success((file.path, pageContext.reads.inputs))
+            return .success((file.path, pageContext.reads.inputs, pageContext.reads.fingerprints))
         }
         switch renderPage(page, context: pageContext) {
         case .success(let file):
             emit(file)
-            return .success((file.path, pageContext.reads.inputs))
+            return .success((file.path, pageContext.reads.inputs, pageContext.reads.fingerprints))
         case .failure(let diagnostic): return .failure(diagnostic)
         }
     }
-    var reads: [String: Set<PageInput>] = [:]
+    var output = RenderOutput(diagnostics: diagnostics, paths: paths)
     for result in rendered {
         switch result {
-        case .success(let (path, inputs)):
-            paths.append(path)
-            reads[path] = inputs
-        case .failure(let diagnostic): diagnostics.append(diagnostic)
+        case .success(let page):
+            output.paths.append(page.path)
+            output.reads[page.path] = page.inputs
+            output.fingerprints.merge(page.fingerprints) { _, new in new }
+        case .failure(let diagnostic): output.diagnostics.append(diagnostic)
         }
     }
-    return RenderOutput(diagnostics: diagnostics, paths: paths.sorted(), reads: reads)
+    output.paths.sort()
+    return output
 }
 
 /// Every page of the site, in a stable order.

@@ -44,7 +44,12 @@ public struct SourceFile: Sendable {
     }
 
     package static func read(fullPath: String, path: String) -> Result<SourceFile, Diagnostic> {
-        switch readRegularFile(fullPath) {
+        decode(readRegularFile(fullPath), path: path)
+    }
+
+    /// The outcome of `readRegularFile`, decoded or said in an author's words.
+    package static func decode(_ read: Result<[UInt8], FileReadError>, path: String) -> Result<SourceFile, Diagnostic> {
+        switch read {
         case .success(let data): return decode(data, path: path)
         case .failure(let error):
             return .failure(

@@ -153,14 +153,25 @@ struct IncrementalTests {
             reads: [
                 "threats/a.html": [.site, .body("Content/threats/a.md")],
                 "capabilities/c.html": [.site, .body("Content/capabilities/c.md"), .paragraph(12)],
-                "search/index.js": [.site, .paragraphs("Content/threats/a.md")],
+                "search/index.js": [.site, .paragraphs("Content/threats/a.md"), .searchTexts("Content/threats/a.md")],
+                "reference/glossary.html": [.site, .acronymUses("Content/threats/a.md")],
+                "home.html": [.site],
             ],
             facts: [
                 "Content/threats/a.md": .init(body: 0xdead_beef, paragraphs: [12: 7, 13: 0xffff_ffff_ffff_ffff]),
                 "Content/capabilities/c.md": .init(body: 1, paragraphs: [:]),
-            ])
-        #expect(RecordedInputs.decode(inputs.encoded()) == inputs)
-        #expect(RecordedInputs.decode(Array(inputs.encoded().dropLast(4))) == nil)
+            ],
+            derived: [.searchTexts("Content/threats/a.md"): 3, .acronymUses("Content/threats/a.md"): 0])
+        let encoded = inputs.encoded()
+        #expect(RecordedInputs.decode(encoded) == inputs)
+        #expect(RecordedInputs.decode(Array(encoded.dropLast(4))) == nil)
+        // Any byte changed, or another version's file, is no record at all.
+        for position in stride(from: 0, to: encoded.count, by: 7) {
+            var flipped = encoded
+            flipped[position] ^= 0x20
+            #expect(RecordedInputs.decode(flipped) == nil)
+        }
+        #expect(RecordedInputs.decode(Array("portal-inputs 1\nend\n".utf8)) == nil)
     }
 
     /// Pages record what they read as they are rendered: their own body, the paragraphs they
@@ -172,8 +183,18 @@ struct IncrementalTests {
         let alpha = "Content/threats/alpha.md"
         #expect(output.reads["threats/alpha.html"] == [.site, .body(alpha)])
         #expect(output.reads["capabilities/drones.html"]?.contains(.body("Content/capabilities/drones.md")) == true)
-        let sections = Set(graph.sections.map { PageInput.paragraphs($0.source.file) })
+        // The search index and the glossary read what they derive from the texts, not the texts.
+        let sections = Set(graph.sections.map { PageInput.searchTexts($0.source.file) })
         #expect(output.reads[searchIndexPath] == sections.union([.site]))
+        let uses = Set(graph.sections.map { PageInput.acronymUses($0.source.file) })
+        #expect(output.reads["reference/glossary.html"] == uses.union([.site]))
+        // Each recorded with the fingerprint the next build compares with.
+        let index = AbbreviationIndex(graph.glossary)
+        for section in graph.sections {
+            for (input, hash) in sectionReadFacts(section, graph: graph, index: index) {
+                #expect(output.fingerprints[input] == hash, "\(input)")
+            }
+        }
         // Every capability page that quotes a paragraph recorded that paragraph, and nothing else.
         for capability in graph.capabilities {
             let quoted = Set((graph.citations[.capability(capability.slug)] ?? []).compactMap(\.paragraph))
@@ -430,7 +451,15 @@ extension IncrementalTests {
         let graph = after.graph
         let numbers = Set(
             (graph.sections.first { $0.source.file == file }?.paragraphs ?? []).map { PageInput.paragraph($0.number) })
-        let inputs = numbers.union([.body(file), .paragraphs(file)])
+        var inputs = numbers.union([.body(file), .paragraphs(file)])
+        // The derived reads count only where what they derive changed.
+        if let old = before.graph.sections.first(where: { $0.source.file == file }),
+            let new = graph.sections.first(where: { $0.source.file == file })
+        {
+            let was = sectionReadFacts(old, graph: before.graph, index: AbbreviationIndex(before.graph.glossary))
+            let now = sectionReadFacts(new, graph: graph, index: AbbreviationIndex(graph.glossary))
+            inputs.formUnion(now.keys.filter { was[$0] != now[$0] })
+        }
         for page in changed {
             #expect(before.reads[page].map { !$0.isDisjoint(with: inputs) } == true, "\(page) changed unrecorded")
         }

@@ -86,6 +86,8 @@ func affectedPages(
     guard var inputs = recorded else { return (nil, RecordedInputs(), "no record of what each page read") }
     var changedInputs: Set<PageInput> = []
     let sources = graphSources(graph)
+    let sections = Dictionary(uniqueKeysWithValues: graph.sections.map { ($0.source.file, $0) })
+    let abbreviations = AbbreviationIndex(graph.glossary)
     for file in changed {
         guard let source = sources[file] else { return (nil, inputs, "\(file) did not load") }
         guard previous.sources[file]?.interface == source.interface else {
@@ -99,6 +101,13 @@ func affectedPages(
             changedInputs.insert(.paragraphs(file))
         }
         inputs.facts[file] = new
+        // What the search index and the glossary derive from the texts: an edit that changes
+        // neither the kept openings nor the acronyms used renders neither again.
+        let derived = sections[file].map { sectionReadFacts($0, graph: graph, index: abbreviations) } ?? [:]
+        for (input, hash) in derived where inputs.derived[input] != hash {
+            changedInputs.insert(input)
+            inputs.derived[input] = hash
+        }
     }
     let pages = Set(inputs.reads.filter { !$0.value.isDisjoint(with: changedInputs) }.keys)
     return (pages, inputs, nil)
@@ -136,12 +145,6 @@ func sourceFacts(_ body: ParsedBody) -> RecordedInputs.SourceFacts {
     return RecordedInputs.SourceFacts(body: hasher.value, paragraphs: paragraphs)
 }
 
-/// `contentHash` of a string's UTF-8 bytes: a full build hashes every body, tens of megabytes
-/// on a large site, too many for FNV's byte at a time.
-private func textHash(_ text: String) -> UInt64 {
-    var text = text
-    return text.withUTF8 { contentHash(UnsafeRawBufferPointer($0)) }
-}
 
 /// What a build records for the next one; nil when it cannot account for every source (then no
 /// state is kept and the next build is full). A rebuild passes the inputs it started from, with
@@ -162,12 +165,14 @@ func prepareState(
     if let rebuilt {
         inputs = rebuilt
         inputs.reads.merge(output.reads) { _, new in new }
+        inputs.derived.merge(output.fingerprints) { _, new in new }
     } else {
         // Hashing every body costs a few tens of milliseconds at 10,000 pages; on every core.
         let all = bySource.sorted { $0.key < $1.key }
         let facts = parallelMap(all) { sourceFacts($0.value.body) }
         inputs = RecordedInputs(
-            reads: output.reads, facts: Dictionary(uniqueKeysWithValues: zip(all.map(\.key), facts)))
+            reads: output.reads, facts: Dictionary(uniqueKeysWithValues: zip(all.map(\.key), facts)),
+            derived: output.fingerprints)
     }
     let state = BuildState(
         executable: executableStamp(), output: options.output.path, global: stamps.global, marker: nil,

@@ -70,36 +70,64 @@ let glossaryUsesShown = 12
 /// The paragraphs that use each glossary term (or its plural), in report order, read off the
 /// paragraphs' text word by word; a word is looked up only when it could be a term.
 func glossaryUses(_ context: RenderContext) -> [String: [Int]] {
-    let index = context.abbreviations
-    guard !index.isEmpty else { return [:] }
+    guard !context.abbreviations.isEmpty else { return [:] }
     var uses: [String: [Int]] = [:]
     for section in context.graph.sections {
-        for paragraph in context.paragraphs(of: section) {
-            var seen: Set<String> = []
-            var text = paragraph.text
-            text.withUTF8 { bytes in
-                var start = 0
-                func word(_ end: Int) {
-                    defer { start = end + 1 }
-                    guard end - start >= 2 else { return }
-                    let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                    guard index.mightContain(slice),
-                        let term = index.term(for: Substring(String(decoding: slice, as: UTF8.self))),
-                        seen.insert(term).inserted
-                    else { return }
-                    uses[term, default: []].append(paragraph.number)
-                }
-                for position in 0..<bytes.count {
-                    let byte = bytes[position]
-                    // ASCII letters and digits: acronyms are written in them, and "PSU’s" splits
-                    // at the apostrophe into the term and its "s".
-                    if !isASCIIAlphanumeric(byte) { word(position) }
-                }
-                word(bytes.count)
-            }
+        for use in context.acronymUses(of: section) {
+            for term in use.terms { uses[term, default: []].append(use.number) }
         }
     }
     return uses
+}
+
+/// The glossary terms one numbered paragraph uses, each once, in the order it first uses them.
+struct AcronymUse: Equatable {
+    var number: Int
+    var terms: [String]
+}
+
+/// The paragraphs of a section that use a glossary term, with the terms.
+func acronymUses(_ paragraphs: [Paragraph], index: AbbreviationIndex) -> [AcronymUse] {
+    guard !index.isEmpty else { return [] }
+    return paragraphs.compactMap { paragraph in
+        let terms = acronymsUsed(in: paragraph.text, index: index)
+        return terms.isEmpty ? nil : AcronymUse(number: paragraph.number, terms: terms)
+    }
+}
+
+private func acronymsUsed(in text: String, index: AbbreviationIndex) -> [String] {
+    var terms: [String] = []
+    var text = text
+    text.withUTF8 { bytes in
+        var start = 0
+        func word(_ end: Int) {
+            defer { start = end + 1 }
+            guard end - start >= 2 else { return }
+            let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            guard index.mightContain(slice),
+                let term = index.term(for: Substring(String(decoding: slice, as: UTF8.self))),
+                !terms.contains(term)
+            else { return }
+            terms.append(term)
+        }
+        for position in 0..<bytes.count {
+            // ASCII letters and digits: acronyms are written in them, and "PSU’s" splits
+            // at the apostrophe into the term and its "s".
+            if !isASCIIAlphanumeric(bytes[position]) { word(position) }
+        }
+        word(bytes.count)
+    }
+    return terms
+}
+
+func fingerprint(_ uses: [AcronymUse]) -> UInt64 {
+    var hasher = StableHasher()
+    for use in uses {
+        hasher.combine(use.number)
+        for term in use.terms { hasher.combine(term) }
+        hasher.combine("")
+    }
+    return hasher.value
 }
 
 /// Boards, partners or operations: one entry each, with where the report mentions it.

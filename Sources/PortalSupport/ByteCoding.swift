@@ -1,0 +1,179 @@
+/// LEB128's bit masks: each byte carries seven bits of the number, the high bit set while more follow.
+private let leb128More: UInt8 = 0x80
+private let leb128Payload: UInt8 = 0x7F
+
+/// A compact binary form for the caches a build keeps between runs: integers as LEB128
+/// varints, strings as a length and their UTF-8 bytes. Plain bytes, no schema: the reader is the
+/// writer's mirror, and every read is bounds-checked, so a short or foreign file fails to decode
+/// (`ByteReader.Malformed`) rather than crashing or giving wrong values.
+package struct ByteWriter {
+    package private(set) var bytes: [UInt8] = []
+
+    package init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    package mutating func unsigned(_ value: UInt64) {
+        var value = value
+        while value >= UInt64(leb128More) {
+            bytes.append(UInt8(truncatingIfNeeded: value) | leb128More)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    /// Zigzag, so small negative numbers stay short too.
+    package mutating func int(_ value: Int) {
+        unsigned(UInt64(bitPattern: Int64((value << 1) ^ (value >> (Int.bitWidth - 1)))))
+    }
+
+    package mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+
+    package mutating func fixed64(_ value: UInt64) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    package mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            unsigned(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    package mutating func raw(_ value: some Collection<UInt8>) { bytes.append(contentsOf: value) }
+
+    /// A present flag, then the value.
+    package mutating func optional<Value>(_ value: Value?, _ write: (inout ByteWriter, Value) -> Void) {
+        bool(value != nil)
+        if let value { write(&self, value) }
+    }
+
+    package mutating func array<Element>(_ values: [Element], _ write: (inout ByteWriter, Element) -> Void) {
+        unsigned(UInt64(values.count))
+        for value in values { write(&self, value) }
+    }
+}
+
+/// Reads what `ByteWriter` wrote, from a borrowed buffer; throws `Malformed` at the first byte
+/// that does not fit.
+package struct ByteReader {
+    package struct Malformed: Error {
+        package init() {}
+    }
+
+    private let buffer: UnsafeRawBufferPointer
+    package private(set) var offset: Int
+
+    package init(_ buffer: UnsafeRawBufferPointer, offset: Int = 0) {
+        self.buffer = buffer
+        self.offset = offset
+    }
+
+    package var isAtEnd: Bool { offset == buffer.count }
+
+    package mutating func byte() throws -> UInt8 {
+        guard offset < buffer.count else { throw Malformed() }
+        defer { offset += 1 }
+        return buffer[offset]
+    }
+
+    package mutating func unsigned() throws -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = try byte()
+            guard shift < 64 else { throw Malformed() }
+            value |= UInt64(byte & leb128Payload) << shift
+            if byte < leb128More { return value }
+            shift += 7
+        }
+    }
+
+    package mutating func int() throws -> Int {
+        let raw = try unsigned()
+        return Int(truncatingIfNeeded: Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1))))
+    }
+
+    /// A count of things still to come, each at least one byte: a count larger than the bytes
+    /// left is a foreign file, refused before anything is reserved for it.
+    package mutating func count() throws -> Int {
+        let value = try unsigned()
+        guard value <= UInt64(buffer.count - offset) else { throw Malformed() }
+        return Int(value)
+    }
+
+    package mutating func bool() throws -> Bool {
+        switch try byte() {
+        case 0: return false
+        case 1: return true
+        default: throw Malformed()
+        }
+    }
+
+    package mutating func fixed64() throws -> UInt64 {
+        guard buffer.count - offset >= 8 else { throw Malformed() }
+        defer { offset += 8 }
+        return UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    package mutating func bytes(_ count: Int) throws -> UnsafeRawBufferPointer {
+        guard count >= 0, buffer.count - offset >= count else { throw Malformed() }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + count])
+    }
+
+    /// The writer only ever wrote Swift strings, and the caches check their bytes with a checksum
+    /// before decoding, so this decodes without the failable validation (`String(validating:)`
+    /// was a tenth of a rebuild); bytes that are not UTF-8 would be repaired, never read wrongly.
+    package mutating func string() throws -> String {
+        let utf8 = try bytes(count())
+        return String(decoding: utf8.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+    }
+
+    package mutating func optional<Value>(_ read: (inout ByteReader) throws -> Value) throws -> Value? {
+        try bool() ? read(&self) : nil
+    }
+
+    package mutating func array<Element>(_ read: (inout ByteReader) throws -> Element) throws -> [Element] {
+        let count = try count()
+        var values: [Element] = []
+        values.reserveCapacity(count)
+        for _ in 0..<count { values.append(try read(&self)) }
+        return values
+    }
+}
+
+// Locations and diagnostics, which every cached stage carries. A location's file is nearly always
+// the source being coded (`file`): written as a flag then, so a decoded location shares that
+// string rather than allocating its own copy.
+extension ByteWriter {
+    package mutating func location(_ location: SourceLocation, in file: String) {
+        let isSame = location.file == file
+        bool(isSame)
+        if !isSame { string(location.file) }
+        int(location.line)
+        int(location.column)
+    }
+
+    package mutating func diagnostic(_ diagnostic: Diagnostic, in file: String) {
+        bool(diagnostic.severity == .error)
+        string(diagnostic.code)
+        string(diagnostic.message)
+        optional(diagnostic.hint) { $0.string($1) }
+        location(diagnostic.location, in: file)
+    }
+}
+
+extension ByteReader {
+    package mutating func location(in file: String) throws -> SourceLocation {
+        let path = try bool() ? file : string()
+        return SourceLocation(file: path, line: try int(), column: try int())
+    }
+
+    package mutating func diagnostic(in file: String) throws -> Diagnostic {
+        let severity: Diagnostic.Severity = try bool() ? .error : .warning
+        let code = try string()
+        let message = try string()
+        let hint = try optional { try $0.string() }
+        return Diagnostic(severity, code, message, hint: hint, at: try location(in: file))
+    }
+}
