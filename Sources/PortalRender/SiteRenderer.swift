@@ -38,6 +38,10 @@ package enum PageInput: Hashable, Sendable {
     case searchTexts(String)
     /// The glossary terms each paragraph of a section uses (`acronymUses`).
     case acronymUses(String)
+    /// What the what-changed pages show of one section's paragraphs since the edition before, by
+    /// the section's slug; the empty slug for the whole report's (`editionChanges`). Matching is
+    /// report-wide, so an edit anywhere can change any section's; the fingerprint tells which did.
+    case editionChanges(String)
 }
 
 /// What one page read, written to by the page builders through `RenderContext`. One per page,
@@ -110,6 +114,16 @@ struct RenderContext: @unchecked Sendable {
         let uses = PortalRender.acronymUses(section.paragraphs, index: abbreviations)
         reads.record(.acronymUses(section.source.file), fingerprint: fingerprint(uses))
         return uses
+    }
+
+    /// What changed in one section's paragraphs since the edition before (`slug`), or in the
+    /// whole report's (nil), recorded as that: an edit that changes no page's comparison renders
+    /// no what-changed page again.
+    func editionChanges(inSection slug: String?) -> [ParagraphChange] {
+        guard let changes = graph.changes else { return [] }
+        let shown = slug.map(changes.paragraphs(inSection:)) ?? changes.visibleParagraphs
+        reads.record(.editionChanges(slug ?? ""), fingerprint: fingerprint(shown))
+        return shown
     }
 
     /// The text of paragraph `number` of `section`, if it has one.
@@ -186,6 +200,37 @@ package func sectionReadFacts(_ section: Section, graph: SiteGraph, index: Abbre
         .searchTexts(section.source.file): fingerprint(searchTexts(section.paragraphs, limit: limit)),
         .acronymUses(section.source.file): fingerprint(acronymUses(section.paragraphs, index: index)),
     ]
+}
+
+/// Fingerprints of what `RenderContext.editionChanges` gives for every section and for the
+/// whole report, for a rebuild to compare with what the last build recorded. Empty without an
+/// edition before this one.
+package func editionChangesFacts(_ graph: SiteGraph) -> [PageInput: UInt64] {
+    guard let changes = graph.changes, let previous = graph.editions.previous else { return [:] }
+    var facts: [PageInput: UInt64] = [.editionChanges(""): fingerprint(changes.visibleParagraphs)]
+    for slug in changeSectionSlugs(graph, previous: previous.snapshot) {
+        facts[.editionChanges(slug)] = fingerprint(changes.paragraphs(inSection: slug))
+    }
+    return facts
+}
+
+/// A fingerprint of paragraph changes: their kinds, numbers, sections and texts (the word
+/// difference is made from the texts).
+func fingerprint(_ changes: [ParagraphChange]) -> UInt64 {
+    var hasher = StableHasher()
+    for change in changes {
+        hasher.combine(change.kind.rawValue)
+        for side in [change.old, change.new] {
+            guard let side else {
+                hasher.combine("-")
+                continue
+            }
+            hasher.combine(side.number)
+            hasher.combine(side.section)
+            hasher.combine(side.text)
+        }
+    }
+    return hasher.value
 }
 
 /// Renders every file, or with `only` just those pages (by path), and hands each to `emit` as

@@ -276,6 +276,7 @@ extension ByteWriter {
         case .paragraphs(let path): (kind, file) = (3, path)
         case .searchTexts(let path): (kind, file) = (4, path)
         case .acronymUses(let path): (kind, file) = (5, path)
+        case .editionChanges(let slug): (kind, file) = (6, slug)
         }
         unsigned(kind)
         if let file { string(file) }
@@ -291,6 +292,7 @@ extension ByteReader {
         case 3: return .paragraphs(try string())
         case 4: return .searchTexts(try string())
         case 5: return .acronymUses(try string())
+        case 6: return .editionChanges(try string())
         default: throw Malformed()
         }
     }

@@ -109,6 +109,13 @@ func affectedPages(
             inputs.derived[input] = hash
         }
     }
+    // What the what-changed pages show: an edit in one section can change another's comparison.
+    if !changedInputs.isEmpty {
+        for (input, hash) in editionChangesFacts(graph) where inputs.derived[input] != hash {
+            changedInputs.insert(input)
+            inputs.derived[input] = hash
+        }
+    }
     let pages = Set(inputs.reads.filter { !$0.value.isDisjoint(with: changedInputs) }.keys)
     return (pages, inputs, nil)
 }

@@ -18,7 +18,7 @@ func changesPages(_ graph: SiteGraph) -> [PageID] {
 }
 
 /// This edition's sections in report order, then those only the edition before had.
-private func changeSectionSlugs(_ graph: SiteGraph, previous: EditionSnapshot) -> [String] {
+func changeSectionSlugs(_ graph: SiteGraph, previous: EditionSnapshot) -> [String] {
     let current = graph.sections.map(\.slug)
     let known = Set(current)
     return current + previous.sections.map(\.slug).filter { !known.contains($0) }
@@ -87,8 +87,7 @@ func changesPage(_ context: RenderContext) -> BuiltPage {
     let changes = graph.changes!
     let previous = graph.editions.previous!
     let linker = EditionLinker(from: .changes, graph: graph, previous: previous)
-    // The matching reads every paragraph of the report.
-    for section in graph.sections { _ = context.paragraphs(of: section) }
+    _ = context.editionChanges(inSection: nil)
     let titles = SectionTitles(graph: graph, changes: changes)
     var values = sinceValues(previous, linker: linker)
     values["section_counts"] = .list(
@@ -125,10 +124,7 @@ func sectionChangesPage(_ slug: String, context: RenderContext) -> BuiltPage {
     let linker = EditionLinker(from: page, graph: graph, previous: previous)
     let titles = SectionTitles(graph: graph, changes: changes)
     let title = titles[slug] ?? slug
-    let shown = changes.paragraphs(inSection: slug)
-    // Paragraphs are matched across the whole report, so an edit in another section can change
-    // which old paragraph one of this section's is matched with: the page reads them all.
-    for section in graph.sections { _ = context.paragraphs(of: section) }
+    let shown = context.editionChanges(inSection: slug)
     var values = sinceValues(previous, linker: linker)
     values["title"] = .text("What changed in \(title)")
     values["section_title"] = .text(title)
