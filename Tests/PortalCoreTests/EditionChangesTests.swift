@@ -210,18 +210,9 @@ import Testing
     /// another section's changes page: an incremental rebuild should give what a full build gives
     /// (it does not yet: a known issue).
     @Test func anEditElsewhereThatTakesASectionsOldTextRebuildsItsPage() throws {
-        let beta = """
-            ---
-            title: Beta threat
-            order: 2
-            summary: Beta.
-            ---
-
-            4. Beta relies on [drones](capability:drones) as well, under [the board](board:alpha-board).
-
-            5. Beta's plain paragraph says the budget will grow next year.
-
-            """
+        let beta =
+            SiteFixture.validFiles["Content/threats/beta.md"]!
+            + "\n\n5. Beta's plain paragraph says the budget will grow next year.\n"
         let gamma = """
             ---
             title: Gamma threat
