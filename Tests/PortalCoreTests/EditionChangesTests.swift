@@ -207,8 +207,7 @@ import Testing
     }
 
     /// Paragraphs are matched across the report, so a text-only edit of one section can change
-    /// another section's changes page: an incremental rebuild should give what a full build gives
-    /// (it does not yet: a known issue).
+    /// another section's changes page: an incremental rebuild gives what a full build gives.
     @Test func anEditElsewhereThatTakesASectionsOldTextRebuildsItsPage() throws {
         let beta =
             SiteFixture.validFiles["Content/threats/beta.md"]!
@@ -257,12 +256,7 @@ import Testing
         }
         let expected = try String(contentsOf: full.appendingPathComponent("changes/beta.html"), encoding: .utf8)
         #expect(expected.contains("Moved from 5 to 6, to Gamma threat"))
-        // Known issue: the page recorded reading only what it showed, so the rebuild left it as it
-        // was. The fix belongs to the incremental build: a fact per section, the fingerprint of
-        // `graph.changes.paragraphs(inSection:)`, compared as paragraph texts are.
-        withKnownIssue("a section's changes page misses an edit elsewhere that takes its old text") {
-            #expect((try? fixture.read("changes/beta.html")) == expected)
-        }
+        #expect(try fixture.read("changes/beta.html") == expected)
     }
 
     /// `href="..."` values, entities decoded as far as links here use them.

@@ -126,15 +126,9 @@ func sectionChangesPage(_ slug: String, context: RenderContext) -> BuiltPage {
     let titles = SectionTitles(graph: graph, changes: changes)
     let title = titles[slug] ?? slug
     let shown = changes.paragraphs(inSection: slug)
-    // What the page shows: its section's paragraphs and those that moved in or out of it. Not
-    // every paragraph, though matching runs across the report: recorded on each of N pages, that
-    // is N² reads to keep (2,000 sections: a one-page edit went from 12 s to 110 s in a debug
-    // build). So a text edit elsewhere that now takes this section's old text is missed by an
-    // incremental rebuild until the section itself changes (a known issue, tested).
-    if let section = graph.section(slug) { _ = context.paragraphs(of: section) }
-    for change in shown {
-        if let number = change.new?.number, change.new?.section != slug { context.reads.record(.paragraph(number)) }
-    }
+    // Paragraphs are matched across the whole report, so an edit in another section can change
+    // which old paragraph one of this section's is matched with: the page reads them all.
+    for section in graph.sections { _ = context.paragraphs(of: section) }
     var values = sinceValues(previous, linker: linker)
     values["title"] = .text("What changed in \(title)")
     values["section_title"] = .text(title)
