@@ -1,9 +1,11 @@
 import Foundation
 import Testing
 
+@testable import PortalBuild
 @testable import PortalLoad
 @testable import PortalRender
 @testable import PortalResolve
+@testable import PortalScaffold
 @testable import PortalSupport
 
 /// "What changed" on three editions made from the real report (`ThreeEditions`): exactly the
@@ -202,6 +204,59 @@ import Testing
                 == "Due in <del><span class=\"visually-hidden\">removed: </span>March</del> "
                 + "<ins><span class=\"visually-hidden\">added: </span>May</ins> &lt;2024&gt;"
                 + "<ins><span class=\"visually-hidden\">added: </span>, as planned</ins>.")
+    }
+
+    /// Paragraphs are matched across the report, so a text-only edit of one section can change
+    /// another section's changes page: an incremental rebuild gives what a full build gives.
+    @Test func anEditElsewhereThatTakesASectionsOldTextRebuildsItsPage() throws {
+        let beta =
+            SiteFixture.validFiles["Content/threats/beta.md"]!
+            + "\n\n5. Beta's plain paragraph says the budget will grow next year.\n"
+        let gamma = """
+            ---
+            title: Gamma threat
+            order: 3
+            summary: Gamma.
+            ---
+
+            6. Gamma's plain paragraph is about something else entirely.
+
+            """
+        let fixture = try SiteFixture(overriding: ["Content/threats/beta.md": beta, "Content/threats/gamma.md": gamma])
+        guard
+            case .success = recordEdition(
+                folders: SiteFolders(root: fixture.root), id: "2023-12", title: "December paper", date: nil)
+        else {
+            Issue.record("recording failed")
+            return
+        }
+        try fixture.write(
+            beta.replacingOccurrences(of: "will grow", with: "will grow a little"), to: "Content/threats/beta.md")
+        guard case .success = fixture.build() else {
+            Issue.record("the next paper must build")
+            return
+        }
+        #expect(try fixture.read("changes/beta.html").contains("Changed"))
+        // Gamma's paragraph now says what beta's paragraph 5 said: a text-only edit of gamma.
+        try fixture.write(
+            gamma.replacingOccurrences(
+                of: "Gamma's plain paragraph is about something else entirely.",
+                with: "Beta's plain paragraph says the budget will grow next year."),
+            to: "Content/threats/gamma.md")
+        guard case .success(let rebuild) = fixture.build() else {
+            Issue.record("the edit must build")
+            return
+        }
+        #expect(rebuild.incremental != nil, "\(rebuild.fullBuildReason ?? "")")
+        let full = fixture.root.appendingPathComponent("full")
+        guard case .success = PortalBuild.build(BuildOptions(root: fixture.root, output: full, incremental: false))
+        else {
+            Issue.record("the full build must succeed")
+            return
+        }
+        let expected = try String(contentsOf: full.appendingPathComponent("changes/beta.html"), encoding: .utf8)
+        #expect(expected.contains("Moved from 5 to 6, to Gamma threat"))
+        #expect(try fixture.read("changes/beta.html") == expected)
     }
 
     /// `href="..."` values, entities decoded as far as links here use them.
