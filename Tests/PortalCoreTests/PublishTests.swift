@@ -229,13 +229,16 @@ struct PublishTests {
             "\(fixture.root.lastPathComponent)-fake-rsync")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let log = folder.appendingPathComponent("calls.log")
-        let program = folder.appendingPathComponent("rsync")
-        try """
-        #!/bin/sh
-        echo "$*" >> '\(log.path)'
-        case "$1" in --list-only) printf '%s' '\(listing)';; esac
-        exit 0
-        """.write(to: program, atomically: true, encoding: .utf8)
+        // A new file each time, written with O_CLOEXEC: a script rewritten in place, or whose
+        // descriptor a process forked by another test inherits, fails to run (ETXTBSY).
+        let program = folder.appendingPathComponent("rsync-\(UUID().uuidString.prefix(8))")
+        let script = """
+            #!/bin/sh
+            echo "$*" >> '\(log.path)'
+            case "$1" in --list-only) printf '%s' '\(listing)';; esac
+            exit 0
+            """
+        try writeFileBytes(Array(script.utf8), to: program.path)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: program.path)
         return (program.path, log)
     }
@@ -294,8 +297,9 @@ struct PublishTests {
         try FileManager.default.removeItem(at: marked.log)
         let allowed = PublishOptions(
             build: BuildOptions(root: fixture.root), destination: "web@intranet:/srv/www", rsync: marked.program)
-        guard case .success = publish(allowed) else {
-            Issue.record("a remote folder with the marker must be published into")
+        let published = publish(allowed)
+        guard case .success = published else {
+            Issue.record("a remote folder with the marker must be published into: \(published)")
             return
         }
         let calls = try String(contentsOf: marked.log, encoding: .utf8).split(separator: "\n")
