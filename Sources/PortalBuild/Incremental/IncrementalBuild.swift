@@ -152,7 +152,6 @@ func sourceFacts(_ body: ParsedBody) -> RecordedInputs.SourceFacts {
     return RecordedInputs.SourceFacts(body: hasher.value, paragraphs: paragraphs)
 }
 
-
 /// What a build records for the next one; nil when it cannot account for every source (then no
 /// state is kept and the next build is full). A rebuild passes the inputs it started from, with
 /// the changed sources' facts already updated, and only the reads of the pages it rendered.
