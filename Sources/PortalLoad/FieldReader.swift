@@ -159,14 +159,36 @@ struct FieldReader {
         return values
     }
 
-    /// Keys nobody asked for are likely typos: warn, and suggest the nearest known key.
+    /// Keys nobody asked for are likely typos: warn, and suggest the nearest known key. One that
+    /// is no near miss of a known key and sits on the same line right after an unquoted value
+    /// (`{id: x, name: Alpha, Beta: Board}`) is that value cut at a comma, which would publish
+    /// "Alpha": an error.
     mutating func finish(allowed: [String]) {
-        for name in order where !used.contains(name) {
+        for (position, name) in order.enumerated() where !used.contains(name) {
+            if let cut = cutValue(before: position, key: name, allowed: allowed) {
+                diagnostics.append(cut)
+                continue
+            }
             diagnostics.append(
                 .warning(
                     "unknown-key", "unknown key '\(name)' in \(what)",
                     hint: didYouMean(name, in: allowed) ?? "remove it", at: keyLocations[name]!))
         }
+    }
+
+    /// The key before `position` has an unquoted value on the same line as `key`: only a flow
+    /// mapping puts two keys on one line, and there a comma in a value ends it.
+    private func cutValue(before position: Int, key: String, allowed: [String]) -> Diagnostic? {
+        guard position > 0, closestMatch(to: key, in: allowed) == nil, let keyAt = keyLocations[key] else { return nil }
+        let previous = order[position - 1]
+        guard let value = fields[previous], value.isPlainScalar, let cut = value.string,
+            value.location.line == keyAt.line
+        else { return nil }
+        let rest = fields[key]?.string.map { "\(key): \($0)" } ?? key
+        return .error(
+            "yaml-split-value",
+            "the value of '\(previous)' is cut at a comma: YAML reads '\(cut)' and then '\(key)' as another key",
+            hint: "quote the value: \(previous): \"\(cut), \(rest)\"", at: value.location)
     }
 
     private mutating func missing(_ key: String) {

@@ -90,7 +90,7 @@ func parseYAMLWithYams(_ text: String, file: String, firstLine: Int = 1, valuePr
         valueProblems += converter.valueProblems
         return .success(converted)
     } catch let error as YamlError {
-        return .failure(yamlDiagnostic(error, file: file, lineOffset: lineOffset))
+        return .failure(yamlDiagnostic(error, text: text, file: file, lineOffset: lineOffset))
     } catch {
         return .failure(
             .error("yaml-invalid", "invalid YAML: \(error)", at: SourceLocation(file: file, line: firstLine)))
@@ -393,7 +393,40 @@ private func controlCharacterProblem(_ text: String, file: String, firstLine: In
     return nil
 }
 
-private func yamlDiagnostic(_ error: YamlError, file: String, lineOffset: Int) -> Diagnostic {
+/// Where `key` is written as a key again after its first appearance (`first`, as Yams marks
+/// lines and columns from 1): at a line's start (after indentation and `- `) or after `{` or
+/// `,`, followed by `:`. Nil when it cannot be found, and the first is reported instead.
+private func repeatedKey(_ key: String, after first: (line: Int, column: Int), in text: String) -> (
+    line: Int, column: Int
+)? {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    guard first.line >= 1, first.line <= lines.count else { return nil }
+    for index in (first.line - 1)..<lines.count {
+        let scalars = Array(lines[index].unicodeScalars)
+        var start = index == first.line - 1 ? first.column - 1 + key.unicodeScalars.count : 0
+        while start < scalars.count {
+            guard let found = position(of: key, in: scalars, from: start) else { break }
+            let before = scalars[..<found].last { $0 != " " && $0 != "\t" }
+            let after = scalars[(found + key.unicodeScalars.count)...].first { $0 != " " && $0 != "\t" }
+            if before == nil || before == "{" || before == "," || before == "-", after == ":" {
+                return (index + 1, found + 1)
+            }
+            start = found + 1
+        }
+    }
+    return nil
+}
+
+private func position(of key: String, in scalars: [Unicode.Scalar], from start: Int) -> Int? {
+    let target = Array(key.unicodeScalars)
+    guard !target.isEmpty, scalars.count >= target.count, start <= scalars.count - target.count else { return nil }
+    for index in start...(scalars.count - target.count) where Array(scalars[index..<index + target.count]) == target {
+        return index
+    }
+    return nil
+}
+
+private func yamlDiagnostic(_ error: YamlError, text: String, file: String, lineOffset: Int) -> Diagnostic {
     let hint = "check the indentation and quote values that contain ':' or start with a special character"
     switch error {
     case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
@@ -404,10 +437,16 @@ private func yamlDiagnostic(_ error: YamlError, file: String, lineOffset: Int) -
             "yaml-invalid", message, hint: hint,
             at: SourceLocation(file: file, line: mark.line + lineOffset, column: mark.column))
     case .duplicatedKeysInMapping(let duplicates, let context):
+        // Yams marks the key's first appearance; the mistake is the one after it.
+        let first = (line: context.mark.line, column: context.mark.column)
+        let again = duplicates.count == 1 ? repeatedKey(duplicates[0], after: first, in: text) : nil
+        let at = again ?? first
         return .error(
             "duplicate-key", "duplicate key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", "))",
-            hint: "a key may appear once in a mapping: remove or rename one",
-            at: SourceLocation(file: file, line: context.mark.line + lineOffset, column: context.mark.column))
+            hint: again == nil
+                ? "a key may appear once in a mapping: remove or rename one"
+                : "first given at line \(first.line + lineOffset); a key may appear once in a mapping: remove or rename one",
+            at: SourceLocation(file: file, line: at.line + lineOffset, column: at.column))
     default:
         return .error(
             "yaml-invalid", "invalid YAML: \(error)", hint: hint, at: SourceLocation(file: file, line: 1 + lineOffset))

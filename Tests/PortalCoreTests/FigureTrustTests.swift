@@ -205,7 +205,21 @@ struct FigureTrustTests {
             table(
                 "Measure,North,South,Total\nDrones,2,3,5\nPilots,4,1.5,5.5\n",
                 sidecar: Self.totalSidecar + "\nunits: {North: \"%\", North: \"£\"}\n"),
-            code: "duplicate-key", file: Self.sidecar, line: 6, column: 9)
+            code: "duplicate-key", file: Self.sidecar, line: 6, column: 21)
+    }
+
+    /// A key given twice is reported where it is given again, with where it was first given.
+    @Test func aDuplicateKeyIsReportedAtItsSecondAppearance() throws {
+        let twice = try expectFailure(
+            [
+                "Content/data/boards.yaml":
+                    "- id: alpha-board\n  name: Alpha Board\n  chair: One\n  name: Again\n  paragraphs: [4]\n"
+            ],
+            code: "duplicate-key", file: "Content/data/boards.yaml", line: 4, column: 3)
+        #expect(twice?.hint?.contains("first given at line 2") == true)
+        try expectFailure(
+            ["Content/data/boards.yaml": "- {id: alpha-board, name: Alpha Board, name: Again, paragraphs: [4]}\n"],
+            code: "duplicate-key", file: "Content/data/boards.yaml", line: 1, column: 40)
     }
 
     @Test func aDiscrepancyDeclaredTwiceIsAnError() throws {
@@ -263,6 +277,27 @@ struct FigureTrustTests {
         try expectFailure(
             ["Content/data/boards.yaml": "- {id: alpha-board, name: Alpha, Beta Board: x, paragraphs: [4]}\n"],
             code: "yaml-split-value", file: "Content/data/boards.yaml", line: 1, column: 27, alone: true)
+        // The rest of the value reads as a key with a value of its own: no near miss of a known
+        // key, so not a typo but a cut ("Alpha" would be published as the board's name).
+        let cut = try expectFailure(
+            ["Content/data/boards.yaml": "- {id: alpha-board, name: Alpha, Beta: Board, paragraphs: [4]}\n"],
+            code: "yaml-split-value", file: "Content/data/boards.yaml", line: 1, column: 27, alone: true)
+        #expect(cut?.hint?.contains("name: \"Alpha, Beta: Board\"") == true)
+        try expectFailure(
+            ["Content/data/boards.yaml": "- {id: alpha-board, name: Alpha,Beta: Board, paragraphs: [4]}\n"],
+            code: "yaml-split-value", file: "Content/data/boards.yaml", line: 1, column: 27, alone: true)
+    }
+
+    /// A near miss of a known key after a value on the same line is a typo, not a cut: a warning.
+    @Test func aMisspelledKeyInAFlowMappingIsStillOnlyAWarning() throws {
+        let fixture = try SiteFixture(overriding: [
+            "Content/data/boards.yaml": "- {id: alpha-board, name: Alpha Board, chiar: The Chair, paragraphs: [4]}\n"
+        ])
+        let (_, diagnostics) = fixture.graph()
+        let warning = diagnostics.first { $0.code == "unknown-key" }
+        #expect(warning?.severity == .warning)
+        #expect(warning?.hint == "did you mean 'chair'?")
+        #expect(!diagnostics.hasErrors)
     }
 
     @Test func aKeyWithNoValueAfterAQuotedValueIsAnError() throws {
