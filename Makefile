@@ -128,7 +128,7 @@ browser: test-deps e2e
 editions-check: test-deps unit
 	$(PYTHON) Tests/editions/check_editions.py $(DEBUG_BIN) $(TEST_OUT)/editions
 	CHECK_LINKS_ARGS="--strict-disk" SCREENSHOTS=$(TEST_OUT)/screenshots/editions \
-	CHECK_AXE_ARGS="--fail-on any --pages editions/index.html changes/* editions/2023-12/index.html editions/2023-12/threats/* search/index.html" \
+	CHECK_AXE_ARGS="--fail-on any --pages editions/index.html changes/* editions/2023-12/index.html editions/2023-12/threats/* search/index.html --screenshot-pages editions/index.html changes/index.html changes/serious-and-organised-crime.html editions/2023-12/threats/terrorism.html" \
 	Tests/browser/run.sh $(TEST_OUT)/editions/site
 	$(PYTHON) Tests/editions/check_edition_search.py $(TEST_OUT)/editions/site
 

@@ -25,7 +25,7 @@ struct PreparedEdition {
 
 /// What the last build kept of one recorded edition.
 struct EditionCache: Codable, Equatable {
-    static let version = 1
+    static let version = 2
     var version = EditionCache.version
     /// The manifest as the last build read it, while its file's identity stamp is this one.
     var manifestStamp: [Int64] = []

@@ -899,7 +899,7 @@ ul.chart-summary { padding-left: 1.25rem; }
 .change-tag { margin-right: 0.5rem; white-space: normal; }
 .change-text { overflow-wrap: anywhere; }
 .change-links { font-size: 1rem; }
-.changes-table a { white-space: nowrap; }
+.changes-table td a { white-space: nowrap; }
 del { text-decoration: line-through; text-decoration-thickness: 2px; background: var(--warning-bg); color: var(--warning-text); }
 ins { text-decoration: underline; text-decoration-thickness: 2px; text-underline-offset: 0.15em; background: var(--tag-bg); color: var(--tag-text); }
 .trend-list { display: flex; flex-wrap: wrap; gap: 0 2rem; }

@@ -53,7 +53,7 @@ public func resolveSite(_ loaded: LoadedSite, editions: EditionHistory = .none) 
         graph.registerEntryIndex[entry.source.register, default: [:]][entry.id] = position
     }
     graph.changes = editionChanges(of: graph)
-    return (graph, diagnostics)
+    return (graph, diagnostics + renumberingWarnings(graph))
 }
 
 /// Sections in report order; two sections claiming one place is an authoring mistake, and so is

@@ -15,7 +15,8 @@ import Testing
     /// The fixture site with edition `2023-12` recorded from it.
     static func recorded(_ id: String = "2023-12", date: String? = "2023-12-12") throws -> SiteFixture {
         let fixture = try SiteFixture()
-        let result = recordEdition(folders: SiteFolders(root: fixture.root), id: id, title: "December paper", date: date)
+        let result = recordEdition(
+            folders: SiteFolders(root: fixture.root), id: id, title: "December paper", date: date)
         if case .failure(let error) = result { Issue.record("recording failed: \(error)") }
         return fixture
     }
@@ -38,7 +39,8 @@ import Testing
         #expect(editions.map(\.info) == [EditionInfo(id: "2023-12", title: "December paper", date: "2023-12-12")])
         #expect(editions[0].files.map(\.path).contains("Content/threats/alpha.md"))
         let frozen = try String(
-            contentsOf: fixture.root.appendingPathComponent("Editions/2023-12/Content/threats/alpha.md"), encoding: .utf8)
+            contentsOf: fixture.root.appendingPathComponent("Editions/2023-12/Content/threats/alpha.md"),
+            encoding: .utf8)
         #expect(frozen == SiteFixture.validFiles["Content/threats/alpha.md"])
         #expect(verifyEdition(editions[0], folders: folders).isEmpty)
         // Never twice, never an id that cannot be a folder, never content with errors.
@@ -73,7 +75,8 @@ import Testing
         #expect(diagnostics.contains { $0.code == "edition-changed" && $0.location.file.hasSuffix("threats/beta.md") })
         #expect(snapshot(of: fixture.output).mapValues(\.0) == before.mapValues(\.0))
 
-        try fixture.write(SiteFixture.validFiles["Content/threats/beta.md"]!, to: "Editions/2023-12/Content/threats/beta.md")
+        try fixture.write(
+            SiteFixture.validFiles["Content/threats/beta.md"]!, to: "Editions/2023-12/Content/threats/beta.md")
         try fixture.write("- term: X\n", to: "Editions/2023-12/Content/data/extra.yaml")
         #expect(fixture.failingBuild().contains { $0.code == "edition-changed" && $0.message.contains("added") })
     }
@@ -110,16 +113,21 @@ import Testing
         let editions = try fixture.read("editions/index.html")
         #expect(editions.contains("2023-12/index.html"))
         #expect(editions.contains("December paper"))
-        #expect(!FileManager.default.fileExists(atPath: fixture.output.appendingPathComponent("editions/2023-12/404.html").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: fixture.output.appendingPathComponent("editions/2023-12/404.html").path))
     }
 
     @Test func theBuiltInThemeShowsTheBannerWithLinksThatResolve() throws {
         let fixture = try SiteFixture(theme: .builtIn)
-        _ = recordEdition(folders: SiteFolders(root: fixture.root), id: "2023-12", title: "December paper", date: "2023-12-12")
+        _ = recordEdition(
+            folders: SiteFolders(root: fixture.root), id: "2023-12", title: "December paper", date: "2023-12-12")
         try fixture.remove("Content/capabilities/drones.md")
         try fixture.write(
-            SiteFixture.validFiles["Content/threats/alpha.md"]!.replacingOccurrences(of: "capabilities: [drones]\n", with: "")
-                .replacingOccurrences(of: "[its drones](capability:drones)", with: "its drones"),
+            SiteFixture.validFiles["Content/threats/alpha.md"]!.replacingOccurrences(
+                of: "capabilities: [drones]\n", with: ""
+            )
+            .replacingOccurrences(of: "[its drones](capability:drones)", with: "its drones"),
             to: "Content/threats/alpha.md")
         try fixture.write(
             SiteFixture.validFiles["Content/threats/beta.md"]!.replacingOccurrences(
@@ -158,7 +166,8 @@ import Testing
             ("edition:2023-11/para:4", "unknown-edition"), ("edition:2023-12/para:9", "unknown-paragraph"),
             ("edition:2023-12/table:x", "invalid-edition-reference"), ("edition:2023-12#p4", "unknown-fragment"),
         ] {
-            try fixture.write(beta.replacingOccurrences(of: "board:alpha-board", with: written), to: "Content/threats/beta.md")
+            try fixture.write(
+                beta.replacingOccurrences(of: "board:alpha-board", with: written), to: "Content/threats/beta.md")
             let problem = fixture.failingBuild().first { $0.severity == .error }
             #expect(problem?.code == code, "\(written)")
             #expect(problem?.location.file == "Content/threats/beta.md")
@@ -174,7 +183,8 @@ import Testing
         }
         let folder = fixture.output.appendingPathComponent("editions")
         let before = snapshot(of: folder)
-        try fixture.write("- term: ACC\n  expansion: Assistant Chief Constable (edited)\n", to: "Content/data/glossary.yaml")
+        try fixture.write(
+            "- term: ACC\n  expansion: Assistant Chief Constable (edited)\n", to: "Content/data/glossary.yaml")
         guard case .success(let report) = fixture.build() else {
             Issue.record("the edited site must build")
             return
@@ -206,6 +216,56 @@ import Testing
             return
         }
         #expect(json == #"[["2023-12","December paper (2023-12)","editions/2023-12/search/index.js"]]"#)
-        #expect(FileManager.default.fileExists(atPath: fixture.output.appendingPathComponent("editions/2023-12/search/index.js").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: fixture.output.appendingPathComponent("editions/2023-12/search/index.js").path))
+    }
+
+    /// A number that now holds other words than the last edition's paragraph of that number is
+    /// warned about wherever it is cited, with where the old words went.
+    @Test func aCitationOfARenumberedParagraphIsWarnedAbout() throws {
+        let fixture = try Self.recorded()
+        try fixture.write(
+            """
+            ---
+            title: Alpha threat
+            order: 1
+            summary: How the force meets the alpha threat.
+            capabilities: [drones]
+            boards: [alpha-board]
+            ---
+
+            1. The force relies on [its drones](capability:drones) and the [ACC](para:2).
+
+            2. A paragraph this test adds, so the ones after it are numbered again.
+
+            3. The table below shows the figures.
+
+               ![Drone numbers](table:drone-numbers)
+
+            ## Later questions
+
+            4. See [paragraph 1](#p1) and [the beta section](threat:beta#p5).
+            """, to: "Content/threats/alpha.md")
+        try fixture.write(
+            SiteFixture.validFiles["Content/threats/beta.md"]!.replacingOccurrences(of: "4. Beta", with: "5. Beta"),
+            to: "Content/threats/beta.md")
+        try fixture.write(
+            SiteFixture.validFiles["Content/data/boards.yaml"]!.replacingOccurrences(of: "[4]", with: "[5]"),
+            to: "Content/data/boards.yaml")
+        try fixture.write(
+            SiteFixture.validFiles["Content/data/tables/drone-numbers.yaml"]!.replacingOccurrences(
+                of: "paragraphs: [2]", with: "paragraphs: [3]"), to: "Content/data/tables/drone-numbers.yaml")
+        let (graph, diagnostics) = fixture.graph()
+        #expect(graph != nil, "\(diagnostics)")
+        let warnings = diagnostics.filter { $0.code == "paragraph-renumbered" }
+        #expect(warnings.count == 1, "\(warnings)")
+        #expect(warnings.first?.location.file == "Content/threats/alpha.md")
+        #expect(warnings.first?.location.line == 9)
+        #expect(warnings.first?.message.contains("that text is now paragraph 3") == true)
+        #expect(warnings.first?.hint?.contains("para:3") == true)
+        #expect(warnings.first?.hint?.contains("edition:2023-12/para:2") == true)
+        let moved = graph?.changes?.paragraphs.filter { $0.kind == .moved }.compactMap { $0.new?.number }
+        #expect(moved == [3, 4, 5])
     }
 }

@@ -52,7 +52,8 @@ struct PublishTests {
         let old = destination(fixture).appendingPathComponent("editions/2023-12/threats/beta.html")
         #expect(FileManager.default.fileExists(atPath: old.path))
         try fixture.write(
-            SiteFixture.validFiles["Content/threats/beta.md"]!.replacingOccurrences(of: "Beta relies", with: "Beta now relies"),
+            SiteFixture.validFiles["Content/threats/beta.md"]!.replacingOccurrences(
+                of: "Beta relies", with: "Beta now relies"),
             to: "Content/threats/beta.md")
         let edit = try #require(report(publishing(fixture)))
         #expect(!edit.sent.isEmpty)

@@ -10,7 +10,12 @@
    editions/index.html lists both, and the what-changed view links to #p73 and #p150 and shows
    the figure's old and new values;
 4. a second build rewrites nothing under editions/ (bytes and times);
-5. an edited file of the recorded edition fails the build, and the output stays as it was.
+5. an edited file of the recorded edition fails the build, and the output stays as it was;
+6. three editions through the command line: A (the shipped report) recorded, B renumbering the
+   last section (a paragraph inserted before 148) and changing the CTSFO figure, recorded, then
+   C changing that figure again: B's what-changed view shows exactly the inserted paragraph as
+   added and 148 and 149 as moved, not changed; the current one a trend of the figure across all
+   three; and the data that still cites 149 (boards.yaml) is warned about.
 
 The site is left in OUT_DIR/site for the link, HTML and axe checks (Tests/browser/run.sh).
 Exit status 0 when every check holds, 1 otherwise.
@@ -70,6 +75,40 @@ def tree(folder):
             with open(path, "rb") as f:
                 found[os.path.relpath(path, folder)] = (f.read(), os.stat(path).st_mtime_ns)
     return found
+
+
+INSERTED = "Test edition B: a paragraph inserted before 148, so the ones after it shift."
+
+
+def three_editions(portal, out):
+    root = os.path.join(out, "root")
+    site = os.path.join(out, "site")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(root)
+    shutil.copytree(os.path.join(REPO, "Content"), os.path.join(root, "Content"))
+    terrorism = os.path.join(root, "Content", "threats", "terrorism.md")
+    cross = os.path.join(root, "Content", "threats", "cross-cutting-capabilities.md")
+    run(portal, root, "edition", "2023-12", "--title", "Test edition A", "--date", "2023-12-12")
+    replace_in(cross, "149. ", "150. ")
+    replace_in(cross, "148. ", "149. ")
+    replace_in(cross, "\n149. ", f"\n148. {INSERTED}\n\n149. ")
+    replace_in(terrorism, "value: 42, paragraph: 66", "value: 44, paragraph: 66")
+    result = run(portal, root, "check")
+    check(re.search(r"boards\.yaml:\d+:\d+: warning: paragraph 149 now says .*that text is now paragraph 150",
+                    result.stderr) is not None, "data still citing the renumbered 149 is warned about")
+    run(portal, root, "edition", "2024-03", "--title", "Test edition B", "--date", "2024-03-12")
+    replace_in(terrorism, "value: 44, paragraph: 66", "value: 47, paragraph: 66")
+    run(portal, root, "build", "--output", site)
+    b = read(os.path.join(site, "editions", "2024-03", "changes", "cross-cutting-capabilities.html"))
+    labels = re.findall(r'<span class="tag change-tag">([^<]+)</span>', b)
+    check(labels.count("Added") == 1, f"B's view shows one added paragraph ({labels})")
+    check(sum(1 for label in labels if label.startswith("Moved")) == 2, f"B's view shows two moved paragraphs ({labels})")
+    check("Changed" not in labels, f"B's view shows no renumbered paragraph as changed ({labels})")
+    check(INSERTED in b, "B's view shows the inserted paragraph's text")
+    current = read(os.path.join(site, "changes", "index.html"))
+    check("<svg" in current and "CTSFOs in force" in current, "the current view draws a trend of the CTSFO figure")
+    for value in ("42", "44", "47"):
+        check(f">{value}<" in current, f"the trend's table holds {value}")
 
 
 def main():
@@ -137,6 +176,8 @@ def main():
     with open(frozen, "w", encoding="utf-8") as f:
         f.write(saved)
     run(portal, root, "check")
+
+    three_editions(portal, os.path.join(out, "three"))
 
     print(f"editions: {len(failures)} failure(s)")
     return 1 if failures else 0

@@ -126,11 +126,9 @@ func sectionChangesPage(_ slug: String, context: RenderContext) -> BuiltPage {
     let titles = SectionTitles(graph: graph, changes: changes)
     let title = titles[slug] ?? slug
     let shown = changes.paragraphs(inSection: slug)
-    // What the page shows: its section's paragraphs and those that moved in or out of it.
-    if let section = graph.section(slug) { _ = context.paragraphs(of: section) }
-    for change in shown {
-        if let number = change.new?.number, change.new?.section != slug { context.reads.record(.paragraph(number)) }
-    }
+    // Paragraphs are matched across the whole report, so an edit in another section can change
+    // which old paragraph one of this section's is matched with: the page reads them all.
+    for section in graph.sections { _ = context.paragraphs(of: section) }
     var values = sinceValues(previous, linker: linker)
     values["title"] = .text("What changed in \(title)")
     values["section_title"] = .text(title)

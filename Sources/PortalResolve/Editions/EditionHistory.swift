@@ -66,6 +66,10 @@ public struct EditionSnapshot: Sendable, Codable, Equatable {
     public var figures: [Figure] = []
     public var cells: [Cell] = []
     public var commitments: [Commitment] = []
+    /// Every citation of a paragraph by its number, as "who\tnumber": who is the citing file or
+    /// data entry (`Content/threats/terrorism.md`, `table:rocu-establishment`). A citation the next
+    /// edition still makes, of a number that now holds other words, was likely not updated.
+    public var citations: [String] = []
 
     public init() {}
 }

@@ -28,6 +28,7 @@ package func editionSnapshot(of graph: SiteGraph) -> EditionSnapshot {
             id: source.id.value, what: source.what, section: commitment.section, paragraph: source.paragraph.value,
             due: source.due?.iso, dueText: source.dueText, status: source.status)
     }
+    snapshot.citations = paragraphCitations(graph).map(\.key)
     return snapshot
 }
 
