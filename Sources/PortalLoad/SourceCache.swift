@@ -64,6 +64,7 @@ public struct LoadCache: Sendable {
                     target: file.path)
             }
         }
+        removeAbandonedPacks()
         let temporary = "\(file.path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return nil }
@@ -71,6 +72,20 @@ public struct LoadCache: Sendable {
             pack: pack, stamps: stamps, descriptor: descriptor, end: 0, temporary: temporary, target: file.path)
         session.append(header)
         return session
+    }
+}
+
+extension LoadCache {
+    /// Packs a killed build was writing (`load.pack.tmp-<pid>-<n>`) are removed once their process
+    /// is gone; a running build's (the preview server's, say) is left alone.
+    func removeAbandonedPacks() {
+        let folder = file.deletingLastPathComponent()
+        let prefix = file.lastPathComponent + ".tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder.path + "/" + name) }
+        }
     }
 }
 

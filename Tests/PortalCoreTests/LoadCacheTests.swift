@@ -187,6 +187,20 @@ struct LoadCacheTests {
         #expect(try entry(openPack(fixture, cache), fixture, path: gamma) != nil)
     }
 
+    /// A pack a killed build left half-written goes; one a running process is writing stays.
+    @Test func abandonedPacksAreRemoved() throws {
+        let fixture = try SiteFixture(overriding: Self.extraFiles)
+        let cache = cache(fixture)
+        _ = load(fixture, cache: cache)
+        // A process id no process has (above Linux's largest), and this process's parent's.
+        let abandoned = cache.file.path + ".tmp-999999999-1"
+        let running = cache.file.path + ".tmp-\(getppid())-2"
+        for path in [abandoned, running] { try writeFileBytes(Array("half a pack".utf8), to: path) }
+        _ = load(fixture, cache: self.cache(fixture, reads: false))
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+        #expect(FileManager.default.fileExists(atPath: running))
+    }
+
     /// A rebuild appends what it parsed; the pack is written anew once dead entries outweigh
     /// live ones, and a removed source's entry goes then.
     @Test func aRebuildAppendsAndThePackStaysSmall() throws {
