@@ -348,10 +348,13 @@ let templateVariables: [TemplateVariable] = [
         ["section", "capability", "tables"]),
     TemplateVariable("tables_href", .text, "a link to the figures index", ["home", "search"]),
     TemplateVariable("tables_text", .text, "`table_count` in words: \"6 tables\"", ["home"]),
-    TemplateVariable("target", .text, "a figure's target, where the report states one", ["capability"]),
-    TemplateVariable("target_gap", .text, "how far the figure is from its target: \"2 below\"", ["capability"]),
     TemplateVariable(
-        "target_label", .text, "what the target is called (\"target\" unless the data says)", ["capability"]),
+        "target", .text, "a figure's target, where the report states one", ["home", "section", "capability"]),
+    TemplateVariable(
+        "target_gap", .text, "how far the figure is from its target: \"2 below\"", ["home", "section", "capability"]),
+    TemplateVariable(
+        "target_label", .text, "what the target is called (\"target\" unless the data says)",
+        ["home", "section", "capability"]),
     TemplateVariable("term", .text, "a glossary term", ["glossary"]),
     TemplateVariable(
         "text", .text, "a contents entry's or a search example's text", ["section", "capability", "search"]),

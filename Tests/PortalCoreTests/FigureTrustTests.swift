@@ -208,6 +208,21 @@ struct FigureTrustTests {
             code: "duplicate-key", file: Self.sidecar, line: 6, column: 21)
     }
 
+    /// A key figure with a target shows it on the home page's card and the section page (the
+    /// template catalog lists the names for both, which debug builds check on every context).
+    @Test func aKeyFigureWithATargetRendersOnTheHomeAndSectionPages() throws {
+        let alpha = SiteFixture.validFiles["Content/threats/alpha.md"]!.replacingOccurrences(
+            of: "boards: [alpha-board]\n",
+            with: "boards: [alpha-board]\nkey_figures:\n  - {label: Drones, value: 5, target: 8, paragraph: 2}\n")
+        let fixture = try SiteFixture(overriding: ["Content/threats/alpha.md": alpha], theme: .builtIn)
+        guard case .success = fixture.build() else {
+            Issue.record("the site must build: \(fixture.failingBuild())")
+            return
+        }
+        #expect(try fixture.read("index.html").contains("3 below"))
+        #expect(try fixture.read("threats/alpha.html").contains("3 below"))
+    }
+
     /// A key given twice is reported where it is given again, with where it was first given.
     @Test func aDuplicateKeyIsReportedAtItsSecondAppearance() throws {
         let twice = try expectFailure(
