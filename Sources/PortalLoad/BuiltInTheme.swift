@@ -1295,7 +1295,7 @@ ins { text-decoration: underline; text-decoration-thickness: 2px; text-underline
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{title}}{{^is_home}} – {{site_title}}{{/is_home}}</title>
 <meta name="description" content="{{description}}">
-{{#base_href}}<base href="{{base_href}}">{{/base_href}}<style>@page { @top-left { content: "{{{print_header}}}"; } }</style>{{#inline_css}}<style>{{{inline_css}}}</style>{{/inline_css}}{{^inline_css}}<link rel="stylesheet" href="{{root}}assets/site.css">{{/inline_css}}
+{{#base_href}}<base href="{{base_href}}">{{/base_href}}{{#base_script}}<script>{{{base_script}}}</script>{{/base_script}}<style>@page { @top-left { content: "{{{print_header}}}"; } }</style>{{#inline_css}}<style>{{{inline_css}}}</style>{{/inline_css}}{{^inline_css}}<link rel="stylesheet" href="{{root}}assets/site.css">{{/inline_css}}
 </head>
 <body class="page-{{page_kind}}">
 <a class="skip-link" href="#main-content">Skip to main content</a>

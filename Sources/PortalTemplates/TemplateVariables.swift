@@ -74,6 +74,9 @@ let templateVariables: [TemplateVariable] = [
     TemplateVariable("banner_editions_href", .text, "in `edition_banner`: the list of every edition", ["layout"]),
     TemplateVariable("banner_name", .text, "in `edition_banner`: the edition's title and id", ["layout"]),
     TemplateVariable("base_href", .text, "the not-found page's `<base href>`, from site.yaml `base_path`", ["layout"]),
+    TemplateVariable(
+        "base_script", .html,
+        "without `base_path`: the not-found page's script that sets its `<base href>` from the address", ["layout"]),
     TemplateVariable("board", .text, "the board the report goes to (site.yaml `report.board`)", ["report"]),
     TemplateVariable("boards", .list, "the boards a section names (name, href)", ["home", "section"]),
     TemplateVariable(

@@ -223,6 +223,35 @@ struct FigureTrustTests {
         #expect(try fixture.read("threats/alpha.html").contains("3 below"))
     }
 
+    /// The not-found page is served for a missing address at any depth. Without `base_path` it
+    /// sets its own `<base href>` from the address (the part before the first of the site's
+    /// folders), so its links work there too; with it, the configured base is used and no script.
+    @Test func theNotFoundPageFindsTheSiteRootWithoutABasePath() throws {
+        let fixture = try SiteFixture(theme: .builtIn)
+        guard case .success = fixture.build() else {
+            Issue.record("the site must build")
+            return
+        }
+        let page = try fixture.read("404.html")
+        #expect(
+            page.contains(
+                #"var f=["assets","capabilities","changes","editions","reference","report","search","tables","threats"]"#
+            ))
+        #expect(page.contains("document.write('<base href="))
+        let head = try #require(page.range(of: "</head>")).lowerBound
+        #expect(page.range(of: "document.write")!.lowerBound < head)
+
+        try fixture.write(
+            SiteFixture.validFiles["Content/site.yaml"]! + "\nbase_path: /spr/\n", to: "Content/site.yaml")
+        guard case .success = fixture.build() else {
+            Issue.record("the site with a base path must build")
+            return
+        }
+        let based = try fixture.read("404.html")
+        #expect(based.contains(#"<base href="/spr/">"#))
+        #expect(!based.contains("document.write"))
+    }
+
     /// A key given twice is reported where it is given again, with where it was first given.
     @Test func aDuplicateKeyIsReportedAtItsSecondAppearance() throws {
         let twice = try expectFailure(

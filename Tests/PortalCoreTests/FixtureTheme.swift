@@ -16,7 +16,7 @@ let minimalThemeFiles: [String: String] = [
     <meta charset="utf-8">
     <title>{{title}}</title>
     <meta name="description" content="{{description}}">
-    {{#base_href}}<base href="{{base_href}}">{{/base_href}}{{#inline_css}}<style>{{{inline_css}}}</style>{{/inline_css}}{{^inline_css}}<link rel="stylesheet" href="{{root}}assets/site.css">{{/inline_css}}
+    {{#base_href}}<base href="{{base_href}}">{{/base_href}}{{#base_script}}<script>{{{base_script}}}</script>{{/base_script}}{{#inline_css}}<style>{{{inline_css}}}</style>{{/inline_css}}{{^inline_css}}<link rel="stylesheet" href="{{root}}assets/site.css">{{/inline_css}}
     </head>
     <body>
     <nav><a href="{{home_href}}">{{site_title}}</a>{{#nav}} <a href="{{href}}">{{title}}</a>{{/nav}}{{#reference_nav}} <a href="{{href}}">{{title}}</a>{{/reference_nav}}</nav>

@@ -38,6 +38,7 @@ func layoutValue(for page: PageID, title: String, breadcrumbs: [Crumb], shell: L
     if page == .notFound {
         if let base = shell.basePath { values["base_href"] = .text(base) }
         if let css = shell.inlineStyles { values["inline_css"] = .text(css) }
+        if let script = shell.baseScript { values["base_script"] = .text(script) }
     }
     return values
 }
@@ -74,6 +75,10 @@ struct LayoutShell: Sendable {
     /// The theme's plain stylesheet (`assets/plain.css`), inlined in the not-found page when
     /// there is no `base_path`.
     var inlineStyles: String?
+    /// Without `base_path`: a script that finds the site's root from the address the server
+    /// answered (the part before the first of the site's own folders) and sets `<base href>`,
+    /// so the page's links work at any depth too.
+    var baseScript: String?
 
     func folder(of page: PageID) -> Folder { folders[folderName(page.path)] ?? folders[""]! }
 }
@@ -82,10 +87,30 @@ private func folderName(_ path: String) -> String {
     path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
 }
 
+/// The site's own top-level folders: every page's, the theme's assets, and the folders editions
+/// add. An address holding one of them has the site's root just before it.
+private func siteFolders(_ pages: [PageID]) -> [String] {
+    let folders = Set(pages.compactMap { $0.path.split(separator: "/").dropLast().first.map(String.init) })
+    return folders.union(["assets", "editions", "changes"]).sorted()
+}
+
+/// The not-found page's `<base href>` worked out in the browser, for a site with no `base_path`:
+/// `/spr/threats/nope.html` has its root at `/spr/`; an address in none of the site's folders
+/// has it in its own folder. Written before anything in the page that links.
+private func rootFindingScript(folders: [String]) -> String {
+    let list = "[" + folders.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+    return "(function(){var f=\(list),p=location.pathname.split(\"/\");p.pop();"
+        + "for(var i=1;i<p.length;i++){if(f.indexOf(p[i])>=0){p=p.slice(0,i);break;}}"
+        + "document.write('<base href=\"'+p.join(\"/\").replace(/[\"<>]/g,encodeURIComponent)+'/\">');})();"
+}
+
 /// Builds the shell for every folder the site writes pages into.
 func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
     var shell = LayoutShell()
     shell.basePath = graph.config.basePath
+    if graph.config.basePath == nil {
+        shell.baseScript = rootFindingScript(folders: siteFolders(pages))
+    }
     if graph.config.basePath == nil, let css = graph.theme.assets.first(where: { $0.path == "plain.css" }) {
         shell.inlineStyles = String(decoding: css.bytes, as: UTF8.self)
     }
