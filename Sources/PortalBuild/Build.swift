@@ -110,7 +110,13 @@ public func check(root: URL) -> [Diagnostic] {
 
 /// Every validation a build does, recorded editions included.
 public func check(folders: SiteFolders) -> [Diagnostic] {
-    loadAndResolveWithEditions(folders: folders, useCache: false).diagnostics
+    checkedSite(folders: folders).diagnostics
+}
+
+/// Every validation a build does, and the resolved site when it has no errors.
+public func checkedSite(folders: SiteFolders) -> (graph: SiteGraph?, diagnostics: [Diagnostic]) {
+    let resolved = loadAndResolveWithEditions(folders: folders, useCache: false)
+    return (resolved.graph, resolved.diagnostics)
 }
 
 /// Load, resolve, render, write: one pipeline for every build. Nothing changed: nothing is read

@@ -192,6 +192,8 @@ func renderEditions(
     let currentPages = Set(allPages(current).map(\.path))
     var pagesHasher = StableHasher()
     for path in currentPages.sorted() { pagesHasher.combine(path) }
+    // The theme's files are read once for every edition's key.
+    let theme = themeFingerprint(root: folders.root)
     var diagnostics: [Diagnostic] = []
     var caches: [(id: String, cache: EditionCache)] = []
     for (position, item) in prepared.enumerated() {
@@ -199,7 +201,7 @@ func renderEditions(
         let folder = item.edition.info.folder
         var hasher = StableHasher()
         hasher.combine(item.snapshotKey)
-        hasher.combine(themeFingerprint(root: folders.root))
+        hasher.combine(theme)
         hasher.combine(pagesHasher.hex)
         // Its changes pages compare it with the one before; its banner names it.
         for earlier in prepared[..<position] { hasher.combine(earlier.snapshotKey) }

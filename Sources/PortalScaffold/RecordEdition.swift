@@ -26,13 +26,15 @@ public func recordEdition(
                 isUsage: false, message: "edition '\(id)' is already recorded in \(SitePath.editions)/\(id)",
                 hint: "a recorded edition never changes; choose another id for this one"))
     }
-    let problems = check(folders: folders).errors
-    if !problems.isEmpty {
+    let (graph, diagnostics) = checkedSite(folders: folders)
+    let problems = diagnostics.errors
+    guard let graph, problems.isEmpty else {
         return .failure(
             ScaffoldError(
                 isUsage: false,
-                message:
-                    "the content has \(problems.count) error\(problems.count == 1 ? "" : "s"), first: \(problems[0])",
+                message: problems.first.map {
+                    "the content has \(problems.count) error\(problems.count == 1 ? "" : "s"), first: \($0)"
+                } ?? "the site could not be loaded",
                 hint: "run 'portal check', fix them, then record the edition"))
     }
     var files: [EditionFile] = []
@@ -44,8 +46,9 @@ public func recordEdition(
         files = read.map(\.file)
         copies = read.map { ($0.file.path, $0.bytes) }
     }
-    let (reportTitle, reportDate) = reportTitleAndDate(folders: folders)
-    let info = EditionInfo(id: id, title: title ?? reportTitle, date: date ?? reportDate)
+    // The report's own title and date from site.yaml are the defaults for the edition's.
+    let report = graph.config.report
+    let info = EditionInfo(id: id, title: title ?? report.title, date: date ?? report.date?.iso)
     copies.append(("edition.yaml", Array(editionManifestText(info, files: files).utf8)))
     let staging = folders.editions.appendingPathComponent(".\(id).recording")
     do {
@@ -70,13 +73,6 @@ public func recordEdition(
                 "commit it: git add \(SitePath.editions)/\(id) && git commit -m 'Record edition \(id)'",
                 "edit \(SitePath.content)/ for the next paper; 'portal build' publishes this one under editions/\(id)/",
             ]))
-}
-
-/// The report's own title and date from site.yaml, the defaults for an edition's.
-private func reportTitleAndDate(folders: SiteFolders) -> (String?, String?) {
-    let (loaded, _) = loadSite(folders: folders)
-    guard let report = loaded?.config.report else { return (nil, nil) }
-    return (report.title, report.date?.iso)
 }
 
 /// The manifest, written by hand so it reads as the README describes and needs no YAML emitter.

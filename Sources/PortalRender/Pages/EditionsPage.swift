@@ -54,7 +54,7 @@ func editionBanner(for page: PageID, graph: SiteGraph) -> TemplateObject? {
     let toSiteRoot = rootPrefix(of: page.path) + "../../"
     let same = graph.editions.currentPages.contains(page.path)
     var banner: TemplateObject = [
-        "banner_name": .text(info.title.map { "\($0) (\(info.id))" } ?? "edition \(info.id)"),
+        "banner_name": .text(info.title == nil ? "edition \(info.id)" : info.name),
         "banner_current_href": .text(toSiteRoot + (same ? page.path : PageID.home.path)),
         "banner_current_label": .text(same ? "this page" : "the overview"),
         "banner_editions_href": .text(toSiteRoot + PageID.editions.path),
