@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Maps over items on every core. Pages are independent once resolved, so render and parse work
 /// splits cleanly; results keep the input order so output stays deterministic.
@@ -22,17 +23,31 @@ package func parallelMap<T: Sendable, R: Sendable>(
     return results.map { $0! }
 }
 
-/// Runs two independent jobs at once and returns both results.
-package func concurrently<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
-    var a: A?
-    var b: B?
-    withUnsafeMutablePointer(to: &a) { slotA in
-        withUnsafeMutablePointer(to: &b) { slotB in
-            nonisolated(unsafe) let (pointerA, pointerB) = (slotA, slotB)
-            DispatchQueue.concurrentPerform(iterations: 2) { index in
-                if index == 0 { pointerA.pointee = first() } else { pointerB.pointee = second() }
-            }
-        }
+/// Runs two independent jobs at once and returns both results. The first runs on the calling
+/// thread and the second on a thread of its own, not as two iterations of `concurrentPerform`:
+/// libdispatch runs a `concurrentPerform` nested inside another one serially, so a `parallelMap`
+/// inside either job would use one core.
+package func concurrently<A: Sendable, B: Sendable>(_ first: () -> A, _ second: @escaping @Sendable () -> B) -> (A, B) {
+    let slot = ResultSlot<B>()
+    let thread = Thread { slot.fill(second()) }
+    thread.stackSize = 8 << 20
+    thread.start()
+    let a = first()
+    return (a, slot.wait())
+}
+
+/// One value handed from a thread to the one waiting for it.
+private final class ResultSlot<Value>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var value: Value?
+
+    func fill(_ value: Value) {
+        self.value = value
+        done.signal()
     }
-    return (a!, b!)
+
+    func wait() -> Value {
+        done.wait()
+        return value!
+    }
 }
