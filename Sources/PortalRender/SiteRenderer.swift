@@ -256,7 +256,7 @@ package func renderSiteStreaming(
         graph: graph, links: links, lazyLinks: only == nil ? nil : BodyLinkTable(graph), history: graph.history,
         shell: layoutShell(graph: graph, pages: pages), abbreviations: AbbreviationIndex(graph.glossary))
 
-    var diagnostics: [Diagnostic] = []
+    let diagnostics: [Diagnostic] = []
     var paths: [String] = []
     func send(_ file: OutputFile) {
         paths.append(file.path)
