@@ -75,6 +75,21 @@ struct LoadTests {
             return
         }
         #expect(diagnostic.location.line == 2)
+        #expect(diagnostic.location.column == 1)
+    }
+
+    @Test func csvCellsKeepWhereTheyStartAcrossLinesAndEdges() throws {
+        let table = try parseCSV("a,\"two\nlines\",c\n\nx\"y,,\n", file: "t.csv").get()
+        #expect(table.rows.map { $0.map(\.value) } == [["a", "two\nlines", "c"], ["x\"y", "", ""]])
+        #expect(table.rows[0][2].location == SourceLocation(file: "t.csv", line: 2, column: 8))
+        #expect(table.rows[1][0].location == SourceLocation(file: "t.csv", line: 4, column: 1))
+        #expect(table.rows[1][2].location == SourceLocation(file: "t.csv", line: 4, column: 6))
+        guard case .failure(let diagnostic) = parseCSV("a,b\n\"x\"y,2\n", file: "t.csv") else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(diagnostic.code == "csv-invalid")
+        #expect(diagnostic.location == SourceLocation(file: "t.csv", line: 2, column: 4))
     }
 
     @Test func numbersAreExactAndFormattedInONSStyle() throws {
