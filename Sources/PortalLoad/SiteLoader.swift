@@ -12,19 +12,17 @@ public func loadSite(
     cache: LoadCache? = nil
 ) -> (LoadedSite?, [Diagnostic]) {
     let root = folders.root
-    var diagnostics: [Diagnostic] = []
     guard FileManager.default.fileExists(atPath: folders.fullPath(SitePath.siteFile)) else {
         return (
             nil,
             [
                 .error(
-                    "no-site", "no \(SitePath.siteFile) under \(root.path)",
-                    hint: SitePath.noSiteHint,
+                    "no-site", "no \(SitePath.siteFile) under \(root.path)", hint: SitePath.noSiteHint,
                     at: SourceLocation(file: SitePath.siteFile))
             ]
         )
     }
-
+    var diagnostics: [Diagnostic] = []
     // One walk of Content/ decides which files may be read at all; nothing else is opened.
     let content = ContentFiles(root: root)
     diagnostics += content.diagnostics
@@ -34,35 +32,10 @@ public func loadSite(
     let tables = loadTables(
         root: root, files: content.names(in: SitePath.tables), refused: content.refused,
         diagnostics: &diagnostics)
-
-    // Markdown files are the bulk of the work: read and parse them on every core.
-    let files = content.markdown
-    let counter = progress.map { ProgressCounter(stage: "reading", total: files.count, report: $0) }
-    // git's log runs beside the parse: its process mostly waits, and Render needs only its result.
-    let environment = data.environment
-    let (parsed, history) = concurrently(
-        {
-            let session = cache?.session(environment: environment.fingerprint, paths: files)
-            defer { session?.finish() }
-            return parallelMap(files, progress: counter) {
-                loadSource(root: root, path: $0, environment: environment, cache: session)
-            }
-        },
-        { edition?.history ?? GitHistory.load(root: root.path) })
-    var sections: [SectionSource] = []
-    var capabilities: [CapabilitySource] = []
-    var unloaded: [UnloadedSource] = []
-    for (path, item) in zip(files, parsed) {
-        diagnostics += item.diagnostics
-        switch item.value {
-        case .section(let section)?: sections.append(section)
-        case .capability(let capability)?: capabilities.append(capability)
-        case nil: unloaded.append(unloadedSource(root: root, path: path, environment: data.environment))
-        }
-    }
-    let glossary = data.glossary
-    let registerEntries = data.registerEntries
-    let commitments = data.commitments
+    let sources = loadSources(
+        content.markdown, root: root, environment: data.environment, cache: cache, progress: progress,
+        history: { edition?.history ?? GitHistory.load(root: root.path) })
+    diagnostics += sources.diagnostics
 
     var theme: Theme?
     if let config {
@@ -83,21 +56,64 @@ public func loadSite(
             ]
         )
     }
-    // What a broken data file should have defined is not reported missing as well: no glossary
-    // or operation names, no acronym warnings.
-    let failedData = Set(
+    let failedData = failedDataFiles(&diagnostics)
+    var site = LoadedSite(
+        folders: folders, config: config, sections: sources.sections, capabilities: sources.capabilities,
+        glossary: data.glossary, registerEntries: data.registerEntries, commitments: data.commitments, tables: tables,
+        theme: theme, unloaded: sources.unloaded)
+    site.failedDataFiles = failedData
+    site.history = sources.history
+    return (site, diagnostics)
+}
+
+/// The section and capability files, read and parsed on every core (through the load cache when
+/// there is one), sorted by what they turned out to be.
+private struct LoadedSources {
+    var sections: [SectionSource] = []
+    var capabilities: [CapabilitySource] = []
+    var unloaded: [UnloadedSource] = []
+    var diagnostics: [Diagnostic] = []
+    var history: GitHistory
+}
+
+/// `history`: git's log, run beside the parse: its process mostly waits, and Render needs only
+/// its result.
+private func loadSources(
+    _ files: [String], root: URL, environment: SourceEnvironment, cache: LoadCache?,
+    progress: (@Sendable (BuildProgress) -> Void)?, history: @escaping @Sendable () -> GitHistory
+) -> LoadedSources {
+    let counter = progress.map { ProgressCounter(stage: "reading", total: files.count, report: $0) }
+    let (parsed, log) = concurrently(
+        {
+            let session = cache?.session(environment: environment.fingerprint, paths: files)
+            defer { session?.finish() }
+            return parallelMap(files, progress: counter) {
+                loadSource(root: root, path: $0, environment: environment, cache: session)
+            }
+        }, history)
+    var sources = LoadedSources(history: log)
+    for (path, item) in zip(files, parsed) {
+        sources.diagnostics += item.diagnostics
+        switch item.value {
+        case .section(let section)?: sources.sections.append(section)
+        case .capability(let capability)?: sources.capabilities.append(capability)
+        case nil: sources.unloaded.append(unloadedSource(root: root, path: path, environment: environment))
+        }
+    }
+    return sources
+}
+
+/// The data files that failed with an error. What a broken data file should have defined is not
+/// reported missing as well: without the glossary or operation names, no acronym warnings.
+private func failedDataFiles(_ diagnostics: inout [Diagnostic]) -> Set<String> {
+    let failed = Set(
         diagnostics.filter { $0.severity == .error && $0.location.file.hasPrefix(SitePath.data + "/") }.map(
             \.location.file)
     )
-    if !failedData.isDisjoint(with: [SitePath.glossary, SitePath.data(Register.operation.file)]) {
+    if !failed.isDisjoint(with: [SitePath.glossary, SitePath.data(Register.operation.file)]) {
         diagnostics.removeAll { $0.code == "acronym-missing" }
     }
-    var site = LoadedSite(
-        folders: folders, config: config, sections: sections, capabilities: capabilities, glossary: glossary,
-        registerEntries: registerEntries, commitments: commitments, tables: tables, theme: theme, unloaded: unloaded)
-    site.failedDataFiles = failedData
-    site.history = history
-    return (site, diagnostics)
+    return failed
 }
 
 /// What can be read of a source that failed to load: its body, unless the front matter could
