@@ -5,8 +5,17 @@ import PortalSupport
 /// Resolve stage: builds the site graph from what was loaded. Checks every reference and every
 /// figure, computes backlinks, and collects all problems instead of stopping at the first.
 /// `editions`: what the recorded editions state (their snapshots), for `edition:` references and
-/// for comparing this edition with the one before.
+/// for comparing this edition with the one before. `links`: the last build's resolved links
+/// (`LinkStore`), reused for bodies whose links and targets are the same; the graph carries the
+/// store for the next build (`SiteGraph.linkStore`). Nil: every link is resolved, nothing kept.
 public func resolveSite(_ loaded: LoadedSite, editions: EditionHistory = .none) -> (SiteGraph?, [Diagnostic]) {
+    resolveSite(loaded, editions: editions, links: nil)
+}
+
+package func resolveSite(_ loaded: LoadedSite, editions: EditionHistory, links store: LinkStore?) -> (
+    SiteGraph?, [Diagnostic]
+) {
+    var store = store
     var diagnostics: [Diagnostic] = []
     let sources = sectionsInReportOrder(loaded, diagnostics: &diagnostics)
     let sectionHeadings = uniqueHeadingIDs(sources)
@@ -16,7 +25,7 @@ public func resolveSite(_ loaded: LoadedSite, editions: EditionHistory = .none) 
     let index = referenceIndex(
         loaded, sources: sources, headings: sectionHeadings, registerEntryIDs: registerEntryIDs,
         paragraphIndex: paragraphIndex, editions: editions)
-    var links = resolveEveryLink(sources: sources, capabilities: loaded.capabilities, index: index)
+    var links = resolveEveryLink(sources: sources, capabilities: loaded.capabilities, index: index, store: &store)
     diagnostics += links.diagnostics
     diagnostics = checkNamedIDs(loaded, sources: sources, index: index, diagnostics: diagnostics)
     let tables = verifiedTables(loaded.tables, paragraphIndex: paragraphIndex, diagnostics: &diagnostics)
@@ -49,6 +58,7 @@ public func resolveSite(_ loaded: LoadedSite, editions: EditionHistory = .none) 
         tableIndex: [:])
     graph.tableIndex = Dictionary(uniqueKeysWithValues: graph.tables.enumerated().map { ($1.id, $0) })
     graph.editions = editions
+    graph.linkStore = store
     for (position, entry) in registerEntries.enumerated() {
         graph.registerEntryIndex[entry.source.register, default: [:]][entry.id] = position
     }
@@ -216,13 +226,36 @@ private struct SiteLinks {
     }
 }
 
+/// With a `store`, a body whose links and possible targets are those of the last build takes
+/// its resolved links from it, and the store is left holding every body's for the next build.
 private func resolveEveryLink(
-    sources: [SectionSource], capabilities: [CapabilitySource], index: ReferenceIndex
+    sources: [SectionSource], capabilities: [CapabilitySource], index: ReferenceIndex, store: inout LinkStore?
 ) -> SiteLinks {
     let contexts =
         sources.map { LinkContext(body: $0.body, page: $0.page, section: $0.slug) }
         + capabilities.map { LinkContext(body: $0.body, page: .capability($0.slug), section: nil) }
-    var links = SiteLinks(perBody: parallelMap(contexts) { resolveLinks(in: $0, index: index) })
+    guard let last = store else {
+        return gathered(SiteLinks(perBody: parallelMap(contexts) { resolveLinks(in: $0, index: index) }))
+    }
+    let indexKey = index.key
+    let results = parallelMap(contexts) { context in
+        let file = context.body.file
+        let key = linkKey(context)
+        if let (links, payload) = last.reused(file: file, linkKey: key, indexKey: indexKey) {
+            return (links, (file: file, linkKey: key, indexKey: indexKey, payload: payload), true)
+        }
+        let links = resolveLinks(in: context, index: index)
+        var writer = ByteWriter(capacity: links.targets.count * 24)
+        writer.resolvedLinks(links, in: file)
+        return (links, (file: file, linkKey: key, indexKey: indexKey, payload: writer.bytes), false)
+    }
+    store?.keep(results.map(\.1), reused: results.filter(\.2).count)
+    return gathered(SiteLinks(perBody: results.map(\.0)))
+}
+
+/// Every body's citations in one table, with their problems and their count.
+private func gathered(_ resolved: SiteLinks) -> SiteLinks {
+    var links = resolved
     for result in links.perBody {
         for (thing, citation) in result.citations { links.citations[thing, default: []].append(citation) }
         links.diagnostics += result.diagnostics
@@ -317,7 +350,7 @@ private func resolvedSections(
         return Section(
             source: source,
             paragraphs: source.body.paragraphs.map {
-                Paragraph(number: $0.number, section: source.slug, location: $0.location, text: $0.text)
+                Paragraph(number: $0.number, section: source.slug, location: $0.location, storedText: $0.storedText)
             }, headings: headings,
             capabilities: capabilities,
             boards: source.boards.map(\.value).filter { boardIDs.contains($0) },

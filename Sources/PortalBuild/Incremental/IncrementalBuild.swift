@@ -33,7 +33,8 @@ struct InputStamps {
             if let stamp { sources[file] = stamp }
         }
         return InputStamps(
-            global: globalFingerprint(root: root) + walkFingerprint(root: root, content: content), sources: sources)
+            global: globalFingerprint(root: root, content: content) + walkFingerprint(root: root, content: content),
+            sources: sources)
     }
 }
 
@@ -148,7 +149,7 @@ func sourceFacts(_ body: ParsedBody) -> RecordedInputs.SourceFacts {
         }
     }
     var paragraphs: [Int: UInt64] = [:]
-    for paragraph in body.paragraphs { paragraphs[paragraph.number] = textHash(paragraph.text) }
+    for paragraph in body.paragraphs { paragraphs[paragraph.number] = paragraph.storedText.utf8Hash }
     return RecordedInputs.SourceFacts(body: hasher.value, paragraphs: paragraphs)
 }
 
