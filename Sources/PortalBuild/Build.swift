@@ -125,6 +125,8 @@ public func checkedSite(folders: SiteFolders) -> (graph: SiteGraph?, diagnostics
 /// are rendered again (`affectedPages`), into the same writer; otherwise every page is.
 public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = DispatchTime.now()
+    // Started first, so the cache check's CPU time is counted too.
+    var clock = StageClock(start: start)
     // A commit cut short is finished before the output is compared with anything.
     do { try finishInterruptedCommit(output: options.output.path) } catch { return .failure(.write("\(error)")) }
     let previous = options.incremental ? BuildState.read(root: options.root) : nil
@@ -136,7 +138,6 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     case .rebuild(let changed, let state): rebuild = (changed, state)
     case .full(let reason): fullBuildReason = reason
     }
-    var clock = StageClock(start: start)
     if options.incremental { clock.lap("cache check") }
     // Only files whose bytes changed are parsed; `--full` parses all and refreshes the cache.
     var cache = LoadCache(folders: options.folders, buildID: executableStamp(), reads: options.incremental)

@@ -112,17 +112,18 @@ private func numberParagraphs(
     let paragraphCount = sources.reduce(0) { $0 + $1.body.paragraphs.count }
     var paragraphIndex: [Int: String] = .init(minimumCapacity: paragraphCount)
     // Where each number first appears, for the hint of a repeated one: found by look-up, as a
-    // report repeating one number a hundred thousand times must not search for each.
-    var firstLocations: [Int: SourceLocation] = [:]
+    // report repeating one number a hundred thousand times must not search for each. Made at the
+    // first repeat only: a report without one (nearly all) keeps one table, not two.
+    var firstLocations: [Int: SourceLocation]?
     // The last paragraph of the section before, unless a section failed to load or lost a number
     // (the gap follows from that).
-    var previousSection: (last: ParagraphFacts, file: String)?
+    var previousSection: (last: (number: Int, location: SourceLocation), file: String)?
     for source in sources {
-        var previous: ParagraphFacts?
+        let paragraphs = source.body.paragraphs
         let lostLines = source.body.diagnostics.filter {
             $0.severity == .error && lostParagraphCodes.contains($0.code)
         }.map(\.location.line)
-        if sequenceAcrossSections, let (last, file) = previousSection, let first = source.body.paragraphs.first,
+        if sequenceAcrossSections, let (last, file) = previousSection, let first = paragraphs.first,
             first.number != last.number + 1, lostLines.isEmpty
         {
             diagnostics.append(
@@ -132,34 +133,52 @@ private func numberParagraphs(
                     hint: "check the numbering; it runs on from \(file) (the section before in 'order')",
                     at: first.location))
         }
-        if let last = source.body.paragraphs.last {
-            previousSection = lostLines.isEmpty ? (last, source.file) : nil
+        if let last = paragraphs.last {
+            previousSection = nil
+            if lostLines.isEmpty {
+                previousSection = (last: (number: last.number, location: last.location), file: source.file)
+            }
         }
-        for paragraph in source.body.paragraphs {
-            if let first = firstLocations[paragraph.number] {
+        for position in paragraphs.indices {
+            let number = paragraphs[position].number
+            let location = paragraphs[position].location
+            if let first = paragraphIndex.updateValue(source.slug, forKey: number) {
+                // The first paragraph keeps the number.
+                paragraphIndex[number] = first
+                if firstLocations == nil { firstLocations = firstParagraphLocations(sources) }
                 diagnostics.append(
                     .error(
-                        "duplicate-paragraph", "paragraph \(paragraph.number) is numbered twice",
-                        hint: "it is also at \(first); "
+                        "duplicate-paragraph", "paragraph \(number) is numbered twice",
+                        hint: "it is also at \(firstLocations![number]!); "
                             + "paragraph numbers must be unique across the report",
-                        at: paragraph.location))
-            } else {
-                paragraphIndex[paragraph.number] = source.slug
-                firstLocations[paragraph.number] = paragraph.location
+                        at: location))
             }
-            if let previous, paragraph.number != previous.number + 1,
-                !lostLines.contains(where: { (previous.location.line...paragraph.location.line).contains($0) })
-            {
-                diagnostics.append(
-                    .warning(
-                        "paragraph-sequence", "paragraph \(paragraph.number) follows paragraph \(previous.number)",
-                        hint: "check the numbering; board papers number paragraphs consecutively",
-                        at: paragraph.location))
+            if position > 0 {
+                let previous = paragraphs[position - 1]
+                if number != previous.number + 1,
+                    !lostLines.contains(where: { (previous.location.line...location.line).contains($0) })
+                {
+                    diagnostics.append(
+                        .warning(
+                            "paragraph-sequence", "paragraph \(number) follows paragraph \(previous.number)",
+                            hint: "check the numbering; board papers number paragraphs consecutively",
+                            at: location))
+                }
             }
-            previous = paragraph
         }
     }
     return paragraphIndex
+}
+
+/// Where each paragraph number first appears, in report order.
+private func firstParagraphLocations(_ sources: [SectionSource]) -> [Int: SourceLocation] {
+    var locations: [Int: SourceLocation] = [:]
+    for source in sources {
+        for paragraph in source.body.paragraphs where locations[paragraph.number] == nil {
+            locations[paragraph.number] = paragraph.location
+        }
+    }
+    return locations
 }
 
 /// Each register's entries, the first of each id kept (a repeated id is an error), and the ids.

@@ -183,12 +183,12 @@ extension BuildState {
 /// provides (its body, each paragraph's text) as it was then. Data the pipeline produced, keyed
 /// by the source it came from; nothing is read back out of the pages.
 struct RecordedInputs: Sendable, Equatable {
-    static let header = "portal-inputs 3"
+    static let header = "portal-inputs 4"
 
     /// By page path (the search index too).
     var reads: [String: Set<PageInput>] = [:]
     /// By source file.
-    var facts: [String: SourceFacts] = [:]
+    var facts = RecordedFacts()
     /// Fingerprints of the derived reads (`.searchTexts`, `.acronymUses`) as pages made them.
     var derived: [PageInput: UInt64] = [:]
 
@@ -206,14 +206,7 @@ struct RecordedInputs: Sendable, Equatable {
     func encoded() -> [UInt8] {
         var writer = ByteWriter(capacity: 1 << 20)
         writer.string(Self.header)
-        writer.array(facts.sorted { $0.key < $1.key }) { writer, fact in
-            writer.string(fact.key)
-            writer.fixed64(fact.value.body)
-            writer.array(fact.value.paragraphs.sorted { $0.key < $1.key }) {
-                $0.int($1.key)
-                $0.fixed64($1.value)
-            }
-        }
+        facts.encode(into: &writer)
         writer.array(Array(derived)) { writer, entry in
             writer.input(entry.key)
             writer.fixed64(entry.value)
@@ -238,13 +231,7 @@ struct RecordedInputs: Sendable, Equatable {
             var inputs = RecordedInputs()
             do {
                 guard try reader.string() == header else { return nil }
-                for _ in 0..<(try reader.count()) {
-                    let path = try reader.string()
-                    let hash = try reader.fixed64()
-                    var paragraphs: [Int: UInt64] = [:]
-                    for _ in 0..<(try reader.count()) { paragraphs[try reader.int()] = try reader.fixed64() }
-                    inputs.facts[path] = SourceFacts(body: hash, paragraphs: paragraphs)
-                }
+                inputs.facts = try RecordedFacts(reading: &reader, in: bytes)
                 for _ in 0..<(try reader.count()) { inputs.derived[try reader.input()] = try reader.fixed64() }
                 for _ in 0..<(try reader.count()) {
                     let page = try reader.string()
@@ -259,6 +246,124 @@ struct RecordedInputs: Sendable, Equatable {
 
     static func read(root: URL) -> RecordedInputs? {
         readFileBytes(BuildState.folder(root: root).appendingPathComponent("inputs").path).flatMap(decode)
+    }
+}
+
+/// Each source's `SourceFacts`, by file. A rebuild needs only the changed sources' (a few of
+/// 10,000), so facts read from a file stay as its bytes until asked for, and are written back as
+/// they were: no dictionary per source is made or hashed again.
+struct RecordedFacts: Sendable, Equatable, ExpressibleByDictionaryLiteral {
+    /// The facts section as read, and each entry's path and whole entry in it, sorted by path.
+    private var raw: [UInt8] = []
+    private var entries: [(path: Range<Int>, entry: Range<Int>)] = []
+    /// Facts set since (or every fact, when not read from a file).
+    private var set: [String: RecordedInputs.SourceFacts] = [:]
+
+    init() {}
+
+    init(dictionaryLiteral elements: (String, RecordedInputs.SourceFacts)...) {
+        set = Dictionary(uniqueKeysWithValues: elements)
+    }
+
+    init(_ facts: [String: RecordedInputs.SourceFacts]) { set = facts }
+
+    /// Reads the section `encode` wrote, checking every entry, without decoding one.
+    init(reading reader: inout ByteReader, in bytes: [UInt8]) throws {
+        let start = reader.offset
+        let count = try reader.count()
+        var entries: [(path: Range<Int>, entry: Range<Int>)] = []
+        entries.reserveCapacity(count)
+        var previous: ArraySlice<UInt8>?
+        for _ in 0..<count {
+            let entryStart = reader.offset
+            let length = try reader.count()
+            let pathStart = reader.offset
+            _ = try reader.bytes(length)
+            let path = (pathStart - start)..<(reader.offset - start)
+            _ = try reader.fixed64()
+            for _ in 0..<(try reader.count()) {
+                _ = try reader.int()
+                _ = try reader.fixed64()
+            }
+            // Sorted by path, as `encode` writes them, so a look-up can halve its way in.
+            let current = bytes[(path.lowerBound + start)..<(path.upperBound + start)]
+            if let previous, !previous.lexicographicallyPrecedes(current) { throw ByteReader.Malformed() }
+            previous = current
+            entries.append((path, (entryStart - start)..<(reader.offset - start)))
+        }
+        raw = Array(bytes[start..<reader.offset])
+        self.entries = entries.map { (path: $0.path, entry: $0.entry) }
+    }
+
+    subscript(file: String) -> RecordedInputs.SourceFacts? {
+        get {
+            if let fact = set[file] { return fact }
+            guard let position = position(of: file) else { return nil }
+            return raw.withUnsafeBytes { buffer in
+                var reader = ByteReader(buffer, offset: entries[position].entry.lowerBound)
+                // Checked when read (the file's checksum, then every entry's shape).
+                _ = try? reader.string()
+                guard let body = try? reader.fixed64(), let count = try? reader.count() else { return nil }
+                var paragraphs: [Int: UInt64] = [:]
+                for _ in 0..<count {
+                    guard let number = try? reader.int(), let hash = try? reader.fixed64() else { return nil }
+                    paragraphs[number] = hash
+                }
+                return RecordedInputs.SourceFacts(body: body, paragraphs: paragraphs)
+            }
+        }
+        set { set[file] = newValue }
+    }
+
+    /// Where a file's entry is among those read, by a binary search on the path bytes.
+    private func position(of file: String) -> Int? {
+        let key = Array(file.utf8)
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            let path = raw[entries[middle].path]
+            if path.elementsEqual(key) { return middle }
+            if path.lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
+        }
+        return nil
+    }
+
+    private var allFiles: [String] {
+        let read = entries.map { String(decoding: raw[$0.path], as: UTF8.self) }
+        return Array(Set(read).union(set.keys)).sorted()
+    }
+
+    /// Sorted by path; an entry not set since it was read is copied as its bytes.
+    func encode(into writer: inout ByteWriter) {
+        let added = set.keys.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+        let replaced = Set(set.keys.compactMap(position(of:)))
+        let kept = entries.indices.filter { !replaced.contains($0) }
+        writer.unsigned(UInt64(kept.count + added.count))
+        var next = 0
+        func writeAdded(_ path: [UInt8]) {
+            let fact = set[String(decoding: path, as: UTF8.self)]!
+            writer.string(String(decoding: path, as: UTF8.self))
+            writer.fixed64(fact.body)
+            writer.array(fact.paragraphs.sorted { $0.key < $1.key }) {
+                $0.int($1.key)
+                $0.fixed64($1.value)
+            }
+        }
+        for index in kept {
+            let path = raw[entries[index].path]
+            while next < added.count, added[next].lexicographicallyPrecedes(path) {
+                writeAdded(added[next])
+                next += 1
+            }
+            writer.raw(raw[entries[index].entry])
+        }
+        for path in added[next...] { writeAdded(path) }
+    }
+
+    static func == (a: RecordedFacts, b: RecordedFacts) -> Bool {
+        let files = a.allFiles
+        return files == b.allFiles && files.allSatisfy { a[$0] == b[$0] }
     }
 }
 

@@ -178,7 +178,7 @@ func prepareState(
         let all = bySource.sorted { $0.key < $1.key }
         let facts = parallelMap(all) { sourceFacts($0.value.body) }
         inputs = RecordedInputs(
-            reads: output.reads, facts: Dictionary(uniqueKeysWithValues: zip(all.map(\.key), facts)),
+            reads: output.reads, facts: RecordedFacts(Dictionary(uniqueKeysWithValues: zip(all.map(\.key), facts))),
             derived: output.fingerprints)
     }
     let state = BuildState(
