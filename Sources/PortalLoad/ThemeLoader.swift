@@ -24,8 +24,8 @@ public struct Theme: Sendable {
     /// The name diagnostics give a file of the built-in theme, which has no path on disk.
     static let builtInFolder = "(built-in theme)"
 
-    package func renderBytes(_ value: TemplateValue, template: String) -> [UInt8]? {
-        library.renderBytes(value, template: template)
+    package func renderBytes(_ value: TemplateValue, template: String, capacity: Int = 32_768) -> [UInt8]? {
+        library.renderBytes(value, template: template, capacity: capacity)
     }
 }
 

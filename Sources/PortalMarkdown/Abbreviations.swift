@@ -18,28 +18,47 @@ package struct Abbreviation: Sendable {
 /// Acronyms from the glossary, to mark their first use on a page with `<abbr title>`.
 package struct AbbreviationIndex: Sendable {
     private var entries: [String: [Abbreviation]] = [:]
-    /// Hashes of every term and its plural, to pass over ordinary words without making a String.
-    private var hashes: Set<UInt64> = []
+    /// Hashes of every term and its plural, sorted, to pass over ordinary words without making a
+    /// String; with the bytes terms begin with and the lengths they come in, so most words are
+    /// passed over without being hashed at all.
+    private var hashes: [UInt64] = []
+    private var firstBytes = ByteSet()
+    private var lengths: Range<Int> = 0..<0
 
     package init(terms glossary: [Abbreviation]) {
+        var hashes = Set<UInt64>()
+        var shortest = Int.max
+        var longest = 0
         for entry in glossary where !entry.expansion.isEmpty && !entry.term.contains(" ") {
             entries[entry.term, default: []].append(entry)
             for form in [entry.term, entry.term + "s"] {
                 var hasher = StableHasher()
                 hasher.combine(form.utf8)
                 hashes.insert(hasher.value)
+                shortest = min(shortest, form.utf8.count)
+                longest = max(longest, form.utf8.count)
+                if let first = form.utf8.first { firstBytes.insert(first) }
             }
         }
+        self.hashes = hashes.sorted()
+        if shortest <= longest { lengths = shortest..<longest + 1 }
     }
 
     /// False when the word is certainly no term; true when `term(for:)` should look.
     package func mightContain(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard lengths.contains(word.count), let first = word.first, firstBytes.contains(first) else { return false }
         var hasher = StableHasher()
         hasher.combine(word)
-        return hashes.contains(hasher.value)
+        return hashes.sortedContains(hasher.value)
     }
 
     package var isEmpty: Bool { entries.isEmpty }
+
+    /// The same as `term(for:)`, for a word in bytes that `mightContain` let through.
+    package func term(forBytes word: UnsafeBufferPointer<UInt8>) -> String? {
+        guard mightContain(word) else { return nil }
+        return term(for: Substring(String(decoding: word, as: UTF8.self)))
+    }
 
     /// The expansion for a term on a page. A term the report expands two ways (CTAG) takes the
     /// expansion given on this page, or names both.
@@ -151,6 +170,9 @@ package func abbreviatedHTML(
     _ text: String, index: AbbreviationIndex, pageParagraphs: Set<Int> = [], seen: inout Set<String>
 ) -> String {
     guard !index.isEmpty else { return escapeHTML(text) }
+    if text.utf8.allSatisfy({ $0 < UTF8Byte.firstNonASCII }) {
+        return asciiAbbreviatedHTML(text, index: index, pageParagraphs: pageParagraphs, seen: &seen)
+    }
     var html = ""
     var word = ""
     var written = ""
@@ -182,6 +204,43 @@ package func abbreviatedHTML(
     return html
 }
 
+/// `abbreviatedHTML` for text in ASCII, the usual case, a byte at a time: there every character
+/// is one byte, and a letter or digit one of `[A-Za-z0-9]`, so words are the same.
+private func asciiAbbreviatedHTML(
+    _ text: String, index: AbbreviationIndex, pageParagraphs: Set<Int>, seen: inout Set<String>
+) -> String {
+    var html: [UInt8] = []
+    var text = text
+    text.withUTF8 { bytes in
+        html.reserveCapacity(bytes.count + 16)
+        var start = 0
+        func flush(_ end: Int) {
+            guard start < end else { return }
+            let word = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            if let term = index.term(forBytes: word), !seen.contains(term),
+                let title = index.expansion(of: term, onPage: pageParagraphs)
+            {
+                seen.insert(term)
+                let before = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<start]), as: UTF8.self)
+                let marked = abbreviationHTML(
+                    word: String(decoding: word, as: UTF8.self), expansion: title,
+                    spelledOut: followsItsExpansion(before, expansion: title))
+                html.append(contentsOf: marked.utf8)
+            } else {
+                // Letters and digits need no escaping.
+                html.append(contentsOf: word)
+            }
+        }
+        for position in 0..<bytes.count where !isASCIIAlphanumeric(bytes[position]) {
+            flush(position)
+            start = position + 1
+            appendEscapedHTML(bytes[position], to: &html)
+        }
+        flush(bytes.count)
+    }
+    return String(decoding: html, as: UTF8.self)
+}
+
 func hasAncestor(_ node: MarkdownNode, ofType type: cmark_node_type) -> Bool {
     var current = node.parent
     while let candidate = current {
@@ -206,4 +265,42 @@ func abbreviationHTML(word: String, expansion: String, spelledOut: Bool = false)
     if title.utf8.contains(placeholderMark) { title = title.replacingOccurrences(of: "\u{1}", with: "&#1;") }
     if spelledOut { return "<abbr title=\"\(title)\">\(escapeHTML(word))</abbr>" }
     return "<abbr title=\"\(title)\">\(escapeHTML(word))</abbr><span class=\"abbr-expansion\"> (\(title))</span>"
+}
+
+/// A set of byte values, as four words of bits.
+private struct ByteSet: Sendable {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    mutating func insert(_ byte: UInt8) {
+        let bit = UInt64(1) << UInt64(byte & 63)
+        switch byte >> 6 {
+        case 0: words.0 |= bit
+        case 1: words.1 |= bit
+        case 2: words.2 |= bit
+        default: words.3 |= bit
+        }
+    }
+
+    func contains(_ byte: UInt8) -> Bool {
+        let bit = UInt64(1) << UInt64(byte & 63)
+        switch byte >> 6 {
+        case 0: return words.0 & bit != 0
+        case 1: return words.1 & bit != 0
+        case 2: return words.2 & bit != 0
+        default: return words.3 & bit != 0
+        }
+    }
+}
+
+extension [UInt64] {
+    /// Binary search of a sorted array.
+    fileprivate func sortedContains(_ value: UInt64) -> Bool {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low < count && self[low] == value
+    }
 }

@@ -34,7 +34,9 @@ enum SearchIndexFields {
 func searchIndexFile(_ context: RenderContext) -> OutputFile {
     let graph = context.graph
     var json = JSONBytes()
-    json.bytes.reserveCapacity(graph.paragraphIndex.count * 200 + 4096)
+    // Sized as it goes (`writeSearchIndex`): at 10,000 pages the index is 23 MB, and a buffer
+    // left to double would hold that twice at once, the largest use of memory of a build.
+    json.bytes.reserveCapacity(graph.sections.count * 96 + 4096)
     json.raw("window.PORTAL_SEARCH = ")
     writeSearchIndex(context, into: &json)
     json.raw(";\n")
@@ -128,30 +130,41 @@ private func writeSearchIndex(_ context: RenderContext, into json: inout JSONByt
         json.string(section.title)
         json.raw("]")
     }
-    // The paragraphs come first into a buffer of their own: whether any text was cut decides the
-    // note that goes before them.
+    json.raw("]")
+    // Whether any text was cut decides a note that goes before the paragraphs: it is put in
+    // once they are written, so the 23 MB of a 10,000-page index are not held twice.
+    let notePosition = json.bytes.count
+    json.raw(",\n\"paragraphs\":[\n")
     let limit = searchTextLimit(paragraphs: graph.paragraphIndex.count)
-    var paragraphs = JSONBytes()
-    paragraphs.bytes.reserveCapacity(graph.paragraphIndex.count * 200)
+    let entries = searchEntries(graph, sectionNumber: sectionNumber)
+    // An excerpt is at most the limit and its ellipsis; a line's numbers and brackets about 24.
+    let paragraphBytes = graph.sections.reduce(0) { sum, section in
+        section.paragraphs.reduce(sum) { $0 + min($1.text.utf8.count, limit + 3) + 24 }
+    }
+    let entryBytes = entries.reduce(0) { sum, entry in
+        sum + entry.kind.utf8.count + entry.title.utf8.count + entry.href.utf8.count + entry.text.utf8.count
+            + entry.keywords.reduce(0) { $0 + $1.utf8.count + 1 } + 32
+    }
+    json.bytes.reserveCapacity(json.bytes.count + paragraphBytes + entryBytes + 64)
     var truncated = false
+    var first = true
     for (index, section) in graph.sections.enumerated() {
         for paragraph in context.searchTexts(of: section, limit: limit) {
-            if !paragraphs.bytes.isEmpty { paragraphs.raw(",\n") }
-            appendParagraphLine(number: paragraph.number, section: index, kept: paragraph.kept, to: &paragraphs)
+            if !first { json.raw(",\n") }
+            first = false
+            appendParagraphLine(number: paragraph.number, section: index, kept: paragraph.kept, to: &json)
             truncated = truncated || paragraph.truncated
         }
     }
     // The search page tells readers when only the opening of each paragraph is searched.
     if truncated {
-        json.raw("],\n\"paragraphLimit\":")
-        json.int(limit)
-    } else {
-        json.raw("]")
+        var note = JSONBytes()
+        note.raw(",\n\"paragraphLimit\":")
+        note.int(limit)
+        json.bytes.insert(contentsOf: note.bytes, at: notePosition)
     }
-    json.raw(",\n\"paragraphs\":[\n")
-    json.bytes += paragraphs.bytes
     json.raw("],\n\"entries\":[\n")
-    for (index, entry) in searchEntries(graph, sectionNumber: sectionNumber).enumerated() {
+    for (index, entry) in entries.enumerated() {
         if index > 0 { json.raw(",\n") }
         // As `SearchIndexFields.entry`.
         json.raw("[")

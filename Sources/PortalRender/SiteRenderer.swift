@@ -256,7 +256,7 @@ package func renderSiteStreaming(
         graph: graph, links: links, lazyLinks: only == nil ? nil : BodyLinkTable(graph), history: graph.history,
         shell: layoutShell(graph: graph, pages: pages), abbreviations: AbbreviationIndex(graph.glossary))
 
-    var diagnostics: [Diagnostic] = []
+    let diagnostics: [Diagnostic] = []
     var paths: [String] = []
     func send(_ file: OutputFile) {
         paths.append(file.path)
@@ -333,7 +333,8 @@ private func renderPage(_ page: PageID, context: RenderContext) -> Result<Output
             "date": .text(change.date.formatted), "date_iso": .text(change.date.iso), "author": .text(change.author),
         ])
     }
-    guard let html = theme.renderBytes(.object(layout), template: "layout") else {
+    // The layout adds some kilobytes around the page's own content.
+    guard let html = theme.renderBytes(.object(layout), template: "layout", capacity: inner.count + 32_768) else {
         return .failure(missingTemplate("layout", theme: theme))
     }
     return .success(OutputFile(path: page.path, bytes: html))

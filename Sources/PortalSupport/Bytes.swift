@@ -1,83 +1,84 @@
 /// ASCII bytes by name, for the code that reads and writes UTF-8 a byte at a time (parsers,
 /// escapers, the template engine): `bytes[i] == ASCII.lessThan` reads where `0x3C` would not.
-/// Inlinable, so every target compares against the literal as before, with no call (and so the
-/// inlinable helpers below, which may not name package declarations, spell their bytes out).
-package enum ASCII {
-    @inlinable package static var tab: UInt8 { 0x09 }
-    @inlinable package static var newline: UInt8 { 0x0A }
-    @inlinable package static var carriageReturn: UInt8 { 0x0D }
-    @inlinable package static var space: UInt8 { 0x20 }
-    @inlinable package static var exclamationMark: UInt8 { 0x21 }
-    @inlinable package static var quote: UInt8 { 0x22 }
-    @inlinable package static var hash: UInt8 { 0x23 }
-    @inlinable package static var dollar: UInt8 { 0x24 }
-    @inlinable package static var percent: UInt8 { 0x25 }
-    @inlinable package static var ampersand: UInt8 { 0x26 }
-    @inlinable package static var apostrophe: UInt8 { 0x27 }
-    @inlinable package static var openParenthesis: UInt8 { 0x28 }
-    @inlinable package static var asterisk: UInt8 { 0x2A }
-    @inlinable package static var plus: UInt8 { 0x2B }
-    @inlinable package static var comma: UInt8 { 0x2C }
-    @inlinable package static var hyphen: UInt8 { 0x2D }
-    @inlinable package static var period: UInt8 { 0x2E }
-    @inlinable package static var slash: UInt8 { 0x2F }
-    @inlinable package static var zero: UInt8 { 0x30 }
-    @inlinable package static var nine: UInt8 { 0x39 }
-    @inlinable package static var colon: UInt8 { 0x3A }
-    @inlinable package static var semicolon: UInt8 { 0x3B }
-    @inlinable package static var lessThan: UInt8 { 0x3C }
-    @inlinable package static var greaterThan: UInt8 { 0x3E }
-    @inlinable package static var questionMark: UInt8 { 0x3F }
-    @inlinable package static var at: UInt8 { 0x40 }
-    @inlinable package static var upperE: UInt8 { 0x45 }
-    @inlinable package static var upperL: UInt8 { 0x4C }
-    @inlinable package static var openBracket: UInt8 { 0x5B }
-    @inlinable package static var backslash: UInt8 { 0x5C }
-    @inlinable package static var closeBracket: UInt8 { 0x5D }
-    @inlinable package static var underscore: UInt8 { 0x5F }
-    @inlinable package static var lowerN: UInt8 { 0x6E }
-    @inlinable package static var lowerO: UInt8 { 0x6F }
-    @inlinable package static var lowerS: UInt8 { 0x73 }
-    @inlinable package static var lowerT: UInt8 { 0x74 }
-    @inlinable package static var openBrace: UInt8 { 0x7B }
-    @inlinable package static var closeBrace: UInt8 { 0x7D }
-    @inlinable package static var tilde: UInt8 { 0x7E }
-    @inlinable package static var delete: UInt8 { 0x7F }
+/// Public and inlinable, so every target compares against the literal, with no call: `package`
+/// inlinable code is not inlined across targets, and those calls were a tenth of a full build's
+/// instructions. (The inlinable helpers below spell their bytes out for the same reason.)
+public enum ASCII {
+    @inlinable public static var tab: UInt8 { 0x09 }
+    @inlinable public static var newline: UInt8 { 0x0A }
+    @inlinable public static var carriageReturn: UInt8 { 0x0D }
+    @inlinable public static var space: UInt8 { 0x20 }
+    @inlinable public static var exclamationMark: UInt8 { 0x21 }
+    @inlinable public static var quote: UInt8 { 0x22 }
+    @inlinable public static var hash: UInt8 { 0x23 }
+    @inlinable public static var dollar: UInt8 { 0x24 }
+    @inlinable public static var percent: UInt8 { 0x25 }
+    @inlinable public static var ampersand: UInt8 { 0x26 }
+    @inlinable public static var apostrophe: UInt8 { 0x27 }
+    @inlinable public static var openParenthesis: UInt8 { 0x28 }
+    @inlinable public static var asterisk: UInt8 { 0x2A }
+    @inlinable public static var plus: UInt8 { 0x2B }
+    @inlinable public static var comma: UInt8 { 0x2C }
+    @inlinable public static var hyphen: UInt8 { 0x2D }
+    @inlinable public static var period: UInt8 { 0x2E }
+    @inlinable public static var slash: UInt8 { 0x2F }
+    @inlinable public static var zero: UInt8 { 0x30 }
+    @inlinable public static var nine: UInt8 { 0x39 }
+    @inlinable public static var colon: UInt8 { 0x3A }
+    @inlinable public static var semicolon: UInt8 { 0x3B }
+    @inlinable public static var lessThan: UInt8 { 0x3C }
+    @inlinable public static var greaterThan: UInt8 { 0x3E }
+    @inlinable public static var questionMark: UInt8 { 0x3F }
+    @inlinable public static var at: UInt8 { 0x40 }
+    @inlinable public static var upperE: UInt8 { 0x45 }
+    @inlinable public static var upperL: UInt8 { 0x4C }
+    @inlinable public static var openBracket: UInt8 { 0x5B }
+    @inlinable public static var backslash: UInt8 { 0x5C }
+    @inlinable public static var closeBracket: UInt8 { 0x5D }
+    @inlinable public static var underscore: UInt8 { 0x5F }
+    @inlinable public static var lowerN: UInt8 { 0x6E }
+    @inlinable public static var lowerO: UInt8 { 0x6F }
+    @inlinable public static var lowerS: UInt8 { 0x73 }
+    @inlinable public static var lowerT: UInt8 { 0x74 }
+    @inlinable public static var openBrace: UInt8 { 0x7B }
+    @inlinable public static var closeBrace: UInt8 { 0x7D }
+    @inlinable public static var tilde: UInt8 { 0x7E }
+    @inlinable public static var delete: UInt8 { 0x7F }
 
-    @inlinable package static var digits: ClosedRange<UInt8> { 0x30...0x39 }
-    @inlinable package static var uppercase: ClosedRange<UInt8> { 0x41...0x5A }
-    @inlinable package static var lowercase: ClosedRange<UInt8> { 0x61...0x7A }
+    @inlinable public static var digits: ClosedRange<UInt8> { 0x30...0x39 }
+    @inlinable public static var uppercase: ClosedRange<UInt8> { 0x41...0x5A }
+    @inlinable public static var lowercase: ClosedRange<UInt8> { 0x61...0x7A }
     /// Control characters below the space.
-    @inlinable package static var controls: ClosedRange<UInt8> { 0x00...0x1F }
+    @inlinable public static var controls: ClosedRange<UInt8> { 0x00...0x1F }
 }
 
 /// The bytes of UTF-8's own structure.
-package enum UTF8Byte {
+public enum UTF8Byte {
     /// Every byte from here up belongs to a character beyond ASCII.
-    @inlinable package static var firstNonASCII: UInt8 { 0x80 }
+    @inlinable public static var firstNonASCII: UInt8 { 0x80 }
     /// The byte order mark some editors put first in a file.
-    @inlinable package static var byteOrderMark: [UInt8] { [0xEF, 0xBB, 0xBF] }
+    @inlinable public static var byteOrderMark: [UInt8] { [0xEF, 0xBB, 0xBF] }
     /// The first of the three bytes of U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR,
     /// which end a line in JavaScript source.
-    @inlinable package static var separatorLead: UInt8 { 0xE2 }
-    @inlinable package static var separatorMiddle: UInt8 { 0x80 }
-    @inlinable package static var lineSeparatorLast: UInt8 { 0xA8 }
-    @inlinable package static var paragraphSeparatorLast: UInt8 { 0xA9 }
+    @inlinable public static var separatorLead: UInt8 { 0xE2 }
+    @inlinable public static var separatorMiddle: UInt8 { 0x80 }
+    @inlinable public static var lineSeparatorLast: UInt8 { 0xA8 }
+    @inlinable public static var paragraphSeparatorLast: UInt8 { 0xA9 }
 }
 
 /// Whether a byte continues a character begun before it (10xxxxxx): counting the bytes that are
 /// not continuations counts characters, for columns.
-@inlinable package func isUTF8Continuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
+@inlinable public func isUTF8Continuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
 
-@inlinable package func isASCIIDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }  // ASCII.digits
-@inlinable package func isASCIIUppercase(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) }  // ASCII.uppercase
-@inlinable package func isASCIILowercase(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) }  // ASCII.lowercase
-@inlinable package func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+@inlinable public func isASCIIDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }  // ASCII.digits
+@inlinable public func isASCIIUppercase(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) }  // ASCII.uppercase
+@inlinable public func isASCIILowercase(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) }  // ASCII.lowercase
+@inlinable public func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
     isASCIILowercase(byte) || isASCIIUppercase(byte) || isASCIIDigit(byte)
 }
 
 /// Spaces and tabs, the blanks inside a line.
-@inlinable package func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }  // space, tab
+@inlinable public func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }  // space, tab
 
 /// Writes a number's decimal digits straight into a byte buffer: no String on the way.
 package func appendDecimal(_ number: Int64, to out: inout [UInt8]) {

@@ -14,17 +14,20 @@ public func escapeHTML(_ text: String) -> String {
     guard needs else { return text }
     var output = [UInt8]()
     output.reserveCapacity(text.utf8.count + 16)
-    for byte in text.utf8 {
-        switch byte {
-        case ASCII.ampersand: output.append(contentsOf: "&amp;".utf8)
-        case ASCII.lessThan: output.append(contentsOf: "&lt;".utf8)
-        case ASCII.greaterThan: output.append(contentsOf: "&gt;".utf8)
-        case ASCII.quote: output.append(contentsOf: "&quot;".utf8)
-        case ASCII.apostrophe: output.append(contentsOf: "&#39;".utf8)
-        default: output.append(byte)
-        }
-    }
+    for byte in text.utf8 { appendEscapedHTML(byte, to: &output) }
     return String(decoding: output, as: UTF8.self)
+}
+
+/// Appends one byte of UTF-8 text to HTML, escaped as `escapeHTML` escapes it.
+@inlinable public func appendEscapedHTML(_ byte: UInt8, to output: inout [UInt8]) {
+    switch byte {
+    case ASCII.ampersand: output.append(contentsOf: "&amp;".utf8)
+    case ASCII.lessThan: output.append(contentsOf: "&lt;".utf8)
+    case ASCII.greaterThan: output.append(contentsOf: "&gt;".utf8)
+    case ASCII.quote: output.append(contentsOf: "&quot;".utf8)
+    case ASCII.apostrophe: output.append(contentsOf: "&#39;".utf8)
+    default: output.append(byte)
+    }
 }
 
 /// A short excerpt ending at a word boundary.

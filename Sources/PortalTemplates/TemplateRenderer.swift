@@ -16,7 +16,8 @@ public struct TemplateLibrary: Sendable {
     }
 
     /// The same, as UTF-8 bytes: pages go straight to files without a round trip through String.
-    public func renderBytes(_ value: TemplateValue, template name: String) -> [UInt8]? {
+    /// `capacity`: what the output is expected to need, so a large page is not copied as it grows.
+    public func renderBytes(_ value: TemplateValue, template name: String, capacity: Int = 32_768) -> [UInt8]? {
         guard let template = templates[name] else { return nil }
         assert(
             undeclaredNames(in: value, template: name).isEmpty,
@@ -24,7 +25,7 @@ public struct TemplateLibrary: Sendable {
                 + "(Sources/PortalTemplates/TemplateVariables.swift): "
                 + "\(undeclaredNames(in: value, template: name))")
         var output: [UInt8] = []
-        output.reserveCapacity(32_768)
+        output.reserveCapacity(capacity)
         var renderer = TemplateRenderer(library: self, stack: [value], loops: [])
         renderer.render(template.nodes, into: &output)
         return output

@@ -222,6 +222,27 @@ struct AcronymTextTests {
                 == "an Assistant Chief Constable (<abbr title=\"Assistant Chief Constable\">ACC</abbr>)")
     }
 
+    /// Text in ASCII is marked a byte at a time, any other text a character at a time: both
+    /// must mark the same words. A trailing "é" sends the same text down the other path.
+    @Test func asciiTextIsMarkedAsAnyOtherText() {
+        let index = AbbreviationIndex([
+            GlossaryEntry(term: "ACC", expansion: "Assistant Chief Constable", location: SourceLocation(file: "g")),
+            GlossaryEntry(term: "PSU", expansion: "Police & <Support> Unit", location: SourceLocation(file: "g")),
+        ])
+        let texts = [
+            "ACC", "ACCs and PSUs", "The ACC's 3 PSU2 units, PSU-led", "\"ACC\" <ACC> & 'PSU'", "xACC ACCx A C C",
+            "Police & <Support> Unit (PSU) then ACC", "", "  \r\n  ", "PSUs, PSUs and PSUss",
+        ]
+        for text in texts {
+            var asciiSeen: Set<String> = []
+            var otherSeen: Set<String> = []
+            let ascii = abbreviatedHTML(text, index: index, seen: &asciiSeen)
+            let other = abbreviatedHTML(text + " é", index: index, seen: &otherSeen)
+            #expect(ascii + " é" == other, "\(text)")
+            #expect(asciiSeen == otherSeen, "\(text)")
+        }
+    }
+
     @Test func anExpansionIsRecognisedJustBeforeItsAcronym() {
         #expect(
             followsItsExpansion(

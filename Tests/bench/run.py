@@ -414,18 +414,45 @@ def prime_page_cache(site):
                     pass
 
 
+# Outputs are set aside here before a timed build, not deleted, and deleted only when every
+# build is timed. On ext4 without a journal (this machine's root filesystem) the kernel passes
+# over inodes freed in the last minute or more when it makes a file (ialloc.c,
+# recently_deleted), one by one: deleting 10,000 files and then making 10,000 costs seconds of
+# system time in that scan, and the tool that runs next pays for what ran before it.
+TRASH = {"dir": None, "count": 0}
+
+
+def set_aside(path):
+    if not os.path.lexists(path):
+        return
+    if TRASH["dir"] is None:
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    os.makedirs(TRASH["dir"], exist_ok=True)
+    TRASH["count"] += 1
+    try:
+        os.rename(path, os.path.join(TRASH["dir"], f"{os.getpid()}-{TRASH['count']}"))
+    except OSError:  # on another filesystem
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def empty_trash():
+    if TRASH["dir"]:
+        shutil.rmtree(TRASH["dir"], ignore_errors=True)
+
+
 def clean_portal(site, out_dir):
-    shutil.rmtree(out_dir, ignore_errors=True)
+    set_aside(out_dir)
     parent, base = os.path.split(out_dir)
     if os.path.isdir(parent):
         for name in os.listdir(parent):  # staging folders beside the output
             if name.startswith("." + base + "."):
-                shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
-    shutil.rmtree(os.path.join(site, "portal", ".portal-cache"), ignore_errors=True)
+                set_aside(os.path.join(parent, name))
+    set_aside(os.path.join(site, "portal", ".portal-cache"))
 
 
 def clean_floor(site, out_dir):
-    shutil.rmtree(out_dir, ignore_errors=True)
+    set_aside(out_dir)
 
 
 def clean(tool, site, out_dir):
@@ -433,8 +460,8 @@ def clean(tool, site, out_dir):
 
 
 def clean_hugo(site, out_dir):
-    shutil.rmtree(out_dir, ignore_errors=True)
-    shutil.rmtree(os.path.join(site, "hugo", "resources"), ignore_errors=True)
+    set_aside(out_dir)
+    set_aside(os.path.join(site, "hugo", "resources"))
     try:
         os.remove(os.path.join(site, "hugo", ".hugo_build.lock"))
     except FileNotFoundError:
@@ -766,7 +793,7 @@ def bench_size(args, runner, size, runs, state, results):
                                       f"{bad[0].get('aborted') or bad[0]['errors_text'][-300:]}")
     if not args.keep_output:
         for tool in TOOLS:
-            shutil.rmtree(outs[tool], ignore_errors=True)
+            set_aside(outs[tool])
     return entry
 
 
@@ -787,7 +814,7 @@ def edits_with_editions(args, runner, size, site, manifest, out_dir, runs, origi
         for n in range(1, EDITIONS + 1):
             subprocess.run([args.portal, "edition", f"2023-{n:02d}", "--root", scratch], check=True,
                            stdout=subprocess.DEVNULL)
-        shutil.rmtree(editions, ignore_errors=True)
+        set_aside(editions)
         shutil.copytree(os.path.join(scratch, "Editions"), editions)
         cmd, cwd = build_cmd("portal", args, site, out_dir)
         log(f"{size}: portal build with {EDITIONS} editions recorded")
@@ -803,8 +830,8 @@ def edits_with_editions(args, runner, size, site, manifest, out_dir, runs, origi
     finally:
         with open(os.path.join(site, manifest["edit_page"]["portal"]), "w", encoding="utf-8") as f:
             f.write(original["portal"])
-        shutil.rmtree(editions, ignore_errors=True)
-        shutil.rmtree(scratch, ignore_errors=True)
+        set_aside(editions)
+        set_aside(scratch)
     summary = summarise(results) or {"failed": "no edit rebuild succeeded"}
     summary["editions"] = EDITIONS
     return summary
@@ -1169,6 +1196,8 @@ def main(argv=None):
     }
     log(f"portal {results['versions']['portal_commit']}; {results['versions']['hugo']}; "
         f"{results['versions']['hugo_new']}; cmark-gfm {results['versions']['cmark_gfm']}")
+    # On the same filesystem as the outputs, so setting one aside is a rename.
+    TRASH["dir"] = os.path.join(args.out, "trash")
     runner = Runner(args, logs)
     state = {"dead": {}, "wall": {t: [] for t in TOOLS}, "bytes": {t: [] for t in TOOLS}}
     for size in sizes:
@@ -1177,6 +1206,7 @@ def main(argv=None):
         write_results(args, results)  # after every size, so a long run can be read as it goes
     results["total_s"] = round(time.perf_counter() - started, 1)
     results["idle_wait_s"] = round(runner.waited_s, 1)
+    empty_trash()
     text = write_results(args, results)
     print()
     print(text)

@@ -104,9 +104,7 @@ private func acronymsUsed(in text: String, index: AbbreviationIndex) -> [String]
             defer { start = end + 1 }
             guard end - start >= 2 else { return }
             let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
-            guard index.mightContain(slice),
-                let term = index.term(for: Substring(String(decoding: slice, as: UTF8.self))),
-                !terms.contains(term)
+            guard let term = index.term(forBytes: slice), !terms.contains(term)
             else { return }
             terms.append(term)
         }
