@@ -133,6 +133,11 @@ package struct ByteReader {
         return String(decoding: utf8.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
     }
 
+    /// The bytes from `start` to where the reader is now: what a read just went over.
+    package func bytesRead(from start: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: buffer[start..<offset])
+    }
+
     /// A string as `string` reads it, left in the buffer while it has an `owner`.
     package mutating func deferredString() throws -> DeferredText {
         guard let owner else { return .text(try string()) }

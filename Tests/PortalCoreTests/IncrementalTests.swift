@@ -198,6 +198,36 @@ struct IncrementalTests {
         #expect(again.facts["Content/threats/t10.md"] == expected["Content/threats/t10.md"])
     }
 
+    /// Reads read back are searched as bytes: the pages found are those whose sets meet the
+    /// inputs, and pages rendered again replace theirs when written back.
+    @Test func recordedReadsSearchedAndUpdatedAfterReadingRoundTrip() throws {
+        var expected: [String: Set<PageInput>] = [:]
+        for n in 0..<40 {
+            expected["threats/t\(n).html"] = [.site, .body("Content/threats/t\(n).md"), .paragraph(n)]
+        }
+        expected["search/index.js"] = [.site, .searchTexts("Content/threats/t3.md")]
+        expected["home.html"] = [.site]
+        let read = try #require(RecordedInputs.decode(RecordedInputs(reads: RecordedReads(expected)).encoded()))
+        #expect(read.reads == RecordedReads(expected))
+        for inputs: Set<PageInput> in [
+            [.paragraph(7)], [.body("Content/threats/t12.md"), .searchTexts("Content/threats/t3.md")],
+            [.paragraphs("Content/threats/t1.md")], [.site],
+        ] {
+            let sets = Set(expected.filter { !$0.value.isDisjoint(with: inputs) }.keys)
+            #expect(read.reads.pages(readingAnyOf: inputs) == sets, "\(inputs)")
+        }
+        var updated = read
+        let rendered: [String: Set<PageInput>] = [
+            "threats/t7.html": [.site, .body("Content/threats/t7.md")], "threats/t7b.html": [.site, .paragraph(70)],
+        ]
+        updated.reads.merge(rendered)
+        expected.merge(rendered) { _, new in new }
+        let again = try #require(RecordedInputs.decode(updated.encoded()))
+        #expect(again.reads == RecordedReads(expected))
+        #expect(again.reads.pages(readingAnyOf: [.paragraph(7)]).isEmpty)
+        #expect(again.reads.pages(readingAnyOf: [.paragraph(70)]) == ["threats/t7b.html"])
+    }
+
     /// Pages record what they read as they are rendered: their own body, the paragraphs they
     /// quote, every paragraph for the search index and the glossary.
     @Test func pagesRecordWhatTheyRead() throws {

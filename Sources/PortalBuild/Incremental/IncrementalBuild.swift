@@ -117,7 +117,7 @@ func affectedPages(
             inputs.derived[input] = hash
         }
     }
-    let pages = Set(inputs.reads.filter { !$0.value.isDisjoint(with: changedInputs) }.keys)
+    let pages = inputs.reads.pages(readingAnyOf: changedInputs)
     return (pages, inputs, nil)
 }
 
@@ -171,14 +171,15 @@ func prepareState(
     var inputs: RecordedInputs
     if let rebuilt {
         inputs = rebuilt
-        inputs.reads.merge(output.reads) { _, new in new }
+        inputs.reads.merge(output.reads)
         inputs.derived.merge(output.fingerprints) { _, new in new }
     } else {
         // Hashing every body costs a few tens of milliseconds at 10,000 pages; on every core.
         let all = bySource.sorted { $0.key < $1.key }
         let facts = parallelMap(all) { sourceFacts($0.value.body) }
         inputs = RecordedInputs(
-            reads: output.reads, facts: RecordedFacts(Dictionary(uniqueKeysWithValues: zip(all.map(\.key), facts))),
+            reads: RecordedReads(output.reads),
+            facts: RecordedFacts(Dictionary(uniqueKeysWithValues: zip(all.map(\.key), facts))),
             derived: output.fingerprints)
     }
     let state = BuildState(
