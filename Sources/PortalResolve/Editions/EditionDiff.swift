@@ -340,7 +340,7 @@ private func printableASCIIHash(_ text: String) -> UInt64 {
         // Runs of printable bytes are hashed whole; the bytes between them are left out.
         for index in utf8.indices {
             let byte = utf8[index]
-            if byte > 0x20 && byte < 0x7F { continue }
+            if byte > ASCII.space && byte < ASCII.delete { continue }
             if index > run { hasher.combine(UnsafeBufferPointer(rebasing: utf8[run..<index])) }
             run = index + 1
         }
