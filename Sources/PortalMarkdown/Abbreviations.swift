@@ -101,7 +101,7 @@ func insertAbbreviations(
             // acronym is marked but not spelled out a second time.
             let before = String(decoding: bytes[..<range.lowerBound], as: UTF8.self)
             let spelledOut = followsItsExpansion(
-                before.count >= title.count + 2 ? before : precedingText(of: node) + before, expansion: title)
+                before.hasAtLeast(title.count + 2) ? before : precedingText(of: node) + before, expansion: title)
             pieces.append((String(decoding: bytes[start..<range.lowerBound], as: UTF8.self), nil, false))
             pieces.append((String(decoding: bytes[range], as: UTF8.self), title, spelledOut))
             start = range.upperBound
@@ -122,6 +122,13 @@ func insertAbbreviations(
         } else {
             node.literal = String(decoding: bytes[start...], as: UTF8.self)
         }
+    }
+}
+
+extension String {
+    /// `count >= n`, counting no further than `n` characters: a text node can be long.
+    fileprivate func hasAtLeast(_ n: Int) -> Bool {
+        utf8.count >= n && index(startIndex, offsetBy: n, limitedBy: endIndex) != nil
     }
 }
 

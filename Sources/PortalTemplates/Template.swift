@@ -20,13 +20,31 @@ enum TemplateNode: Sendable {
 }
 
 /// A name in a tag: `citations`, `report.board`, `.`, `empty(boards)` or `last()`.
-struct TemplateName: Sendable, Equatable {
-    var parts: [String]
-    var transform: String?
-    var source: String
+/// A class, not a struct: the renderer passes a name around for every tag of every page, and a
+/// struct of three strings costs a retain and release of each every time.
+final class TemplateName: Sendable, Equatable {
+    let parts: [String]
+    let transform: String?
+    let source: String
     /// Where the tag starts, for errors about the name.
-    var line = 1
-    var column = 1
+    let line: Int
+    let column: Int
+    /// `{{.}}`: the current value itself, known once here rather than compared on every look-up.
+    let isCurrent: Bool
+
+    init(parts: [String], transform: String? = nil, source: String, line: Int = 1, column: Int = 1) {
+        self.parts = parts
+        self.transform = transform
+        self.source = source
+        self.line = line
+        self.column = column
+        isCurrent = parts.first == "."
+    }
+
+    static func == (a: TemplateName, b: TemplateName) -> Bool {
+        a.parts == b.parts && a.transform == b.transform && a.source == b.source && a.line == b.line
+            && a.column == b.column
+    }
 }
 
 public struct TemplateError: Error, Sendable {

@@ -89,22 +89,23 @@ private struct TemplateRenderer {
             case "last": return loops.last.map { .bool($0.index == $0.count - 1) }
             case "index": return loops.last.map { .number($0.index) }
             case "empty":
-                guard let value = lookup(name.parts) else { return .bool(true) }
+                guard let value = lookup(name) else { return .bool(true) }
                 if case .list(let items) = value { return .bool(items.isEmpty) }
                 return .bool(!value.isTruthy)
             case "count":
-                if case .list(let items)? = lookup(name.parts) { return .number(items.count) }
+                if case .list(let items)? = lookup(name) { return .number(items.count) }
                 return .number(0)
             default: return nil
             }
         }
-        return lookup(name.parts)
+        return lookup(name)
     }
 
     /// The first part is looked up from the innermost context out; the rest descend from it.
-    func lookup(_ parts: [String]) -> TemplateValue? {
+    func lookup(_ name: TemplateName) -> TemplateValue? {
+        if name.isCurrent { return stack.last }
+        let parts = name.parts
         guard let first = parts.first else { return nil }
-        if first == "." { return stack.last }
         var value: TemplateValue?
         // By position, innermost first: iterating a reversed copy of the stack retained every
         // context on every look-up, and a page makes thousands.
@@ -129,7 +130,9 @@ private func appendEscaped(_ bytes: some Collection<UInt8>, to output: inout [UI
     let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
         var run = 0
         for index in 0..<buffer.count {
-            guard let replacement = escapeReplacement(buffer[index]) else { continue }
+            // Every byte that is escaped lies below `?`: letters pass at the first comparison.
+            let byte = buffer[index]
+            guard byte < ASCII.questionMark, let replacement = escapeReplacement(byte) else { continue }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[run..<index]))
             output.append(contentsOf: replacement)
             run = index + 1

@@ -71,7 +71,11 @@ public struct TemplateObject: Sendable {
     /// when set to nil, as a dictionary would.
     package subscript(name: String) -> TemplateValue? {
         get {
-            for index in keys.indices where keys[index] == name { return values[index] }
+            // Most names differ in length: comparing that first spares a string comparison.
+            let length = name.utf8.count
+            for index in keys.indices where keys[index].utf8.count == length && keys[index] == name {
+                return values[index]
+            }
             return nil
         }
         set {
