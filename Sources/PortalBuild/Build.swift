@@ -86,7 +86,7 @@ public func loadAndResolve(root: URL) -> (SiteGraph?, [Diagnostic]) {
 /// The current content loaded, the recorded editions prepared with its theme, and the current
 /// content resolved against them (for `edition:` references and what changed).
 func loadAndResolveWithEditions(
-    folders: SiteFolders, useCache: Bool, loadCache: LoadCache? = nil,
+    folders: SiteFolders, useCache: Bool, loadCache: LoadCache? = nil, linkStore: LinkStore? = nil,
     progress: (@Sendable (BuildProgress) -> Void)? = nil, clock: UnsafeMutablePointer<StageClock>? = nil
 ) -> (graph: SiteGraph?, editions: [PreparedEdition], diagnostics: [Diagnostic]) {
     let (loaded, loadDiagnostics) = loadSite(folders: folders, progress: progress, cache: loadCache)
@@ -95,7 +95,7 @@ func loadAndResolveWithEditions(
     let (editions, editionDiagnostics) = prepareEditions(
         folders: folders, theme: loaded.config.theme, useCache: useCache)
     if !editions.isEmpty || !editionDiagnostics.isEmpty { clock?.pointee.lap("editions") }
-    let (graph, resolveDiagnostics) = resolveSite(loaded, editions: editionHistory(editions))
+    let (graph, resolveDiagnostics) = resolveSite(loaded, editions: editionHistory(editions), links: linkStore)
     clock?.pointee.lap("resolve")
     // Load errors stop the build only after resolve, so authors see every problem at once.
     let all = (loadDiagnostics + editionDiagnostics + resolveDiagnostics).sortedByLocation()
@@ -125,6 +125,8 @@ public func checkedSite(folders: SiteFolders) -> (graph: SiteGraph?, diagnostics
 /// are rendered again (`affectedPages`), into the same writer; otherwise every page is.
 public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = DispatchTime.now()
+    // Started first, so the cache check's CPU time is counted too.
+    var clock = StageClock(start: start)
     // A commit cut short is finished before the output is compared with anything.
     do { try finishInterruptedCommit(output: options.output.path) } catch { return .failure(.write("\(error)")) }
     let previous = options.incremental ? BuildState.read(root: options.root) : nil
@@ -136,14 +138,16 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     case .rebuild(let changed, let state): rebuild = (changed, state)
     case .full(let reason): fullBuildReason = reason
     }
-    var clock = StageClock(start: start)
     if options.incremental { clock.lap("cache check") }
     // Only files whose bytes changed are parsed; `--full` parses all and refreshes the cache.
     var cache = LoadCache(folders: options.folders, buildID: executableStamp(), reads: options.incremental)
     cache.stamps = stamps.sources.mapValues { (Int($0.size), $0.content) }
+    // Each body's resolved links are reused while its links and their targets are the same.
+    let linkStore = LinkStore(
+        bytes: options.incremental ? readFileBytes(linkStorePath(options.folders)) : nil, buildID: cache.buildID)
     let resolved = loadAndResolveWithEditions(
-        folders: options.folders, useCache: options.incremental, loadCache: cache, progress: options.progress,
-        clock: &clock)
+        folders: options.folders, useCache: options.incremental, loadCache: cache, linkStore: linkStore,
+        progress: options.progress, clock: &clock)
     let diagnostics = resolved.diagnostics
     guard let graph = resolved.graph, !diagnostics.hasErrors else { return .failure(.content(diagnostics)) }
     let affected = rebuild.map {
@@ -199,6 +203,7 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     case .failure(let error): return .failure(.write("\(error)"))
     }
     saveState(prepared, options: options)
+    saveLinkStore(graph.linkStore, folders: options.folders)
     saveEditionCaches(editionCaches, folders: options.folders)
     if options.exitsAfterBuild { keepUntilExit((graph, output)) }
     clock.lap("commit and save state")
@@ -212,6 +217,19 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
             warnings: warnings,
             incremental: only == nil ? nil : "\(changedCount) changed file\(changedCount == 1 ? "" : "s")",
             fullBuildReason: fullBuildReason, stages: clock.laps))
+}
+
+/// Where `LinkStore` keeps each body's resolved links between builds.
+func linkStorePath(_ folders: SiteFolders) -> String { folders.cache.appendingPathComponent("links").path }
+
+/// Best effort: a store that cannot be written is removed, and the next build resolves every link.
+func saveLinkStore(_ store: LinkStore?, folders: SiteFolders) {
+    guard let store, store.changed else { return }
+    let path = linkStorePath(folders)
+    do {
+        try createFolders(folders.cache.path)
+        try writeFileAtomically(store.encoded(), to: path)
+    } catch { unlink(path) }
 }
 
 /// Wall and CPU time between the stages of a build.

@@ -231,6 +231,9 @@ package struct ContentFiles {
 
     func contains(_ path: String) -> Bool { files.contains(path) }
 
+    /// Every file Load may read but the Markdown sources (site.yaml, data, tables), sorted.
+    package var readable: [String] { files.sorted() }
+
     /// The names of the readable files directly in a folder, sorted.
     func names(in folder: String) -> [String] {
         files.filter { ($0 as NSString).deletingLastPathComponent == folder }

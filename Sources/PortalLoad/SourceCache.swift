@@ -160,7 +160,9 @@ final class LoadCachePack: @unchecked Sendable {
             let payload = try? reader.bytes(count), let sum = try? reader.fixed64(), reader.isAtEnd,
             contentHash(payload) == sum
         else { return nil }
-        var body = ByteReader(payload)
+        // Texts and HTML stay in the mapping until a page asks (`DeferredText`): the pack is
+        // their owner, unmapped only when the last of them is gone.
+        var body = ByteReader(payload, owner: self)
         guard let loaded = try? body.loaded(path: path), body.isAtEnd else { return nil }
         return (loaded, raw)
     }

@@ -9,7 +9,22 @@ public struct ParagraphFacts: Sendable, Hashable {
     public var number: Int
     public var location: SourceLocation
     /// Plain text, for excerpts and search.
-    public var text: String
+    public var text: String {
+        get { storedText.value }
+        set { storedText = .text(newValue) }
+    }
+    /// The text, or where it waits in the load cache (`DeferredText`).
+    package var storedText: DeferredText
+
+    package init(number: Int, location: SourceLocation, text: String) {
+        self.init(number: number, location: location, storedText: .text(text))
+    }
+
+    package init(number: Int, location: SourceLocation, storedText: DeferredText) {
+        self.number = number
+        self.location = location
+        self.storedText = storedText
+    }
 }
 
 public struct HeadingFacts: Sendable, Hashable {
@@ -46,12 +61,31 @@ public struct ParsedBody: Sendable, Hashable {
     public var paragraphs: [ParagraphFacts]
     public var headings: [HeadingFacts]
     public var links: [LinkFacts]
-    public var blocks: [FragmentBlock]
+    public var blocks: [FragmentBlock] {
+        get { storedBlocks.blocks }
+        set { storedBlocks = StoredBlocks(newValue) }
+    }
+    /// The blocks, or where they wait in the load cache (`BodyCoding.swift`).
+    package var storedBlocks: StoredBlocks
     public var diagnostics: [Diagnostic]
     public var isEmpty: Bool
     /// Paragraphs that look numbered but are not read as such, each reported as an error: their
     /// numbers where they can be told (nil where not), so references to them are not reported too.
     public var lostParagraphs: [Int?] = []
+
+    package init(
+        file: String, paragraphs: [ParagraphFacts], headings: [HeadingFacts], links: [LinkFacts],
+        blocks: StoredBlocks, diagnostics: [Diagnostic], isEmpty: Bool, lostParagraphs: [Int?] = []
+    ) {
+        self.file = file
+        self.paragraphs = paragraphs
+        self.headings = headings
+        self.links = links
+        self.storedBlocks = blocks
+        self.diagnostics = diagnostics
+        self.isEmpty = isEmpty
+        self.lostParagraphs = lostParagraphs
+    }
 }
 
 /// What parsing needs to know about the site: all of it is loaded before any Markdown.
@@ -106,7 +140,7 @@ package func parseBody(_ text: String, file: String, firstLine: Int, numbered: B
     insertAbbreviations(at: body.abbreviationSites, index: environment.abbreviations, pageParagraphs: pageParagraphs)
     return ParsedBody(
         file: file, paragraphs: body.paragraphs, headings: body.headings, links: body.links,
-        blocks: body.renderedBlocks(), diagnostics: body.diagnostics, isEmpty: root.firstChild == nil,
+        blocks: StoredBlocks(body.renderedBlocks()), diagnostics: body.diagnostics, isEmpty: root.firstChild == nil,
         lostParagraphs: body.lostParagraphs)
 }
 

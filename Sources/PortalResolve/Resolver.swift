@@ -5,8 +5,17 @@ import PortalSupport
 /// Resolve stage: builds the site graph from what was loaded. Checks every reference and every
 /// figure, computes backlinks, and collects all problems instead of stopping at the first.
 /// `editions`: what the recorded editions state (their snapshots), for `edition:` references and
-/// for comparing this edition with the one before.
+/// for comparing this edition with the one before. `links`: the last build's resolved links
+/// (`LinkStore`), reused for bodies whose links and targets are the same; the graph carries the
+/// store for the next build (`SiteGraph.linkStore`). Nil: every link is resolved, nothing kept.
 public func resolveSite(_ loaded: LoadedSite, editions: EditionHistory = .none) -> (SiteGraph?, [Diagnostic]) {
+    resolveSite(loaded, editions: editions, links: nil)
+}
+
+package func resolveSite(_ loaded: LoadedSite, editions: EditionHistory, links store: LinkStore?) -> (
+    SiteGraph?, [Diagnostic]
+) {
+    var store = store
     var diagnostics: [Diagnostic] = []
     let sources = sectionsInReportOrder(loaded, diagnostics: &diagnostics)
     let sectionHeadings = uniqueHeadingIDs(sources)
@@ -16,7 +25,7 @@ public func resolveSite(_ loaded: LoadedSite, editions: EditionHistory = .none) 
     let index = referenceIndex(
         loaded, sources: sources, headings: sectionHeadings, registerEntryIDs: registerEntryIDs,
         paragraphIndex: paragraphIndex, editions: editions)
-    var links = resolveEveryLink(sources: sources, capabilities: loaded.capabilities, index: index)
+    var links = resolveEveryLink(sources: sources, capabilities: loaded.capabilities, index: index, store: &store)
     diagnostics += links.diagnostics
     diagnostics = checkNamedIDs(loaded, sources: sources, index: index, diagnostics: diagnostics)
     let tables = verifiedTables(loaded.tables, paragraphIndex: paragraphIndex, diagnostics: &diagnostics)
@@ -49,6 +58,7 @@ public func resolveSite(_ loaded: LoadedSite, editions: EditionHistory = .none) 
         tableIndex: [:])
     graph.tableIndex = Dictionary(uniqueKeysWithValues: graph.tables.enumerated().map { ($1.id, $0) })
     graph.editions = editions
+    graph.linkStore = store
     for (position, entry) in registerEntries.enumerated() {
         graph.registerEntryIndex[entry.source.register, default: [:]][entry.id] = position
     }
@@ -102,17 +112,18 @@ private func numberParagraphs(
     let paragraphCount = sources.reduce(0) { $0 + $1.body.paragraphs.count }
     var paragraphIndex: [Int: String] = .init(minimumCapacity: paragraphCount)
     // Where each number first appears, for the hint of a repeated one: found by look-up, as a
-    // report repeating one number a hundred thousand times must not search for each.
-    var firstLocations: [Int: SourceLocation] = [:]
+    // report repeating one number a hundred thousand times must not search for each. Made at the
+    // first repeat only: a report without one (nearly all) keeps one table, not two.
+    var firstLocations: [Int: SourceLocation]?
     // The last paragraph of the section before, unless a section failed to load or lost a number
     // (the gap follows from that).
-    var previousSection: (last: ParagraphFacts, file: String)?
+    var previousSection: (last: (number: Int, location: SourceLocation), file: String)?
     for source in sources {
-        var previous: ParagraphFacts?
+        let paragraphs = source.body.paragraphs
         let lostLines = source.body.diagnostics.filter {
             $0.severity == .error && lostParagraphCodes.contains($0.code)
         }.map(\.location.line)
-        if sequenceAcrossSections, let (last, file) = previousSection, let first = source.body.paragraphs.first,
+        if sequenceAcrossSections, let (last, file) = previousSection, let first = paragraphs.first,
             first.number != last.number + 1, lostLines.isEmpty
         {
             diagnostics.append(
@@ -122,34 +133,52 @@ private func numberParagraphs(
                     hint: "check the numbering; it runs on from \(file) (the section before in 'order')",
                     at: first.location))
         }
-        if let last = source.body.paragraphs.last {
-            previousSection = lostLines.isEmpty ? (last, source.file) : nil
+        if let last = paragraphs.last {
+            previousSection = nil
+            if lostLines.isEmpty {
+                previousSection = (last: (number: last.number, location: last.location), file: source.file)
+            }
         }
-        for paragraph in source.body.paragraphs {
-            if let first = firstLocations[paragraph.number] {
+        for position in paragraphs.indices {
+            let number = paragraphs[position].number
+            let location = paragraphs[position].location
+            if let first = paragraphIndex.updateValue(source.slug, forKey: number) {
+                // The first paragraph keeps the number.
+                paragraphIndex[number] = first
+                if firstLocations == nil { firstLocations = firstParagraphLocations(sources) }
                 diagnostics.append(
                     .error(
-                        "duplicate-paragraph", "paragraph \(paragraph.number) is numbered twice",
-                        hint: "it is also at \(first); "
+                        "duplicate-paragraph", "paragraph \(number) is numbered twice",
+                        hint: "it is also at \(firstLocations![number]!); "
                             + "paragraph numbers must be unique across the report",
-                        at: paragraph.location))
-            } else {
-                paragraphIndex[paragraph.number] = source.slug
-                firstLocations[paragraph.number] = paragraph.location
+                        at: location))
             }
-            if let previous, paragraph.number != previous.number + 1,
-                !lostLines.contains(where: { (previous.location.line...paragraph.location.line).contains($0) })
-            {
-                diagnostics.append(
-                    .warning(
-                        "paragraph-sequence", "paragraph \(paragraph.number) follows paragraph \(previous.number)",
-                        hint: "check the numbering; board papers number paragraphs consecutively",
-                        at: paragraph.location))
+            if position > 0 {
+                let previous = paragraphs[position - 1]
+                if number != previous.number + 1,
+                    !lostLines.contains(where: { (previous.location.line...location.line).contains($0) })
+                {
+                    diagnostics.append(
+                        .warning(
+                            "paragraph-sequence", "paragraph \(number) follows paragraph \(previous.number)",
+                            hint: "check the numbering; board papers number paragraphs consecutively",
+                            at: location))
+                }
             }
-            previous = paragraph
         }
     }
     return paragraphIndex
+}
+
+/// Where each paragraph number first appears, in report order.
+private func firstParagraphLocations(_ sources: [SectionSource]) -> [Int: SourceLocation] {
+    var locations: [Int: SourceLocation] = [:]
+    for source in sources {
+        for paragraph in source.body.paragraphs where locations[paragraph.number] == nil {
+            locations[paragraph.number] = paragraph.location
+        }
+    }
+    return locations
 }
 
 /// Each register's entries, the first of each id kept (a repeated id is an error), and the ids.
@@ -216,13 +245,36 @@ private struct SiteLinks {
     }
 }
 
+/// With a `store`, a body whose links and possible targets are those of the last build takes
+/// its resolved links from it, and the store is left holding every body's for the next build.
 private func resolveEveryLink(
-    sources: [SectionSource], capabilities: [CapabilitySource], index: ReferenceIndex
+    sources: [SectionSource], capabilities: [CapabilitySource], index: ReferenceIndex, store: inout LinkStore?
 ) -> SiteLinks {
     let contexts =
         sources.map { LinkContext(body: $0.body, page: $0.page, section: $0.slug) }
         + capabilities.map { LinkContext(body: $0.body, page: .capability($0.slug), section: nil) }
-    var links = SiteLinks(perBody: parallelMap(contexts) { resolveLinks(in: $0, index: index) })
+    guard let last = store else {
+        return gathered(SiteLinks(perBody: parallelMap(contexts) { resolveLinks(in: $0, index: index) }))
+    }
+    let indexKey = index.key
+    let results = parallelMap(contexts) { context in
+        let file = context.body.file
+        let key = linkKey(context)
+        if let (links, payload) = last.reused(file: file, linkKey: key, indexKey: indexKey) {
+            return (links, (file: file, linkKey: key, indexKey: indexKey, payload: payload), true)
+        }
+        let links = resolveLinks(in: context, index: index)
+        var writer = ByteWriter(capacity: links.targets.count * 24)
+        writer.resolvedLinks(links, in: file)
+        return (links, (file: file, linkKey: key, indexKey: indexKey, payload: writer.bytes), false)
+    }
+    store?.keep(results.map(\.1), reused: results.filter(\.2).count)
+    return gathered(SiteLinks(perBody: results.map(\.0)))
+}
+
+/// Every body's citations in one table, with their problems and their count.
+private func gathered(_ resolved: SiteLinks) -> SiteLinks {
+    var links = resolved
     for result in links.perBody {
         for (thing, citation) in result.citations { links.citations[thing, default: []].append(citation) }
         links.diagnostics += result.diagnostics
@@ -317,7 +369,7 @@ private func resolvedSections(
         return Section(
             source: source,
             paragraphs: source.body.paragraphs.map {
-                Paragraph(number: $0.number, section: source.slug, location: $0.location, text: $0.text)
+                Paragraph(number: $0.number, section: source.slug, location: $0.location, storedText: $0.storedText)
             }, headings: headings,
             capabilities: capabilities,
             boards: source.boards.map(\.value).filter { boardIDs.contains($0) },

@@ -10,7 +10,16 @@ public struct Paragraph: Sendable {
     public var section: String
     public var location: SourceLocation
     /// Plain text, for excerpts on capability pages and the search index.
-    public var text: String
+    public var text: String { storedText.value }
+    /// The text, or where it waits in the load cache (`DeferredText`).
+    package var storedText: DeferredText
+
+    init(number: Int, section: String, location: SourceLocation, storedText: DeferredText) {
+        self.number = number
+        self.section = section
+        self.location = location
+        self.storedText = storedText
+    }
 }
 
 /// Where a resolved link points.
@@ -158,6 +167,9 @@ public struct SiteGraph: Sendable {
     public var editions: EditionHistory = .none
     /// What changed since the edition before this one (`editions.previous`); nil without one.
     public var changes: EditionChanges?
+    /// Each body's resolved links, for the next build to reuse (`LinkStore`); nil when the
+    /// build did not ask for them.
+    package var linkStore: LinkStore?
     package var sectionIndex: [String: Int]
     var capabilityIndex: [String: Int]
     var tableIndex: [String: Int]

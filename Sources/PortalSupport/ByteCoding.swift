@@ -62,10 +62,14 @@ package struct ByteReader {
 
     private let buffer: UnsafeRawBufferPointer
     package private(set) var offset: Int
+    /// What keeps `buffer` alive (a mapped cache file): set, `deferredString` leaves text in the
+    /// buffer until it is asked for, instead of copying it out.
+    package var owner: AnyObject?
 
-    package init(_ buffer: UnsafeRawBufferPointer, offset: Int = 0) {
+    package init(_ buffer: UnsafeRawBufferPointer, offset: Int = 0, owner: AnyObject? = nil) {
         self.buffer = buffer
         self.offset = offset
+        self.owner = owner
     }
 
     package var isAtEnd: Bool { offset == buffer.count }
@@ -129,6 +133,25 @@ package struct ByteReader {
         return String(decoding: utf8.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
     }
 
+    /// The bytes from `start` to where the reader is now: what a read just went over.
+    package func bytesRead(from start: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: buffer[start..<offset])
+    }
+
+    /// A string as `string` reads it, left in the buffer while it has an `owner`.
+    package mutating func deferredString() throws -> DeferredText {
+        guard let owner else { return .text(try string()) }
+        return .mapped(owner: owner, bytes: try bytes(count()))
+    }
+
+    /// The bytes `read` goes over, checked by it but not kept: for a part of a cache entry that is
+    /// decoded only if asked for (`DeferredText`, `ParsedBody.blocks`).
+    package mutating func skipped(_ read: (inout ByteReader) throws -> Void) throws -> UnsafeRawBufferPointer {
+        let start = offset
+        try read(&self)
+        return UnsafeRawBufferPointer(rebasing: buffer[start..<offset])
+    }
+
     package mutating func optional<Value>(_ read: (inout ByteReader) throws -> Value) throws -> Value? {
         try bool() ? read(&self) : nil
     }
@@ -176,4 +199,36 @@ extension ByteReader {
         let hint = try optional { try $0.string() }
         return Diagnostic(severity, code, message, hint: hint, at: try location(in: file))
     }
+}
+
+/// A string from a cache file, kept as its bytes in the mapped file (`owner` keeps the mapping)
+/// until it is asked for: a rebuild reads the texts of the few pages it renders, so the rest of
+/// a large site's text is never copied out (each decode makes a new `String`). Equal by value.
+package enum DeferredText: @unchecked Sendable, Hashable {
+    case text(String)
+    /// UTF-8 bytes a checksum has vouched for; `owner` holds the memory they are in.
+    case mapped(owner: AnyObject, bytes: UnsafeRawBufferPointer)
+
+    package var value: String {
+        switch self {
+        case .text(let text): return text
+        case .mapped(_, let bytes): return String(decoding: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+        }
+    }
+
+    /// `contentHash` of the UTF-8 bytes, without making a string of mapped ones.
+    package var utf8Hash: UInt64 {
+        switch self {
+        case .text(var text): return text.withUTF8 { contentHash(UnsafeRawBufferPointer($0)) }
+        case .mapped(_, let bytes): return contentHash(bytes)
+        }
+    }
+
+    package static func == (a: DeferredText, b: DeferredText) -> Bool { a.value == b.value }
+    package func hash(into hasher: inout Hasher) { hasher.combine(value) }
+}
+
+/// Shown as the text, wherever it is kept, so a value read from the cache prints as the parsed one.
+extension DeferredText: CustomDebugStringConvertible {
+    package var debugDescription: String { value.debugDescription }
 }

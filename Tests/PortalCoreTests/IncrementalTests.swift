@@ -174,6 +174,60 @@ struct IncrementalTests {
         #expect(RecordedInputs.decode(Array("portal-inputs 1\nend\n".utf8)) == nil)
     }
 
+    /// Facts read back stay as bytes until asked for; a rebuild sets a few and writes the rest
+    /// back as they were, in path order, so reading again gives every fact as set.
+    @Test func recordedFactsUpdatedAfterReadingRoundTrip() throws {
+        var expected: [String: RecordedInputs.SourceFacts] = [:]
+        for n in 0..<50 {
+            expected["Content/threats/t\(n * 2).md"] = .init(body: UInt64(n), paragraphs: [n: UInt64(n) * 3, 99: 1])
+        }
+        let read = try #require(RecordedInputs.decode(RecordedInputs(facts: RecordedFacts(expected)).encoded()))
+        #expect(read.facts == RecordedFacts(expected))
+        #expect(read.facts["Content/threats/t8.md"] == expected["Content/threats/t8.md"])
+        #expect(read.facts["Content/threats/t9.md"] == nil)
+        var updated = read
+        // One changed, one new between two read ones, one new after them all.
+        for (file, body) in [("Content/threats/t8.md", 800), ("Content/threats/t81.md", 81), ("Content/z.md", 7)] {
+            let fact = RecordedInputs.SourceFacts(body: UInt64(body), paragraphs: [1: 2])
+            updated.facts[file] = fact
+            expected[file] = fact
+        }
+        let again = try #require(RecordedInputs.decode(updated.encoded()))
+        #expect(again.facts == RecordedFacts(expected))
+        #expect(again.facts["Content/threats/t81.md"]?.body == 81)
+        #expect(again.facts["Content/threats/t10.md"] == expected["Content/threats/t10.md"])
+    }
+
+    /// Reads read back are searched as bytes: the pages found are those whose sets meet the
+    /// inputs, and pages rendered again replace theirs when written back.
+    @Test func recordedReadsSearchedAndUpdatedAfterReadingRoundTrip() throws {
+        var expected: [String: Set<PageInput>] = [:]
+        for n in 0..<40 {
+            expected["threats/t\(n).html"] = [.site, .body("Content/threats/t\(n).md"), .paragraph(n)]
+        }
+        expected["search/index.js"] = [.site, .searchTexts("Content/threats/t3.md")]
+        expected["home.html"] = [.site]
+        let read = try #require(RecordedInputs.decode(RecordedInputs(reads: RecordedReads(expected)).encoded()))
+        #expect(read.reads == RecordedReads(expected))
+        for inputs: Set<PageInput> in [
+            [.paragraph(7)], [.body("Content/threats/t12.md"), .searchTexts("Content/threats/t3.md")],
+            [.paragraphs("Content/threats/t1.md")], [.site],
+        ] {
+            let sets = Set(expected.filter { !$0.value.isDisjoint(with: inputs) }.keys)
+            #expect(read.reads.pages(readingAnyOf: inputs) == sets, "\(inputs)")
+        }
+        var updated = read
+        let rendered: [String: Set<PageInput>] = [
+            "threats/t7.html": [.site, .body("Content/threats/t7.md")], "threats/t7b.html": [.site, .paragraph(70)],
+        ]
+        updated.reads.merge(rendered)
+        expected.merge(rendered) { _, new in new }
+        let again = try #require(RecordedInputs.decode(updated.encoded()))
+        #expect(again.reads == RecordedReads(expected))
+        #expect(again.reads.pages(readingAnyOf: [.paragraph(7)]).isEmpty)
+        #expect(again.reads.pages(readingAnyOf: [.paragraph(70)]) == ["threats/t7b.html"])
+    }
+
     /// Pages record what they read as they are rendered: their own body, the paragraphs they
     /// quote, every paragraph for the search index and the glossary.
     @Test func pagesRecordWhatTheyRead() throws {

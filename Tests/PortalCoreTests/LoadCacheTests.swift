@@ -107,6 +107,30 @@ struct LoadCacheTests {
         }
     }
 
+    /// A reused entry leaves its texts and HTML in the mapped pack until asked for; they read the
+    /// same as parsing gives even after the pack is rewritten and its file removed.
+    @Test func aReusedBodyDefersItsTextsAndOutlivesItsPack() throws {
+        let fixture = try SiteFixture(overriding: Self.extraFiles)
+        let cache = cache(fixture)
+        let parsed = try #require(load(fixture, cache: nil).0)
+        _ = load(fixture, cache: cache)
+        let reused = try #require(load(fixture, cache: cache).0)
+        let section = try #require(reused.sections.first { $0.file == "Content/threats/gamma.md" })
+        let paragraph = try #require(section.body.paragraphs.first)
+        guard case .mapped = paragraph.storedText else {
+            Issue.record("a reused paragraph's text was copied out of the pack")
+            return
+        }
+        // A full load writes the pack anew (a new file renamed over the old), then it is removed.
+        _ = load(fixture, cache: self.cache(fixture, reads: false))
+        unlink(cache.file.path)
+        let original = try #require(parsed.sections.first { $0.file == section.file })
+        #expect(paragraph.text == original.body.paragraphs.first?.text)
+        #expect(section.body.blocks == original.body.blocks)
+        #expect(section.body == original.body)
+        #expect(!section.body.blocks.isEmpty)
+    }
+
     @Test func anEntryIsUsedOnlyForItsBytesBinaryAndEnvironment() throws {
         let fixture = try SiteFixture(overriding: Self.extraFiles)
         let cache = cache(fixture)

@@ -183,12 +183,12 @@ extension BuildState {
 /// provides (its body, each paragraph's text) as it was then. Data the pipeline produced, keyed
 /// by the source it came from; nothing is read back out of the pages.
 struct RecordedInputs: Sendable, Equatable {
-    static let header = "portal-inputs 3"
+    static let header = "portal-inputs 5"
 
     /// By page path (the search index too).
-    var reads: [String: Set<PageInput>] = [:]
+    var reads = RecordedReads()
     /// By source file.
-    var facts: [String: SourceFacts] = [:]
+    var facts = RecordedFacts()
     /// Fingerprints of the derived reads (`.searchTexts`, `.acronymUses`) as pages made them.
     var derived: [PageInput: UInt64] = [:]
 
@@ -206,22 +206,12 @@ struct RecordedInputs: Sendable, Equatable {
     func encoded() -> [UInt8] {
         var writer = ByteWriter(capacity: 1 << 20)
         writer.string(Self.header)
-        writer.array(facts.sorted { $0.key < $1.key }) { writer, fact in
-            writer.string(fact.key)
-            writer.fixed64(fact.value.body)
-            writer.array(fact.value.paragraphs.sorted { $0.key < $1.key }) {
-                $0.int($1.key)
-                $0.fixed64($1.value)
-            }
-        }
+        facts.encode(into: &writer)
         writer.array(Array(derived)) { writer, entry in
             writer.input(entry.key)
             writer.fixed64(entry.value)
         }
-        writer.array(reads.sorted { $0.key < $1.key }) { writer, page in
-            writer.string(page.key)
-            writer.array(page.value.filter { $0 != .site }) { $0.input($1) }
-        }
+        reads.encode(into: &writer)
         let sum = writer.bytes.withUnsafeBytes(contentHash)
         writer.fixed64(sum)
         return writer.bytes
@@ -238,20 +228,9 @@ struct RecordedInputs: Sendable, Equatable {
             var inputs = RecordedInputs()
             do {
                 guard try reader.string() == header else { return nil }
-                for _ in 0..<(try reader.count()) {
-                    let path = try reader.string()
-                    let hash = try reader.fixed64()
-                    var paragraphs: [Int: UInt64] = [:]
-                    for _ in 0..<(try reader.count()) { paragraphs[try reader.int()] = try reader.fixed64() }
-                    inputs.facts[path] = SourceFacts(body: hash, paragraphs: paragraphs)
-                }
+                inputs.facts = try RecordedFacts(reading: &reader, in: bytes)
                 for _ in 0..<(try reader.count()) { inputs.derived[try reader.input()] = try reader.fixed64() }
-                for _ in 0..<(try reader.count()) {
-                    let page = try reader.string()
-                    var set: Set<PageInput> = [.site]
-                    for _ in 0..<(try reader.count()) { set.insert(try reader.input()) }
-                    inputs.reads[page] = set
-                }
+                inputs.reads = try RecordedReads(reading: &reader, in: bytes)
             } catch { return nil }
             return reader.isAtEnd ? inputs : nil
         }
@@ -262,9 +241,232 @@ struct RecordedInputs: Sendable, Equatable {
     }
 }
 
+/// Entries by path, read from a file and kept as its bytes until one is asked for, and written
+/// back as they were unless set since: a rebuild asks for a few of 10,000, so no value is made or
+/// hashed for the rest. Entries are in path order (UTF-8 bytes), so a look-up halves its way in.
+struct KeptEntries<Value: Sendable & Equatable>: Sendable {
+    /// The section as read, and where each entry starts (its path's length), its path and its
+    /// value are in it.
+    private var raw: [UInt8] = []
+    private var entries: [(start: Int, path: Range<Int>, value: Range<Int>)] = []
+    /// Values set since (or every value, when not read from a file).
+    private(set) var set: [String: Value] = [:]
+
+    init(_ values: [String: Value] = [:]) { set = values }
+
+    /// Reads what `encode` wrote, checking every entry's shape with `skip`, decoding none.
+    init(reading reader: inout ByteReader, in bytes: [UInt8], skip: (inout ByteReader) throws -> Void) throws {
+        let start = reader.offset
+        let count = try reader.count()
+        entries.reserveCapacity(count)
+        var previous: ArraySlice<UInt8>?
+        for _ in 0..<count {
+            let entryStart = reader.offset
+            let length = try reader.count()
+            let pathStart = reader.offset
+            _ = try reader.bytes(length)
+            let valueStart = reader.offset
+            try skip(&reader)
+            let current = bytes[pathStart..<valueStart]
+            if let previous, !previous.lexicographicallyPrecedes(current) { throw ByteReader.Malformed() }
+            previous = current
+            entries.append(
+                (
+                    entryStart - start, (pathStart - start)..<(valueStart - start),
+                    (valueStart - start)..<(reader.offset - start)
+                ))
+        }
+        raw = Array(bytes[start..<reader.offset])
+    }
+
+    func value(_ path: String, decode: (inout ByteReader) throws -> Value) -> Value? {
+        if let value = set[path] { return value }
+        guard let position = position(of: path) else { return nil }
+        // Checked when read (the file's checksum, then every entry's shape).
+        return raw.withUnsafeBytes { buffer in
+            var reader = ByteReader(buffer, offset: entries[position].value.lowerBound)
+            return try? decode(&reader)
+        }
+    }
+
+    mutating func set(_ path: String, _ value: Value) { set[path] = value }
+
+    /// Each read entry not set since, as its path's bytes and its value's reader.
+    func forEachKept(_ body: (ArraySlice<UInt8>, inout ByteReader) -> Void) {
+        let replaced = Set(set.keys.compactMap(position(of:)))
+        raw.withUnsafeBytes { buffer in
+            for index in entries.indices where !replaced.contains(index) {
+                var reader = ByteReader(buffer, offset: entries[index].value.lowerBound)
+                body(raw[entries[index].path], &reader)
+            }
+        }
+    }
+
+    /// Where a path's entry is among those read.
+    private func position(of path: String) -> Int? {
+        let key = Array(path.utf8)
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            let candidate = raw[entries[middle].path]
+            if candidate.elementsEqual(key) { return middle }
+            if candidate.lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
+        }
+        return nil
+    }
+
+    var paths: [String] {
+        Array(Set(entries.map { String(decoding: raw[$0.path], as: UTF8.self) }).union(set.keys)).sorted()
+    }
+
+    /// In path order; an entry read and not set since is copied as its bytes.
+    func encode(into writer: inout ByteWriter, _ encodeValue: (inout ByteWriter, Value) -> Void) {
+        let added = set.keys.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+        let replaced = Set(set.keys.compactMap(position(of:)))
+        let kept = entries.indices.filter { !replaced.contains($0) }
+        writer.unsigned(UInt64(kept.count + added.count))
+        var next = 0
+        func writeAdded(_ path: [UInt8]) {
+            let name = String(decoding: path, as: UTF8.self)
+            writer.string(name)
+            encodeValue(&writer, set[name]!)
+        }
+        for index in kept {
+            let path = raw[entries[index].path]
+            while next < added.count, added[next].lexicographicallyPrecedes(path) {
+                writeAdded(added[next])
+                next += 1
+            }
+            writer.raw(raw[entries[index].start..<entries[index].value.upperBound])
+        }
+        for path in added[next...] { writeAdded(path) }
+    }
+
+    func isEqual(to other: KeptEntries, decode: (inout ByteReader) throws -> Value) -> Bool {
+        let paths = self.paths
+        return paths == other.paths && paths.allSatisfy { value($0, decode: decode) == other.value($0, decode: decode) }
+    }
+}
+
+/// Each source's `SourceFacts`, by file, kept as bytes until asked for (`KeptEntries`).
+struct RecordedFacts: Sendable, Equatable, ExpressibleByDictionaryLiteral {
+    private var kept: KeptEntries<RecordedInputs.SourceFacts>
+
+    init(_ facts: [String: RecordedInputs.SourceFacts] = [:]) { kept = KeptEntries(facts) }
+
+    init(dictionaryLiteral elements: (String, RecordedInputs.SourceFacts)...) {
+        self.init(Dictionary(uniqueKeysWithValues: elements))
+    }
+
+    init(reading reader: inout ByteReader, in bytes: [UInt8]) throws {
+        kept = try KeptEntries(reading: &reader, in: bytes) { _ = try $0.sourceFacts() }
+    }
+
+    subscript(file: String) -> RecordedInputs.SourceFacts? {
+        get { kept.value(file) { try $0.sourceFacts() } }
+        set { if let newValue { kept.set(file, newValue) } }
+    }
+
+    func encode(into writer: inout ByteWriter) {
+        kept.encode(into: &writer) { writer, fact in
+            writer.fixed64(fact.body)
+            writer.array(fact.paragraphs.sorted { $0.key < $1.key }) {
+                $0.int($1.key)
+                $0.fixed64($1.value)
+            }
+        }
+    }
+
+    static func == (a: RecordedFacts, b: RecordedFacts) -> Bool {
+        a.kept.isEqual(to: b.kept) { try $0.sourceFacts() }
+    }
+}
+
+/// What each page read, by page path, kept as bytes until asked for (`KeptEntries`). A rebuild
+/// looks for the pages that read a changed input by comparing encoded inputs, so no set is made
+/// for a page that did not.
+struct RecordedReads: Sendable, Equatable, ExpressibleByDictionaryLiteral {
+    private var kept: KeptEntries<Set<PageInput>>
+
+    init(_ reads: [String: Set<PageInput>] = [:]) { kept = KeptEntries(reads) }
+
+    init(dictionaryLiteral elements: (String, Set<PageInput>)...) {
+        self.init(Dictionary(uniqueKeysWithValues: elements))
+    }
+
+    init(reading reader: inout ByteReader, in bytes: [UInt8]) throws {
+        kept = try KeptEntries(reading: &reader, in: bytes) { reader in
+            for _ in 0..<(try reader.count()) { _ = try reader.input() }
+        }
+    }
+
+    subscript(page: String) -> Set<PageInput>? {
+        get { kept.value(page) { try $0.pageInputs() } }
+        set { if let newValue { kept.set(page, newValue) } }
+    }
+
+    mutating func merge(_ reads: [String: Set<PageInput>]) {
+        for (page, inputs) in reads { kept.set(page, inputs) }
+    }
+
+    /// The pages that read any of `inputs`.
+    func pages(readingAnyOf inputs: Set<PageInput>) -> Set<String> {
+        var pages = Set(kept.set.filter { !$0.value.isDisjoint(with: inputs) }.keys)
+        // `.site` is every page's and never written, so it is looked for without reading.
+        if inputs.contains(.site) {
+            kept.forEachKept { path, _ in pages.insert(String(decoding: path, as: UTF8.self)) }
+            return pages
+        }
+        let wanted: [[UInt8]] = inputs.map {
+            var writer = ByteWriter()
+            writer.input($0)
+            return writer.bytes
+        }
+        kept.forEachKept { path, reader in
+            guard let count = try? reader.count() else { return }
+            for _ in 0..<count {
+                let start = reader.offset
+                guard (try? reader.input()) != nil else { return }
+                let bytes = reader.bytesRead(from: start)
+                if wanted.contains(where: { $0.elementsEqual(bytes) }) {
+                    pages.insert(String(decoding: path, as: UTF8.self))
+                    return
+                }
+            }
+        }
+        return pages
+    }
+
+    func encode(into writer: inout ByteWriter) {
+        kept.encode(into: &writer) { writer, inputs in
+            writer.array(inputs.filter { $0 != .site }) { $0.input($1) }
+        }
+    }
+
+    static func == (a: RecordedReads, b: RecordedReads) -> Bool {
+        a.kept.isEqual(to: b.kept) { try $0.pageInputs() }
+    }
+}
+
+extension ByteReader {
+    fileprivate mutating func sourceFacts() throws -> RecordedInputs.SourceFacts {
+        let body = try fixed64()
+        var paragraphs: [Int: UInt64] = [:]
+        for _ in 0..<(try count()) { paragraphs[try int()] = try fixed64() }
+        return RecordedInputs.SourceFacts(body: body, paragraphs: paragraphs)
+    }
+
+    fileprivate mutating func pageInputs() throws -> Set<PageInput> {
+        var set: Set<PageInput> = [.site]
+        for _ in 0..<(try count()) { set.insert(try input()) }
+        return set
+    }
+}
+
 extension ByteWriter {
     /// A kind, then its file or number (the kinds `ByteReader.input` reads back).
-    fileprivate mutating func input(_ input: PageInput) {
+    mutating func input(_ input: PageInput) {
         let (kind, file): (UInt64, String?)
         switch input {
         case .site: (kind, file) = (0, nil)
@@ -284,7 +486,7 @@ extension ByteWriter {
 }
 
 extension ByteReader {
-    fileprivate mutating func input() throws -> PageInput {
+    mutating func input() throws -> PageInput {
         switch try unsigned() {
         case 0: return .site
         case 1: return .body(try string())

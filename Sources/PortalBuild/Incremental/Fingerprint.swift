@@ -18,8 +18,10 @@ func executableStamp() -> String {
 
 /// One fingerprint for every input that is not a report section or capability file: site.yaml,
 /// data files, tables, the theme, git's history and the binary, by their bytes. Any change means
-/// a full build.
-func globalFingerprint(root: URL) -> String {
+/// a full build. `content`: the build's one walk of `Content/`, whose readable files other than
+/// the sources are what Load reads (a stray file it does not read is in the walk's warnings,
+/// which `walkFingerprint` covers).
+func globalFingerprint(root: URL, content: ContentFiles) -> String {
     var hasher = StableHasher()
     hasher.combine(executableStamp())
     func combineFile(_ name: String, at path: String) {
@@ -32,17 +34,9 @@ func globalFingerprint(root: URL) -> String {
             hasher.combine(FileStamp.of(path) == nil ? "missing" : "unreadable")
         }
     }
-    let contentFolder = root.appendingPathComponent("Content")
-    // Everything in Content/ but the section and capability files, which are stamped one by one.
-    let topLevel = (try? FileManager.default.contentsOfDirectory(atPath: contentFolder.path)) ?? []
-    let sources = Set(markdownSourceFiles(root: root))
-    for name in topLevel.sorted() where !name.hasPrefix(".") {
-        let url = contentFolder.appendingPathComponent(name)
-        let files = FileStamp.of(url.path).map { _ in listFiles(under: url).map { name + "/" + $0 } } ?? []
-        for file in files.isEmpty ? [name] : files where !sources.contains("Content/" + file) {
-            combineFile(file, at: contentFolder.path + "/" + file)
-        }
-    }
+    for file in content.readable { combineFile(file, at: root.path + "/" + file) }
+    // A file Load expects but did not find (or found as a folder) is told by its absence here
+    // and by the walk's diagnostics.
     hasher.combine(themeFingerprint(root: root))
     // Recorded editions are published with the site: recording one, or any change to one, is seen.
     let editions = root.appendingPathComponent(SitePath.editions)

@@ -33,7 +33,8 @@ struct InputStamps {
             if let stamp { sources[file] = stamp }
         }
         return InputStamps(
-            global: globalFingerprint(root: root) + walkFingerprint(root: root, content: content), sources: sources)
+            global: globalFingerprint(root: root, content: content) + walkFingerprint(root: root, content: content),
+            sources: sources)
     }
 }
 
@@ -116,7 +117,7 @@ func affectedPages(
             inputs.derived[input] = hash
         }
     }
-    let pages = Set(inputs.reads.filter { !$0.value.isDisjoint(with: changedInputs) }.keys)
+    let pages = inputs.reads.pages(readingAnyOf: changedInputs)
     return (pages, inputs, nil)
 }
 
@@ -148,7 +149,7 @@ func sourceFacts(_ body: ParsedBody) -> RecordedInputs.SourceFacts {
         }
     }
     var paragraphs: [Int: UInt64] = [:]
-    for paragraph in body.paragraphs { paragraphs[paragraph.number] = textHash(paragraph.text) }
+    for paragraph in body.paragraphs { paragraphs[paragraph.number] = paragraph.storedText.utf8Hash }
     return RecordedInputs.SourceFacts(body: hasher.value, paragraphs: paragraphs)
 }
 
@@ -170,14 +171,15 @@ func prepareState(
     var inputs: RecordedInputs
     if let rebuilt {
         inputs = rebuilt
-        inputs.reads.merge(output.reads) { _, new in new }
+        inputs.reads.merge(output.reads)
         inputs.derived.merge(output.fingerprints) { _, new in new }
     } else {
         // Hashing every body costs a few tens of milliseconds at 10,000 pages; on every core.
         let all = bySource.sorted { $0.key < $1.key }
         let facts = parallelMap(all) { sourceFacts($0.value.body) }
         inputs = RecordedInputs(
-            reads: output.reads, facts: Dictionary(uniqueKeysWithValues: zip(all.map(\.key), facts)),
+            reads: RecordedReads(output.reads),
+            facts: RecordedFacts(Dictionary(uniqueKeysWithValues: zip(all.map(\.key), facts))),
             derived: output.fingerprints)
     }
     let state = BuildState(
