@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "CPortalSystem"),
         // One target per stage, so the compiler keeps data flowing one way: each imports only the
         // stages before it (ARCHITECTURE.md has the picture).
-        .target(name: "PortalSupport"),
+        .target(name: "PortalSupport", dependencies: ["CPortalSystem"]),
         .target(name: "PortalTemplates", dependencies: ["PortalSupport"]),
         .target(name: "PortalMarkdown", dependencies: ["PortalSupport", "CCmarkGFM", "CPortalSystem"]),
         .target(

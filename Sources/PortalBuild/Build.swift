@@ -90,12 +90,14 @@ func loadAndResolveWithEditions(
     progress: (@Sendable (BuildProgress) -> Void)? = nil, clock: UnsafeMutablePointer<StageClock>? = nil
 ) -> (graph: SiteGraph?, editions: [PreparedEdition], diagnostics: [Diagnostic]) {
     let (loaded, loadDiagnostics) = loadSite(folders: folders, progress: progress, cache: loadCache)
+    releaseFreeMemory()
     clock?.pointee.lap("load")
     guard let loaded else { return (nil, [], loadDiagnostics.sortedByLocation()) }
     let (editions, editionDiagnostics) = prepareEditions(
         folders: folders, theme: loaded.config.theme, useCache: useCache)
     if !editions.isEmpty || !editionDiagnostics.isEmpty { clock?.pointee.lap("editions") }
     let (graph, resolveDiagnostics) = resolveSite(loaded, editions: editionHistory(editions), links: linkStore)
+    releaseFreeMemory()
     clock?.pointee.lap("resolve")
     // Load errors stop the build only after resolve, so authors see every problem at once.
     let all = (loadDiagnostics + editionDiagnostics + resolveDiagnostics).sortedByLocation()
@@ -145,11 +147,17 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     // Each body's resolved links are reused while its links and their targets are the same.
     let linkStore = LinkStore(
         bytes: options.incremental ? readFileBytes(linkStorePath(options.folders)) : nil, buildID: cache.buildID)
-    let resolved = loadAndResolveWithEditions(
+    var resolved = loadAndResolveWithEditions(
         folders: options.folders, useCache: options.incremental, loadCache: cache, linkStore: linkStore,
         progress: options.progress, clock: &clock)
     let diagnostics = resolved.diagnostics
-    guard let graph = resolved.graph, !diagnostics.hasErrors else { return .failure(.content(diagnostics)) }
+    guard var resolvedGraph = resolved.graph, !diagnostics.hasErrors else { return .failure(.content(diagnostics)) }
+    // Kept as soon as the links are resolved and then let go: rendering does not read it, and at
+    // 10,000 pages it is megabytes that would otherwise sit through the build's peak.
+    saveLinkStore(resolvedGraph.linkStore, folders: options.folders)
+    resolvedGraph.linkStore = nil
+    resolved.graph = nil
+    let graph = resolvedGraph
     let affected = rebuild.map {
         affectedPages(
             changed: $0.changed, graph: graph, previous: $0.previous, recorded: RecordedInputs.read(root: options.root))
@@ -203,7 +211,6 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     case .failure(let error): return .failure(.write("\(error)"))
     }
     saveState(prepared, options: options)
-    saveLinkStore(graph.linkStore, folders: options.folders)
     saveEditionCaches(editionCaches, folders: options.folders)
     if options.exitsAfterBuild { keepUntilExit((graph, output)) }
     clock.lap("commit and save state")

@@ -236,9 +236,11 @@ private struct SiteLinks {
     var diagnostics: [Diagnostic] = []
 
     /// Each thing's citations in report order, then those from outside numbered paragraphs.
+    /// Sorted where they are: a sorted copy of every list would hold them all twice at once, at
+    /// the top of a large build's memory.
     mutating func sortCitations() {
-        for (thing, list) in citations {
-            citations[thing] = list.sorted {
+        for thing in Array(citations.keys) {
+            citations[thing]?.sort {
                 ($0.paragraph ?? Int.max, $0.location) < ($1.paragraph ?? Int.max, $1.location)
             }
         }

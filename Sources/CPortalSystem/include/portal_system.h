@@ -6,4 +6,8 @@
 /// 0 while it is not, or if the library does not route through the portal's replacement.
 int portal_cmark_special_characters_pinned(void);
 
+/// Hands the memory the allocator keeps for reuse back to the system now
+/// (release_free_memory.c); nothing without jemalloc.
+void portal_release_free_memory(void);
+
 #endif

@@ -1,0 +1,18 @@
+#define _GNU_SOURCE
+#include "portal_system.h"
+#include <dlfcn.h>
+#include <stddef.h>
+
+// jemalloc (linked on Linux, see Package.swift) keeps pages it has been given back for seconds,
+// for reuse; a build frees the parse's working memory at the end of Load and Resolve's at its
+// end, and holding both while the next stage grows set the build's peak memory. This hands them
+// back to the system at once. Found by name, so a binary without jemalloc (glibc's malloc, or
+// macOS) simply does nothing here.
+typedef int (*mallctl_function)(const char *name, void *old, size_t *old_length, void *new, size_t new_length);
+
+void portal_release_free_memory(void) {
+    mallctl_function mallctl = (mallctl_function)dlsym(RTLD_DEFAULT, "mallctl");
+    if (mallctl == NULL) return;
+    // 4096 is MALLCTL_ARENAS_ALL: every arena.
+    mallctl("arena.4096.purge", NULL, NULL, NULL, 0);
+}
