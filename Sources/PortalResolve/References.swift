@@ -134,16 +134,7 @@ func resolveReference(
     _ url: String, isImage: Bool, context: LinkContext, index: ReferenceIndex, at location: SourceLocation
 ) -> Result<(LinkTarget, CitedThing?), Diagnostic> {
     if url.utf8.first == ASCII.hash {
-        let fragment = String(url.dropFirst())
-        guard let section = context.section, let info = index.sections[section] else {
-            return .success((.fragment(fragment), nil))
-        }
-        if index.checksFragments(of: section),
-            let problem = checkFragment(fragment, in: info, page: "this page", at: location)
-        {
-            return .failure(problem)
-        }
-        return .success((.fragment(fragment), nil))
+        return resolveSamePage(fragment: String(url.dropFirst()), context: context, index: index, at: location)
     }
     guard let colon = url.utf8.firstIndex(of: ASCII.colon), isScheme(url[..<colon]) else {
         return resolveRelative(url, context: context, index: index, at: location)
@@ -165,20 +156,46 @@ func resolveReference(
                 "unknown-scheme", "unknown link scheme '\(schemeName):'",
                 hint: didYouMean(schemeName, in: ReferenceScheme.allCases.map(\.rawValue) + ["https"]), at: location))
     }
-    var rest = String(url[url.index(after: colon)...])
-    var fragment: String?
-    if let hash = rest.utf8.firstIndex(of: ASCII.hash) {
-        fragment = String(rest[rest.index(after: hash)...])
-        rest = String(rest[..<hash])
-    }
-    if rest.utf8.contains(ASCII.percent) { rest = rest.removingPercentEncoding ?? rest }
     if isImage && scheme != .table {
         return .failure(
             .error(
                 "invalid-embed", "only tables can be embedded with ![...](table:id)",
                 hint: "use a link [text](\(url)) instead", at: location))
     }
+    let (id, fragment) = schemeTarget(url[url.index(after: colon)...])
+    return resolveScheme(scheme, id: id, fragment: fragment, isImage: isImage, index: index, at: location)
+}
 
+/// `#fragment`: checked against this section's ids when it has them for certain.
+private func resolveSamePage(
+    fragment: String, context: LinkContext, index: ReferenceIndex, at location: SourceLocation
+) -> Result<(LinkTarget, CitedThing?), Diagnostic> {
+    if let section = context.section, let info = index.sections[section], index.checksFragments(of: section),
+        let problem = checkFragment(fragment, in: info, page: "this page", at: location)
+    {
+        return .failure(problem)
+    }
+    return .success((.fragment(fragment), nil))
+}
+
+/// What follows `scheme:`: the id, percent-decoded, and the fragment after a `#`.
+private func schemeTarget(_ written: Substring) -> (id: String, fragment: String?) {
+    var id = String(written)
+    var fragment: String?
+    if let hash = id.utf8.firstIndex(of: ASCII.hash) {
+        fragment = String(id[id.index(after: hash)...])
+        id = String(id[..<hash])
+    }
+    if id.utf8.contains(ASCII.percent) { id = id.removingPercentEncoding ?? id }
+    return (id, fragment)
+}
+
+/// `section:`, `capability:`, `table:`, `para:`, `edition:` and the registers' schemes, each
+/// checked against what the site has.
+private func resolveScheme(
+    _ scheme: ReferenceScheme, id rest: String, fragment: String?, isImage: Bool, index: ReferenceIndex,
+    at location: SourceLocation
+) -> Result<(LinkTarget, CitedThing?), Diagnostic> {
     switch scheme {
     case .threat, .section:
         guard let info = index.sections[rest] else {
@@ -206,32 +223,50 @@ func resolveReference(
         if let fragment { return .failure(noFragment("table", fragment, at: location)) }
         return .success((isImage ? .embedTable(rest) : .page(.table(rest), fragment: nil), .table(rest)))
     case .para:
-        let digits = rest.hasPrefix("p") ? String(rest.dropFirst()) : rest
-        if let number = Int(digits), index.paragraphs[number] == nil, let section = index.unread.first {
-            return .success((.page(index.sectionPage(section), fragment: "p\(number)"), nil))
-        }
-        guard let number = Int(digits), let section = index.paragraphs[number] else {
-            return .failure(
-                .error(
-                    "unknown-paragraph", "there is no paragraph \(rest) in the report",
-                    hint: "paragraph references are numbers such as 'para:12'", at: location))
-        }
-        if let fragment { return .failure(noFragment("paragraph", fragment, at: location)) }
-        return .success((.page(index.sectionPage(section), fragment: "p\(number)"), .section(section)))
+        return resolveParagraph(rest, fragment: fragment, index: index, at: location)
     case .edition:
         if let fragment { return .failure(noFragment("edition", fragment, at: location)) }
         return resolveEditionReference(rest, index: index, at: location)
     case .board, .operation, .partner:
-        let kind = Register(rawValue: scheme.rawValue)!
-        let ids = index.registerEntries[kind] ?? []
-        guard ids.contains(rest) else {
-            if index.mayBeMissing(kind) { return .success((.page(.register(kind), fragment: nil), nil)) }
-            return .failure(
-                unknown(kind.rawValue, rest, in: Array(ids), at: location, file: SitePath.data(kind.file)))
-        }
-        if let fragment { return .failure(noFragment(kind.rawValue, fragment, at: location)) }
-        return .success((.page(.register(kind), fragment: "\(kind.rawValue)-\(rest)"), .registerEntry(kind, rest)))
+        return resolveRegisterEntry(
+            Register(rawValue: scheme.rawValue)!, rest, fragment: fragment, index: index, at: location)
     }
+}
+
+/// `para:75` or `para:p75`.
+private func paragraphNumber(_ written: String) -> Int? {
+    Int(written.hasPrefix("p") ? String(written.dropFirst()) : written)
+}
+
+/// `para:N`: the section that has paragraph N, or, while a section's numbers could not be read,
+/// that section.
+private func resolveParagraph(
+    _ rest: String, fragment: String?, index: ReferenceIndex, at location: SourceLocation
+) -> Result<(LinkTarget, CitedThing?), Diagnostic> {
+    if let number = paragraphNumber(rest), index.paragraphs[number] == nil, let section = index.unread.first {
+        return .success((.page(index.sectionPage(section), fragment: "p\(number)"), nil))
+    }
+    guard let number = paragraphNumber(rest), let section = index.paragraphs[number] else {
+        return .failure(
+            .error(
+                "unknown-paragraph", "there is no paragraph \(rest) in the report",
+                hint: "paragraph references are numbers such as 'para:12'", at: location))
+    }
+    if let fragment { return .failure(noFragment("paragraph", fragment, at: location)) }
+    return .success((.page(index.sectionPage(section), fragment: "p\(number)"), .section(section)))
+}
+
+/// `board:id`, `operation:id`, `partner:id`: an entry of that register.
+private func resolveRegisterEntry(
+    _ kind: Register, _ rest: String, fragment: String?, index: ReferenceIndex, at location: SourceLocation
+) -> Result<(LinkTarget, CitedThing?), Diagnostic> {
+    let ids = index.registerEntries[kind] ?? []
+    guard ids.contains(rest) else {
+        if index.mayBeMissing(kind) { return .success((.page(.register(kind), fragment: nil), nil)) }
+        return .failure(unknown(kind.rawValue, rest, in: Array(ids), at: location, file: SitePath.data(kind.file)))
+    }
+    if let fragment { return .failure(noFragment(kind.rawValue, fragment, at: location)) }
+    return .success((.page(.register(kind), fragment: "\(kind.rawValue)-\(rest)"), .registerEntry(kind, rest)))
 }
 
 /// `edition:ID` (that edition's overview) or `edition:ID/para:N` (its paragraph N, as that
