@@ -36,9 +36,6 @@ public enum ASCII {
     @inlinable public static var backslash: UInt8 { 0x5C }
     @inlinable public static var closeBracket: UInt8 { 0x5D }
     @inlinable public static var underscore: UInt8 { 0x5F }
-    @inlinable public static var lowerA: UInt8 { 0x61 }
-    /// The bit that tells a small letter from its capital.
-    @inlinable public static var caseBit: UInt8 { 0x20 }
     @inlinable public static var lowerN: UInt8 { 0x6E }
     @inlinable public static var lowerO: UInt8 { 0x6F }
     @inlinable public static var lowerS: UInt8 { 0x73 }

@@ -3,19 +3,19 @@ import Foundation
 /// Escapes text for HTML content and attribute values. Everything that comes from content or
 /// data passes through here (or Mustache's own escaping) before it reaches a page.
 public func escapeHTML(_ text: String) -> String {
-    var needs = false
-    for byte in text.utf8
-    where byte == ASCII.ampersand || byte == ASCII.lessThan || byte == ASCII.greaterThan || byte == ASCII.quote
-        || byte == ASCII.apostrophe
-    {
-        needs = true
-        break
-    }
-    guard needs else { return text }
+    guard text.utf8.contains(where: isEscapedInHTML) else { return text }
     var output = [UInt8]()
     output.reserveCapacity(text.utf8.count + 16)
     for byte in text.utf8 { appendEscapedHTML(byte, to: &output) }
     return String(decoding: output, as: UTF8.self)
+}
+
+/// Whether `escapeHTML` replaces this byte. Every such byte lies below `?`, so letters pass at
+/// the first comparison.
+@inlinable public func isEscapedInHTML(_ byte: UInt8) -> Bool {
+    byte < ASCII.questionMark
+        && (byte == ASCII.ampersand || byte == ASCII.lessThan || byte == ASCII.greaterThan || byte == ASCII.quote
+            || byte == ASCII.apostrophe)
 }
 
 /// Appends one byte of UTF-8 text to HTML, escaped as `escapeHTML` escapes it.

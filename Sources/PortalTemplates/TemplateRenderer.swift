@@ -129,40 +129,14 @@ private struct TemplateRenderer {
 private func appendEscaped(_ bytes: some Collection<UInt8>, to output: inout [UInt8]) {
     let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
         var run = 0
-        for index in 0..<buffer.count {
-            // Every byte that is escaped lies below `?`: letters pass at the first comparison.
-            let byte = buffer[index]
-            guard byte < ASCII.questionMark, let replacement = escapeReplacement(byte) else { continue }
+        for index in 0..<buffer.count where isEscapedInHTML(buffer[index]) {
             output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[run..<index]))
-            output.append(contentsOf: replacement)
+            appendEscapedHTML(buffer[index], to: &output)
             run = index + 1
         }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[run..<buffer.count]))
     }
     if done == nil {
-        for byte in bytes {
-            if let replacement = escapeReplacement(byte) {
-                output.append(contentsOf: replacement)
-            } else {
-                output.append(byte)
-            }
-        }
-    }
-}
-
-private let ampersand: [UInt8] = Array("&amp;".utf8)
-private let lessThan: [UInt8] = Array("&lt;".utf8)
-private let greaterThan: [UInt8] = Array("&gt;".utf8)
-private let quote: [UInt8] = Array("&quot;".utf8)
-private let apostrophe: [UInt8] = Array("&#39;".utf8)
-
-@inline(__always) private func escapeReplacement(_ byte: UInt8) -> [UInt8]? {
-    switch byte {
-    case ASCII.ampersand: return ampersand
-    case ASCII.lessThan: return lessThan
-    case ASCII.greaterThan: return greaterThan
-    case ASCII.quote: return quote
-    case ASCII.apostrophe: return apostrophe
-    default: return nil
+        for byte in bytes { appendEscapedHTML(byte, to: &output) }
     }
 }

@@ -104,9 +104,9 @@ private func acronymsUsed(in text: String, index: AbbreviationIndex) -> [String]
         // Words of ASCII letters and digits: acronyms are written in them, and "PSU’s" splits
         // at the apostrophe into the term and its "s".
         while position < count {
-            while position < count, !isWordByte(bytes[position]) { position += 1 }
+            while position < count, !isASCIIAlphanumeric(bytes[position]) { position += 1 }
             let start = position
-            while position < count, isWordByte(bytes[position]) { position += 1 }
+            while position < count, isASCIIAlphanumeric(bytes[position]) { position += 1 }
             guard position - start >= 2,
                 let term = index.term(forBytes: UnsafeBufferPointer(rebasing: bytes[start..<position])),
                 !terms.contains(term)
@@ -115,12 +115,6 @@ private func acronymsUsed(in text: String, index: AbbreviationIndex) -> [String]
         }
     }
     return terms
-}
-
-/// `isASCIIAlphanumeric` in two comparisons: this runs on every byte of every paragraph.
-@inline(__always) private func isWordByte(_ byte: UInt8) -> Bool {
-    // Setting the case bit makes a capital small and leaves a small letter as it is.
-    (byte | ASCII.caseBit) &- ASCII.lowerA < 26 || byte &- ASCII.zero < 10
 }
 
 func fingerprint(_ uses: [AcronymUse]) -> UInt64 {
