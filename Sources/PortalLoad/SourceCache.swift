@@ -105,7 +105,14 @@ final class LoadCachePack: @unchecked Sendable {
             Int(info.st_size) >= header.count + LoadCache.trailerSize
         else { return nil }
         let size = Int(info.st_size)
-        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
+        // Populated at once: a rebuild reads every entry's facts, and faulting the pages in one
+        // by one cost it about a tenth of a second at 10,000 pages.
+        #if os(Linux)
+            let flags = MAP_PRIVATE | MAP_POPULATE
+        #else
+            let flags = MAP_PRIVATE
+        #endif
+        guard let mapped = mmap(nil, size, PROT_READ, flags, descriptor, 0), mapped != MAP_FAILED else {
             return nil
         }
         let base = UnsafeRawBufferPointer(start: mapped, count: size)
@@ -195,27 +202,41 @@ final class LoadCacheSession: @unchecked Sendable {
         self.target = target
     }
 
-    /// Writes bytes at the end of the file; returns where they start.
-    @discardableResult func append(_ bytes: some Collection<UInt8>) -> Int {
+    /// Writes the parts, one after another, at the end of the file; returns where they start.
+    @discardableResult func append(_ parts: [UInt8]...) -> Int {
         lock.withLock {
             let start = end
-            let bytes = Array(bytes)
-            if !failed {
-                failed = bytes.withUnsafeBytes { buffer in
-                    var offset = 0
-                    while offset < buffer.count {
-                        let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                        if written < 0 {
-                            if errno == EINTR { continue }
-                            return true
-                        }
-                        offset += written
-                    }
+            for part in parts {
+                if !failed { failed = !writeAll(part) }
+                end += part.count
+            }
+            return start
+        }
+    }
+
+    /// Writes a mapped entry of the last pack at the end of the file; returns where it starts.
+    func append(_ raw: UnsafeRawBufferPointer) -> Int {
+        lock.withLock {
+            let start = end
+            if !failed { failed = !writeAll(raw) }
+            end += raw.count
+            return start
+        }
+    }
+
+    /// Called with the lock held.
+    private func writeAll(_ bytes: some ContiguousBytes) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
                     return false
                 }
+                offset += written
             }
-            end += bytes.count
-            return start
+            return true
         }
     }
 
@@ -239,14 +260,17 @@ final class LoadCacheSession: @unchecked Sendable {
     func store(_ loaded: Loaded<SourceDocument>, path: String, size: Int, hash: UInt64) {
         var payload = ByteWriter(capacity: 32 * 1024)
         payload.loaded(loaded, path: path)
-        var entry = ByteWriter(capacity: payload.bytes.count + 64)
-        entry.string(path)
-        entry.unsigned(UInt64(size))
-        entry.fixed64(hash)
-        entry.unsigned(UInt64(payload.bytes.count))
-        entry.raw(payload.bytes)
-        entry.fixed64(payload.bytes.withUnsafeBytes(contentHash))
-        record(path, offset: append(entry.bytes), length: entry.bytes.count)
+        // The payload is written from its own buffer: copying tens of kilobytes per source into
+        // one entry buffer was a measurable part of a full build's memory traffic.
+        var head = ByteWriter(capacity: path.utf8.count + 32)
+        head.string(path)
+        head.unsigned(UInt64(size))
+        head.fixed64(hash)
+        head.unsigned(UInt64(payload.bytes.count))
+        var tail = ByteWriter(capacity: 8)
+        tail.fixed64(payload.bytes.withUnsafeBytes(contentHash))
+        let length = head.bytes.count + payload.bytes.count + tail.bytes.count
+        record(path, offset: append(head.bytes, payload.bytes, tail.bytes), length: length)
     }
 
     /// Writes the index and trailer; best effort: a pack that cannot be written whole is
@@ -265,7 +289,7 @@ final class LoadCacheSession: @unchecked Sendable {
         trailer.fixed64(UInt64(start))
         trailer.fixed64(index.bytes.withUnsafeBytes(contentHash))
         trailer.raw(LoadCache.endMagic)
-        append(index.bytes + trailer.bytes)
+        append(index.bytes, trailer.bytes)
         close(descriptor)
         if let temporary {
             if failed || rename(temporary, target) != 0 { unlink(temporary) }

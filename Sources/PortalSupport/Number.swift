@@ -6,6 +6,9 @@ public struct Number: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var value: Decimal
     public var decimals: Int
 
+    /// Made once: making a locale per figure was most of the time a table took to read.
+    private static let posix = Locale(identifier: "en_US_POSIX")
+
     public init?(_ text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         var body = Substring(trimmed)
@@ -17,7 +20,7 @@ public struct Number: Hashable, Sendable, Comparable, CustomStringConvertible {
         // Decimal keeps 38 significant digits; more would be rounded without a word.
         guard parts.joined().drop(while: { $0 == "0" }).count <= 38 else { return nil }
         let normalised = trimmed.replacingOccurrences(of: "\u{2212}", with: "-")
-        guard let value = Decimal(string: normalised, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+        guard let value = Decimal(string: normalised, locale: Self.posix) else { return nil }
         self.value = value
         self.decimals = parts.count == 2 ? parts[1].count : 0
     }
