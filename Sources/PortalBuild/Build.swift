@@ -84,25 +84,26 @@ public func loadAndResolve(root: URL) -> (SiteGraph?, [Diagnostic]) {
 }
 
 /// The current content loaded, the recorded editions prepared with its theme, and the current
-/// content resolved against them (for `edition:` references and what changed).
+/// content resolved against them (for `edition:` references and what changed). `links`: the
+/// last build's resolved links, given back with this build's (nil when none were asked for).
 func loadAndResolveWithEditions(
     folders: SiteFolders, useCache: Bool, loadCache: LoadCache? = nil, linkStore: LinkStore? = nil,
     progress: (@Sendable (BuildProgress) -> Void)? = nil, clock: UnsafeMutablePointer<StageClock>? = nil
-) -> (graph: SiteGraph?, editions: [PreparedEdition], diagnostics: [Diagnostic]) {
+) -> (graph: SiteGraph?, editions: [PreparedEdition], diagnostics: [Diagnostic], links: LinkStore?) {
     let (loaded, loadDiagnostics) = loadSite(folders: folders, progress: progress, cache: loadCache)
     releaseFreeMemory()
     clock?.pointee.lap("load")
-    guard let loaded else { return (nil, [], loadDiagnostics.sortedByLocation()) }
+    guard let loaded else { return (nil, [], loadDiagnostics.sortedByLocation(), nil) }
     let (editions, editionDiagnostics) = prepareEditions(
         folders: folders, theme: loaded.config.theme, useCache: useCache)
     if !editions.isEmpty || !editionDiagnostics.isEmpty { clock?.pointee.lap("editions") }
-    let (graph, resolveDiagnostics) = resolveSite(loaded, editions: editionHistory(editions), links: linkStore)
+    let resolved = resolveSite(loaded, editions: editionHistory(editions), links: linkStore)
     releaseFreeMemory()
     clock?.pointee.lap("resolve")
     // Load errors stop the build only after resolve, so authors see every problem at once.
-    let all = (loadDiagnostics + editionDiagnostics + resolveDiagnostics).sortedByLocation()
-    if all.hasErrors { return (nil, editions, all) }
-    return (graph, editions, all)
+    let all = (loadDiagnostics + editionDiagnostics + resolved.diagnostics).sortedByLocation()
+    if all.hasErrors { return (nil, editions, all, nil) }
+    return (resolved.graph, editions, all, resolved.links)
 }
 
 /// Every validation a build does, without rendering or writing anything.
@@ -141,23 +142,8 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     case .full(let reason): fullBuildReason = reason
     }
     if options.incremental { clock.lap("cache check") }
-    // Only files whose bytes changed are parsed; `--full` parses all and refreshes the cache.
-    var cache = LoadCache(folders: options.folders, buildID: executableStamp(), reads: options.incremental)
-    cache.stamps = stamps.sources.mapValues { (Int($0.size), $0.content) }
-    // Each body's resolved links are reused while its links and their targets are the same.
-    let linkStore = LinkStore(
-        bytes: options.incremental ? readFileBytes(linkStorePath(options.folders)) : nil, buildID: cache.buildID)
-    var resolved = loadAndResolveWithEditions(
-        folders: options.folders, useCache: options.incremental, loadCache: cache, linkStore: linkStore,
-        progress: options.progress, clock: &clock)
-    let diagnostics = resolved.diagnostics
-    guard var resolvedGraph = resolved.graph, !diagnostics.hasErrors else { return .failure(.content(diagnostics)) }
-    // Kept as soon as the links are resolved and then let go: rendering does not read it, and at
-    // 10,000 pages it is megabytes that would otherwise sit through the build's peak.
-    saveLinkStore(resolvedGraph.linkStore, folders: options.folders)
-    resolvedGraph.linkStore = nil
-    resolved.graph = nil
-    let graph = resolvedGraph
+    let (resolved, diagnostics) = loadAndResolveThroughCaches(options, stamps: stamps, clock: &clock)
+    guard let (graph, editions) = resolved else { return .failure(.content(diagnostics)) }
     let affected = rebuild.map {
         affectedPages(
             changed: $0.changed, graph: graph, previous: $0.previous, recorded: RecordedInputs.read(root: options.root))
@@ -167,20 +153,82 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
         clock.lap("affected pages")
     }
     let only = affected?.pages
-    let rebuilt = only == nil ? nil : affected?.inputs
+    let staged: StagedSite
+    switch renderIntoStaging(
+        graph, editions: editions, only: only, diagnostics: diagnostics, options: options, clock: &clock)
+    {
+    case .success(let value): staged = value
+    case .failure(let failure): return .failure(failure)
+    }
+    let files = only == nil ? staged.output.paths.count + 1 : rebuild!.previous.summary.files
+    let counts = BuildCounts(
+        pages: allPages(graph).count, capabilities: graph.capabilities.count, tables: graph.tables.count,
+        paragraphs: graph.paragraphIndex.count, references: graph.referenceCount, files: files)
+    var summary: WriteSummary
+    switch commitAndSaveState(
+        staged, graph: graph, options: options, stamps: stamps, counts: counts,
+        rebuilt: only == nil ? nil : affected?.inputs)
+    {
+    case .success(let value): summary = value
+    case .failure(let failure): return .failure(failure)
+    }
+    clock.lap("commit and save state")
+    if only != nil { summary.unchanged = files - summary.written.count }
+    let elapsed = Int((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000)
+    let changedCount = rebuild?.changed.count ?? 0
+    return .success(
+        BuildReport(
+            pages: counts.pages, capabilities: counts.capabilities, tables: counts.tables,
+            references: counts.references, paragraphs: counts.paragraphs, milliseconds: elapsed, write: summary,
+            warnings: staged.warnings,
+            incremental: only == nil ? nil : "\(changedCount) changed file\(changedCount == 1 ? "" : "s")",
+            fullBuildReason: fullBuildReason, stages: clock.laps))
+}
+
+/// Load and resolve through the load cache (only files whose bytes changed are parsed; `--full`
+/// parses all and refreshes it) and the links cache, which is saved as soon as the links are
+/// resolved and let go: rendering does not read it, and at 10,000 pages it is megabytes that
+/// would otherwise sit through the build's peak. Nil, with every problem, when there are errors.
+private func loadAndResolveThroughCaches(
+    _ options: BuildOptions, stamps: InputStamps, clock: inout StageClock
+) -> (resolved: (graph: SiteGraph, editions: [PreparedEdition])?, diagnostics: [Diagnostic]) {
+    var cache = LoadCache(folders: options.folders, buildID: executableStamp(), reads: options.incremental)
+    cache.stamps = stamps.sources.mapValues { (Int($0.size), $0.content) }
+    let linkStore = LinkStore(
+        bytes: options.incremental ? readFileBytes(linkStorePath(options.folders)) : nil, buildID: cache.buildID)
+    let resolved = loadAndResolveWithEditions(
+        folders: options.folders, useCache: options.incremental, loadCache: cache, linkStore: linkStore,
+        progress: options.progress, clock: &clock)
+    guard let graph = resolved.graph, !resolved.diagnostics.hasErrors else { return (nil, resolved.diagnostics) }
+    saveLinkStore(resolved.links, folders: options.folders)
+    return ((graph, resolved.editions), resolved.diagnostics)
+}
+
+/// A site rendered into the staging folder, not yet moved into place.
+private struct StagedSite {
+    var writer: SiteWriter
+    var output: RenderOutput
+    var editionCaches: [(id: String, cache: EditionCache)]
+    var warnings: [Diagnostic]
+}
+
+/// Renders the pages (all, or `only` these) into a staging folder beside the output, each page
+/// going to disk as soon as it is rendered; a full build keeps or renders every recorded
+/// edition's pages into `editions/<id>/` too (a rebuild touches only the current edition's).
+/// Nothing is moved in unless all of it is there: on an error the staging folder is discarded.
+private func renderIntoStaging(
+    _ graph: SiteGraph, editions: [PreparedEdition], only: Set<String>?, diagnostics: [Diagnostic],
+    options: BuildOptions, clock: inout StageClock
+) -> Result<StagedSite, BuildFailure> {
     let writer: SiteWriter
     do { writer = try SiteWriter(output: options.output, partial: only != nil) } catch {
         return .failure(.write("\(error)"))
     }
-    // Each page goes to disk as soon as it is rendered; nothing is moved in unless all of it is.
     let output = renderSiteStreaming(graph, only: only, progress: options.progress, emit: writer.put)
     clock.lap("render and write")
-    // A rebuild touches only the current edition's pages; a full build keeps or renders every
-    // recorded edition's into `editions/<id>/`.
     var editionCaches: [(id: String, cache: EditionCache)] = []
-    if only == nil && !resolved.editions.isEmpty {
-        let (caches, problems) = renderEditions(
-            resolved.editions, current: graph, folders: options.folders, writer: writer)
+    if only == nil && !editions.isEmpty {
+        let (caches, problems) = renderEditions(editions, current: graph, folders: options.folders, writer: writer)
         editionCaches = caches
         clock.lap("editions")
         if problems.hasErrors {
@@ -192,38 +240,34 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
         writer.discard()
         return .failure(.content((diagnostics + output.diagnostics).sortedByLocation()))
     }
-    let warnings = (diagnostics + output.diagnostics).warnings
-    let files = only == nil ? output.paths.count + 1 : rebuild!.previous.summary.files
-    let counts = BuildCounts(
-        pages: allPages(graph).count, capabilities: graph.capabilities.count, tables: graph.tables.count,
-        paragraphs: graph.paragraphIndex.count, references: graph.referenceCount, files: files)
-    // The state for the next build is worked out while the site is moved into place.
+    return .success(
+        StagedSite(
+            writer: writer, output: output, editionCaches: editionCaches,
+            warnings: (diagnostics + output.diagnostics).warnings))
+}
+
+/// Moves the staged site into place while the state for the next build is worked out, then saves
+/// that state and the editions' caches.
+private func commitAndSaveState(
+    _ staged: StagedSite, graph: SiteGraph, options: BuildOptions, stamps: InputStamps, counts: BuildCounts,
+    rebuilt: RecordedInputs?
+) -> Result<WriteSummary, BuildFailure> {
     let (written, prepared) = concurrently(
-        { Result { try writer.commit() } },
+        { Result { try staged.writer.commit() } },
         {
             prepareState(
-                options: options, stamps: stamps, graph: graph, output: output, warnings: warnings, counts: counts,
-                rebuilt: rebuilt)
+                options: options, stamps: stamps, graph: graph, output: staged.output, warnings: staged.warnings,
+                counts: counts, rebuilt: rebuilt)
         })
-    var summary: WriteSummary
+    let summary: WriteSummary
     switch written {
     case .success(let value): summary = value
     case .failure(let error): return .failure(.write("\(error)"))
     }
     saveState(prepared, options: options)
-    saveEditionCaches(editionCaches, folders: options.folders)
-    if options.exitsAfterBuild { keepUntilExit((graph, output)) }
-    clock.lap("commit and save state")
-    if only != nil { summary.unchanged = files - summary.written.count }
-    let elapsed = Int((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000)
-    let changedCount = rebuild?.changed.count ?? 0
-    return .success(
-        BuildReport(
-            pages: counts.pages, capabilities: counts.capabilities, tables: counts.tables,
-            references: counts.references, paragraphs: counts.paragraphs, milliseconds: elapsed, write: summary,
-            warnings: warnings,
-            incremental: only == nil ? nil : "\(changedCount) changed file\(changedCount == 1 ? "" : "s")",
-            fullBuildReason: fullBuildReason, stages: clock.laps))
+    saveEditionCaches(staged.editionCaches, folders: options.folders)
+    if options.exitsAfterBuild { keepUntilExit((graph, staged.output)) }
+    return .success(summary)
 }
 
 /// Where `LinkStore` keeps each body's resolved links between builds.

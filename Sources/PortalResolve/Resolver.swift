@@ -6,14 +6,15 @@ import PortalSupport
 /// figure, computes backlinks, and collects all problems instead of stopping at the first.
 /// `editions`: what the recorded editions state (their snapshots), for `edition:` references and
 /// for comparing this edition with the one before. `links`: the last build's resolved links
-/// (`LinkStore`), reused for bodies whose links and targets are the same; the graph carries the
-/// store for the next build (`SiteGraph.linkStore`). Nil: every link is resolved, nothing kept.
+/// (`LinkStore`), reused for bodies whose links and targets are the same, and given back with
+/// this build's links for the next one. Nil: every link is resolved, nothing kept.
 public func resolveSite(_ loaded: LoadedSite, editions: EditionHistory = .none) -> (SiteGraph?, [Diagnostic]) {
-    resolveSite(loaded, editions: editions, links: nil)
+    let resolved = resolveSite(loaded, editions: editions, links: nil)
+    return (resolved.graph, resolved.diagnostics)
 }
 
 package func resolveSite(_ loaded: LoadedSite, editions: EditionHistory, links store: LinkStore?) -> (
-    SiteGraph?, [Diagnostic]
+    graph: SiteGraph?, diagnostics: [Diagnostic], links: LinkStore?
 ) {
     var store = store
     var diagnostics: [Diagnostic] = []
@@ -45,7 +46,7 @@ package func resolveSite(_ loaded: LoadedSite, editions: EditionHistory, links s
     let commitments = commitmentsByDueDate(loaded.commitments, paragraphIndex: paragraphIndex)
     links.sortCitations()
 
-    if diagnostics.hasErrors { return (nil, diagnostics) }
+    if diagnostics.hasErrors { return (nil, diagnostics, store) }
     var graph = SiteGraph(
         config: loaded.config, theme: loaded.theme, folders: loaded.folders, history: loaded.history,
         sections: sections,
@@ -58,12 +59,11 @@ package func resolveSite(_ loaded: LoadedSite, editions: EditionHistory, links s
         tableIndex: [:])
     graph.tableIndex = Dictionary(uniqueKeysWithValues: graph.tables.enumerated().map { ($1.id, $0) })
     graph.editions = editions
-    graph.linkStore = store
     for (position, entry) in registerEntries.enumerated() {
         graph.registerEntryIndex[entry.source.register, default: [:]][entry.id] = position
     }
     graph.changes = editionChanges(of: graph)
-    return (graph, diagnostics + renumberingWarnings(graph))
+    return (graph, diagnostics + renumberingWarnings(graph), store)
 }
 
 /// Sections in report order; two sections claiming one place is an authoring mistake, and so is

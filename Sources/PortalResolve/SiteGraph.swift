@@ -167,9 +167,6 @@ public struct SiteGraph: Sendable {
     public var editions: EditionHistory = .none
     /// What changed since the edition before this one (`editions.previous`); nil without one.
     public var changes: EditionChanges?
-    /// Each body's resolved links, for the next build to reuse (`LinkStore`); nil when the
-    /// build did not ask for them.
-    package var linkStore: LinkStore?
     package var sectionIndex: [String: Int]
     var capabilityIndex: [String: Int]
     var tableIndex: [String: Int]

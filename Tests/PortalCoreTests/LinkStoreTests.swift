@@ -21,13 +21,17 @@ struct LinkStoreTests {
 
     /// Everything resolving links gives the graph, as one comparable value.
     func summary(_ resolved: (SiteGraph?, [Diagnostic])) -> [String] {
-        guard let graph = resolved.0 else { return ["no graph"] + resolved.1.map(\.description) }
+        summary((resolved.0, resolved.1, nil))
+    }
+
+    func summary(_ resolved: (graph: SiteGraph?, diagnostics: [Diagnostic], links: LinkStore?)) -> [String] {
+        guard let graph = resolved.graph else { return ["no graph"] + resolved.diagnostics.map(\.description) }
         var lines: [String] = graph.sections.map { "\($0.source.file) \($0.links) \($0.capabilities)" }
         lines += graph.capabilities.map { "\($0.slug) \($0.links) \($0.sections)" }
         let citations: [String] = graph.citations.map { "\($0.key) \($0.value)" }
         lines += citations.sorted()
         lines.append("\(graph.referenceCount)")
-        lines += resolved.1.map(\.description)
+        lines += resolved.diagnostics.map(\.description)
         return lines
     }
 
@@ -36,7 +40,7 @@ struct LinkStoreTests {
         let site = try loaded(fixture)
         let plain = resolveSite(site, editions: .none, links: nil)
         let first = resolveSite(site, editions: .none, links: LinkStore(buildID: "test"))
-        let store = try #require(first.0?.linkStore)
+        let store = try #require(first.links)
         #expect(store.entries.count == site.sections.count + site.capabilities.count)
         let read = LinkStore(bytes: store.encoded(), buildID: "test")
         #expect(read.reusable == store.entries.count)
@@ -44,14 +48,14 @@ struct LinkStoreTests {
         #expect(summary(plain) == summary(first))
         #expect(summary(plain) == summary(reused))
         // What was reused is kept for the next build as it was.
-        #expect(reused.0?.linkStore?.encoded() == store.encoded())
+        #expect(reused.links?.encoded() == store.encoded())
     }
 
     @Test(arguments: ["another binary", "truncated", "flipped", "empty"])
     func aDamagedOrForeignStoreIsNone(damage: String) throws {
         let fixture = try SiteFixture()
         let site = try loaded(fixture)
-        var bytes = try #require(resolveSite(site, editions: .none, links: LinkStore(buildID: "test")).0?.linkStore)
+        var bytes = try #require(resolveSite(site, editions: .none, links: LinkStore(buildID: "test")).links)
             .encoded()
         var buildID = "test"
         switch damage {
