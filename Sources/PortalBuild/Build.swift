@@ -88,9 +88,11 @@ public func loadAndResolve(root: URL) -> (SiteGraph?, [Diagnostic]) {
 /// last build's resolved links, given back with this build's (nil when none were asked for).
 func loadAndResolveWithEditions(
     folders: SiteFolders, useCache: Bool, loadCache: LoadCache? = nil, linkStore: LinkStore? = nil,
-    progress: (@Sendable (BuildProgress) -> Void)? = nil, clock: UnsafeMutablePointer<StageClock>? = nil
+    content: ContentFiles? = nil, progress: (@Sendable (BuildProgress) -> Void)? = nil,
+    clock: UnsafeMutablePointer<StageClock>? = nil
 ) -> (graph: SiteGraph?, editions: [PreparedEdition], diagnostics: [Diagnostic], links: LinkStore?) {
-    let (loaded, loadDiagnostics) = loadSite(folders: folders, progress: progress, cache: loadCache)
+    let (loaded, loadDiagnostics) = loadSite(
+        folders: folders, progress: progress, edition: nil, cache: loadCache, content: content)
     releaseFreeMemory()
     clock?.pointee.lap("load")
     guard let loaded else { return (nil, [], loadDiagnostics.sortedByLocation(), nil) }
@@ -142,8 +144,10 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     case .full(let reason): fullBuildReason = reason
     }
     if options.incremental { clock.lap("cache check") }
-    let (resolved, diagnostics) = loadAndResolveThroughCaches(options, stamps: stamps, clock: &clock)
+    let reads = SourceReads()
+    let (resolved, diagnostics) = loadAndResolveThroughCaches(options, stamps: stamps, reads: reads, clock: &clock)
     guard let (graph, editions) = resolved else { return .failure(.content(diagnostics)) }
+    let stampsRead = stamps.withLoadedContent(reads, root: options.root)
     let affected = rebuild.map {
         affectedPages(
             changed: $0.changed, graph: graph, previous: $0.previous, recorded: RecordedInputs.read(root: options.root))
@@ -166,7 +170,7 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
         paragraphs: graph.paragraphIndex.count, references: graph.referenceCount, files: files)
     var summary: WriteSummary
     switch commitAndSaveState(
-        staged, graph: graph, options: options, stamps: stamps, counts: counts,
+        staged, graph: graph, options: options, stamps: stampsRead, counts: counts,
         rebuilt: only == nil ? nil : affected?.inputs)
     {
     case .success(let value): summary = value
@@ -190,15 +194,16 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
 /// resolved and let go: rendering does not read it, and at 10,000 pages it is megabytes that
 /// would otherwise sit through the build's peak. Nil, with every problem, when there are errors.
 private func loadAndResolveThroughCaches(
-    _ options: BuildOptions, stamps: InputStamps, clock: inout StageClock
+    _ options: BuildOptions, stamps: InputStamps, reads: SourceReads, clock: inout StageClock
 ) -> (resolved: (graph: SiteGraph, editions: [PreparedEdition])?, diagnostics: [Diagnostic]) {
     var cache = LoadCache(folders: options.folders, buildID: executableStamp(), reads: options.incremental)
-    cache.stamps = stamps.sources.mapValues { (Int($0.size), $0.content) }
+    if stamps.hashed { cache.stamps = stamps.sources.mapValues { (Int($0.size), $0.content) } }
+    cache.readHashes = reads
     let linkStore = LinkStore(
         bytes: options.incremental ? readFileBytes(linkStorePath(options.folders)) : nil, buildID: cache.buildID)
     let resolved = loadAndResolveWithEditions(
         folders: options.folders, useCache: options.incremental, loadCache: cache, linkStore: linkStore,
-        progress: options.progress, clock: &clock)
+        content: stamps.content, progress: options.progress, clock: &clock)
     guard let graph = resolved.graph, !resolved.diagnostics.hasErrors else { return (nil, resolved.diagnostics) }
     saveLinkStore(resolved.links, folders: options.folders)
     return ((graph, resolved.editions), resolved.diagnostics)

@@ -11,6 +11,15 @@ public func loadSite(
     folders: SiteFolders, progress: (@Sendable (BuildProgress) -> Void)? = nil, edition: EditionLoad? = nil,
     cache: LoadCache? = nil
 ) -> (LoadedSite?, [Diagnostic]) {
+    loadSite(folders: folders, progress: progress, edition: edition, cache: cache, content: nil)
+}
+
+/// `content`: the walk of `Content/` the build already made for its stamps, so the files loaded
+/// are the files stamped (nil: walked here).
+package func loadSite(
+    folders: SiteFolders, progress: (@Sendable (BuildProgress) -> Void)?, edition: EditionLoad?, cache: LoadCache?,
+    content walked: ContentFiles?
+) -> (LoadedSite?, [Diagnostic]) {
     let root = folders.root
     guard FileManager.default.fileExists(atPath: folders.fullPath(SitePath.siteFile)) else {
         return (
@@ -24,7 +33,7 @@ public func loadSite(
     }
     var diagnostics: [Diagnostic] = []
     // One walk of Content/ decides which files may be read at all; nothing else is opened.
-    let content = ContentFiles(root: root)
+    let content = walked ?? ContentFiles(root: root)
     diagnostics += content.diagnostics
     let config = loadConfig(root: root, files: content, diagnostics: &diagnostics)
     // Data files first: parsing Markdown uses the glossary (acronyms) and the operation names.

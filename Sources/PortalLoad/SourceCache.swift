@@ -30,6 +30,9 @@ public struct LoadCache: Sendable {
     /// unchanged): a file whose entry matches its stamp is not read at all. The build records
     /// these stamps, so a file changed since is seen by the next build.
     package var stamps: [String: (size: Int, hash: UInt64)] = [:]
+    /// Where the size and `contentHash` of each source read are kept, for stamps taken without
+    /// reading (a first build's): each file is then read once, here.
+    package var readHashes: SourceReads?
 
     package init(folders: SiteFolders, buildID: String, reads: Bool) {
         file = folders.cache.appendingPathComponent("load.pack")
@@ -57,10 +60,11 @@ public struct LoadCache: Sendable {
         let header = header(environment: environment)
         let pack = reads ? LoadCachePack(path: file.path, header: header) : nil
         if let pack, pack.isWorthAppending(live: Set(paths)) {
-            let descriptor = open(file.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            let descriptor = open(file.path, O_WRONLY | O_CLOEXEC)
             if descriptor >= 0 {
                 return LoadCacheSession(
-                    pack: pack, stamps: stamps, descriptor: descriptor, end: pack.size, temporary: nil,
+                    pack: pack, stamps: stamps, readHashes: readHashes, descriptor: descriptor, end: pack.size,
+                    temporary: nil,
                     target: file.path)
             }
         }
@@ -69,7 +73,8 @@ public struct LoadCache: Sendable {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return nil }
         let session = LoadCacheSession(
-            pack: pack, stamps: stamps, descriptor: descriptor, end: 0, temporary: temporary, target: file.path)
+            pack: pack, stamps: stamps, readHashes: readHashes, descriptor: descriptor, end: 0, temporary: temporary,
+            target: file.path)
         session.append(header)
         return session
     }
@@ -180,6 +185,7 @@ final class LoadCachePack: @unchecked Sendable {
 final class LoadCacheSession: @unchecked Sendable {
     let pack: LoadCachePack?
     let stamps: [String: (size: Int, hash: UInt64)]
+    let readHashes: SourceReads?
     private let descriptor: Int32
     /// Where the next entry goes in the file written to.
     private var end: Int
@@ -191,11 +197,12 @@ final class LoadCacheSession: @unchecked Sendable {
     private let lock = NSLock()
 
     init(
-        pack: LoadCachePack?, stamps: [String: (size: Int, hash: UInt64)], descriptor: Int32, end: Int,
-        temporary: String?, target: String
+        pack: LoadCachePack?, stamps: [String: (size: Int, hash: UInt64)], readHashes: SourceReads?, descriptor: Int32,
+        end: Int, temporary: String?, target: String
     ) {
         self.pack = pack
         self.stamps = stamps
+        self.readHashes = readHashes
         self.descriptor = descriptor
         self.end = end
         self.temporary = temporary
@@ -203,41 +210,48 @@ final class LoadCacheSession: @unchecked Sendable {
     }
 
     /// Writes the parts, one after another, at the end of the file; returns where they start.
+    /// Only the place is taken under the lock, and each core writes its own bytes there: holding
+    /// the lock through the write kept the other core waiting for it at every entry.
     @discardableResult func append(_ parts: [UInt8]...) -> Int {
-        lock.withLock {
-            let start = end
-            for part in parts {
-                if !failed { failed = !writeAll(part) }
-                end += part.count
-            }
-            return start
+        let start = reserve(parts.reduce(0) { $0 + $1.count })
+        var offset = start
+        for part in parts {
+            write(part, at: offset)
+            offset += part.count
         }
+        return start
     }
 
     /// Writes a mapped entry of the last pack at the end of the file; returns where it starts.
     func append(_ raw: UnsafeRawBufferPointer) -> Int {
+        let start = reserve(raw.count)
+        write(raw, at: start)
+        return start
+    }
+
+    private func reserve(_ count: Int) -> Int {
         lock.withLock {
             let start = end
-            if !failed { failed = !writeAll(raw) }
-            end += raw.count
+            end += count
             return start
         }
     }
 
-    /// Called with the lock held.
-    private func writeAll(_ bytes: some ContiguousBytes) -> Bool {
-        bytes.withUnsafeBytes { buffer in
+    private func write(_ bytes: some ContiguousBytes, at start: Int) {
+        let written = bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
+                let count = pwrite(
+                    descriptor, buffer.baseAddress! + offset, buffer.count - offset, off_t(start + offset))
+                if count < 0 {
                     if errno == EINTR { continue }
                     return false
                 }
-                offset += written
+                offset += count
             }
             return true
         }
+        if !written { lock.withLock { failed = true } }
     }
 
     /// Records an entry of `path` at its place in the file.
@@ -313,10 +327,23 @@ func loadSource(root: URL, path: String, environment: SourceEnvironment, cache: 
         return loadSource(path: path, read: SourceFile.decode(read, path: path), environment: environment)
     }
     let hash = bytes.withUnsafeBytes(contentHash)
+    cache.readHashes?.record(path, size: bytes.count, hash: hash)
     if let hit = cache.lookup(path: path, size: bytes.count, hash: hash) { return hit }
     let loaded = loadSource(path: path, read: SourceFile.decode(bytes, path: path), environment: environment)
     cache.store(loaded, path: path, size: bytes.count, hash: hash)
     return loaded
+}
+
+/// The size and `contentHash` of each source as Load read it, from every core.
+package final class SourceReads: @unchecked Sendable {
+    private var hashes: [String: (size: Int, hash: UInt64)] = [:]
+    private let lock = NSLock()
+
+    package init() {}
+
+    func record(_ path: String, size: Int, hash: UInt64) { lock.withLock { hashes[path] = (size, hash) } }
+
+    package var recorded: [String: (size: Int, hash: UInt64)] { lock.withLock { hashes } }
 }
 
 // MARK: - The binary form of a load result

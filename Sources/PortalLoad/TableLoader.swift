@@ -6,7 +6,8 @@ import PortalSupport
 /// `refused` the paths it reported, which are not reported again as missing.
 func loadTables(root: URL, files: [String], refused: Set<String>, diagnostics: inout [Diagnostic]) -> [TableSource] {
     let folder = SitePath.tables
-    var tables: [TableSource] = []
+    let present = Set(files)
+    var wanted: [(id: String, csvPath: String, sidecarPath: String)] = []
     for file in files where file.hasSuffix(".csv") {
         let id = String(file.dropLast(4))
         let csvPath = "\(folder)/\(file)"
@@ -19,7 +20,7 @@ func loadTables(root: URL, files: [String], refused: Set<String>, diagnostics: i
                     at: SourceLocation(file: csvPath)))
             continue
         }
-        guard files.contains("\(id).yaml") else {
+        guard present.contains("\(id).yaml") else {
             if refused.contains(sidecarPath) { continue }
             diagnostics.append(
                 .error(
@@ -28,15 +29,23 @@ func loadTables(root: URL, files: [String], refused: Set<String>, diagnostics: i
                     at: SourceLocation(file: csvPath)))
             continue
         }
-        if let table = loadTable(
-            root: root, id: id, csvPath: csvPath, sidecarPath: sidecarPath, diagnostics: &diagnostics)
-        {
-            tables.append(table)
-        }
+        wanted.append((id, csvPath, sidecarPath))
+    }
+    // Each table is read on its own, on every core; its problems are kept in file order.
+    let loaded = parallelMap(wanted) { table -> (TableSource?, [Diagnostic]) in
+        var problems: [Diagnostic] = []
+        let source = loadTable(
+            root: root, id: table.id, csvPath: table.csvPath, sidecarPath: table.sidecarPath, diagnostics: &problems)
+        return (source, problems)
+    }
+    var tables: [TableSource] = []
+    for (source, problems) in loaded {
+        diagnostics += problems
+        if let source { tables.append(source) }
     }
     for file in files where file.hasSuffix(".yaml") {
         let id = String(file.dropLast(5))
-        if !files.contains("\(id).csv") && !refused.contains("\(folder)/\(id).csv") {
+        if !present.contains("\(id).csv") && !refused.contains("\(folder)/\(id).csv") {
             diagnostics.append(
                 .error(
                     "table-csv-missing", "sidecar \(file) has no table \(id).csv beside it",

@@ -19,9 +19,17 @@ package func resolveSite(_ loaded: LoadedSite, editions: EditionHistory, links s
     var store = store
     var diagnostics: [Diagnostic] = []
     let sources = sectionsInReportOrder(loaded, diagnostics: &diagnostics)
-    let sectionHeadings = uniqueHeadingIDs(sources)
-    let paragraphIndex = numberParagraphs(
-        sources, sequenceAcrossSections: !loaded.unloaded.contains(where: \.isSection), diagnostics: &diagnostics)
+    // Two passes over every section that each must run in report order, independent of each
+    // other: side by side, on two cores.
+    let sequenceAcrossSections = !loaded.unloaded.contains(where: \.isSection)
+    let ((paragraphIndex, numberingProblems), sectionHeadings) = concurrently(
+        {
+            var problems: [Diagnostic] = []
+            let index = numberParagraphs(
+                sources, sequenceAcrossSections: sequenceAcrossSections, diagnostics: &problems)
+            return (index, problems)
+        }, { uniqueHeadingIDs(sources) })
+    diagnostics += numberingProblems
     let (registerEntries, registerEntryIDs) = uniqueRegisterEntries(loaded.registerEntries, diagnostics: &diagnostics)
     let index = referenceIndex(
         loaded, sources: sources, headings: sectionHeadings, registerEntryIDs: registerEntryIDs,

@@ -77,7 +77,12 @@ package struct FileStamp: Hashable, Sendable {
     /// an edit could leave the same times (git's "racily clean" rule). The kernel sets the change
     /// time on every write and nothing else can set it, so a restored modification time
     /// (`cp -p`, `rsync -t`, `tar x`) still shows.
-    package static func ofSource(_ path: String, previous: FileStamp?, trustedBefore: Int64?) -> FileStamp? {
+    /// `reading` false: the bytes are not read here (content 0) but by whoever uses the stamp,
+    /// who puts in the hash of the bytes it used (`withContent`): a first build, which reads
+    /// every file anyway, then reads each once.
+    package static func ofSource(_ path: String, previous: FileStamp?, trustedBefore: Int64?, reading: Bool = true)
+        -> FileStamp?
+    {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         let (modified, changed) = fileTimes(info)
@@ -91,10 +96,16 @@ package struct FileStamp: Hashable, Sendable {
         {
             return previous
         }
+        guard reading else { return FileStamp(size: Int64(info.st_size), modified: identity) }
         guard let bytes = readFileBytes(path) else { return nil }
         var stamp = FileStamp(size: Int64(bytes.count), modified: identity)
         stamp.content = bytes.withUnsafeBytes(contentHash)
         return stamp
+    }
+
+    /// The stamp with the size and hash of the bytes that were read after it was taken.
+    package func withContent(size: Int, hash: UInt64) -> FileStamp {
+        FileStamp(size: Int64(size), modified: modified, content: hash)
     }
 
     /// Size, time, inode and change time, without reading it: for the output marker and the

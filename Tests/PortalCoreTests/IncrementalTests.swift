@@ -378,6 +378,25 @@ extension IncrementalTests {
         expectSameAsFullBuild(fixture)
     }
 
+    /// A first build reads each source once and stamps it with the hash of those bytes: the state
+    /// it saves holds, for every source, what a stamp that reads the file gives.
+    @Test func aFirstBuildStampsEachSourceWithTheBytesItRead() throws {
+        let fixture = try SiteFixture()
+        _ = try built(fixture)
+        let state = try #require(BuildState.read(root: fixture.root))
+        #expect(!state.sources.isEmpty)
+        for (path, source) in state.sources {
+            let read = try #require(
+                FileStamp.ofSource(fixture.root.path + "/" + path, previous: nil, trustedBefore: nil))
+            #expect(source.stamp == read, "\(path)")
+            #expect(source.stamp.content != 0, "\(path)")
+        }
+        let stamps = InputStamps.take(root: fixture.root)
+        #expect(!stamps.hashed)
+        #expect(stamps.sources.values.allSatisfy { $0.content == 0 })
+        #expect(try built(fixture).incremental == "up to date")
+    }
+
     /// Files added to or removed from the theme or the data, whatever their times.
     @Test func addedAndRemovedInputsAreSeen() throws {
         let fixture = try SiteFixture()

@@ -169,8 +169,11 @@ extension BuildState {
     func write(root: URL, inputs: RecordedInputs) throws {
         let folder = Self.folder(root: root)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try writeFileAtomically(inputs.encoded(), to: folder.appendingPathComponent("inputs").path)
-        try writeFileAtomically(encoded(), to: folder.appendingPathComponent("state").path)
+        // Encoded side by side: at 10,000 pages each is tens of milliseconds with a core idle.
+        let state = self
+        let (inputBytes, stateBytes) = concurrently({ inputs.encoded() }, { state.encoded() })
+        try writeFileAtomically(inputBytes, to: folder.appendingPathComponent("inputs").path)
+        try writeFileAtomically(stateBytes, to: folder.appendingPathComponent("state").path)
     }
 
     static func remove(root: URL) {

@@ -11,6 +11,11 @@ import PortalWrite
 struct InputStamps {
     var global: String
     var sources: [String: FileStamp]
+    /// The one walk of `Content/` these stamps were taken from, which Load reads by.
+    var content: ContentFiles
+    /// Whether `sources` hold the hashes of the files' bytes; false until `withLoadedContent`
+    /// when there was no last build.
+    var hashed: Bool
 
     /// `previous`: the last build's state, whose stamps spare reading the files that cannot have
     /// changed since (`FileStamp.ofSource`).
@@ -24,8 +29,12 @@ struct InputStamps {
                 $0.modified / 1_000_000_000
             }
         }
+        // With no last build every file is read by Load anyway: the stamps take their hashes
+        // from that read (`withLoadedContent`) rather than reading each file twice.
+        let reading = previous != nil
         let stamps = parallelMap(files) {
-            FileStamp.ofSource(base + $0, previous: previous?.sources[$0]?.stamp, trustedBefore: written)
+            FileStamp.ofSource(
+                base + $0, previous: previous?.sources[$0]?.stamp, trustedBefore: written, reading: reading)
         }
         var sources: [String: FileStamp] = [:]
         sources.reserveCapacity(files.count)
@@ -34,7 +43,24 @@ struct InputStamps {
         }
         return InputStamps(
             global: globalFingerprint(root: root, content: content) + walkFingerprint(root: root, content: content),
-            sources: sources)
+            sources: sources, content: content, hashed: reading)
+    }
+
+    /// The stamps with the hashes of the bytes Load read (`hashed` false): a source Load did not
+    /// read is read here.
+    func withLoadedContent(_ reads: SourceReads, root: URL) -> InputStamps {
+        guard !hashed else { return self }
+        var stamps = self
+        let recorded = reads.recorded
+        for (path, stamp) in sources {
+            if let read = recorded[path] {
+                stamps.sources[path] = stamp.withContent(size: read.size, hash: read.hash)
+            } else {
+                stamps.sources[path] = FileStamp.ofSource(root.path + "/" + path, previous: nil, trustedBefore: nil)
+            }
+        }
+        stamps.hashed = true
+        return stamps
     }
 }
 
