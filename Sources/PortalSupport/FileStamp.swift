@@ -31,12 +31,34 @@ package struct StableHasher {
     package mutating func combine(_ text: String) {
         var text = text
         text.withUTF8 { combine($0) }
-        // The separator, mixed in without making an array for it.
+        combineSeparator()
+    }
+
+    /// The separator after each string or number, mixed in without making an array for it.
+    private mutating func combineSeparator() {
         value ^= 0x1F
         value = value &* 0x100_0000_01b3
     }
 
-    package mutating func combine(_ number: Int) { combine(String(number)) }
+    /// The same as combining `String(number)`, without making the string: hashes of links and
+    /// bodies combine hundreds of thousands of numbers on every build.
+    package mutating func combine(_ number: Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var magnitude = number.magnitude
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = ASCII.zero + UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if number < 0 {
+                start -= 1
+                digits[start] = ASCII.hyphen
+            }
+            combine(UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+        combineSeparator()
+    }
 
     package var hex: String {
         let digits = String(value, radix: 16)

@@ -463,6 +463,22 @@ extension IncrementalTests {
     }
 }
 
+extension IncrementalTests {
+    /// A number is combined as its decimal spelling, exactly as that string would be: stored
+    /// keys and fingerprints do not change with how the digits are made.
+    @Test func aNumberHashesAsItsDecimalText() {
+        for number in [0, 1, -1, 9, 10, 99, 100, 12345, -67890, Int.max, Int.min, Int.max - 1, Int.min + 1] {
+            var byNumber = StableHasher()
+            byNumber.combine(number)
+            byNumber.combine(7)
+            var byText = StableHasher()
+            byText.combine(String(number))
+            byText.combine("7")
+            #expect(byNumber.value == byText.value, "\(number)")
+        }
+    }
+}
+
 /// The recorder is complete: on the real report, an edit of a file's paragraph texts that keeps
 /// its interface changes only pages that recorded reading that file's text. A page builder that
 /// read text past `RenderContext` would show here as a changed page with no such record.
