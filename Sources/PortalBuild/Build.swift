@@ -168,10 +168,13 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     let counts = BuildCounts(
         pages: allPages(graph).count, capabilities: graph.capabilities.count, tables: graph.tables.count,
         paragraphs: graph.paragraphIndex.count, references: graph.referenceCount, files: files)
+    // A rebuild keeps the last state and inputs but for what it changed and rendered.
+    var rebuilt: (inputs: RecordedInputs, changed: [String], previous: BuildState)?
+    if only != nil, let rebuild, let affected { rebuilt = (affected.inputs, rebuild.changed, rebuild.previous) }
     var summary: WriteSummary
     switch commitAndSaveState(
         staged, graph: graph, options: options, stamps: stampsRead, counts: counts,
-        rebuilt: only == nil ? nil : affected?.inputs)
+        rebuilt: rebuilt)
     {
     case .success(let value): summary = value
     case .failure(let failure): return .failure(failure)
@@ -255,7 +258,7 @@ private func renderIntoStaging(
 /// that state and the editions' caches.
 private func commitAndSaveState(
     _ staged: StagedSite, graph: SiteGraph, options: BuildOptions, stamps: InputStamps, counts: BuildCounts,
-    rebuilt: RecordedInputs?
+    rebuilt: (inputs: RecordedInputs, changed: [String], previous: BuildState)?
 ) -> Result<WriteSummary, BuildFailure> {
     let (written, prepared) = concurrently(
         { Result { try staged.writer.commit() } },

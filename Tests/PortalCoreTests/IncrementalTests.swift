@@ -397,6 +397,27 @@ extension IncrementalTests {
         #expect(try built(fixture).incremental == "up to date")
     }
 
+    /// A rebuild keeps the last state's sources but for the files it found changed: what it saves
+    /// is what a full build of the same files records.
+    @Test func aRebuildSavesTheStateAFullBuildWould() throws {
+        let fixture = try SiteFixture()
+        _ = try built(fixture)
+        Thread.sleep(forTimeInterval: 0.01)
+        try fixture.write(
+            SiteFixture.validFiles["Content/capabilities/drones.md"]!.replacingOccurrences(
+                of: "Drones are described", with: "Drones are well described"), to: "Content/capabilities/drones.md")
+        #expect(try built(fixture).incremental == "1 changed file")
+        let rebuilt = try #require(BuildState.read(root: fixture.root))
+        guard case .success = build(BuildOptions(root: fixture.root, output: fixture.output, incremental: false))
+        else {
+            Issue.record("full build failed")
+            return
+        }
+        let full = try #require(BuildState.read(root: fixture.root))
+        #expect(rebuilt.sources == full.sources)
+        #expect(rebuilt.sources["Content/capabilities/drones.md"] != nil)
+    }
+
     /// Files added to or removed from the theme or the data, whatever their times.
     @Test func addedAndRemovedInputsAreSeen() throws {
         let fixture = try SiteFixture()

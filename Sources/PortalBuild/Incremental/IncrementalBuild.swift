@@ -112,8 +112,10 @@ func affectedPages(
 ) -> (pages: Set<String>?, inputs: RecordedInputs, reason: String?) {
     guard var inputs = recorded else { return (nil, RecordedInputs(), "no record of what each page read") }
     var changedInputs: Set<PageInput> = []
-    let sources = graphSources(graph)
-    let sections = Dictionary(uniqueKeysWithValues: graph.sections.map { ($0.source.file, $0) })
+    let sources = graphSources(graph, only: Set(changed))
+    let sections = Dictionary(
+        uniqueKeysWithValues: graph.sections.lazy.filter { sources[$0.source.file] != nil }.map { ($0.source.file, $0) }
+    )
     let abbreviations = AbbreviationIndex(graph.glossary)
     for file in changed {
         guard let source = sources[file] else { return (nil, inputs, "\(file) did not load") }
@@ -147,11 +149,16 @@ func affectedPages(
     return (pages, inputs, nil)
 }
 
-/// Each source file's interface and body, sections and capabilities alike.
-private func graphSources(_ graph: SiteGraph) -> [String: (interface: String, body: ParsedBody)] {
+/// Each source file's interface and body, sections and capabilities alike (`only`: just these
+/// files; a rebuild looks at the few that changed, not at ten thousand).
+private func graphSources(_ graph: SiteGraph, only: Set<String>? = nil) -> [String: (
+    interface: String, body: ParsedBody
+)] {
     var sources: [String: (interface: String, body: ParsedBody)] = [:]
-    for section in graph.sections { sources[section.source.file] = (section.source.interface, section.source.body) }
-    for capability in graph.capabilities {
+    for section in graph.sections where only?.contains(section.source.file) ?? true {
+        sources[section.source.file] = (section.source.interface, section.source.body)
+    }
+    for capability in graph.capabilities where only?.contains(capability.source.file) ?? true {
         sources[capability.source.file] = (capability.source.interface, capability.source.body)
     }
     return sources
@@ -181,13 +188,16 @@ func sourceFacts(_ body: ParsedBody) -> RecordedInputs.SourceFacts {
 
 /// What a build records for the next one; nil when it cannot account for every source (then no
 /// state is kept and the next build is full). A rebuild passes the inputs it started from, with
-/// the changed sources' facts already updated, and only the reads of the pages it rendered.
+/// the changed sources' facts already updated, and only the reads of the pages it rendered; the
+/// files it found changed and the last state, whose every other source it keeps as it was.
 func prepareState(
     options: BuildOptions, stamps: InputStamps, graph: SiteGraph, output: RenderOutput, warnings: [Diagnostic],
-    counts: BuildCounts, rebuilt: RecordedInputs?
+    counts: BuildCounts, rebuilt: (inputs: RecordedInputs, changed: [String], previous: BuildState)?
 ) -> (state: BuildState, inputs: RecordedInputs)? {
-    let bySource = graphSources(graph)
-    var sources: [String: BuildState.SourceState] = [:]
+    let bySource = graphSources(graph, only: rebuilt.map { Set($0.changed) })
+    // A rebuild's other sources are the last build's: their stamps are how they were told from
+    // the changed ones, and their interfaces come from the same bytes with the same site.
+    var sources = rebuilt?.previous.sources ?? [:]
     for (file, source) in bySource {
         guard let stamp = stamps.sources[file] else { continue }
         sources[file] = BuildState.SourceState(stamp: stamp, interface: source.interface)
@@ -196,7 +206,7 @@ func prepareState(
     guard sources.count == stamps.sources.count else { return nil }
     var inputs: RecordedInputs
     if let rebuilt {
-        inputs = rebuilt
+        inputs = rebuilt.inputs
         inputs.reads.merge(output.reads)
         inputs.derived.merge(output.fingerprints) { _, new in new }
     } else {
