@@ -27,6 +27,17 @@ struct IncrementalTests {
         }
     }
 
+    /// A site built once, then one capability's text edited (its interface kept).
+    func builtThenTextEdited() throws -> SiteFixture {
+        let fixture = try SiteFixture()
+        _ = try built(fixture)
+        Thread.sleep(forTimeInterval: 0.01)
+        try fixture.write(
+            SiteFixture.validFiles["Content/capabilities/drones.md"]!.replacingOccurrences(
+                of: "Drones are described", with: "Drones are well described"), to: "Content/capabilities/drones.md")
+        return fixture
+    }
+
     /// The same content built from nothing, to compare with what the incremental build left.
     func expectSameAsFullBuild(_ fixture: SiteFixture, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let fresh = fixture.root.appendingPathComponent("fresh-output")
@@ -50,12 +61,7 @@ struct IncrementalTests {
     }
 
     @Test func textEditRewritesOnlyThePagesShowingIt() throws {
-        let fixture = try SiteFixture()
-        _ = try built(fixture)
-        Thread.sleep(forTimeInterval: 0.01)
-        try fixture.write(
-            SiteFixture.validFiles["Content/capabilities/drones.md"]!.replacingOccurrences(
-                of: "Drones are described", with: "Drones are well described"), to: "Content/capabilities/drones.md")
+        let fixture = try builtThenTextEdited()
         let report = try built(fixture)
         #expect(report.incremental == "1 changed file")
         #expect(report.write.written == ["capabilities/drones.html"])
@@ -400,12 +406,7 @@ extension IncrementalTests {
     /// A rebuild keeps the last state's sources but for the files it found changed: what it saves
     /// is what a full build of the same files records.
     @Test func aRebuildSavesTheStateAFullBuildWould() throws {
-        let fixture = try SiteFixture()
-        _ = try built(fixture)
-        Thread.sleep(forTimeInterval: 0.01)
-        try fixture.write(
-            SiteFixture.validFiles["Content/capabilities/drones.md"]!.replacingOccurrences(
-                of: "Drones are described", with: "Drones are well described"), to: "Content/capabilities/drones.md")
+        let fixture = try builtThenTextEdited()
         #expect(try built(fixture).incremental == "1 changed file")
         let rebuilt = try #require(BuildState.read(root: fixture.root))
         guard case .success = build(BuildOptions(root: fixture.root, output: fixture.output, incremental: false))
