@@ -164,13 +164,13 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     case .success(let value): staged = value
     case .failure(let failure): return .failure(failure)
     }
-    let files = only == nil ? staged.output.paths.count + 1 : rebuild!.previous.summary.files
-    let counts = BuildCounts(
-        pages: allPages(graph).count, capabilities: graph.capabilities.count, tables: graph.tables.count,
-        paragraphs: graph.paragraphIndex.count, references: graph.referenceCount, files: files)
     // A rebuild keeps the last state and inputs but for what it changed and rendered.
     var rebuilt: (inputs: RecordedInputs, changed: [String], previous: BuildState)?
     if only != nil, let rebuild, let affected { rebuilt = (affected.inputs, rebuild.changed, rebuild.previous) }
+    let files = rebuilt?.previous.summary.files ?? staged.output.paths.count + 1
+    let counts = BuildCounts(
+        pages: allPages(graph).count, capabilities: graph.capabilities.count, tables: graph.tables.count,
+        paragraphs: graph.paragraphIndex.count, references: graph.referenceCount, files: files)
     var summary: WriteSummary
     switch commitAndSaveState(
         staged, graph: graph, options: options, stamps: stampsRead, counts: counts,
@@ -180,7 +180,7 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     case .failure(let failure): return .failure(failure)
     }
     clock.lap("commit and save state")
-    if only != nil { summary.unchanged = files - summary.written.count }
+    if rebuilt != nil { summary.unchanged = files - summary.written.count }
     let elapsed = Int((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000)
     let changedCount = rebuild?.changed.count ?? 0
     return .success(
@@ -200,8 +200,11 @@ private func loadAndResolveThroughCaches(
     _ options: BuildOptions, stamps: InputStamps, reads: SourceReads, clock: inout StageClock
 ) -> (resolved: (graph: SiteGraph, editions: [PreparedEdition])?, diagnostics: [Diagnostic]) {
     var cache = LoadCache(folders: options.folders, buildID: executableStamp(), reads: options.incremental)
-    if stamps.hashed { cache.stamps = stamps.sources.mapValues { (Int($0.size), $0.content) } }
-    cache.readHashes = reads
+    if stamps.hashed {
+        cache.stamps = stamps.sources.mapValues { (Int($0.size), $0.content) }
+    } else {
+        cache.readHashes = reads
+    }
     let linkStore = LinkStore(
         bytes: options.incremental ? readFileBytes(linkStorePath(options.folders)) : nil, buildID: cache.buildID)
     let resolved = loadAndResolveWithEditions(

@@ -238,20 +238,7 @@ final class LoadCacheSession: @unchecked Sendable {
     }
 
     private func write(_ bytes: some ContiguousBytes, at start: Int) {
-        let written = bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let count = pwrite(
-                    descriptor, buffer.baseAddress! + offset, buffer.count - offset, off_t(start + offset))
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += count
-            }
-            return true
-        }
-        if !written { lock.withLock { failed = true } }
+        if bytes.withUnsafeBytes({ writeBytes(descriptor, $0, at: start) }) != nil { lock.withLock { failed = true } }
     }
 
     /// Records an entry of `path` at its place in the file.

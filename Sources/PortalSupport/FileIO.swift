@@ -13,17 +13,24 @@ package func writeFileBytes(_ bytes: [UInt8], to path: String) throws {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { throw POSIXFileError(path: path, code: errno, action: "create") }
     defer { close(descriptor) }
-    var offset = 0
-    try bytes.withUnsafeBytes { buffer in
-        while offset < buffer.count {
-            let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw POSIXFileError(path: path, code: errno, action: "write")
-            }
-            offset += written
-        }
+    if let code = bytes.withUnsafeBytes({ writeBytes(descriptor, $0, at: 0) }) {
+        throw POSIXFileError(path: path, code: code, action: "write")
     }
+}
+
+/// Writes every byte at `offset` (with `pwrite`, so threads may write their own parts of one
+/// file at once); the `errno` of a failure, or nil.
+package func writeBytes(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> Int32? {
+    var done = 0
+    while done < bytes.count {
+        let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+        if written < 0 {
+            if errno == EINTR { continue }
+            return errno
+        }
+        done += written
+    }
+    return nil
 }
 
 /// Writes a file whole or not at all: to a temporary file beside it, then renamed over it, so a
