@@ -19,6 +19,9 @@ public struct BuildOptions: Sendable {
     /// the system to take back whole, as compilers do, instead of being freed object by object
     /// (a tenth of a second at 10,000 pages). The preview server, which builds again, frees it.
     public var exitsAfterBuild = false
+    /// A rebuild whose changed files changed only their text may take the graph from the last
+    /// build's snapshot (`textEditGraph`); off, it loads and resolves everything.
+    var textEdits = true
 
     public init(folders: SiteFolders, incremental: Bool = true) {
         self.folders = folders
@@ -145,7 +148,14 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     }
     if options.incremental { clock.lap("cache check") }
     let reads = SourceReads()
-    let (resolved, diagnostics) = loadAndResolveThroughCaches(options, stamps: stamps, reads: reads, clock: &clock)
+    let textEdit = rebuild.flatMap { rebuild in
+        options.textEdits
+            ? textEditGraph(options, stamps: stamps, changed: rebuild.changed, previous: rebuild.previous) : nil
+    }
+    let (resolved, diagnostics) =
+        textEdit.map { (($0.graph, []), $0.diagnostics) }
+        ?? loadAndResolveThroughCaches(options, stamps: stamps, reads: reads, clock: &clock)
+    if textEdit != nil { clock.lap("load and resolve the changed files") }
     guard let (graph, editions) = resolved else { return .failure(.content(diagnostics)) }
     let stampsRead = stamps.withLoadedContent(reads, root: options.root)
     let affected = rebuild.map {
@@ -164,6 +174,18 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     case .success(let value): staged = value
     case .failure(let failure): return .failure(failure)
     }
+    // A source that changed while it waited in the load cache: the build starts again in full.
+    if let deferred = textEdit?.deferred, !deferred.failed.isEmpty {
+        staged.writer.discard()
+        var again = options
+        again.textEdits = false
+        return build(again)
+    }
+    // The graph's snapshot goes with the state: kept by a text-only rebuild, made by any other
+    // build without recorded editions, and removed by one with them.
+    let snapshot: GraphSnapshotPlan =
+        textEdit != nil
+        ? .keep(rebuild?.previous.graph) : editions.isEmpty ? .make(UInt64.random(in: 1...UInt64.max)) : .remove
     // A rebuild keeps the last state and inputs but for what it changed and rendered.
     var rebuilt: (inputs: RecordedInputs, changed: [String], previous: BuildState)?
     if only != nil, let rebuild, let affected { rebuilt = (affected.inputs, rebuild.changed, rebuild.previous) }
@@ -174,7 +196,7 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     var summary: WriteSummary
     switch commitAndSaveState(
         staged, graph: graph, options: options, stamps: stampsRead, counts: counts,
-        rebuilt: rebuilt)
+        rebuilt: rebuilt, snapshot: snapshot)
     {
     case .success(let value): summary = value
     case .failure(let failure): return .failure(failure)
@@ -220,7 +242,18 @@ private struct StagedSite {
     var writer: SiteWriter
     var output: RenderOutput
     var editionCaches: [(id: String, cache: EditionCache)]
+    /// What Load and Resolve reported (warnings only: the build passed them).
+    var checked: [Diagnostic]
     var warnings: [Diagnostic]
+}
+
+/// What a build does with the graph snapshot.
+private enum GraphSnapshotPlan {
+    /// A text-only rebuild: the last one still describes the graph, under its token.
+    case keep(UInt64?)
+    /// Written anew, under a new token.
+    case make(UInt64)
+    case remove
 }
 
 /// Renders the pages (all, or `only` these) into a staging folder beside the output, each page
@@ -253,29 +286,41 @@ private func renderIntoStaging(
     }
     return .success(
         StagedSite(
-            writer: writer, output: output, editionCaches: editionCaches,
+            writer: writer, output: output, editionCaches: editionCaches, checked: diagnostics,
             warnings: (diagnostics + output.diagnostics).warnings))
 }
 
-/// Moves the staged site into place while the state for the next build is worked out, then saves
-/// that state and the editions' caches.
+/// Moves the staged site into place while the state for the next build (and the graph's
+/// snapshot) is worked out, then saves them and the editions' caches.
 private func commitAndSaveState(
     _ staged: StagedSite, graph: SiteGraph, options: BuildOptions, stamps: InputStamps, counts: BuildCounts,
-    rebuilt: (inputs: RecordedInputs, changed: [String], previous: BuildState)?
+    rebuilt: (inputs: RecordedInputs, changed: [String], previous: BuildState)?, snapshot: GraphSnapshotPlan
 ) -> Result<WriteSummary, BuildFailure> {
-    let (written, prepared) = concurrently(
+    let (written, (prepared, snapshotBytes)) = concurrently(
         { Result { try staged.writer.commit() } },
         {
-            prepareState(
+            let prepared = prepareState(
                 options: options, stamps: stamps, graph: graph, output: staged.output, warnings: staged.warnings,
                 counts: counts, rebuilt: rebuilt)
+            guard case .make(let token) = snapshot else { return (prepared, nil as [UInt8]?) }
+            return (
+                prepared,
+                encodedSnapshot(graph, diagnostics: staged.checked, buildID: executableStamp(), token: token)
+            )
         })
     let summary: WriteSummary
     switch written {
     case .success(let value): summary = value
     case .failure(let error): return .failure(.write("\(error)"))
     }
-    saveState(prepared, options: options)
+    var state = prepared
+    switch snapshot {
+    case .keep(let token): state?.state.graph = token
+    case .make(let token):
+        state?.state.graph = saveGraphSnapshot(snapshotBytes, token: token, folders: options.folders)
+    case .remove: _ = saveGraphSnapshot(nil, token: 0, folders: options.folders)
+    }
+    saveState(state, options: options)
     saveEditionCaches(staged.editionCaches, folders: options.folders)
     if options.exitsAfterBuild { keepUntilExit((graph, staged.output)) }
     return .success(summary)

@@ -31,19 +31,31 @@ package func loadSite(
             ]
         )
     }
-    var diagnostics: [Diagnostic] = []
     // One walk of Content/ decides which files may be read at all; nothing else is opened.
     let content = walked ?? ContentFiles(root: root)
-    diagnostics += content.diagnostics
+    return loadSite(folders: folders, content: content, edition: edition) { environment in
+        loadSources(
+            content.markdown, root: root, environment: environment,
+            session: { cache?.session(environment: environment.fingerprint, paths: content.markdown) },
+            progress: progress, history: { edition?.history ?? GitHistory.load(root: root.path) })
+    }
+}
+
+/// Everything but the Markdown sources, which `sources` loads once the data they are parsed
+/// with is known.
+func loadSite(
+    folders: SiteFolders, content: ContentFiles, edition: EditionLoad?,
+    sources load: (SourceEnvironment) -> LoadedSources
+) -> (LoadedSite?, [Diagnostic]) {
+    let root = folders.root
+    var diagnostics = content.diagnostics
     let config = loadConfig(root: root, files: content, diagnostics: &diagnostics)
     // Data files first: parsing Markdown uses the glossary (acronyms) and the operation names.
     let data = loadDataFiles(root: root, config: config, files: content, diagnostics: &diagnostics)
     let tables = loadTables(
         root: root, files: content.names(in: SitePath.tables), refused: content.refused,
         diagnostics: &diagnostics)
-    let sources = loadSources(
-        content.markdown, root: root, environment: data.environment, cache: cache, progress: progress,
-        history: { edition?.history ?? GitHistory.load(root: root.path) })
+    let sources = load(data.environment)
     diagnostics += sources.diagnostics
 
     var theme: Theme?
@@ -77,7 +89,7 @@ package func loadSite(
 
 /// The section and capability files, read and parsed on every core (through the load cache when
 /// there is one), sorted by what they turned out to be.
-private struct LoadedSources {
+struct LoadedSources {
     var sections: [SectionSource] = []
     var capabilities: [CapabilitySource] = []
     var unloaded: [UnloadedSource] = []
@@ -87,14 +99,14 @@ private struct LoadedSources {
 
 /// `history`: git's log, run beside the parse: its process mostly waits, and Render needs only
 /// its result.
-private func loadSources(
-    _ files: [String], root: URL, environment: SourceEnvironment, cache: LoadCache?,
+func loadSources(
+    _ files: [String], root: URL, environment: SourceEnvironment, session: @escaping @Sendable () -> LoadCacheSession?,
     progress: (@Sendable (BuildProgress) -> Void)?, history: @escaping @Sendable () -> GitHistory
 ) -> LoadedSources {
     let counter = progress.map { ProgressCounter(stage: "reading", total: files.count, report: $0) }
     let (parsed, log) = concurrently(
         {
-            let session = cache?.session(environment: environment.fingerprint, paths: files)
+            let session = session()
             defer { session?.finish() }
             return parallelMap(files, progress: counter) {
                 loadSource(root: root, path: $0, environment: environment, cache: session)

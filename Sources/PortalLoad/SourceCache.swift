@@ -59,15 +59,7 @@ public struct LoadCache: Sendable {
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let header = header(environment: environment)
         let pack = reads ? LoadCachePack(path: file.path, header: header) : nil
-        if let pack, pack.isWorthAppending(live: Set(paths)) {
-            let descriptor = open(file.path, O_WRONLY | O_CLOEXEC)
-            if descriptor >= 0 {
-                return LoadCacheSession(
-                    pack: pack, stamps: stamps, readHashes: readHashes, descriptor: descriptor, end: pack.size,
-                    temporary: nil,
-                    target: file.path)
-            }
-        }
+        if let pack, pack.isWorthAppending(live: Set(paths)), let session = appending(to: pack) { return session }
         removeAbandonedPacks()
         let temporary = "\(file.path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -81,6 +73,27 @@ public struct LoadCache: Sendable {
 }
 
 extension LoadCache {
+    /// A session that adds this build's entries to the end of the last pack.
+    private func appending(to pack: LoadCachePack) -> LoadCacheSession? {
+        let descriptor = open(file.path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        return LoadCacheSession(
+            pack: pack, stamps: stamps, readHashes: readHashes, descriptor: descriptor, end: pack.size,
+            temporary: nil, target: file.path)
+    }
+
+    /// A text-only rebuild's session: the few changed sources are added to the last pack, whose
+    /// index keeps every other `live` source's entry as it was. Nil without a pack to add to, or
+    /// when the pack is due to be written anew (which a full load does).
+    func textEditSession(environment: UInt64, live: [String]) -> LoadCacheSession? {
+        guard reads,
+            let pack = LoadCachePack(path: file.path, header: header(environment: environment), populate: false),
+            pack.isWorthAppending(live: Set(live)), let session = appending(to: pack)
+        else { return nil }
+        session.keepEntries(of: live)
+        return session
+    }
+
     /// Packs a killed build was writing (`load.pack.tmp-<pid>-<n>`) are removed once their process
     /// is gone; a running build's (the preview server's, say) is left alone.
     func removeAbandonedPacks() {
@@ -101,7 +114,8 @@ final class LoadCachePack: @unchecked Sendable {
     let index: [String: (offset: Int, length: Int)]
     var size: Int { base.count }
 
-    init?(path: String, header: [UInt8]) {
+    /// `populate`: map every page at once, for a build that reads every entry.
+    init?(path: String, header: [UInt8], populate: Bool = true) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -110,10 +124,10 @@ final class LoadCachePack: @unchecked Sendable {
             Int(info.st_size) >= header.count + LoadCache.trailerSize
         else { return nil }
         let size = Int(info.st_size)
-        // Populated at once: a rebuild reads every entry's facts, and faulting the pages in one
-        // by one cost it about a tenth of a second at 10,000 pages.
+        // Populated at once when a build reads every entry: faulting the pages in one by one cost
+        // it about a tenth of a second at 10,000 pages. A text-only rebuild reads a few.
         #if os(Linux)
-            let flags = MAP_PRIVATE | MAP_POPULATE
+            let flags = populate ? MAP_PRIVATE | MAP_POPULATE : MAP_PRIVATE
         #else
             let flags = MAP_PRIVATE
         #endif
@@ -239,6 +253,17 @@ final class LoadCacheSession: @unchecked Sendable {
 
     private func write(_ bytes: some ContiguousBytes, at start: Int) {
         if bytes.withUnsafeBytes({ writeBytes(descriptor, $0, at: start) }) != nil { lock.withLock { failed = true } }
+    }
+
+    /// Keeps the last pack's entries of these sources in the index this session writes, for a
+    /// session that loads only some of them and appends to the pack.
+    func keepEntries(of paths: [String]) {
+        guard let pack, temporary == nil else { return }
+        lock.withLock {
+            for path in paths {
+                if let entry = pack.index[path] { entries[path] = entry }
+            }
+        }
     }
 
     /// Records an entry of `path` at its place in the file.

@@ -77,12 +77,12 @@ struct RenderContext: @unchecked Sendable {
     /// A section's body as its page shows it (or, shifted, as the full report does).
     func sectionBody(_ section: Section, headingShift: Int = 0) -> [UInt8] {
         body(
-            of: section.source.file, section.source.body, headingIDs: section.headings.map(\.id),
+            of: section.file, section.source.body, headingIDs: section.headings.map(\.id),
             headingShift: headingShift)
     }
 
     func capabilityBody(_ capability: Capability) -> [UInt8] {
-        body(of: capability.source.file, capability.source.body, headingIDs: capability.headings.map(\.id))
+        body(of: capability.file, capability.source.body, headingIDs: capability.headings.map(\.id))
     }
 
     /// A source's body with its links filled, recorded as read.
@@ -96,7 +96,7 @@ struct RenderContext: @unchecked Sendable {
 
     /// A section's numbered paragraphs, texts and all.
     func paragraphs(of section: Section) -> [Paragraph] {
-        reads.record(.paragraphs(section.source.file))
+        reads.record(.paragraphs(section.file))
         return section.paragraphs
     }
 
@@ -104,7 +104,7 @@ struct RenderContext: @unchecked Sendable {
     /// their texts: an edit past the kept openings renders no index again.
     func searchTexts(of section: Section, limit: Int) -> [SearchText] {
         let texts = PortalRender.searchTexts(section.paragraphs, limit: limit)
-        reads.record(.searchTexts(section.source.file), fingerprint: fingerprint(texts))
+        reads.record(.searchTexts(section.file), fingerprint: fingerprint(texts))
         return texts
     }
 
@@ -112,7 +112,7 @@ struct RenderContext: @unchecked Sendable {
     /// that adds or removes no use renders no glossary again.
     func acronymUses(of section: Section) -> [AcronymUse] {
         let uses = PortalRender.acronymUses(section.paragraphs, index: abbreviations)
-        reads.record(.acronymUses(section.source.file), fingerprint: fingerprint(uses))
+        reads.record(.acronymUses(section.file), fingerprint: fingerprint(uses))
         return uses
     }
 
@@ -144,8 +144,8 @@ final class BodyLinkTable: @unchecked Sendable {
 
     init(_ graph: SiteGraph) {
         self.graph = graph
-        sections = Dictionary(graph.sections.map { ($0.source.file, $0) }) { first, _ in first }
-        capabilities = Dictionary(graph.capabilities.map { ($0.source.file, $0) }) { first, _ in first }
+        sections = Dictionary(graph.sections.map { ($0.file, $0) }) { first, _ in first }
+        capabilities = Dictionary(graph.capabilities.map { ($0.file, $0) }) { first, _ in first }
     }
 
     func links(of file: String) -> BodyLinks? {
@@ -197,8 +197,8 @@ package struct RenderOutput {
 package func sectionReadFacts(_ section: Section, graph: SiteGraph, index: AbbreviationIndex) -> [PageInput: UInt64] {
     let limit = searchTextLimit(paragraphs: graph.paragraphIndex.count)
     return [
-        .searchTexts(section.source.file): fingerprint(searchTexts(section.paragraphs, limit: limit)),
-        .acronymUses(section.source.file): fingerprint(acronymUses(section.paragraphs, index: index)),
+        .searchTexts(section.file): fingerprint(searchTexts(section.paragraphs, limit: limit)),
+        .acronymUses(section.file): fingerprint(acronymUses(section.paragraphs, index: index)),
     ]
 }
 
@@ -248,8 +248,8 @@ package func renderSiteStreaming(
         let sectionLinks = parallelMap(graph.sections) { bodyLinks($0.links, section: $0.slug, graph: graph) }
         let capabilityLinks = parallelMap(graph.capabilities) { bodyLinks($0.links, section: nil, graph: graph) }
         links = Dictionary(
-            uniqueKeysWithValues: Array(zip(graph.sections.map(\.source.file), sectionLinks))
-                + Array(zip(graph.capabilities.map(\.source.file), capabilityLinks)))
+            uniqueKeysWithValues: Array(zip(graph.sections.map(\.file), sectionLinks))
+                + Array(zip(graph.capabilities.map(\.file), capabilityLinks)))
     }
     let pages = allPages(graph)
     let context = RenderContext(

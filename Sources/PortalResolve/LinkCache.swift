@@ -26,11 +26,8 @@ package struct LinkStore: @unchecked Sendable {
     /// The store in `bytes`, or an empty one for anything short, foreign or damaged.
     package init(bytes: [UInt8]?, buildID: String) {
         self.buildID = buildID
-        guard let bytes, bytes.count >= 8 else { return }
-        let found = bytes.withUnsafeBytes { buffer -> [String: (UInt64, UInt64, Range<Int>)]? in
-            let body = UnsafeRawBufferPointer(rebasing: buffer[..<(buffer.count - 8)])
-            var trailer = ByteReader(buffer, offset: buffer.count - 8)
-            guard (try? trailer.fixed64()) == contentHash(body) else { return nil }
+        guard let bytes else { return }
+        let found = withCheckedBody(bytes) { body -> [String: (UInt64, UInt64, Range<Int>)]? in
             var reader = ByteReader(body)
             var found: [String: (UInt64, UInt64, Range<Int>)] = [:]
             do {
@@ -179,7 +176,7 @@ extension ByteWriter {
         int(links.count)
     }
 
-    private mutating func linkTarget(_ target: LinkTarget) {
+    mutating func linkTarget(_ target: LinkTarget) {
         switch target {
         case .page(let page, let fragment):
             unsigned(0)
@@ -201,7 +198,7 @@ extension ByteWriter {
         }
     }
 
-    private mutating func citedThing(_ thing: CitedThing) {
+    mutating func citedThing(_ thing: CitedThing) {
         switch thing {
         case .section(let slug):
             unsigned(0)
@@ -220,7 +217,7 @@ extension ByteWriter {
     }
 
     /// A kind, then the page's names, in `PageID`'s order of cases.
-    private mutating func pageID(_ page: PageID) {
+    mutating func pageID(_ page: PageID) {
         switch page {
         case .home: unsigned(0)
         case .section(let slug, let folder):
@@ -268,7 +265,7 @@ extension ByteReader {
         return links
     }
 
-    private mutating func linkTarget() throws -> LinkTarget {
+    mutating func linkTarget() throws -> LinkTarget {
         switch try unsigned() {
         case 0: return .page(try pageID(), fragment: try optional { try $0.string() })
         case 1: return .fragment(try string())
@@ -279,7 +276,7 @@ extension ByteReader {
         }
     }
 
-    private mutating func citedThing() throws -> CitedThing {
+    mutating func citedThing() throws -> CitedThing {
         switch try unsigned() {
         case 0: return .section(try string())
         case 1: return .capability(try string())
@@ -294,7 +291,7 @@ extension ByteReader {
         return kind
     }
 
-    private mutating func pageID() throws -> PageID {
+    mutating func pageID() throws -> PageID {
         switch try unsigned() {
         case 0: return .home
         case 1: return .section(try string(), in: try string())

@@ -37,7 +37,8 @@ package func resolveSite(_ loaded: LoadedSite, editions: EditionHistory, links s
     var links = resolveEveryLink(sources: sources, capabilities: loaded.capabilities, index: index, store: &store)
     diagnostics += links.diagnostics
     diagnostics = checkNamedIDs(loaded, sources: sources, index: index, diagnostics: diagnostics)
-    let tables = verifiedTables(loaded.tables, paragraphIndex: paragraphIndex, diagnostics: &diagnostics)
+    let paragraphs = ParagraphIndex(paragraphIndex)
+    let tables = verifiedTables(loaded.tables, paragraphIndex: paragraphs, diagnostics: &diagnostics)
     let relied = sectionCapabilities(
         sources, capabilities: loaded.capabilities, citations: links.citations, index: index)
     let sections = resolvedSections(
@@ -51,17 +52,30 @@ package func resolveSite(_ loaded: LoadedSite, editions: EditionHistory, links s
                 "empty-section", "section '\(section.slug)' has no text",
                 hint: "write its numbered paragraphs, or remove the file", at: section.source.title.location))
     }
-    let commitments = commitmentsByDueDate(loaded.commitments, paragraphIndex: paragraphIndex)
+    let commitments = commitmentsByDueDate(loaded.commitments, paragraphIndex: paragraphs)
     links.sortCitations()
 
     if diagnostics.hasErrors { return (nil, diagnostics, store) }
+    let graph = assembledGraph(
+        loaded, sections: sections, capabilities: capabilities, tables: tables, registerEntries: registerEntries,
+        commitments: commitments, paragraphIndex: paragraphs, citations: .loaded(links.citations),
+        referenceCount: links.count, editions: editions)
+    return (graph, diagnostics + renumberingWarnings(graph), store)
+}
+
+/// The graph of resolved parts, with its look-up tables and what changed since the edition before.
+func assembledGraph(
+    _ loaded: LoadedSite, sections: [Section], capabilities: [Capability], tables: [DataTable],
+    registerEntries: [RegisterEntry], commitments: [Commitment], paragraphIndex: ParagraphIndex,
+    citations: SourceSlot<[CitedThing: [Citation]]>, referenceCount: Int, editions: EditionHistory
+) -> SiteGraph {
     var graph = SiteGraph(
         config: loaded.config, theme: loaded.theme, folders: loaded.folders, history: loaded.history,
         sections: sections,
         capabilities: capabilities,
         tables: tables.sorted { $0.id < $1.id }, glossary: loaded.glossary, registerEntries: registerEntries,
-        commitments: commitments, paragraphIndex: paragraphIndex, citations: links.citations,
-        referenceCount: links.count,
+        commitments: commitments, paragraphIndex: paragraphIndex, citationSlot: citations,
+        referenceCount: referenceCount,
         sectionIndex: Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1.slug, $0) }),
         capabilityIndex: Dictionary(uniqueKeysWithValues: capabilities.enumerated().map { ($1.slug, $0) }),
         tableIndex: [:])
@@ -71,7 +85,7 @@ package func resolveSite(_ loaded: LoadedSite, editions: EditionHistory, links s
         graph.registerEntryIndex[entry.source.register, default: [:]][entry.id] = position
     }
     graph.changes = editionChanges(of: graph)
-    return (graph, diagnostics + renumberingWarnings(graph), store)
+    return graph
 }
 
 /// Sections in report order; two sections claiming one place is an authoring mistake, and so is
@@ -190,7 +204,7 @@ private func firstParagraphLocations(_ sources: [SectionSource]) -> [Int: Source
 }
 
 /// Each register's entries, the first of each id kept (a repeated id is an error), and the ids.
-private func uniqueRegisterEntries(
+func uniqueRegisterEntries(
     _ sources: [RegisterEntrySource], diagnostics: inout [Diagnostic]
 ) -> ([RegisterEntry], [Register: Set<String>]) {
     var entries: [RegisterEntry] = []
@@ -330,8 +344,8 @@ private func checkNamedIDs(
 }
 
 /// Tables with every stated total verified, each in the section of its first paragraph.
-private func verifiedTables(
-    _ sources: [TableSource], paragraphIndex: [Int: String], diagnostics: inout [Diagnostic]
+func verifiedTables(
+    _ sources: [TableSource], paragraphIndex: ParagraphIndex, diagnostics: inout [Diagnostic]
 ) -> [DataTable] {
     var tables: [DataTable] = []
     for (verified, source) in zip(parallelMap(sources, verifyTable), sources) {
@@ -377,10 +391,7 @@ private func resolvedSections(
         let capabilities = (relied[source.slug] ?? []).filter { capabilityTitles[$0] != nil }
             .sorted { (capabilityTitles[$0]!, $0) < (capabilityTitles[$1]!, $1) }
         return Section(
-            source: source,
-            paragraphs: source.body.paragraphs.map {
-                Paragraph(number: $0.number, section: source.slug, location: $0.location, storedText: $0.storedText)
-            }, headings: headings,
+            source: source, headings: headings,
             capabilities: capabilities,
             boards: source.boards.map(\.value).filter { boardIDs.contains($0) },
             tables: (sectionTables[source.slug] ?? []).map(\.id), links: links[position].targets)
@@ -427,7 +438,7 @@ private func resolvedCapabilities(
 
 /// Commitments in their sections (named, or the section of their paragraph), dated ones first
 /// by due date, then by paragraph.
-private func commitmentsByDueDate(_ sources: [CommitmentSource], paragraphIndex: [Int: String]) -> [Commitment] {
+func commitmentsByDueDate(_ sources: [CommitmentSource], paragraphIndex: ParagraphIndex) -> [Commitment] {
     sources.map { source in
         Commitment(source: source, section: source.section?.value ?? paragraphIndex[source.paragraph.value])
     }.sorted { a, b in

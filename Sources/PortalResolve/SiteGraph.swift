@@ -1,3 +1,4 @@
+import Foundation
 import PortalLoad
 import PortalSupport
 
@@ -53,50 +54,176 @@ public struct Citation: Hashable, Sendable {
 }
 
 /// A resolved section. A class, not a struct: pages look sections up thousands of times, and a
-/// reference is one retain where a copy of every field was dozens.
+/// reference is one retain where a copy of every field was dozens. What every page reads of
+/// every section (file, slug, page, title) is held outright; the rest may wait until a page asks
+/// (`SourceSlot`): a text-only rebuild (`resolveTextEdit`) reads the sources and relations of
+/// only the pages it renders.
 public final class Section: Sendable {
-    public let source: SectionSource
-    public var slug: String { source.slug }
-    public var page: PageID { source.page }
-    public var title: String { source.title.value }
-    public let paragraphs: [Paragraph]
-    public let headings: [Heading]
+    public let file: String
+    public let slug: String
+    public let page: PageID
+    public let title: String
+    private let slot: SourceSlot<Details>
+    public var source: SectionSource { slot.value.source }
+    public var paragraphs: [Paragraph] { slot.value.paragraphs }
+    public var headings: [Heading] { slot.value.headings }
     /// Capabilities the section relies on: listed in its front matter or cited in its text.
-    public let capabilities: [String]
-    public let boards: [String]
-    public let tables: [String]
+    public var capabilities: [String] { slot.value.capabilities }
+    public var boards: [String] { slot.value.boards }
+    public var tables: [String] { slot.value.tables }
     /// Where each link of the body points, in the body's link order (nil: not resolved).
-    public let links: [LinkTarget?]
+    public var links: [LinkTarget?] { slot.value.links }
 
-    init(
-        source: SectionSource, paragraphs: [Paragraph], headings: [Heading], capabilities: [String], boards: [String],
-        tables: [String], links: [LinkTarget?]
+    /// Everything but the names: one object, so a page reading a field retains one reference.
+    final class Details: Sendable {
+        let source: SectionSource
+        let paragraphs: [Paragraph]
+        let headings: [Heading]
+        let capabilities: [String]
+        let boards: [String]
+        let tables: [String]
+        let links: [LinkTarget?]
+
+        init(
+            source: SectionSource, headings: [Heading], capabilities: [String], boards: [String], tables: [String],
+            links: [LinkTarget?]
+        ) {
+            self.source = source
+            self.paragraphs = source.body.paragraphs.map {
+                Paragraph(number: $0.number, section: source.slug, location: $0.location, storedText: $0.storedText)
+            }
+            self.headings = headings
+            self.capabilities = capabilities
+            self.boards = boards
+            self.tables = tables
+            self.links = links
+        }
+    }
+
+    convenience init(
+        source: SectionSource, headings: [Heading], capabilities: [String], boards: [String], tables: [String],
+        links: [LinkTarget?]
     ) {
-        self.source = source
-        self.paragraphs = paragraphs
-        self.headings = headings
-        self.capabilities = capabilities
-        self.boards = boards
-        self.tables = tables
-        self.links = links
+        self.init(
+            file: source.file, slug: source.slug, page: source.page, title: source.title.value,
+            slot: .loaded(
+                Details(
+                    source: source, headings: headings, capabilities: capabilities, boards: boards, tables: tables,
+                    links: links)))
+    }
+
+    init(file: String, slug: String, page: PageID, title: String, slot: SourceSlot<Details>) {
+        self.file = file
+        self.slug = slug
+        self.page = page
+        self.title = title
+        self.slot = slot
     }
 }
 
-/// A resolved capability; a class for the same reason as `Section`.
+/// A resolved capability; a class for the same reason as `Section`, held the same way.
 public final class Capability: Sendable {
-    public let source: CapabilitySource
-    public var slug: String { source.slug }
-    public var title: String { source.title.value }
+    public let file: String
+    public let slug: String
+    public let title: String
+    private let slot: SourceSlot<Details>
+    public var source: CapabilitySource { slot.value.source }
     /// Sections that rely on it, in report order.
-    public let sections: [String]
-    public let headings: [Heading]
-    public let links: [LinkTarget?]
+    public var sections: [String] { slot.value.sections }
+    public var headings: [Heading] { slot.value.headings }
+    public var links: [LinkTarget?] { slot.value.links }
 
-    init(source: CapabilitySource, sections: [String], headings: [Heading], links: [LinkTarget?]) {
-        self.source = source
-        self.sections = sections
-        self.headings = headings
-        self.links = links
+    final class Details: Sendable {
+        let source: CapabilitySource
+        let sections: [String]
+        let headings: [Heading]
+        let links: [LinkTarget?]
+
+        init(source: CapabilitySource, sections: [String], headings: [Heading], links: [LinkTarget?]) {
+            self.source = source
+            self.sections = sections
+            self.headings = headings
+            self.links = links
+        }
+    }
+
+    convenience init(source: CapabilitySource, sections: [String], headings: [Heading], links: [LinkTarget?]) {
+        self.init(
+            file: source.file, slug: source.slug, title: source.title.value,
+            slot: .loaded(Details(source: source, sections: sections, headings: headings, links: links)))
+    }
+
+    init(file: String, slug: String, title: String, slot: SourceSlot<Details>) {
+        self.file = file
+        self.slug = slug
+        self.title = title
+        self.slot = slot
+    }
+}
+
+/// Paragraph number to the slug of the section holding it, in number order: two arrays rather
+/// than a dictionary, so a rebuild reads the last build's from its snapshot without hashing
+/// 100,000 numbers.
+public struct ParagraphIndex: Sendable {
+    /// Ascending.
+    public let numbers: [Int]
+    private let slugs: [String]
+
+    init(numbers: [Int], slugs: [String]) {
+        self.numbers = numbers
+        self.slugs = slugs
+    }
+
+    init(_ table: [Int: String]) {
+        let numbers = table.keys.sorted()
+        self.init(numbers: numbers, slugs: numbers.map { table[$0]! })
+    }
+
+    public var count: Int { numbers.count }
+
+    public subscript(number: Int) -> String? {
+        var low = 0
+        var high = numbers.count
+        while low < high {
+            let middle = (low + high) / 2
+            if numbers[middle] < number { low = middle + 1 } else { high = middle }
+        }
+        return low < numbers.count && numbers[low] == number ? slugs[low] : nil
+    }
+
+    /// Each number with its section's slug, in number order.
+    public var entries: Zip2Sequence<[Int], [String]> { zip(numbers, slugs) }
+}
+
+/// A source as the graph holds it: loaded, or read from the load cache the first time a page
+/// asks, from any thread, and kept.
+enum SourceSlot<Value>: @unchecked Sendable {
+    case loaded(Value)
+    case deferred(DeferredValue<Value>)
+
+    var value: Value {
+        switch self {
+        case .loaded(let value): return value
+        case .deferred(let deferred): return deferred.value
+        }
+    }
+}
+
+/// A value made once, on first use, by whichever thread asks first.
+final class DeferredValue<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: Value?
+    private let make: () -> Value
+
+    init(_ make: @escaping () -> Value) { self.make = make }
+
+    var value: Value {
+        lock.withLock {
+            if let made { return made }
+            let value = make()
+            made = value
+            return value
+        }
     }
 }
 
@@ -160,8 +287,10 @@ public struct SiteGraph: Sendable {
     /// Commitments soonest first; undated ones last.
     public var commitments: [Commitment]
     /// Paragraph number to the section holding it.
-    public var paragraphIndex: [Int: String]
-    public var citations: [CitedThing: [Citation]]
+    public var paragraphIndex: ParagraphIndex
+    /// What cites each thing, in report order.
+    public var citations: [CitedThing: [Citation]] { citationSlot.value }
+    var citationSlot: SourceSlot<[CitedThing: [Citation]]>
     public var referenceCount: Int
     /// The recorded editions, and which one this graph is (`Editions/`; none for most sites).
     public var editions: EditionHistory = .none

@@ -419,6 +419,31 @@ extension IncrementalTests {
         #expect(rebuilt.sources["Content/capabilities/drones.md"] != nil)
     }
 
+    /// A text-only edit takes the graph's structure from the last build's snapshot, loading only
+    /// the changed file, and writes what a full build would.
+    @Test func aTextEditTakesTheGraphFromTheSnapshot() throws {
+        let fixture = try builtThenTextEdited()
+        let report = try built(fixture)
+        #expect(report.incremental == "1 changed file")
+        #expect(report.stages.map(\.stage).contains("load and resolve the changed files"))
+        #expect(!report.stages.map(\.stage).contains("load"))
+        expectSameAsFullBuild(fixture)
+    }
+
+    /// A snapshot that does not decode (damaged, or of another state) is never used: the rebuild
+    /// loads and resolves everything, and its output is still a full build's.
+    @Test func aDamagedSnapshotMeansEverythingIsResolved() throws {
+        let fixture = try builtThenTextEdited()
+        let path = fixture.root.appendingPathComponent(".portal-cache/graph").path
+        var bytes = try #require(FileManager.default.contents(atPath: path))
+        bytes[bytes.count / 2] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let report = try built(fixture)
+        #expect(report.incremental == "1 changed file")
+        #expect(report.stages.map(\.stage).contains("load"))
+        expectSameAsFullBuild(fixture)
+    }
+
     /// Files added to or removed from the theme or the data, whatever their times.
     @Test func addedAndRemovedInputsAreSeen() throws {
         let fixture = try SiteFixture()

@@ -20,7 +20,7 @@ struct ResolveTests {
         let (graph, diagnostics) = fixture.graph()
         let site = try #require(graph, "\(diagnostics)")
         #expect(site.sections.map(\.slug) == ["alpha", "beta"])
-        #expect(site.paragraphIndex == [1: "alpha", 2: "alpha", 3: "alpha", 4: "beta"])
+        #expect(site.paragraphIndex.entries.map { "\($0)\($1)" } == ["1alpha", "2alpha", "3alpha", "4beta"])
         let citations = site.citations[.capability("drones")] ?? []
         #expect(citations.compactMap(\.paragraph) == [1, 4])
         #expect(site.capability("drones")?.sections == ["alpha", "beta"])

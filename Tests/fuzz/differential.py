@@ -241,6 +241,11 @@ def compare(incremental, full, inc_out, full_out):
         b = {d.key() + (d.message,) for d in harness.build_errors(full)}
         return [] if a == b else [f"errors differ: only incremental {sorted(a - b)[:3]}",
                                   f"only full {sorted(b - a)[:3]}"]
+    # The warnings too: a rebuild that reuses the last build's findings must report the same.
+    a = {d.key() + (d.message,) for d in harness.diagnostics_from_text(incremental.stderr) if d.severity == "warning"}
+    b = {d.key() + (d.message,) for d in harness.diagnostics_from_text(full.stderr) if d.severity == "warning"}
+    if a != b:
+        return [f"warnings differ: only incremental {sorted(a - b)[:3]}", f"only full {sorted(b - a)[:3]}"]
     return harness.tree_differences(inc_out, full_out)
 
 
@@ -251,7 +256,12 @@ def path_taken(run):
     m = re.search(r"\((incremental|full build): ([^)]*)\)", run.stdout)
     if not m:
         return "full"
-    return "up to date" if m[2] == "up to date" else ("rebuilt" if m[1] == "incremental" else "full")
+    if m[2] == "up to date":
+        return "up to date"
+    if m[1] != "incremental":
+        return "full"
+    # A text-only rebuild takes the graph from the last build's snapshot (`--timings` names it).
+    return "text-edit rebuilt" if "load and resolve the changed files" in run.stdout + run.stderr else "rebuilt"
 
 
 def run_sequence(args, number, work_root):
@@ -286,7 +296,8 @@ def run_sequence(args, number, work_root):
                 killed = harness.run_portal([args.portal, "build", "--root", root], after, args.memory_mb)
                 builds += 1
                 history.append(f"a build killed after {after:.2f} s" if killed.timed_out else "a build not killed")
-            incremental = harness.run_portal([args.portal, "build", "--root", root], args.timeout, args.memory_mb)
+            incremental = harness.run_portal([args.portal, "build", "--root", root, "--timings"], args.timeout,
+                                             args.memory_mb)
             # The same files, times kept, in their own root: a full build writes its own cache, which
             # must not replace the incremental one.
             fresh_root = os.path.join(scratch, f"fresh-{step}")

@@ -8,7 +8,7 @@ import PortalSupport
 /// (`RecordedInputs`), read only by a rebuild: what each page read and a fingerprint of each of
 /// those facts as it was.
 struct BuildState: Sendable {
-    static let header = "portal-state 5"
+    static let header = "portal-state 6"
 
     var executable: String
     var output: String
@@ -18,6 +18,9 @@ struct BuildState: Sendable {
     var sources: [String: SourceState]
     var warnings: [Diagnostic]
     var summary: BuildCounts
+    /// The token of the graph snapshot this state goes with (`GraphSnapshot`); nil when the
+    /// build kept none, and a text-only rebuild then resolves everything.
+    var graph: UInt64? = nil
 
     struct SourceState: Sendable, Equatable {
         var stamp: FileStamp
@@ -52,6 +55,7 @@ extension BuildState {
         line("executable", executable)
         line("output", output)
         line("global", global)
+        if let graph { line("graph", String(graph, radix: 16)) }
         line(
             "counts", String(summary.pages), String(summary.capabilities), String(summary.tables),
             String(summary.paragraphs), String(summary.references), String(summary.files))
@@ -124,6 +128,12 @@ extension BuildState {
             case "executable": state.executable = fields[1]
             case "output": state.output = fields[1]
             case "global": state.global = fields[1]
+            case "graph":
+                guard fields.count == 2, let token = UInt64(fields[1], radix: 16) else {
+                    malformed = true
+                    return false
+                }
+                state.graph = token
             case "marker":
                 if fields.count == 4, let size = Int64(fields[1]), let time = Int64(fields[2]),
                     let content = UInt64(fields[3], radix: 16)
@@ -222,11 +232,7 @@ struct RecordedInputs: Sendable, Equatable {
 
     /// Nil for anything short, foreign or damaged.
     static func decode(_ bytes: [UInt8]) -> RecordedInputs? {
-        guard bytes.count >= 8 else { return nil }
-        return bytes.withUnsafeBytes { buffer -> RecordedInputs? in
-            let body = UnsafeRawBufferPointer(rebasing: buffer[..<(buffer.count - 8)])
-            var trailer = ByteReader(buffer, offset: buffer.count - 8)
-            guard (try? trailer.fixed64()) == contentHash(body) else { return nil }
+        withCheckedBody(bytes) { body -> RecordedInputs? in
             var reader = ByteReader(body)
             var inputs = RecordedInputs()
             do {

@@ -114,7 +114,7 @@ func affectedPages(
     var changedInputs: Set<PageInput> = []
     let sources = graphSources(graph, only: Set(changed))
     let sections = Dictionary(
-        uniqueKeysWithValues: graph.sections.lazy.filter { sources[$0.source.file] != nil }.map { ($0.source.file, $0) }
+        uniqueKeysWithValues: graph.sections.lazy.filter { sources[$0.file] != nil }.map { ($0.file, $0) }
     )
     let abbreviations = AbbreviationIndex(graph.glossary)
     for file in changed {
@@ -155,11 +155,11 @@ private func graphSources(_ graph: SiteGraph, only: Set<String>? = nil) -> [Stri
     interface: String, body: ParsedBody
 )] {
     var sources: [String: (interface: String, body: ParsedBody)] = [:]
-    for section in graph.sections where only?.contains(section.source.file) ?? true {
-        sources[section.source.file] = (section.source.interface, section.source.body)
+    for section in graph.sections where only?.contains(section.file) ?? true {
+        sources[section.file] = (section.source.interface, section.source.body)
     }
-    for capability in graph.capabilities where only?.contains(capability.source.file) ?? true {
-        sources[capability.source.file] = (capability.source.interface, capability.source.body)
+    for capability in graph.capabilities where only?.contains(capability.file) ?? true {
+        sources[capability.file] = (capability.source.interface, capability.source.body)
     }
     return sources
 }

@@ -73,7 +73,7 @@ func capabilityPage(_ capability: Capability, context: RenderContext) -> BuiltPa
     return BuiltPage(
         template: "capability", title: capability.title, description: capability.source.summary,
         breadcrumbs: [Crumb(title: "Capabilities", page: .capabilities)], context: values,
-        sources: [capability.source.file])
+        sources: [capability.file])
 }
 
 /// Citing paragraphs grouped by section, in report order, each with a short excerpt. Only the

@@ -113,7 +113,7 @@ func changesPage(_ context: RenderContext) -> BuiltPage {
     return BuiltPage(
         template: "changes", title: "What changed since \(since)",
         description: "Paragraphs, figures and commitments that changed since \(since)", context: values,
-        sources: graph.sections.map(\.source.file))
+        sources: graph.sections.map(\.file))
 }
 
 func sectionChangesPage(_ slug: String, context: RenderContext) -> BuiltPage {
@@ -139,7 +139,7 @@ func sectionChangesPage(_ slug: String, context: RenderContext) -> BuiltPage {
         template: "section-changes", title: "What changed in \(title)",
         description: "What changed in \(title) since \(previous.info.name)",
         breadcrumbs: [Crumb(title: "What changed", page: .changes)], context: values,
-        sources: graph.section(slug).map { [$0.source.file] } ?? [])
+        sources: graph.section(slug).map { [$0.file] } ?? [])
 }
 
 /// Section titles by slug: this edition's, and the previous edition's for sections it no longer

@@ -225,7 +225,7 @@ func reportPage(_ context: RenderContext) -> BuiltPage {
     }
     return BuiltPage(
         template: "report", title: "Full report", description: report.title ?? graph.config.title,
-        context: values, sources: graph.sections.map(\.source.file))
+        context: values, sources: graph.sections.map(\.file))
 }
 
 func notFoundPage(_ context: RenderContext) -> BuiltPage {

@@ -46,7 +46,7 @@ private func earlierSearchIndexes(_ graph: SiteGraph) -> String {
 /// What the search hint suggests trying, taken from this site's own content: a capability's
 /// name, an acronym from the glossary and a paragraph number that exists.
 func searchExamples(_ graph: SiteGraph) -> [String] {
-    let numbers = graph.paragraphIndex.keys.sorted()
+    let numbers = graph.paragraphIndex.numbers
     return [
         graph.capabilities.map(\.title).min { ($0.count, $0) < ($1.count, $1) },
         graph.glossary.map(\.term).min(),

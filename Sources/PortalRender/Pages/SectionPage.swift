@@ -73,7 +73,7 @@ func sectionPage(_ section: Section, context: RenderContext) -> BuiltPage {
     }
     return BuiltPage(
         template: "section", title: section.title, description: section.source.summary,
-        breadcrumbs: [], context: values, sources: [section.source.file])
+        breadcrumbs: [], context: values, sources: [section.file])
 }
 
 func capabilityLink(_ capability: Capability, linker: Linker) -> TemplateObject {

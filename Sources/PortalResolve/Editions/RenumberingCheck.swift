@@ -53,7 +53,7 @@ func paragraphCitations(_ graph: SiteGraph) -> [ParagraphCitation] {
     }
     for section in graph.sections {
         for (link, target) in zip(section.source.body.links, section.links) {
-            if let number = cited(target) { add(section.source.file, number, link.location) }
+            if let number = cited(target) { add(section.file, number, link.location) }
         }
         for figure in section.source.keyFigures {
             add("figure:\(section.slug):\(figure.label)", figure.paragraph.value, figure.paragraph.location)
@@ -61,7 +61,7 @@ func paragraphCitations(_ graph: SiteGraph) -> [ParagraphCitation] {
     }
     for capability in graph.capabilities {
         for (link, target) in zip(capability.source.body.links, capability.links) {
-            if let number = cited(target) { add(capability.source.file, number, link.location) }
+            if let number = cited(target) { add(capability.file, number, link.location) }
         }
     }
     for commitment in graph.commitments {
