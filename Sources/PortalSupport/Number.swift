@@ -10,6 +10,44 @@ public struct Number: Hashable, Sendable, Comparable, CustomStringConvertible {
     private static let posix = Locale(identifier: "en_US_POSIX")
 
     public init?(_ text: String) {
+        if let plain = Self.plainDigits(text) {
+            self = plain
+            return
+        }
+        self.init(scanning: text)
+    }
+
+    /// Digits with an optional leading minus and one decimal point, short enough for a 64-bit
+    /// mantissa: nearly every figure of a table, read without Foundation's scanning (which was
+    /// most of the time a table took to load). Anything else is nil, for `init(scanning:)`.
+    static func plainDigits(_ text: String) -> Number? {
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var decimals: Int?
+        var negative = false
+        for (position, byte) in text.utf8.enumerated() {
+            if byte >= ASCII.zero && byte <= ASCII.nine {
+                guard digits < 18 else { return nil }
+                mantissa = mantissa * 10 + UInt64(byte - ASCII.zero)
+                digits += 1
+                if let places = decimals { decimals = places + 1 }
+            } else if byte == ASCII.period, decimals == nil, digits > 0 {
+                decimals = 0
+            } else if byte == ASCII.hyphen, position == 0 {
+                negative = true
+            } else {
+                return nil
+            }
+        }
+        // "-0" is left to the scanner, which knows what Decimal makes of a negative zero.
+        guard digits > 0, !(negative && mantissa == 0) else { return nil }
+        let places = decimals ?? 0
+        return Number(
+            value: Decimal(sign: negative ? .minus : .plus, exponent: -places, significand: Decimal(mantissa)),
+            decimals: places)
+    }
+
+    init?(scanning text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         var body = Substring(trimmed)
         if body.first == "-" || body.first == "+" || body.first == "\u{2212}" { body = body.dropFirst() }
@@ -119,6 +157,7 @@ package enum CellReading: Equatable, Sendable {
 /// `column` names where the cell is in messages ("column 'Total'"); `declareUnit` says how its
 /// unit is declared, for a figure written with a sign its unit does not have.
 package func readCell(_ raw: String, unit: String?, column: String, declareUnit: (String) -> String) -> CellReading {
+    if let number = plainFigure(raw) { return .number(number) }
     var body = trimmedFigure(raw)
     if body.isEmpty { return .blank }
     let written = String(String.UnicodeScalarView(body))
@@ -154,6 +193,30 @@ package func readCell(_ raw: String, unit: String?, column: String, declareUnit:
     let plain = (marks.negative ? "-" : "") + digits + (fraction.map { "." + $0 } ?? "")
     guard let number = Number(plain) else { return .text }
     return .number(number)
+}
+
+/// A cell of plain digits, with one decimal point between digits at most and no leading zero:
+/// most cells, read without the scanning `readCell` does, to the figure that scanning gives.
+private func plainFigure(_ raw: String) -> Number? {
+    var integerDigits = 0
+    var fractionDigits: Int?
+    var leadingZero = false
+    for byte in raw.utf8 {
+        if byte >= ASCII.zero && byte <= ASCII.nine {
+            if let places = fractionDigits {
+                fractionDigits = places + 1
+            } else {
+                if integerDigits == 0 && byte == ASCII.zero { leadingZero = true }
+                integerDigits += 1
+            }
+        } else if byte == ASCII.period, fractionDigits == nil {
+            fractionDigits = 0
+        } else {
+            return nil
+        }
+    }
+    guard integerDigits > 0, fractionDigits != 0, !(leadingZero && integerDigits > 1) else { return nil }
+    return Number.plainDigits(raw)
 }
 
 private let figureNotStatedHint =

@@ -69,6 +69,31 @@ struct FigureTrustTests {
         readCell(text, unit: unit, column: "column 'C'", declareUnit: { $0 })
     }
 
+    /// Plain digits are read without Foundation's scanning (`Number.plainDigits`): to the same
+    /// value, places and printed form as the scanner gives, and a figure only where it gives one.
+    @Test func plainDigitsReadAsTheScannerReadsThem() {
+        var samples = [
+            "0", "0.5", "12.", "12.50", "-3", "-0", "-0.25", "007", "1.2.3", ".5", "5500", "999999999999999999",
+        ]
+        // The same 500 strings of digits, points and minus signs every run.
+        var seed: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let characters = Array("0123456789.-")
+        for _ in 0..<500 {
+            samples.append(String((0...next(20)).map { _ in characters[next(characters.count)] }))
+        }
+        for text in samples {
+            let scanned = Number(scanning: text)
+            let fast = Number(text)
+            #expect(fast == scanned, "\(text)")
+            #expect(fast?.plain == scanned?.plain, "\(text)")
+            #expect(fast?.decimals == scanned?.decimals, "\(text)")
+        }
+    }
+
     @Test func cellsAreReadAsTheFiguresTheyState() {
         func number(_ text: String, unit: String? = nil) -> String? {
             reading(text, unit: unit).number.map(\.plain)
