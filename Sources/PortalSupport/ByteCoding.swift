@@ -1,17 +1,17 @@
 /// LEB128's bit masks: each byte carries seven bits of the number, the high bit set while more follow.
-private let leb128More: UInt8 = 0x80
-private let leb128Payload: UInt8 = 0x7F
+@usableFromInline let leb128More: UInt8 = 0x80
+@usableFromInline let leb128Payload: UInt8 = 0x7F
 
 /// A compact binary form for the caches a build keeps between runs: integers as LEB128
 /// varints, strings as a length and their UTF-8 bytes. Plain bytes, no schema: the reader is the
 /// writer's mirror, and every read is bounds-checked, so a short or foreign file fails to decode
 /// (`ByteReader.Malformed`) rather than crashing or giving wrong values.
-package struct ByteWriter {
-    package private(set) var bytes: [UInt8] = []
+public struct ByteWriter {
+    public var bytes: [UInt8] = []
 
-    package init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+    @inlinable public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
-    package mutating func unsigned(_ value: UInt64) {
+    @inlinable public mutating func unsigned(_ value: UInt64) {
         var value = value
         while value >= UInt64(leb128More) {
             bytes.append(UInt8(truncatingIfNeeded: value) | leb128More)
@@ -21,17 +21,17 @@ package struct ByteWriter {
     }
 
     /// Zigzag, so small negative numbers stay short too.
-    package mutating func int(_ value: Int) {
+    @inlinable public mutating func int(_ value: Int) {
         unsigned(UInt64(bitPattern: Int64((value << 1) ^ (value >> (Int.bitWidth - 1)))))
     }
 
-    package mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    @inlinable public mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
 
-    package mutating func fixed64(_ value: UInt64) {
+    @inlinable public mutating func fixed64(_ value: UInt64) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
-    package mutating func string(_ value: String) {
+    @inlinable public mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
             unsigned(UInt64(utf8.count))
@@ -39,15 +39,15 @@ package struct ByteWriter {
         }
     }
 
-    package mutating func raw(_ value: some Collection<UInt8>) { bytes.append(contentsOf: value) }
+    @inlinable public mutating func raw(_ value: some Collection<UInt8>) { bytes.append(contentsOf: value) }
 
     /// A present flag, then the value.
-    package mutating func optional<Value>(_ value: Value?, _ write: (inout ByteWriter, Value) -> Void) {
+    @inlinable public mutating func optional<Value>(_ value: Value?, _ write: (inout ByteWriter, Value) -> Void) {
         bool(value != nil)
         if let value { write(&self, value) }
     }
 
-    package mutating func array<Element>(_ values: [Element], _ write: (inout ByteWriter, Element) -> Void) {
+    @inlinable public mutating func array<Element>(_ values: [Element], _ write: (inout ByteWriter, Element) -> Void) {
         unsigned(UInt64(values.count))
         for value in values { write(&self, value) }
     }
@@ -55,32 +55,32 @@ package struct ByteWriter {
 
 /// Reads what `ByteWriter` wrote, from a borrowed buffer; throws `Malformed` at the first byte
 /// that does not fit.
-package struct ByteReader {
-    package struct Malformed: Error {
-        package init() {}
+public struct ByteReader {
+    public struct Malformed: Error {
+        @inlinable public init() {}
     }
 
-    private let buffer: UnsafeRawBufferPointer
-    package private(set) var offset: Int
+    @usableFromInline let buffer: UnsafeRawBufferPointer
+    public var offset: Int
     /// What keeps `buffer` alive (a mapped cache file): set, `deferredString` leaves text in the
     /// buffer until it is asked for, instead of copying it out.
-    package var owner: AnyObject?
+    public var owner: AnyObject?
 
-    package init(_ buffer: UnsafeRawBufferPointer, offset: Int = 0, owner: AnyObject? = nil) {
+    @inlinable public init(_ buffer: UnsafeRawBufferPointer, offset: Int = 0, owner: AnyObject? = nil) {
         self.buffer = buffer
         self.offset = offset
         self.owner = owner
     }
 
-    package var isAtEnd: Bool { offset == buffer.count }
+    @inlinable public var isAtEnd: Bool { offset == buffer.count }
 
-    package mutating func byte() throws -> UInt8 {
+    @inlinable public mutating func byte() throws -> UInt8 {
         guard offset < buffer.count else { throw Malformed() }
         defer { offset += 1 }
         return buffer[offset]
     }
 
-    package mutating func unsigned() throws -> UInt64 {
+    @inlinable public mutating func unsigned() throws -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -92,20 +92,20 @@ package struct ByteReader {
         }
     }
 
-    package mutating func int() throws -> Int {
+    @inlinable public mutating func int() throws -> Int {
         let raw = try unsigned()
         return Int(truncatingIfNeeded: Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1))))
     }
 
     /// A count of things still to come, each at least one byte: a count larger than the bytes
     /// left is a foreign file, refused before anything is reserved for it.
-    package mutating func count() throws -> Int {
+    @inlinable public mutating func count() throws -> Int {
         let value = try unsigned()
         guard value <= UInt64(buffer.count - offset) else { throw Malformed() }
         return Int(value)
     }
 
-    package mutating func bool() throws -> Bool {
+    @inlinable public mutating func bool() throws -> Bool {
         switch try byte() {
         case 0: return false
         case 1: return true
@@ -113,13 +113,13 @@ package struct ByteReader {
         }
     }
 
-    package mutating func fixed64() throws -> UInt64 {
+    @inlinable public mutating func fixed64() throws -> UInt64 {
         guard buffer.count - offset >= 8 else { throw Malformed() }
         defer { offset += 8 }
         return UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
-    package mutating func bytes(_ count: Int) throws -> UnsafeRawBufferPointer {
+    @inlinable public mutating func bytes(_ count: Int) throws -> UnsafeRawBufferPointer {
         guard count >= 0, buffer.count - offset >= count else { throw Malformed() }
         defer { offset += count }
         return UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + count])
@@ -128,13 +128,13 @@ package struct ByteReader {
     /// The writer only ever wrote Swift strings, and the caches check their bytes with a checksum
     /// before decoding, so this decodes without the failable validation (`String(validating:)`
     /// was a tenth of a rebuild); bytes that are not UTF-8 would be repaired, never read wrongly.
-    package mutating func string() throws -> String {
+    @inlinable public mutating func string() throws -> String {
         let utf8 = try bytes(count())
         return String(decoding: utf8.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
     }
 
     /// The bytes from `start` to where the reader is now: what a read just went over.
-    package func bytesRead(from start: Int) -> UnsafeRawBufferPointer {
+    @inlinable public func bytesRead(from start: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: buffer[start..<offset])
     }
 
@@ -152,11 +152,11 @@ package struct ByteReader {
         return UnsafeRawBufferPointer(rebasing: buffer[start..<offset])
     }
 
-    package mutating func optional<Value>(_ read: (inout ByteReader) throws -> Value) throws -> Value? {
+    @inlinable public mutating func optional<Value>(_ read: (inout ByteReader) throws -> Value) throws -> Value? {
         try bool() ? read(&self) : nil
     }
 
-    package mutating func array<Element>(_ read: (inout ByteReader) throws -> Element) throws -> [Element] {
+    @inlinable public mutating func array<Element>(_ read: (inout ByteReader) throws -> Element) throws -> [Element] {
         let count = try count()
         var values: [Element] = []
         values.reserveCapacity(count)
