@@ -296,17 +296,23 @@ private func commitAndSaveState(
     _ staged: StagedSite, graph: SiteGraph, options: BuildOptions, stamps: InputStamps, counts: BuildCounts,
     rebuilt: (inputs: RecordedInputs, changed: [String], previous: BuildState)?, snapshot: GraphSnapshotPlan
 ) -> Result<WriteSummary, BuildFailure> {
-    let (written, (prepared, snapshotBytes)) = concurrently(
-        { Result { try staged.writer.commit() } },
+    // The commit is quick and working out the state is not: the snapshot goes with the commit.
+    let ((written, savedSnapshot), prepared) = concurrently(
         {
-            let prepared = prepareState(
+            let written = Result { try staged.writer.commit() }
+            switch snapshot {
+            case .keep(let token): return (written, token)
+            case .make(let token):
+                let bytes = encodedSnapshot(
+                    graph, diagnostics: staged.checked, buildID: executableStamp(), token: token)
+                return (written, saveGraphSnapshot(bytes, token: token, folders: options.folders))
+            case .remove: return (written, saveGraphSnapshot(nil, token: 0, folders: options.folders))
+            }
+        },
+        {
+            prepareState(
                 options: options, stamps: stamps, graph: graph, output: staged.output, warnings: staged.warnings,
                 counts: counts, rebuilt: rebuilt)
-            guard case .make(let token) = snapshot else { return (prepared, nil as [UInt8]?) }
-            return (
-                prepared,
-                encodedSnapshot(graph, diagnostics: staged.checked, buildID: executableStamp(), token: token)
-            )
         })
     let summary: WriteSummary
     switch written {
@@ -314,12 +320,7 @@ private func commitAndSaveState(
     case .failure(let error): return .failure(.write("\(error)"))
     }
     var state = prepared
-    switch snapshot {
-    case .keep(let token): state?.state.graph = token
-    case .make(let token):
-        state?.state.graph = saveGraphSnapshot(snapshotBytes, token: token, folders: options.folders)
-    case .remove: _ = saveGraphSnapshot(nil, token: 0, folders: options.folders)
-    }
+    state?.state.graph = savedSnapshot
     saveState(state, options: options)
     saveEditionCaches(staged.editionCaches, folders: options.folders)
     if options.exitsAfterBuild { keepUntilExit((graph, staged.output)) }
