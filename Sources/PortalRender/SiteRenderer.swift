@@ -324,7 +324,8 @@ private func renderPage(_ page: PageID, context: RenderContext) -> Result<Output
     guard let inner = theme.renderBytes(.object(built.context), template: built.template) else {
         return .failure(missingTemplate(built.template, theme: theme))
     }
-    var layout = layoutValue(for: page, title: built.title, breadcrumbs: built.breadcrumbs, shell: context.shell)
+    var layout = layoutValue(
+        for: page, title: built.title, breadcrumbs: built.breadcrumbs, shell: context.shell, graph: context.graph)
     layout["content"] = .html(inner)
     layout["description"] = .text(built.description)
     if let banner = editionBanner(for: page, graph: context.graph) { layout["edition_banner"] = .object(banner) }

@@ -45,6 +45,22 @@ public enum PageID: Hashable, Sendable, Comparable {
         }
     }
 
+    /// The folder the page is written in, `path` up to its last "/" ("" at the site's root),
+    /// known without making the path.
+    public var folder: String {
+        switch self {
+        case .home, .notFound: return ""
+        case .section(_, let folder): return folder
+        case .capability, .capabilities: return "capabilities"
+        case .table, .tables: return "tables"
+        case .glossary, .register, .commitments: return "reference"
+        case .report: return "report"
+        case .search: return "search"
+        case .changes, .sectionChanges: return "changes"
+        case .editions: return "editions"
+        }
+    }
+
     public static func < (a: PageID, b: PageID) -> Bool { a.path < b.path }
 }
 

@@ -24,6 +24,17 @@ struct RenderTests {
         return Dictionary(uniqueKeysWithValues: files.map { ($0.path, String(decoding: $0.bytes, as: UTF8.self)) })
     }
 
+    /// Each kind of page knows its folder without making its path, and it is the path's.
+    @Test func everyPageKnowsTheFolderItsPathIsIn() throws {
+        let (graph, diagnostics) = try SiteFixture().graph()
+        let site = try #require(graph, "\(diagnostics)")
+        let pages = allPages(site) + [.changes, .sectionChanges("alpha"), .editions, .report]
+        for page in pages {
+            let path = page.path
+            #expect(page.folder == (path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""), "\(path)")
+        }
+    }
+
     @Test func paragraphsGetStableAnchorsAndLinksAreRelative() throws {
         let pages = try render()
         let alpha = try #require(pages["threats/alpha.html"])

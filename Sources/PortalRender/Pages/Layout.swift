@@ -6,15 +6,17 @@ import PortalTemplates
 /// The page shell every page shares: site navigation, breadcrumbs, language, asset paths.
 /// Everything but the current page's marks and title is the same for all pages in a folder, so
 /// it is built once per folder (see `LayoutShell`) rather than once per page.
-func layoutValue(for page: PageID, title: String, breadcrumbs: [Crumb], shell: LayoutShell) -> TemplateObject {
+func layoutValue(for page: PageID, title: String, breadcrumbs: [Crumb], shell: LayoutShell, graph: SiteGraph)
+    -> TemplateObject
+{
     let folder = shell.folder(of: page)
     var nav = folder.nav
     if let position = folder.navPages.firstIndex(of: page) {
         nav[position] = navEntry(folder.navTitles[position], href: folder.navHrefs[position], current: true)
-    } else if case .section = page, let title = shell.sectionTitles[page] {
+    } else if case .section(let slug, _) = page, let section = graph.section(slug), section.page == page {
         // A section beyond the listed ones is shown too, just before the link to all of them.
         nav.insert(
-            navEntry(title, href: relativeURL(from: page.path, to: page.path), current: true),
+            navEntry(section.title, href: relativeURL(from: page.path, to: page.path), current: true),
             at: folder.navPages.count)
     }
     var reference = folder.reference
@@ -64,8 +66,6 @@ struct LayoutShell: Sendable {
     }
 
     var folders: [String: Folder] = [:]
-    /// Titles of sections not in the navigation, to show when one of them is the current page.
-    var sectionTitles: [PageID: String] = [:]
     /// A web server answers a missing address at any depth (`/spr/threats/nope.html`) with
     /// `404.html`, so its relative links would resolve from the wrong folder. With `base_path`
     /// set, a `<base href>` makes them resolve from the site's root; without it, the page carries
@@ -80,17 +80,13 @@ struct LayoutShell: Sendable {
     /// so the page's links work at any depth too.
     var baseScript: String?
 
-    func folder(of page: PageID) -> Folder { folders[folderName(page.path)] ?? folders[""]! }
-}
-
-private func folderName(_ path: String) -> String {
-    path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
+    func folder(of page: PageID) -> Folder { folders[page.folder] ?? folders[""]! }
 }
 
 /// The site's own top-level folders: every page's, the theme's assets, and the folders editions
 /// add. An address holding one of them has the site's root just before it.
 private func siteFolders(_ pages: [PageID]) -> [String] {
-    let folders = Set(pages.compactMap { $0.path.split(separator: "/").dropLast().first.map(String.init) })
+    let folders = Set(pages.compactMap { $0.folder.split(separator: "/").first.map(String.init) })
     return folders.union(["assets", "editions", "changes"]).sorted()
 }
 
@@ -114,11 +110,8 @@ func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
     if graph.config.basePath == nil, let css = graph.theme.assets.first(where: { $0.path == "plain.css" }) {
         shell.inlineStyles = String(decoding: css.bytes, as: UTF8.self)
     }
-    for section in graph.sections.dropFirst(maxNavSections) {
-        shell.sectionTitles[section.page] = section.title
-    }
     var samples: [String: PageID] = ["": .home]
-    for page in pages where samples[folderName(page.path)] == nil { samples[folderName(page.path)] = page }
+    for page in pages where samples[page.folder] == nil { samples[page.folder] = page }
     let navTargets: [(String, PageID)] =
         [("Overview", .home)] + graph.sections.prefix(maxNavSections).map { ($0.title, $0.page) }
     let referenceTargets: [(String, PageID)] =
