@@ -196,14 +196,14 @@ extension BuildState {
 /// provides (its body, each paragraph's text) as it was then. Data the pipeline produced, keyed
 /// by the source it came from; nothing is read back out of the pages.
 struct RecordedInputs: Sendable, Equatable {
-    static let header = "portal-inputs 5"
+    static let header = "portal-inputs 6"
 
     /// By page path (the search index too).
     var reads = RecordedReads()
     /// By source file.
     var facts = RecordedFacts()
     /// Fingerprints of the derived reads (`.searchTexts`, `.acronymUses`) as pages made them.
-    var derived: [PageInput: UInt64] = [:]
+    var derived = RecordedDerived()
 
     /// Fingerprints of what one source gives the pages that read it.
     struct SourceFacts: Sendable, Equatable {
@@ -220,10 +220,7 @@ struct RecordedInputs: Sendable, Equatable {
         var writer = ByteWriter(capacity: 1 << 20)
         writer.string(Self.header)
         facts.encode(into: &writer)
-        writer.array(Array(derived)) { writer, entry in
-            writer.input(entry.key)
-            writer.fixed64(entry.value)
-        }
+        derived.encode(into: &writer)
         reads.encode(into: &writer)
         let sum = writer.bytes.withUnsafeBytes(contentHash)
         writer.fixed64(sum)
@@ -238,7 +235,7 @@ struct RecordedInputs: Sendable, Equatable {
             do {
                 guard try reader.string() == header else { return nil }
                 inputs.facts = try RecordedFacts(reading: &reader, in: bytes)
-                for _ in 0..<(try reader.count()) { inputs.derived[try reader.input()] = try reader.fixed64() }
+                inputs.derived = try RecordedDerived(reading: &reader, in: bytes)
                 inputs.reads = try RecordedReads(reading: &reader, in: bytes)
             } catch { return nil }
             return reader.isAtEnd ? inputs : nil
@@ -369,7 +366,7 @@ struct RecordedFacts: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     }
 
     init(reading reader: inout ByteReader, in bytes: [UInt8]) throws {
-        kept = try KeptEntries(reading: &reader, in: bytes) { _ = try $0.sourceFacts() }
+        kept = try KeptEntries(reading: &reader, in: bytes) { try $0.skipSourceFacts() }
     }
 
     subscript(file: String) -> RecordedInputs.SourceFacts? {
@@ -392,6 +389,54 @@ struct RecordedFacts: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     }
 }
 
+/// The fingerprint of each derived read, kept as bytes until asked for (`KeptEntries`): two for
+/// every section, of which a one-page rebuild asks for two.
+struct RecordedDerived: Sendable, Equatable, ExpressibleByDictionaryLiteral {
+    private var kept: KeptEntries<UInt64>
+
+    init(_ fingerprints: [PageInput: UInt64] = [:]) {
+        kept = KeptEntries(Dictionary(uniqueKeysWithValues: fingerprints.map { (Self.key($0.key), $0.value) }))
+    }
+
+    init(dictionaryLiteral elements: (PageInput, UInt64)...) {
+        self.init(Dictionary(uniqueKeysWithValues: elements))
+    }
+
+    init(reading reader: inout ByteReader, in bytes: [UInt8]) throws {
+        kept = try KeptEntries(reading: &reader, in: bytes) { _ = try $0.fixed64() }
+    }
+
+    subscript(input: PageInput) -> UInt64? {
+        get { kept.value(Self.key(input)) { try $0.fixed64() } }
+        set { if let newValue { kept.set(Self.key(input), newValue) } }
+    }
+
+    mutating func merge(_ fingerprints: [PageInput: UInt64]) {
+        for (input, fingerprint) in fingerprints { self[input] = fingerprint }
+    }
+
+    func encode(into writer: inout ByteWriter) {
+        kept.encode(into: &writer) { $0.fixed64($1) }
+    }
+
+    /// The entry's name: the kind of input, a space, and what it is of (no kind has a space).
+    private static func key(_ input: PageInput) -> String {
+        switch input {
+        case .site: return "site"
+        case .body(let file): return "body " + file
+        case .paragraph(let number): return "paragraph \(number)"
+        case .paragraphs(let file): return "paragraphs " + file
+        case .searchTexts(let file): return "searchTexts " + file
+        case .acronymUses(let file): return "acronymUses " + file
+        case .editionChanges(let slug): return "editionChanges " + slug
+        }
+    }
+
+    static func == (a: RecordedDerived, b: RecordedDerived) -> Bool {
+        a.kept.isEqual(to: b.kept) { try $0.fixed64() }
+    }
+}
+
 /// What each page read, by page path, kept as bytes until asked for (`KeptEntries`). A rebuild
 /// looks for the pages that read a changed input by comparing encoded inputs, so no set is made
 /// for a page that did not.
@@ -406,7 +451,7 @@ struct RecordedReads: Sendable, Equatable, ExpressibleByDictionaryLiteral {
 
     init(reading reader: inout ByteReader, in bytes: [UInt8]) throws {
         kept = try KeptEntries(reading: &reader, in: bytes) { reader in
-            for _ in 0..<(try reader.count()) { _ = try reader.input() }
+            for _ in 0..<(try reader.count()) { try reader.skipInput() }
         }
     }
 
@@ -466,6 +511,16 @@ extension ByteReader {
         return RecordedInputs.SourceFacts(body: body, paragraphs: paragraphs)
     }
 
+    /// Steps over what `sourceFacts` reads, checking its shape, without making its values: a
+    /// rebuild reads the facts of the few sources that changed, not of ten thousand.
+    fileprivate mutating func skipSourceFacts() throws {
+        _ = try fixed64()
+        for _ in 0..<(try count()) {
+            _ = try int()
+            _ = try fixed64()
+        }
+    }
+
     fileprivate mutating func pageInputs() throws -> Set<PageInput> {
         var set: Set<PageInput> = [.site]
         for _ in 0..<(try count()) { set.insert(try input()) }
@@ -504,6 +559,16 @@ extension ByteReader {
         case 4: return .searchTexts(try string())
         case 5: return .acronymUses(try string())
         case 6: return .editionChanges(try string())
+        default: throw Malformed()
+        }
+    }
+
+    /// Steps over what `input` reads, checking its shape, without making the input.
+    mutating func skipInput() throws {
+        switch try unsigned() {
+        case 0: return
+        case 2: _ = try int()
+        case 1, 3, 4, 5, 6: _ = try bytes(try count())
         default: throw Malformed()
         }
     }

@@ -208,7 +208,7 @@ func prepareState(
     if let rebuilt {
         inputs = rebuilt.inputs
         inputs.reads.merge(output.reads)
-        inputs.derived.merge(output.fingerprints) { _, new in new }
+        inputs.derived.merge(output.fingerprints)
     } else {
         // Hashing every body costs a few tens of milliseconds at 10,000 pages; on every core.
         let all = bySource.sorted { $0.key < $1.key }
@@ -216,7 +216,7 @@ func prepareState(
         inputs = RecordedInputs(
             reads: RecordedReads(output.reads),
             facts: RecordedFacts(Dictionary(uniqueKeysWithValues: zip(all.map(\.key), facts))),
-            derived: output.fingerprints)
+            derived: RecordedDerived(output.fingerprints))
     }
     let state = BuildState(
         executable: executableStamp(), output: options.output.path, global: stamps.global, marker: nil,
