@@ -83,14 +83,15 @@ extension LoadCache {
     }
 
     /// A text-only rebuild's session: the few changed sources are added to the last pack, whose
-    /// index keeps every other `live` source's entry as it was. Nil without a pack to add to, or
+    /// index keeps every other entry as it was (a text-only rebuild has the last build's sources,
+    /// whose entries the index holds, so all of them are live). Nil without a pack to add to, or
     /// when the pack is due to be written anew (which a full load does).
-    func textEditSession(environment: UInt64, live: [String]) -> LoadCacheSession? {
+    func textEditSession(environment: UInt64) -> LoadCacheSession? {
         guard reads,
             let pack = LoadCachePack(path: file.path, header: header(environment: environment), populate: false),
-            pack.isWorthAppending(live: Set(live)), let session = appending(to: pack)
+            pack.isWorthAppending(live: nil), let session = appending(to: pack)
         else { return nil }
-        session.keepEntries(of: live)
+        session.keepEntries()
         return session
     }
 
@@ -169,9 +170,10 @@ final class LoadCachePack: @unchecked Sendable {
         return reader.isAtEnd ? index : nil
     }
 
-    /// Appending beats writing anew while the live entries are at least half the pack.
-    func isWorthAppending(live paths: Set<String>) -> Bool {
-        let live = index.reduce(0) { $0 + (paths.contains($1.key) ? $1.value.length : 0) }
+    /// Appending beats writing anew while the live entries are at least half the pack (`paths`:
+    /// those still live; nil, every entry of the index).
+    func isWorthAppending(live paths: Set<String>?) -> Bool {
+        let live = index.reduce(0) { $0 + (paths?.contains($1.key) ?? true ? $1.value.length : 0) }
         return live * 2 >= size
     }
 
@@ -255,15 +257,11 @@ final class LoadCacheSession: @unchecked Sendable {
         if bytes.withUnsafeBytes({ writeBytes(descriptor, $0, at: start) }) != nil { lock.withLock { failed = true } }
     }
 
-    /// Keeps the last pack's entries of these sources in the index this session writes, for a
-    /// session that loads only some of them and appends to the pack.
-    func keepEntries(of paths: [String]) {
+    /// Keeps every entry of the last pack in the index this session writes, for a session that
+    /// loads only some sources and appends to the pack.
+    func keepEntries() {
         guard let pack, temporary == nil else { return }
-        lock.withLock {
-            for path in paths {
-                if let entry = pack.index[path] { entries[path] = entry }
-            }
-        }
+        lock.withLock { entries = pack.index }
     }
 
     /// Records an entry of `path` at its place in the file.

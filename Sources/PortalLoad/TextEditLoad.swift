@@ -13,7 +13,7 @@ package func loadTextEdit(folders: SiteFolders, content: ContentFiles, changed: 
     let root = folders.root
     let made = DeferredMaker()
     let (site, diagnostics) = loadSite(folders: folders, content: content, edition: nil) { environment in
-        let session = cache.textEditSession(environment: environment.fingerprint, live: content.markdown)
+        let session = cache.textEditSession(environment: environment.fingerprint)
         if let pack = session?.pack {
             made.deferred = DeferredSources(pack: pack, stamps: cache.stamps, root: root, environment: environment)
         }
