@@ -137,8 +137,11 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     var clock = StageClock(start: start)
     // A commit cut short is finished before the output is compared with anything.
     do { try finishInterruptedCommit(output: options.output.path) } catch { return .failure(.write("\(error)")) }
-    let previous = options.incremental ? BuildState.read(root: options.root) : nil
-    let stamps = InputStamps.take(root: options.root, previous: previous)
+    // The last state and the walk of Content/ do not depend on each other: side by side.
+    let root = options.root
+    let (previous, content) = concurrently(
+        { options.incremental ? BuildState.read(root: root) : nil }, { ContentFiles(root: root) })
+    let stamps = InputStamps.take(root: root, previous: previous, content: content)
     var fullBuildReason: String?
     var rebuild: (changed: [String], previous: BuildState)?
     switch planBuild(options, stamps: stamps, previous: previous, start: start) {

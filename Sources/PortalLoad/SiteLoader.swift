@@ -164,7 +164,7 @@ extension Loaded: Sendable where Value: Sendable {}
 /// `FolderWalk`), with an error or warning for each file portal would otherwise pass over without
 /// a word: Markdown saved as `.MD` or `.markdown`, data files it does not know, files in folders
 /// it does not read.
-package struct ContentFiles {
+package struct ContentFiles: Sendable {
     private(set) var files: Set<String> = []
     /// Section files, then capability files, as paths relative to the root.
     package private(set) var markdown: [String] = []

@@ -18,9 +18,9 @@ struct InputStamps {
     var hashed: Bool
 
     /// `previous`: the last build's state, whose stamps spare reading the files that cannot have
-    /// changed since (`FileStamp.ofSource`).
-    static func take(root: URL, previous: BuildState? = nil) -> InputStamps {
-        let content = ContentFiles(root: root)
+    /// changed since (`FileStamp.ofSource`). `content`: the walk of `Content/`, if already made.
+    static func take(root: URL, previous: BuildState? = nil, content walked: ContentFiles? = nil) -> InputStamps {
+        let content = walked ?? ContentFiles(root: root)
         let files = content.markdown
         // Plain string paths and every core: on a 50,000-page site this is most of a no-op build.
         let base = root.path + "/"

@@ -15,16 +15,17 @@ func textEditGraph(_ options: BuildOptions, stamps: InputStamps, changed: [Strin
     graph: SiteGraph, diagnostics: [Diagnostic], deferred: DeferredSources
 )? {
     let folders = options.folders
-    guard let token = previous.graph, !hasRecordedEditions(folders),
-        let bytes = readFileBytes(graphSnapshotPath(folders)),
-        let snapshot = decodedSnapshot(bytes, buildID: executableStamp()), snapshot.token == token
-    else { return nil }
-    let changedFiles = Set(changed)
-    guard !snapshot.diagnostics.contains(where: { changedFiles.contains($0.location.file) }) else { return nil }
+    guard let token = previous.graph, !hasRecordedEditions(folders) else { return nil }
     var cache = LoadCache(folders: folders, buildID: executableStamp(), reads: true)
     cache.stamps = stamps.sources.mapValues { (Int($0.size), $0.content) }
-    guard let load = loadTextEdit(folders: folders, content: stamps.content, changed: changed, cache: cache),
-        let site = load.site
+    // The snapshot is read while the data and the changed files load.
+    let (loaded, read) = concurrently(
+        { loadTextEdit(folders: folders, content: stamps.content, changed: changed, cache: cache) },
+        { readFileBytes(graphSnapshotPath(folders)).flatMap { decodedSnapshot($0, buildID: executableStamp()) } })
+    let changedFiles = Set(changed)
+    guard let snapshot = read, snapshot.token == token,
+        !snapshot.diagnostics.contains(where: { changedFiles.contains($0.location.file) }),
+        let load = loaded, let site = load.site
     else { return nil }
     // The site's own problems (data, walk) are the snapshot's already; a changed file has none.
     let known = Set(snapshot.diagnostics)
