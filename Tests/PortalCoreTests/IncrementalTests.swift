@@ -444,6 +444,27 @@ extension IncrementalTests {
         expectSameAsFullBuild(fixture)
     }
 
+    /// A part of the snapshot that does not decode when a page first reads it (here the edited
+    /// capability's links, in a snapshot whose checksum holds) makes the build discard what it
+    /// rendered and run again in full: what it writes is still a full build's.
+    @Test func aSnapshotPartThatDoesNotDecodeRunsTheBuildAgain() throws {
+        let fixture = try builtThenTextEdited()
+        let path = fixture.root.appendingPathComponent(".portal-cache/graph").path
+        var bytes = try #require(FileManager.default.contents(atPath: path).map { [UInt8]($0) })
+        let snapshot = try #require(decodedSnapshot(bytes, buildID: executableStamp()))
+        let shell = try #require(snapshot.capabilities.first { $0.file == "Content/capabilities/drones.md" })
+        bytes[shell.rest.lowerBound] = 0x7F
+        let body = bytes.count - 8
+        let sum = bytes[..<body].withUnsafeBytes(contentHash)
+        withUnsafeBytes(of: sum.littleEndian) { bytes.replaceSubrange(body..., with: $0) }
+        #expect(decodedSnapshot(bytes, buildID: executableStamp()) != nil)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let report = try built(fixture)
+        #expect(report.incremental == "1 changed file")
+        #expect(report.stages.map(\.stage).contains("load"))
+        expectSameAsFullBuild(fixture)
+    }
+
     /// Files added to or removed from the theme or the data, whatever their times.
     @Test func addedAndRemovedInputsAreSeen() throws {
         let fixture = try SiteFixture()
