@@ -226,7 +226,7 @@ private func loadAndResolveThroughCaches(
 ) -> (resolved: (graph: SiteGraph, editions: [PreparedEdition])?, diagnostics: [Diagnostic]) {
     var cache = LoadCache(folders: options.folders, buildID: executableStamp(), reads: options.incremental)
     if stamps.hashed {
-        cache.stamps = stamps.sources.mapValues { (Int($0.size), $0.content) }
+        cache.stamps = stamps.forLoadCache
     } else {
         cache.readHashes = reads
     }

@@ -13,13 +13,13 @@ package func loadTextEdit(folders: SiteFolders, content: ContentFiles, changed: 
     let root = folders.root
     let made = DeferredMaker()
     let (site, diagnostics) = loadSite(folders: folders, content: content, edition: nil) { environment in
-        let session = cache.textEditSession(environment: environment.fingerprint)
-        if let pack = session?.pack {
-            made.deferred = DeferredSources(pack: pack, stamps: cache.stamps, root: root, environment: environment)
-        }
+        // Without a session the build loads everything anyway: nothing here, not even git's log.
+        guard let session = cache.textEditSession(environment: environment.fingerprint), let pack = session.pack
+        else { return LoadedSources(history: GitHistory()) }
+        made.deferred = DeferredSources(pack: pack, stamps: cache.stamps, root: root, environment: environment)
         return loadSources(
-            session == nil ? [] : changed, root: root, environment: environment, session: { session },
-            progress: nil, history: { GitHistory.load(root: root.path) })
+            changed, root: root, environment: environment, session: { session }, progress: nil,
+            history: { GitHistory.load(root: root.path) })
     }
     guard let deferred = made.deferred else { return nil }
     return (site, diagnostics, deferred)
@@ -59,7 +59,7 @@ package final class DeferredSources: @unchecked Sendable {
 
     package func section(_ path: String) -> SectionSource {
         if case .section(let source)? = document(path) { return source }
-        lock.withLock { unread.append(path) }
+        fail(path)
         return SectionSource(
             file: path, slug: slug(ofFile: path), folder: sectionFolder(ofPath: path) ?? "",
             title: Located("", at: SourceLocation(file: path)), order: Located(0, at: SourceLocation(file: path)),
@@ -69,7 +69,7 @@ package final class DeferredSources: @unchecked Sendable {
 
     package func capability(_ path: String) -> CapabilitySource {
         if case .capability(let source)? = document(path) { return source }
-        lock.withLock { unread.append(path) }
+        fail(path)
         return CapabilitySource(
             file: path, slug: slug(ofFile: path), title: Located("", at: SourceLocation(file: path)), summary: "",
             level: nil, sections: [], figures: [], aliases: [], body: emptyBody(path), interface: "")

@@ -108,10 +108,9 @@ package func encodedSnapshot(_ graph: SiteGraph, diagnostics: [Diagnostic], buil
             writer.links(capability.links)
         }
     }
-    let sectionPositions = Dictionary(uniqueKeysWithValues: graph.sections.enumerated().map { ($1.slug, $0) })
     writer.array(Array(graph.paragraphIndex.entries)) { writer, entry in
         writer.int(entry.0)
-        writer.unsigned(UInt64(sectionPositions[entry.1]!))
+        writer.unsigned(UInt64(graph.sectionIndex[entry.1]!))
     }
     // Sorted by thing, so the same graph gives the same bytes.
     let things = graph.citations.keys.map { thing -> (key: [UInt8], thing: CitedThing) in

@@ -26,7 +26,7 @@ public struct Number: Hashable, Sendable, Comparable, CustomStringConvertible {
         var decimals: Int?
         var negative = false
         for (position, byte) in text.utf8.enumerated() {
-            if byte >= ASCII.zero && byte <= ASCII.nine {
+            if isASCIIDigit(byte) {
                 guard digits < 18 else { return nil }
                 mantissa = mantissa * 10 + UInt64(byte - ASCII.zero)
                 digits += 1
@@ -202,7 +202,7 @@ private func plainFigure(_ raw: String) -> Number? {
     var fractionDigits: Int?
     var leadingZero = false
     for byte in raw.utf8 {
-        if byte >= ASCII.zero && byte <= ASCII.nine {
+        if isASCIIDigit(byte) {
             if let places = fractionDigits {
                 fractionDigits = places + 1
             } else {

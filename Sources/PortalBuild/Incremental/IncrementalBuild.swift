@@ -46,6 +46,9 @@ struct InputStamps {
             sources: sources, content: content, hashed: reading)
     }
 
+    /// Each source's size and content hash, as the load cache matches its entries by.
+    var forLoadCache: [String: (size: Int, hash: UInt64)] { sources.mapValues { (Int($0.size), $0.content) } }
+
     /// The stamps with the hashes of the bytes Load read (`hashed` false): a source Load did not
     /// read is read here.
     func withLoadedContent(_ reads: SourceReads, root: URL) -> InputStamps {

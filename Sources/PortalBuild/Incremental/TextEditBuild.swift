@@ -17,7 +17,7 @@ func textEditGraph(_ options: BuildOptions, stamps: InputStamps, changed: [Strin
     let folders = options.folders
     guard let token = previous.graph, !hasRecordedEditions(folders) else { return nil }
     var cache = LoadCache(folders: folders, buildID: executableStamp(), reads: true)
-    cache.stamps = stamps.sources.mapValues { (Int($0.size), $0.content) }
+    cache.stamps = stamps.forLoadCache
     // The snapshot is read while the data and the changed files load.
     let (loaded, read) = concurrently(
         { loadTextEdit(folders: folders, content: stamps.content, changed: changed, cache: cache) },
