@@ -142,6 +142,9 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     let (previous, content) = concurrently(
         { options.incremental ? BuildState.read(root: root) : nil }, { ContentFiles(root: root) })
     let stamps = InputStamps.take(root: root, previous: previous, content: content)
+    // A one-shot build's large values are never freed piece by piece (`keepUntilExit`): at
+    // 10,000 pages freeing the last state and the stamps cost a rebuild several milliseconds.
+    if options.exitsAfterBuild { keepUntilExit((previous, stamps)) }
     var fullBuildReason: String?
     var rebuild: (changed: [String], previous: BuildState)?
     switch planBuild(options, stamps: stamps, previous: previous, start: start) {
@@ -150,6 +153,9 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     case .full(let reason): fullBuildReason = reason
     }
     if options.incremental { clock.lap("cache check") }
+    // What each page read is needed only once the graph is there: read meanwhile.
+    let recorded = rebuild.map { _ in Started { RecordedInputs.read(root: root) } }
+    if options.exitsAfterBuild { keepUntilExit(recorded) }
     let reads = SourceReads()
     let textEdit = rebuild.flatMap { rebuild in
         options.textEdits
@@ -163,7 +169,7 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     let stampsRead = stamps.withLoadedContent(reads, root: options.root)
     let affected = rebuild.map {
         affectedPages(
-            changed: $0.changed, graph: graph, previous: $0.previous, recorded: RecordedInputs.read(root: options.root))
+            changed: $0.changed, graph: graph, previous: $0.previous, recorded: recorded?.value)
     }
     if let affected {
         fullBuildReason = affected.reason
@@ -205,6 +211,7 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     case .failure(let failure): return .failure(failure)
     }
     clock.lap("commit and save state")
+    if options.exitsAfterBuild { keepUntilExit((affected, rebuilt, textEdit)) }
     if rebuilt != nil { summary.unchanged = files - summary.written.count }
     let elapsed = Int((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000)
     let changedCount = rebuild?.changed.count ?? 0

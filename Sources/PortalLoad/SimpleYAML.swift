@@ -1,11 +1,12 @@
 import PortalSupport
 
-/// A reader for the plain YAML that front matter is written in: `key: value` lines whose values
-/// are plain or quoted scalars, `[a, b]` lists, `{k: v}` maps, or block lists of those. It gives
-/// exactly the tree Yams gives (values, lines, columns, quoting) and returns nil for anything
-/// else — nested block maps, multi-line scalars, anchors, tags, comments after values, duplicate
-/// keys — which then goes to Yams. Yams took a twentieth of a 10,000-page build on front matter
-/// of a dozen lines a file; this reads it in a single pass over the bytes.
+/// A reader for the plain YAML that front matter and table sidecars are written in: `key: value`
+/// lines whose values are plain or quoted scalars, `[a, b]` lists, `{k: v}` maps, or block lists
+/// and block maps of those, a few levels deep. It gives exactly the tree Yams gives (values,
+/// lines, columns, quoting) and returns nil for anything else — multi-line scalars, anchors,
+/// tags, comments after values, duplicate keys — which then goes to Yams. Yams took a twentieth
+/// of a 10,000-page build on front matter of a dozen lines a file, and most of a one-page
+/// rebuild on its table sidecars; this reads them in a single pass over the bytes.
 func parseSimpleYAML(_ text: String, file: String, firstLine: Int) -> YAMLNode? {
     var text = text
     return text.withUTF8 { bytes in
@@ -30,23 +31,13 @@ private struct SimpleYAMLReader {
     }
 
     mutating func document() -> YAMLNode? {
-        var pairs: [(key: YAMLNode, value: YAMLNode)] = []
-        var keys = Set<String>()
-        var start: SourceLocation?
-        while skipBlankAndCommentLines() {
-            // Top-level keys start in column one; anything indented here is a construct we leave to Yams.
-            guard position == lineStart, let key = key() else { return nil }
-            guard keys.insert(key.string ?? "").inserted, atEnd || current == ASCII.space || current == ASCII.newline
-            else {
-                return nil
-            }
-            start = start ?? key.location
-            guard let value = blockValue(indent: 0) else { return nil }
-            pairs.append((key, value))
-        }
-        guard let start else { return nil }
-        return YAMLNode(value: .mapping(pairs), location: start, isPlainScalar: false)
+        // Top-level keys start in column one; anything indented here is a construct we leave to Yams.
+        guard skipBlankAndCommentLines(), position == lineStart else { return nil }
+        return blockMapping(indent: 0, depth: 0)
     }
+
+    /// How deep block collections may nest here; deeper goes to Yams, which checks nesting.
+    static let maximumDepth = 4
 
     // MARK: Lines
 
@@ -97,37 +88,97 @@ private struct SimpleYAMLReader {
 
     // MARK: Block structure
 
-    /// `name:` — a key of letters, digits, `_` and `-`, then a colon.
+    /// `name:` — a key (`keyEnd`), then a colon.
     mutating func key() -> YAMLNode? {
         let keyLocation = location
         let start = position
-        while !atEnd, isKeyByte(current) { position += 1 }
+        position = keyEnd(from: position)
         guard position > start, !atEnd, current == ASCII.colon else { return nil }
         let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         position += 1
         return YAMLNode(value: .scalar(name), location: keyLocation, isPlainScalar: true)
     }
 
-    /// What follows `key:`: a value on the same line, or a list on the lines below.
-    mutating func blockValue(indent: Int) -> YAMLNode? {
+    /// `key: value` lines, each key at `indent` (the first is at `position`); a value is on its
+    /// key's line or is a block list or mapping on the lines below. Ends at a line indented less.
+    mutating func blockMapping(indent: Int, depth: Int) -> YAMLNode? {
+        guard depth <= Self.maximumDepth else { return nil }
+        var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+        var keys = Set<String>()
+        var start: SourceLocation?
+        while true {
+            guard let key = key(), keys.insert(key.string ?? "").inserted,
+                atEnd || current == ASCII.space || current == ASCII.newline
+            else {
+                return nil
+            }
+            start = start ?? key.location
+            guard let value = blockValue(indent: indent, depth: depth) else { return nil }
+            pairs.append((key, value))
+            guard skipBlankAndCommentLines() else { break }
+            let next = indentation()
+            if next < indent { break }
+            // A deeper line here would continue a value; a list here has no key: Yams says what.
+            guard next == indent, bytes[lineStart + next] != ASCII.hyphen else { return nil }
+            position = lineStart + next
+        }
+        guard let start else { return nil }
+        return YAMLNode(value: .mapping(pairs), location: start, isPlainScalar: false)
+    }
+
+    /// Where a key starting at `start` ends: letters, digits, `_` and `-`, with single spaces
+    /// between words (`Vacancy rate:`, a table's column), never before the colon.
+    func keyEnd(from start: Int) -> Int {
+        var end = start
+        while end < bytes.count {
+            if isKeyByte(bytes[end]) {
+                end += 1
+            } else if bytes[end] == ASCII.space, end > start, end + 1 < bytes.count, isKeyByte(bytes[end + 1]),
+                // `- ` starts a list item, not a key.
+                !(end == start + 1 && bytes[start] == ASCII.hyphen)
+            {
+                end += 2
+            } else {
+                break
+            }
+        }
+        return end
+    }
+
+    /// What follows `key:`: a value on the same line, or a list or mapping on the lines below.
+    mutating func blockValue(indent: Int, depth: Int) -> YAMLNode? {
         skipSpaces()
         if atEnd || current == ASCII.newline {
             if !atEnd { newline() }
-            return blockSequence(parentIndent: indent)
+            // `key:` with nothing below is YAML's null, whose position Yams reports its own way.
+            guard skipBlankAndCommentLines() else { return nil }
+            let next = indentation()
+            if bytes[lineStart + next] == ASCII.hyphen { return blockSequence(parentIndent: indent, depth: depth + 1) }
+            guard next > indent else { return nil }
+            position = lineStart + next
+            return blockMapping(indent: next, depth: depth + 1)
         }
         guard let value = inlineValue() else { return nil }
         return endOfLine() ? value : nil
     }
 
-    /// `- item` lines, indented at least as far as their key; items are single-line values.
-    mutating func blockSequence(parentIndent: Int) -> YAMLNode? {
+    /// How many spaces the line at `position` (its start) begins with.
+    func indentation() -> Int {
+        var probe = lineStart
+        while probe < bytes.count, bytes[probe] == ASCII.space { probe += 1 }
+        return probe - lineStart
+    }
+
+    /// `- item` lines, indented at least as far as their key; an item is a value on its line or
+    /// a `key: value` mapping starting there.
+    mutating func blockSequence(parentIndent: Int, depth: Int) -> YAMLNode? {
+        guard depth <= Self.maximumDepth else { return nil }
         var items: [YAMLNode] = []
         var start: SourceLocation?
         var itemIndent: Int?
         while skipBlankAndCommentLines() {
-            var probe = position
-            while bytes[probe] == ASCII.space { probe += 1 }
-            let indent = probe - lineStart
+            let indent = indentation()
+            let probe = lineStart + indent
             guard bytes[probe] == ASCII.hyphen else { break }  // the next key: the list has ended
             guard indent >= parentIndent, itemIndent == nil || itemIndent == indent else { return nil }
             itemIndent = indent
@@ -136,14 +187,26 @@ private struct SimpleYAMLReader {
             position += 1
             guard !atEnd, current == ASCII.space else { return nil }
             skipSpaces()
-            guard !atEnd, current != ASCII.newline, let item = inlineValue(), endOfLine() else { return nil }
+            guard !atEnd, current != ASCII.newline else { return nil }
+            if startsWithKey() {
+                guard let item = blockMapping(indent: position - lineStart, depth: depth + 1) else { return nil }
+                items.append(item)
+                continue
+            }
+            guard let item = inlineValue(), endOfLine() else { return nil }
             items.append(item)
         }
-        // `key:` with nothing below is YAML's null, whose position Yams reports its own way.
         guard let start else { return nil }
         // A list at column one belongs to the key before it only when the next key follows it.
         guard atEnd || position == lineStart else { return nil }
         return YAMLNode(value: .sequence(items), location: start, isPlainScalar: false)
+    }
+
+    /// Whether a `key:` (then a space or the line's end) starts at `position`.
+    func startsWithKey() -> Bool {
+        let probe = keyEnd(from: position)
+        guard probe > position, probe < bytes.count, bytes[probe] == ASCII.colon else { return false }
+        return probe + 1 == bytes.count || bytes[probe + 1] == ASCII.space || bytes[probe + 1] == ASCII.newline
     }
 
     // MARK: Values on one line
@@ -179,6 +242,11 @@ private struct SimpleYAMLReader {
         position += 1
         var pairs: [(key: YAMLNode, value: YAMLNode)] = []
         var keys = Set<String>()
+        skipSpaces()
+        if !atEnd, current == ASCII.closeBrace {
+            position += 1
+            return YAMLNode(value: .mapping([]), location: start, isPlainScalar: false)
+        }
         let read = flowEntries(closing: ASCII.closeBrace) { reader in
             guard let key = reader.key(), keys.insert(key.string ?? "").inserted else { return false }
             guard !reader.atEnd, reader.current == ASCII.space else { return false }

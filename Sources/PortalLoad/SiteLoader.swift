@@ -52,11 +52,15 @@ func loadSite(
     let config = loadConfig(root: root, files: content, diagnostics: &diagnostics)
     // Data files first: parsing Markdown uses the glossary (acronyms) and the operation names.
     let data = loadDataFiles(root: root, config: config, files: content, diagnostics: &diagnostics)
-    let tables = loadTables(
-        root: root, files: content.names(in: SitePath.tables), refused: content.refused,
-        diagnostics: &diagnostics)
-    let sources = load(data.environment)
-    diagnostics += sources.diagnostics
+    // The tables and the Markdown sources do not depend on each other: side by side.
+    let (tableFiles, refused) = (content.names(in: SitePath.tables), content.refused)
+    let (sources, (tables, tableProblems)) = concurrently(
+        { load(data.environment) },
+        {
+            var problems: [Diagnostic] = []
+            return (loadTables(root: root, files: tableFiles, refused: refused, diagnostics: &problems), problems)
+        })
+    diagnostics += tableProblems + sources.diagnostics
 
     var theme: Theme?
     if let config {
@@ -355,8 +359,11 @@ let sectionFolders = ["sections", "threats"]
 
 /// The section folder a content path is in (`Content/threats/x.md` is in `threats`), if any.
 package func sectionFolder(ofPath path: String) -> String? {
-    sectionFolders.first { path.hasPrefix(SitePath.inContent($0) + "/") }
+    sectionFolderPrefixes.first { path.hasPrefix($0.prefix) }?.folder
 }
+
+/// `Content/sections/` and `Content/threats/`, made once: every page of the walk is tested.
+private let sectionFolderPrefixes = sectionFolders.map { (folder: $0, prefix: SitePath.inContent($0) + "/") }
 
 /// Section files, then capability files, as paths relative to the root.
 package func markdownSourceFiles(root: URL) -> [String] {

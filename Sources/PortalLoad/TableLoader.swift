@@ -98,7 +98,7 @@ private func readTableCSV(root: URL, id: String, path: String, diagnostics: inou
     -> (text: String, header: [Located<String>], rows: [[Located<String>]], ok: Bool)?
 {
     let source: SourceFile
-    switch SourceFile.read(root.appendingPathComponent(path), path: path) {
+    switch SourceFile.read(fullPath: root.path + "/" + path, path: path) {
     case .failure(let diagnostic):
         diagnostics.append(diagnostic)
         return nil
@@ -138,7 +138,7 @@ private func readTableCSV(root: URL, id: String, path: String, diagnostics: inou
 /// or parsed.
 private func readSidecar(root: URL, path: String, diagnostics: inout [Diagnostic]) -> YAMLNode?? {
     let source: SourceFile
-    switch SourceFile.read(root.appendingPathComponent(path), path: path) {
+    switch SourceFile.read(fullPath: root.path + "/" + path, path: path) {
     case .failure(let diagnostic):
         diagnostics.append(diagnostic)
         return nil

@@ -36,6 +36,7 @@ public enum ASCII {
     @inlinable public static var backslash: UInt8 { 0x5C }
     @inlinable public static var closeBracket: UInt8 { 0x5D }
     @inlinable public static var underscore: UInt8 { 0x5F }
+    @inlinable public static var lowerA: UInt8 { 0x61 }
     @inlinable public static var lowerN: UInt8 { 0x6E }
     @inlinable public static var lowerO: UInt8 { 0x6F }
     @inlinable public static var lowerS: UInt8 { 0x73 }
@@ -79,6 +80,17 @@ public enum UTF8Byte {
 
 /// Spaces and tabs, the blanks inside a line.
 @inlinable public func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }  // space, tab
+
+/// `String(number, radix: 16)`'s digits, appended without making the string.
+package func appendHex(_ number: UInt64, to out: inout [UInt8]) {
+    var shift = 60
+    while shift > 0 && (number >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
+    while shift >= 0 {
+        let digit = UInt8((number >> UInt64(shift)) & 0xF)
+        out.append(digit < 10 ? ASCII.zero + digit : ASCII.lowerA + digit - 10)
+        shift -= 4
+    }
+}
 
 /// Writes a number's decimal digits straight into a byte buffer: no String on the way.
 package func appendDecimal(_ number: Int64, to out: inout [UInt8]) {

@@ -107,19 +107,30 @@ package struct FileStamp: Hashable, Sendable {
     {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
+        return ofSource(info, previous: previous, trustedBefore: trustedBefore, reading: reading) {
+            readFileBytes(path)
+        }
+    }
+
+    /// `ofSource` from the file's `stat`, taken by the caller; `read` gives its bytes.
+    package static func ofSource(
+        _ info: stat, previous: FileStamp?, trustedBefore: Int64?, reading: Bool, read: () -> [UInt8]?
+    ) -> FileStamp? {
         let (modified, changed) = fileTimes(info)
-        let identity = Int64(
-            bitPattern: hashWords([
-                UInt64(modified.tv_sec), UInt64(modified.tv_nsec), UInt64(changed.tv_sec), UInt64(changed.tv_nsec),
-                UInt64(info.st_ino), UInt64(info.st_dev),
-            ]))
+        // A tuple's bytes, as `hashWords` would hash them, without an array: every source of a
+        // large site is stamped on every build.
+        let words = (
+            UInt64(modified.tv_sec), UInt64(modified.tv_nsec), UInt64(changed.tv_sec), UInt64(changed.tv_nsec),
+            UInt64(info.st_ino), UInt64(info.st_dev)
+        )
+        let identity = Int64(bitPattern: withUnsafeBytes(of: words, contentHash))
         if let previous, let trustedBefore, previous.size == Int64(info.st_size), previous.modified == identity,
             Int64(changed.tv_sec) < trustedBefore - 1, Int64(modified.tv_sec) < trustedBefore - 1
         {
             return previous
         }
         guard reading else { return FileStamp(size: Int64(info.st_size), modified: identity) }
-        guard let bytes = readFileBytes(path) else { return nil }
+        guard let bytes = read() else { return nil }
         var stamp = FileStamp(size: Int64(bytes.count), modified: identity)
         stamp.content = bytes.withUnsafeBytes(contentHash)
         return stamp
@@ -223,4 +234,55 @@ package func contentHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     hash ^= hash >> 29
     hash = hash &* prime3
     return hash ^ (hash >> 32)
+}
+
+/// `FileStamp.ofSource` of many files, by paths relative to `root`, on every core. Each worker
+/// takes a run of the paths (sorted, so a folder's files are together) and looks each name up in
+/// its folder's descriptor (`fstatat`): the kernel then walks one name per file, not the whole
+/// path, which on a 10,000-page site was most of what a rebuild spent finding what changed.
+package func sourceStamps(
+    root: String, files: [String], previous: @Sendable (String) -> FileStamp?, trustedBefore: Int64?,
+    reading: Bool
+) -> [FileStamp?] {
+    let run = max(256, files.count / (ProcessInfo.processInfo.activeProcessorCount * 4) + 1)
+    let starts = Array(stride(from: 0, to: files.count, by: run))
+    return parallelMap(starts) { first -> [FileStamp?] in
+        var folder = OpenFolder(root: root)
+        defer { folder.release() }
+        return files[first..<min(first + run, files.count)].map { file in
+            var info = stat()
+            guard folder.stat(file, &info) || stat(root + "/" + file, &info) == 0 else { return nil }
+            return FileStamp.ofSource(
+                info, previous: previous(file), trustedBefore: trustedBefore, reading: reading
+            ) { readFileBytes(root + "/" + file) }
+        }
+    }.flatMap { $0 }
+}
+
+/// The folder of the last file looked up, kept open for the next name in it.
+private struct OpenFolder {
+    let root: String
+    var path: Substring? = nil
+    var descriptor: Int32 = -1
+
+    init(root: String) { self.root = root }
+
+    /// `stat` of a path relative to the root, through its folder's descriptor; false when that
+    /// cannot be done (the caller then asks by the whole path, for the same answer).
+    mutating func stat(_ file: String, _ info: inout stat) -> Bool {
+        guard let slash = file.utf8.lastIndex(of: ASCII.slash) else { return false }
+        let folder = file[..<slash]
+        if folder != path {
+            release()
+            path = folder
+            descriptor = open(root + "/" + folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        guard descriptor >= 0 else { return false }
+        return fstatat(descriptor, String(file[file.utf8.index(after: slash)...]), &info, 0) == 0
+    }
+
+    mutating func release() {
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = -1
+    }
 }

@@ -28,12 +28,25 @@ package func parallelMap<T: Sendable, R: Sendable>(
 /// libdispatch runs a `concurrentPerform` nested inside another one serially, so a `parallelMap`
 /// inside either job would use one core.
 package func concurrently<A: Sendable, B: Sendable>(_ first: () -> A, _ second: @escaping @Sendable () -> B) -> (A, B) {
-    let slot = ResultSlot<B>()
-    let thread = Thread { slot.fill(second()) }
-    thread.stackSize = 8 << 20
-    thread.start()
+    let started = Started(second)
     let a = first()
-    return (a, slot.wait())
+    return (a, started.value)
+}
+
+/// A job running on a thread of its own from the moment it is made, for work the caller needs
+/// only later (a rebuild's record of what each page read, needed once the graph is there).
+package final class Started<Value: Sendable>: Sendable {
+    private let slot = ResultSlot<Value>()
+
+    package init(_ job: @escaping @Sendable () -> Value) {
+        let slot = slot
+        let thread = Thread { slot.fill(job()) }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// The job's result, once it has finished.
+    package var value: Value { slot.wait() }
 }
 
 /// One value handed from a thread to the one waiting for it.
@@ -46,8 +59,10 @@ private final class ResultSlot<Value>: @unchecked Sendable {
         done.signal()
     }
 
+    /// May be asked more than once: each waiter hands the signal on.
     func wait() -> Value {
         done.wait()
+        defer { done.signal() }
         return value!
     }
 }

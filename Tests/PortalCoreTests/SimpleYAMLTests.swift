@@ -56,6 +56,19 @@ struct SimpleYAMLTests {
         #expect(files > 40)
     }
 
+    @Test func everyTableSidecarOfTheRealReportIsReadQuicklyAndAsYamsReadsIt() throws {
+        let url = repositoryRoot.appendingPathComponent("Content/data/tables")
+        var files = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: url.path) where name.hasSuffix(".yaml") {
+            let text = try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)
+            let quick = parseSimpleYAML(text, file: "f.md", firstLine: 1)
+            #expect(quick != nil, "\(name) fell back to Yams")
+            #expect(describe(quick) == yams(text), "\(name)")
+            files += 1
+        }
+        #expect(files >= 5)
+    }
+
     @Test func theShapesFrontMatterUsesMatchYams() {
         let cases = [
             "title: \"Hate crime (1)\"\norder: 1\nkind: threat\nboards: [b002]\ncapabilities: [c0001, c0011, c0019]\n",
@@ -68,6 +81,16 @@ struct SimpleYAMLTests {
             "a: 1.5\nb: ~\nc: null\nd: (x)\ne: $5\nf: a:b\ng: x-y_z\n",
             "url: https://example.org/a?b=c\n",
             "a:   spaced value   \nb: x\n",
+            // Table sidecars: nested block maps, lists of maps, an empty map.
+            "a:\n  b: c\n",
+            "caption: \"T\"\nunits: {}\ntotals:\n  - column: Total\n    sum_of: [North, South]\n  - column: B\n    sum_of: [x]\n",
+            "chart:\n  title: \"C\"\n  rows: [\"a\", \"b\"]\n\n  overview: true\nafter: 1\n",
+            "a:\n  b:\n    c: 1\n    d: [2]\n  e: 3\nf: 4\n",
+            "a:\n- k: v\n  l: w\n- plain\nb: x\n",
+            "a:\n  -   k: v\n      l: w\n",
+            "units: { }\nb: {x: 1}\n",
+            "units:\n  Vacancy rate: \"%\"\n  Cost per head: £\nc: {Two words: 1}\n",
+            "a:\n- two words: x\n",
         ]
         for text in cases {
             let quick = parseSimpleYAML(text, file: "f.md", firstLine: 3)
@@ -76,11 +99,47 @@ struct SimpleYAMLTests {
         }
     }
 
+    /// Random documents of the pieces sidecars and front matter are made of, indented at random:
+    /// whatever the quick reader accepts, Yams must read the same. Seeded, so a failure repeats.
+    @Test func randomNestedDocumentsReadQuicklyOnlyAsYamsReadsThem() {
+        var random = SeededRandom(seed: 12)
+        let keys = ["a", "b", "caption", "Two words", "sum_of", "-x", "- y", "k-2"]
+        let values = ["1", "x", "\"q\"", "'s'", "[a, b]", "{}", "{k: v}", "", "a: b", "# c", "-", "- z", "[x"]
+        var quick = 0
+        for _ in 0..<20000 {
+            var text = ""
+            for _ in 0..<random.next(upTo: 6) + 1 {
+                let indent = String(repeating: " ", count: [0, 0, 2, 4, 6, 1][random.next(upTo: 6)])
+                let dash = random.next(upTo: 4) == 0 ? "- " : ""
+                let key = keys[random.next(upTo: keys.count)]
+                let value = values[random.next(upTo: values.count)]
+                text +=
+                    random.next(upTo: 8) == 0
+                    ? "\n" : indent + dash + key + ":" + (value.isEmpty ? "" : " " + value) + "\n"
+            }
+            guard let node = parseSimpleYAML(text, file: "f.md", firstLine: 1) else { continue }
+            quick += 1
+            #expect(describe(node) == yams(text), "\(text)")
+        }
+        // Enough of them take the quick path for the comparison to mean something.
+        #expect(quick > 300)
+    }
+
     @Test func anythingElseIsLeftToYams() {
         let fallBack = [
             "a: b: c\n",  // a mapping inside a value
             "title: x # a comment\n",
-            "a:\n  b: c\n",  // nested block mapping
+            "a:\n  b: c\n    d: e\n",  // a deeper line after a value
+            "a:\n  b: c\n - d\n",
+            "a:\n  - k: v\n     l: w\n",  // keys of a list's map out of line
+            "a:\n  - k:\n  - l\n",
+            "a:\n  b: 1\n  b: 2\n",
+            "a :\n",
+            "- title: A\n",
+            "a: 1\n- b: 2\n",
+            "two  spaces: x\n",
+            "a:\n  b : c\n",
+            "a:\n  b:\n    c:\n      d:\n        e:\n          f: 1\n",  // deeper than the quick reader goes
             "a: &anchor 1\nb: *anchor\n",
             "a: 'two\n  lines'\n",
             "a: 1\na: 2\n",  // duplicate keys: Yams reports them
@@ -98,5 +157,20 @@ struct SimpleYAMLTests {
         for text in fallBack {
             #expect(parseSimpleYAML(text, file: "f.md", firstLine: 1) == nil, "\(text)")
         }
+    }
+}
+
+/// A small seeded generator (SplitMix64), so a random test fails the same way every run.
+struct SeededRandom {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next(upTo bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
     }
 }

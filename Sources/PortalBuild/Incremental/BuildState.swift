@@ -16,6 +16,9 @@ struct BuildState: Sendable {
     var marker: FileStamp?
     /// Per section or capability file (path relative to the root).
     var sources: [String: SourceState]
+    /// The paths of `sources` in the order a state lists them (sorted), as last read: a
+    /// rebuild's state, with the same paths, is written in that order without sorting them again.
+    var sourceOrder: [String] = []
     var warnings: [Diagnostic]
     var summary: BuildCounts
     /// The token of the graph snapshot this state goes with (`GraphSnapshot`); nil when the
@@ -69,21 +72,34 @@ extension BuildState {
         // One line per source: on a large site most of the file, written as bytes without
         // building a string per field.
         out.reserveCapacity(out.count + sources.count * 96)
-        for path in sources.keys.sorted() {
-            let source = sources[path]!
+        for (path, source) in sortedSources() {
             out.append(contentsOf: "source\t".utf8)
             out.append(contentsOf: path.utf8)
-            for number in [source.stamp.size, source.stamp.modified] {
-                out.append(0x09)
-                appendDecimal(number, to: &out)
-            }
-            out.append(0x09)
-            out.append(contentsOf: String(source.stamp.content, radix: 16).utf8)
-            out.append(0x09)
+            out.append(ASCII.tab)
+            appendDecimal(source.stamp.size, to: &out)
+            out.append(ASCII.tab)
+            appendDecimal(source.stamp.modified, to: &out)
+            out.append(ASCII.tab)
+            appendHex(source.stamp.content, to: &out)
+            out.append(ASCII.tab)
             out.append(contentsOf: source.interface.utf8)
             out.append(0x0A)
         }
         return out
+    }
+
+    /// The sources sorted by path: in `sourceOrder` when that lists exactly these paths.
+    private func sortedSources() -> [(path: String, source: SourceState)] {
+        if sourceOrder.count == sources.count {
+            var listed: [(path: String, source: SourceState)] = []
+            listed.reserveCapacity(sources.count)
+            for path in sourceOrder {
+                guard let source = sources[path] else { break }
+                listed.append((path, source))
+            }
+            if listed.count == sources.count { return listed }
+        }
+        return sources.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     func encodedMarker() -> [UInt8] {
@@ -99,6 +115,7 @@ extension BuildState {
             executable: "", output: "", global: "", marker: nil, sources: [:], warnings: [], summary: BuildCounts())
         // About a hundred bytes a source: reserved once rather than grown ten times.
         state.sources.reserveCapacity(bytes.count / 100)
+        state.sourceOrder.reserveCapacity(bytes.count / 100)
         var sawEnd = false
         var first = true
         var malformed = false
@@ -111,8 +128,10 @@ extension BuildState {
                     malformed = true
                     return false
                 }
-                state.sources[record.text(1)] = SourceState(
+                let path = record.text(1)
+                state.sources[path] = SourceState(
                     stamp: FileStamp(size: size, modified: time, content: content), interface: record.text(5))
+                state.sourceOrder.append(path)
                 return true
             }
             let fields = (0..<record.fieldCount).map(record.text)

@@ -22,8 +22,7 @@ struct InputStamps {
     static func take(root: URL, previous: BuildState? = nil, content walked: ContentFiles? = nil) -> InputStamps {
         let content = walked ?? ContentFiles(root: root)
         let files = content.markdown
-        // Plain string paths and every core: on a 50,000-page site this is most of a no-op build.
-        let base = root.path + "/"
+        // Every core: on a 50,000-page site this is most of a no-op build.
         let written = previous.flatMap { _ in
             FileStamp.of(BuildState.folder(root: root).appendingPathComponent("state").path).map {
                 $0.modified / 1_000_000_000
@@ -32,10 +31,9 @@ struct InputStamps {
         // With no last build every file is read by Load anyway: the stamps take their hashes
         // from that read (`withLoadedContent`) rather than reading each file twice.
         let reading = previous != nil
-        let stamps = parallelMap(files) {
-            FileStamp.ofSource(
-                base + $0, previous: previous?.sources[$0]?.stamp, trustedBefore: written, reading: reading)
-        }
+        let stamps = sourceStamps(
+            root: root.path, files: files, previous: { previous?.sources[$0]?.stamp }, trustedBefore: written,
+            reading: reading)
         var sources: [String: FileStamp] = [:]
         sources.reserveCapacity(files.count)
         for (file, stamp) in zip(files, stamps) {
@@ -79,6 +77,8 @@ enum BuildPlan {
     case full(reason: String?)
 }
 
+private let addedOrRemoved = "a section or capability was added or removed"
+
 /// Compares the stamps with the last build's state.
 func planBuild(_ options: BuildOptions, stamps: InputStamps, previous: BuildState?, start: DispatchTime) -> BuildPlan {
     guard options.incremental, let state = previous else { return .full(reason: nil) }
@@ -89,11 +89,14 @@ func planBuild(_ options: BuildOptions, stamps: InputStamps, previous: BuildStat
         return .full(reason: "the output folder changed")
     }
     guard stamps.global == state.global else { return .full(reason: "site, data, theme or history changed") }
-    guard stamps.sources.count == state.sources.count, stamps.sources.keys.allSatisfy({ state.sources[$0] != nil })
-    else {
-        return .full(reason: "a section or capability was added or removed")
+    // One look-up per source: the same files (as many, each known) and which of them changed.
+    guard stamps.sources.count == state.sources.count else { return .full(reason: addedOrRemoved) }
+    var changed: [String] = []
+    for (path, stamp) in stamps.sources {
+        guard let last = state.sources[path] else { return .full(reason: addedOrRemoved) }
+        if last.stamp != stamp { changed.append(path) }
     }
-    let changed = stamps.sources.filter { state.sources[$0.key]?.stamp != $0.value }.keys.sorted()
+    changed.sort()
     guard changed.isEmpty else { return .rebuild(changed: changed, previous: state) }
     var summary = WriteSummary()
     summary.unchanged = state.summary.files
@@ -221,9 +224,10 @@ func prepareState(
             facts: RecordedFacts(Dictionary(uniqueKeysWithValues: zip(all.map(\.key), facts))),
             derived: RecordedDerived(output.fingerprints))
     }
-    let state = BuildState(
+    var state = BuildState(
         executable: executableStamp(), output: options.output.path, global: stamps.global, marker: nil,
         sources: sources, warnings: warnings, summary: counts)
+    state.sourceOrder = rebuilt?.previous.sourceOrder ?? []
     return (state, inputs)
 }
 
