@@ -248,6 +248,12 @@ public struct PartialDate: Sendable, Comparable, Hashable {
     public var month: Int?
     public var day: Int?
 
+    package init(year: Int, month: Int?, day: Int?) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     public init?(_ text: String) {
         let parts = text.split(separator: "-").map { Int($0) }
         guard (1...3).contains(parts.count), parts.allSatisfy({ $0 != nil }) else { return nil }

@@ -113,6 +113,9 @@ final class LoadCachePack: @unchecked Sendable {
     let base: UnsafeRawBufferPointer
     /// Offset and length of each entry, by path.
     let index: [String: (offset: Int, length: Int)]
+    /// The index's paths in the order it lists them (sorted), so an index of the same paths is
+    /// written again without sorting them.
+    let order: [String]
     var size: Int { base.count }
 
     /// `populate`: map every page at once, for a build that reads every entry.
@@ -136,17 +139,20 @@ final class LoadCachePack: @unchecked Sendable {
             return nil
         }
         let base = UnsafeRawBufferPointer(start: mapped, count: size)
-        guard let index = Self.readIndex(base, header: header) else {
+        guard let (index, order) = Self.readIndex(base, header: header) else {
             munmap(mapped, size)
             return nil
         }
         self.base = base
         self.index = index
+        self.order = order
     }
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base.baseAddress), base.count) }
 
-    private static func readIndex(_ base: UnsafeRawBufferPointer, header: [UInt8]) -> [String: (Int, Int)]? {
+    private static func readIndex(_ base: UnsafeRawBufferPointer, header: [UInt8]) -> (
+        [String: (offset: Int, length: Int)], [String]
+    )? {
         guard base.starts(with: header), base.suffix(8).elementsEqual(LoadCache.endMagic) else { return nil }
         var trailer = ByteReader(base, offset: base.count - LoadCache.trailerSize)
         guard let start = try? Int(trailer.fixed64()), let sum = try? trailer.fixed64(), start >= header.count,
@@ -155,19 +161,22 @@ final class LoadCachePack: @unchecked Sendable {
         let bytes = UnsafeRawBufferPointer(rebasing: base[start..<(base.count - LoadCache.trailerSize)])
         guard contentHash(bytes) == sum else { return nil }
         var reader = ByteReader(bytes)
-        var index: [String: (Int, Int)] = [:]
+        var index: [String: (offset: Int, length: Int)] = [:]
+        var order: [String] = []
         do {
             let count = try reader.count()
             index.reserveCapacity(count)
+            order.reserveCapacity(count)
             for _ in 0..<count {
                 let path = try reader.string()
                 let offset = Int(try reader.unsigned())
                 let length = Int(try reader.unsigned())
                 guard offset >= header.count, length >= 0, offset <= start, length <= start - offset else { return nil }
                 index[path] = (offset, length)
+                order.append(path)
             }
         } catch { return nil }
-        return reader.isAtEnd ? index : nil
+        return reader.isAtEnd ? (index, order) : nil
     }
 
     /// Appending beats writing anew while the live entries are at least half the pack (`paths`:
@@ -302,8 +311,8 @@ final class LoadCacheSession: @unchecked Sendable {
     func finish() {
         var index = ByteWriter(capacity: entries.count * 48)
         index.unsigned(UInt64(entries.count))
-        for path in entries.keys.sorted() {
-            let entry = entries[path]!
+        // In the last pack's order when these are its paths (a text-only rebuild's).
+        for (path, entry) in entriesSorted(entries, listedIn: pack?.order) {
             index.string(path)
             index.unsigned(UInt64(entry.offset))
             index.unsigned(UInt64(entry.length))

@@ -3,7 +3,7 @@ import PortalMarkdown
 import PortalSupport
 
 /// A text-only rebuild's load (see `resolveTextEdit`): the site's data, config and theme as
-/// always; the changed sources parsed through the load cache, whose index keeps every other
+/// always, but not git's history, which the graph snapshot keeps; the changed sources parsed through the load cache, whose index keeps every other
 /// source's entry; and the unchanged sources left in the cache (`DeferredSources`), read only
 /// when a page asks for one. Nil when the cache cannot serve that (no pack, or one due to be
 /// written anew): the build then loads everything.
@@ -13,13 +13,14 @@ package func loadTextEdit(folders: SiteFolders, content: ContentFiles, changed: 
     let root = folders.root
     let made = DeferredMaker()
     let (site, diagnostics) = loadSite(folders: folders, content: content, edition: nil) { environment in
-        // Without a session the build loads everything anyway: nothing here, not even git's log.
+        // Without a session the build loads everything anyway: nothing here.
         guard let session = cache.textEditSession(environment: environment.fingerprint), let pack = session.pack
         else { return LoadedSources(history: GitHistory()) }
         made.deferred = DeferredSources(pack: pack, stamps: cache.stamps, root: root, environment: environment)
+        // Git's history is the graph snapshot's (`resolveTextEdit`): no git process here.
         return loadSources(
             changed, root: root, environment: environment, session: { session }, progress: nil,
-            history: { GitHistory.load(root: root.path) })
+            history: { GitHistory() })
     }
     guard let deferred = made.deferred else { return nil }
     return (site, diagnostics, deferred)

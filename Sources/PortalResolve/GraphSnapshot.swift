@@ -6,19 +6,21 @@ import PortalSupport
 /// and resolving ten thousand sources again. What a text edit cannot change is kept: each
 /// section's and capability's file, slug, page, title, heading ids, relations and resolved
 /// links; the paragraph index; the citations; the diagnostics Load and Resolve reported. Not the
-/// sources themselves: those are the load cache's, read when a page asks.
+/// sources themselves: those are the load cache's, read when a page asks. Git's history too,
+/// since a commit or checkout moves HEAD, which makes the next build a full one: a text edit
+/// runs no git process.
 ///
 ///     magic, buildID, token, files,
 ///     sections      slug, page, title, then the length and bytes of the rest
 ///     capabilities  slug, title, then the length and bytes of the rest
 ///     paragraph index, the length and bytes of the citations, reference count, diagnostics,
-///     then a checksum of all of it
+///     git's history (by path), then a checksum of all of it
 ///
 /// What only some pages read (a section's links, the citations) is kept as its bytes and
 /// decoded when first asked for: a one-page rebuild decodes a few sections, not ten thousand.
 /// Read only by the binary that wrote it (`buildID`) and with the state that names its `token`.
 package struct GraphSnapshot: Sendable {
-    static let magic = "portal-graph 1"
+    static let magic = "portal-graph 2"
 
     struct SectionShell: Sendable {
         var file: String
@@ -48,6 +50,8 @@ package struct GraphSnapshot: Sendable {
     var referenceCount: Int
     /// Everything Load and Resolve reported (warnings: a build with errors keeps no snapshot).
     package var diagnostics: [Diagnostic]
+    /// Git's history as the build that wrote the snapshot read it.
+    var history: GitHistory
 }
 
 /// A snapshot's bytes, which its deferred parts are decoded from, with its source files by place.
@@ -135,6 +139,13 @@ package func encodedSnapshot(_ graph: SiteGraph, diagnostics: [Diagnostic], buil
     }
     writer.int(graph.referenceCount)
     writer.array(diagnostics) { $0.diagnostic($1, in: "") }
+    writer.array(graph.history.changes.sorted { $0.key < $1.key }) { writer, entry in
+        writer.string(entry.key)
+        writer.int(entry.value.date.year)
+        writer.optional(entry.value.date.month) { $0.int($1) }
+        writer.optional(entry.value.date.day) { $0.int($1) }
+        writer.string(entry.value.author)
+    }
     writer.fixed64(writer.bytes.withUnsafeBytes(contentHash))
     return writer.bytes
 }
@@ -254,7 +265,19 @@ extension ByteReader {
         return GraphSnapshot(
             token: token, bytes: store, sections: sections, capabilities: capabilities,
             paragraphIndex: ParagraphIndex(numbers: numbers, slugs: slugs), citations: try block(),
-            referenceCount: try int(), diagnostics: try array { try $0.diagnostic(in: "") })
+            referenceCount: try int(), diagnostics: try array { try $0.diagnostic(in: "") }, history: try history())
+    }
+
+    fileprivate mutating func history() throws -> GitHistory {
+        var changes: [String: LastChange] = [:]
+        for _ in 0..<(try count()) {
+            let path = try string()
+            let year = try int()
+            let month = try optional { try $0.int() }
+            let day = try optional { try $0.int() }
+            changes[path] = LastChange(date: PartialDate(year: year, month: month, day: day), author: try string())
+        }
+        return GitHistory(changes: changes)
     }
 
     fileprivate mutating func headings() throws -> [Heading] {

@@ -54,6 +54,9 @@ package func resolveTextEdit(_ loaded: LoadedSite, snapshot: GraphSnapshot, defe
     var same: [Diagnostic] = []
     let (registerEntries, _) = uniqueRegisterEntries(loaded.registerEntries, diagnostics: &same)
     let tables = verifiedTables(loaded.tables, paragraphIndex: snapshot.paragraphIndex, diagnostics: &same)
+    // Git's history is the snapshot's: HEAD has not moved since (or the build would be full).
+    var loaded = loaded
+    loaded.history = snapshot.history
     return assembledGraph(
         loaded, sections: sections, capabilities: capabilities, tables: tables, registerEntries: registerEntries,
         commitments: commitmentsByDueDate(loaded.commitments, paragraphIndex: snapshot.paragraphIndex),

@@ -430,6 +430,28 @@ extension IncrementalTests {
         expectSameAsFullBuild(fixture)
     }
 
+    /// A text edit in a git checkout runs no git process: the history is the snapshot's, which
+    /// a commit would have replaced (HEAD moves, and the build is full). The dates stay.
+    @Test func aTextEditKeepsGitsDatesFromTheSnapshot() throws {
+        let fixture = try SiteFixture()
+        guard git(["init", "-q"], in: fixture.root) else { return }  // no git here: nothing to test
+        #expect(git(["add", "Content"], in: fixture.root))
+        #expect(
+            git(
+                ["-c", "user.name=Jane Smith", "-c", "user.email=j@example.org", "commit", "-q", "-m", "Content"],
+                in: fixture.root, date: "2024-03-05T10:00:00+00:00"))
+        _ = try built(fixture)
+        Thread.sleep(forTimeInterval: 0.01)
+        try fixture.write(
+            SiteFixture.validFiles["Content/capabilities/drones.md"]!.replacingOccurrences(
+                of: "Drones are described", with: "Drones are well described"), to: "Content/capabilities/drones.md")
+        let report = try built(fixture)
+        #expect(report.stages.map(\.stage).contains("load and resolve the changed files"))
+        let page = try fixture.read("capabilities/drones.html")
+        #expect(page.contains("well described") && page.contains("5 March 2024</time> by Jane Smith"))
+        expectSameAsFullBuild(fixture)
+    }
+
     /// A snapshot that does not decode (damaged, or of another state) is never used: the rebuild
     /// loads and resolves everything, and its output is still a full build's.
     @Test func aDamagedSnapshotMeansEverythingIsResolved() throws {

@@ -295,23 +295,6 @@ struct ReaderTests {
         #expect(!(try fixture.read("index.html")).contains("<time"))
     }
 
-    func git(_ arguments: [String], in folder: URL, date: String? = nil) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", folder.path] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        if let date {
-            environment["GIT_AUTHOR_DATE"] = date
-            environment["GIT_COMMITTER_DATE"] = date
-        }
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }
-
     // MARK: acronyms, numbers and dates
 
     @Test func acronymExpansionIsTextForScreenReadersAndATitleForHover() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark portal against Hugo on synthetic reports of 1,000, 10,000 and 50,000 pages.
 
-Usage (from the repository root, after `swift build -c release --product portal`):
+Usage (from the repository root, after `make build`):
   python3 Tests/bench/run.py [--sizes 1000,10000,50000] [--runs N] [--out bench-output]
                              [--seed 42] [--quick] [--link-check auto|always|never] ...
 
@@ -1161,7 +1161,7 @@ def main(argv=None):
     if not os.path.isdir(os.path.join(args.themes, "default")):
         fail_setup(f"no themes at {args.themes}")
     if not os.access(args.portal, os.X_OK):
-        fail_setup(f"no portal binary at {args.portal}: swift build -c release --product portal")
+        fail_setup(f"no portal binary at {args.portal}: make build")
     args.out = os.path.abspath(args.out)
     # Measure copies of the binary and the themes as they are now: others may rebuild
     # .build/release/portal or edit Themes/ while the benchmark runs.

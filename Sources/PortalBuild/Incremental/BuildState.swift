@@ -72,7 +72,7 @@ extension BuildState {
         // One line per source: on a large site most of the file, written as bytes without
         // building a string per field.
         out.reserveCapacity(out.count + sources.count * 96)
-        for (path, source) in sortedSources() {
+        for (path, source) in entriesSorted(sources, listedIn: sourceOrder) {
             out.append(contentsOf: "source\t".utf8)
             out.append(contentsOf: path.utf8)
             out.append(ASCII.tab)
@@ -86,20 +86,6 @@ extension BuildState {
             out.append(0x0A)
         }
         return out
-    }
-
-    /// The sources sorted by path: in `sourceOrder` when that lists exactly these paths.
-    private func sortedSources() -> [(path: String, source: SourceState)] {
-        if sourceOrder.count == sources.count {
-            var listed: [(path: String, source: SourceState)] = []
-            listed.reserveCapacity(sources.count)
-            for path in sourceOrder {
-                guard let source = sources[path] else { break }
-                listed.append((path, source))
-            }
-            if listed.count == sources.count { return listed }
-        }
-        return sources.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     func encodedMarker() -> [UInt8] {
@@ -236,7 +222,8 @@ struct RecordedInputs: Sendable, Equatable {
     /// fingerprints, each page's inputs (`.site`, read by every page, is not written), then a
     /// checksum of everything before it.
     func encoded() -> [UInt8] {
-        var writer = ByteWriter(capacity: 1 << 20)
+        // About what was read, and room for what changed: the bytes are not copied as they grow.
+        var writer = ByteWriter(capacity: facts.byteCount + derived.byteCount + reads.byteCount + (1 << 20))
         writer.string(Self.header)
         facts.encode(into: &writer)
         derived.encode(into: &writer)
@@ -270,9 +257,9 @@ struct RecordedInputs: Sendable, Equatable {
 /// back as they were unless set since: a rebuild asks for a few of 10,000, so no value is made or
 /// hashed for the rest. Entries are in path order (UTF-8 bytes), so a look-up halves its way in.
 struct KeptEntries<Value: Sendable & Equatable>: Sendable {
-    /// The section as read, and where each entry starts (its path's length), its path and its
-    /// value are in it.
-    private var raw: [UInt8] = []
+    /// The section as read (in the bytes of the file, not copied), and where in it each entry
+    /// starts (its path's length), and where its path and its value are.
+    private var raw: ArraySlice<UInt8> = []
     private var entries: [(start: Int, path: Range<Int>, value: Range<Int>)] = []
     /// Values set since (or every value, when not read from a file).
     private(set) var set: [String: Value] = [:]
@@ -301,7 +288,7 @@ struct KeptEntries<Value: Sendable & Equatable>: Sendable {
                     (valueStart - start)..<(reader.offset - start)
                 ))
         }
-        raw = Array(bytes[start..<reader.offset])
+        raw = bytes[start..<reader.offset]
     }
 
     func value(_ path: String, decode: (inout ByteReader) throws -> Value) -> Value? {
@@ -322,9 +309,14 @@ struct KeptEntries<Value: Sendable & Equatable>: Sendable {
         raw.withUnsafeBytes { buffer in
             for index in entries.indices where !replaced.contains(index) {
                 var reader = ByteReader(buffer, offset: entries[index].value.lowerBound)
-                body(raw[entries[index].path], &reader)
+                body(part(entries[index].path), &reader)
             }
         }
+    }
+
+    /// Bytes of `raw` by their place in it.
+    private func part(_ range: Range<Int>) -> ArraySlice<UInt8> {
+        raw[(raw.startIndex + range.lowerBound)..<(raw.startIndex + range.upperBound)]
     }
 
     /// Where a path's entry is among those read.
@@ -334,7 +326,7 @@ struct KeptEntries<Value: Sendable & Equatable>: Sendable {
         var high = entries.count
         while low < high {
             let middle = (low + high) / 2
-            let candidate = raw[entries[middle].path]
+            let candidate = part(entries[middle].path)
             if candidate.elementsEqual(key) { return middle }
             if candidate.lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
         }
@@ -342,31 +334,48 @@ struct KeptEntries<Value: Sendable & Equatable>: Sendable {
     }
 
     var paths: [String] {
-        Array(Set(entries.map { String(decoding: raw[$0.path], as: UTF8.self) }).union(set.keys)).sorted()
+        Array(Set(entries.map { String(decoding: part($0.path), as: UTF8.self) }).union(set.keys)).sorted()
     }
 
-    /// In path order; an entry read and not set since is copied as its bytes.
+    /// In path order; the entries read and not set since are copied as their bytes, each run of
+    /// them in one piece (a one-page rebuild keeps all but a few of 10,000).
     func encode(into writer: inout ByteWriter, _ encodeValue: (inout ByteWriter, Value) -> Void) {
         let added = set.keys.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
         let replaced = Set(set.keys.compactMap(position(of:)))
-        let kept = entries.indices.filter { !replaced.contains($0) }
-        writer.unsigned(UInt64(kept.count + added.count))
+        writer.unsigned(UInt64(entries.count - replaced.count + added.count))
         var next = 0
+        var run = 0..<0
+        func writeRun() {
+            writer.raw(part(run))
+            run = run.upperBound..<run.upperBound
+        }
         func writeAdded(_ path: [UInt8]) {
             let name = String(decoding: path, as: UTF8.self)
             writer.string(name)
             encodeValue(&writer, set[name]!)
         }
-        for index in kept {
-            let path = raw[entries[index].path]
-            while next < added.count, added[next].lexicographicallyPrecedes(path) {
-                writeAdded(added[next])
-                next += 1
+        for index in entries.indices where !replaced.contains(index) {
+            let entry = entries[index].start..<entries[index].value.upperBound
+            if next < added.count, added[next].lexicographicallyPrecedes(part(entries[index].path)) {
+                writeRun()
+                while next < added.count, added[next].lexicographicallyPrecedes(part(entries[index].path)) {
+                    writeAdded(added[next])
+                    next += 1
+                }
             }
-            writer.raw(raw[entries[index].start..<entries[index].value.upperBound])
+            if run.upperBound != entry.lowerBound {
+                writeRun()
+                run = entry
+            } else {
+                run = run.lowerBound..<entry.upperBound
+            }
         }
+        writeRun()
         for path in added[next...] { writeAdded(path) }
     }
+
+    /// How many bytes were read: about what `encode` writes again.
+    var byteCount: Int { raw.count }
 
     func isEqual(to other: KeptEntries, decode: (inout ByteReader) throws -> Value) -> Bool {
         let paths = self.paths
@@ -392,6 +401,8 @@ struct RecordedFacts: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         get { kept.value(file) { try $0.sourceFacts() } }
         set { if let newValue { kept.set(file, newValue) } }
     }
+
+    var byteCount: Int { kept.byteCount }
 
     func encode(into writer: inout ByteWriter) {
         kept.encode(into: &writer) { writer, fact in
@@ -433,6 +444,8 @@ struct RecordedDerived: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     mutating func merge(_ fingerprints: [PageInput: UInt64]) {
         for (input, fingerprint) in fingerprints { self[input] = fingerprint }
     }
+
+    var byteCount: Int { kept.byteCount }
 
     func encode(into writer: inout ByteWriter) {
         kept.encode(into: &writer) { $0.fixed64($1) }
@@ -510,6 +523,8 @@ struct RecordedReads: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         }
         return pages
     }
+
+    var byteCount: Int { kept.byteCount }
 
     func encode(into writer: inout ByteWriter) {
         kept.encode(into: &writer) { writer, inputs in
