@@ -31,8 +31,14 @@ private struct SimpleYAMLReader {
     }
 
     mutating func document() -> YAMLNode? {
-        // Top-level keys start in column one; anything indented here is a construct we leave to Yams.
-        guard skipBlankAndCommentLines(), position == lineStart else { return nil }
+        // Top-level keys or list items start in column one; anything indented here is a
+        // construct we leave to Yams.
+        guard skipBlankAndCommentLines(), position == lineStart, indentation() == 0 else { return nil }
+        if bytes[position] == ASCII.hyphen {
+            // A list (the data files): it must be the whole document.
+            guard let list = blockSequence(parentIndent: 0, depth: 0), !skipBlankAndCommentLines() else { return nil }
+            return list
+        }
         return blockMapping(indent: 0, depth: 0)
     }
 

@@ -110,7 +110,8 @@ extension LoadCache {
 
 /// The last build's pack, mapped read-only: only the entries a build uses are read.
 final class LoadCachePack: @unchecked Sendable {
-    let base: UnsafeRawBufferPointer
+    private let file: MappedFile
+    var base: UnsafeRawBufferPointer { file.buffer }
     /// Offset and length of each entry, by path.
     let index: [String: (offset: Int, length: Int)]
     /// The index's paths in the order it lists them (sorted), so an index of the same paths is
@@ -118,37 +119,18 @@ final class LoadCachePack: @unchecked Sendable {
     let order: [String]
     var size: Int { base.count }
 
-    /// `populate`: map every page at once, for a build that reads every entry.
+    /// `populate`: map every page at once, for a build that reads every entry: faulting the pages
+    /// in one by one cost it about a tenth of a second at 10,000 pages. A text-only rebuild reads
+    /// a few.
     init?(path: String, header: [UInt8], populate: Bool = true) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
-            Int(info.st_size) >= header.count + LoadCache.trailerSize
+        guard let file = MappedFile(path: path, populate: populate),
+            file.buffer.count >= header.count + LoadCache.trailerSize,
+            let (index, order) = Self.readIndex(file.buffer, header: header)
         else { return nil }
-        let size = Int(info.st_size)
-        // Populated at once when a build reads every entry: faulting the pages in one by one cost
-        // it about a tenth of a second at 10,000 pages. A text-only rebuild reads a few.
-        #if os(Linux)
-            let flags = populate ? MAP_PRIVATE | MAP_POPULATE : MAP_PRIVATE
-        #else
-            let flags = MAP_PRIVATE
-        #endif
-        guard let mapped = mmap(nil, size, PROT_READ, flags, descriptor, 0), mapped != MAP_FAILED else {
-            return nil
-        }
-        let base = UnsafeRawBufferPointer(start: mapped, count: size)
-        guard let (index, order) = Self.readIndex(base, header: header) else {
-            munmap(mapped, size)
-            return nil
-        }
-        self.base = base
+        self.file = file
         self.index = index
         self.order = order
     }
-
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base.baseAddress), base.count) }
 
     private static func readIndex(_ base: UnsafeRawBufferPointer, header: [UInt8]) -> (
         [String: (offset: Int, length: Int)], [String]

@@ -54,23 +54,22 @@ package struct GraphSnapshot: Sendable {
     var history: GitHistory
 }
 
-/// A snapshot's bytes, which its deferred parts are decoded from, with its source files by place.
+/// A snapshot's bytes (the file, mapped), which its deferred parts are decoded from, with its
+/// source files by place.
 final class SnapshotBytes: Sendable {
-    let bytes: [UInt8]
+    let bytes: StableBytes
     let files: [String]
 
-    init(bytes: [UInt8], files: [String]) {
+    init(bytes: StableBytes, files: [String]) {
         self.bytes = bytes
         self.files = files
     }
 
     /// Decodes `range` (which the checksum vouched for with the rest); nil only if it does not fit.
     func read<Value>(_ range: Range<Int>, _ decode: (inout ByteReader) throws -> Value) -> Value? {
-        bytes.withUnsafeBytes { buffer in
-            var reader = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[range]))
-            guard let value = try? decode(&reader), reader.isAtEnd else { return nil }
-            return value
-        }
+        var reader = ByteReader(UnsafeRawBufferPointer(rebasing: bytes.buffer[range]))
+        guard let value = try? decode(&reader), reader.isAtEnd else { return nil }
+        return value
     }
 
     func file(_ position: Int) throws -> String {
@@ -152,7 +151,12 @@ package func encodedSnapshot(_ graph: SiteGraph, diagnostics: [Diagnostic], buil
 
 /// The snapshot in `bytes`; nil for anything short, foreign, damaged or of another binary.
 package func decodedSnapshot(_ bytes: [UInt8], buildID: String) -> GraphSnapshot? {
-    withCheckedBody(bytes) { body -> GraphSnapshot? in
+    decodedSnapshot(CopiedBytes(bytes), buildID: buildID)
+}
+
+/// The same, from bytes that stay in place (the snapshot file, mapped: `MappedFile`).
+package func decodedSnapshot(_ bytes: StableBytes, buildID: String) -> GraphSnapshot? {
+    withCheckedBody(bytes.buffer) { body -> GraphSnapshot? in
         var reader = ByteReader(body)
         guard (try? reader.string()) == GraphSnapshot.magic, (try? reader.string()) == buildID,
             let snapshot = try? reader.snapshot(of: bytes), reader.isAtEnd
@@ -234,7 +238,7 @@ extension ByteReader {
         return start..<(start + count)
     }
 
-    fileprivate mutating func snapshot(of bytes: [UInt8]) throws -> GraphSnapshot {
+    fileprivate mutating func snapshot(of bytes: StableBytes) throws -> GraphSnapshot {
         let token = try fixed64()
         let store = SnapshotBytes(bytes: bytes, files: try array { try $0.string() })
         var position = 0

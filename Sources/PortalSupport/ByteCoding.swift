@@ -168,13 +168,18 @@ public struct ByteReader {
 /// The bytes of a cache file written as a body then the `contentHash` of it (`fixed64`), handed
 /// to `decode` only when the checksum holds: a short or damaged file is nil, never misread.
 package func withCheckedBody<Value>(_ bytes: [UInt8], _ decode: (UnsafeRawBufferPointer) -> Value?) -> Value? {
-    guard bytes.count >= 8 else { return nil }
-    return bytes.withUnsafeBytes { buffer -> Value? in
-        let body = UnsafeRawBufferPointer(rebasing: buffer[..<(buffer.count - 8)])
-        var trailer = ByteReader(buffer, offset: buffer.count - 8)
-        guard (try? trailer.fixed64()) == contentHash(body) else { return nil }
-        return decode(body)
-    }
+    bytes.withUnsafeBytes { withCheckedBody($0, decode) }
+}
+
+/// The same, of bytes in memory (a mapped file's).
+package func withCheckedBody<Value>(_ buffer: UnsafeRawBufferPointer, _ decode: (UnsafeRawBufferPointer) -> Value?)
+    -> Value?
+{
+    guard buffer.count >= 8 else { return nil }
+    let body = UnsafeRawBufferPointer(rebasing: buffer[..<(buffer.count - 8)])
+    var trailer = ByteReader(buffer, offset: buffer.count - 8)
+    guard (try? trailer.fixed64()) == contentHash(body) else { return nil }
+    return decode(body)
 }
 
 // Locations and diagnostics, which every cached stage carries. A location's file is nearly always

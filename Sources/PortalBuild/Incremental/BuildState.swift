@@ -234,8 +234,11 @@ struct RecordedInputs: Sendable, Equatable {
     }
 
     /// Nil for anything short, foreign or damaged.
-    static func decode(_ bytes: [UInt8]) -> RecordedInputs? {
-        withCheckedBody(bytes) { body -> RecordedInputs? in
+    static func decode(_ bytes: [UInt8]) -> RecordedInputs? { decode(CopiedBytes(bytes)) }
+
+    /// The same, from bytes that stay in place (the file, mapped), which the entries keep.
+    static func decode(_ bytes: StableBytes) -> RecordedInputs? {
+        withCheckedBody(bytes.buffer) { body -> RecordedInputs? in
             var reader = ByteReader(body)
             var inputs = RecordedInputs()
             do {
@@ -249,7 +252,7 @@ struct RecordedInputs: Sendable, Equatable {
     }
 
     static func read(root: URL) -> RecordedInputs? {
-        readFileBytes(BuildState.folder(root: root).appendingPathComponent("inputs").path).flatMap(decode)
+        MappedFile(path: BuildState.folder(root: root).appendingPathComponent("inputs").path).flatMap(decode)
     }
 }
 
@@ -257,9 +260,10 @@ struct RecordedInputs: Sendable, Equatable {
 /// back as they were unless set since: a rebuild asks for a few of 10,000, so no value is made or
 /// hashed for the rest. Entries are in path order (UTF-8 bytes), so a look-up halves its way in.
 struct KeptEntries<Value: Sendable & Equatable>: Sendable {
-    /// The section as read (in the bytes of the file, not copied), and where in it each entry
-    /// starts (its path's length), and where its path and its value are.
-    private var raw: ArraySlice<UInt8> = []
+    /// The file read (mapped, not copied) and where in it this section is; where in the section
+    /// each entry starts (its path's length), and where its path and its value are.
+    private var file: StableBytes?
+    private var section = 0..<0
     private var entries: [(start: Int, path: Range<Int>, value: Range<Int>)] = []
     /// Values set since (or every value, when not read from a file).
     private(set) var set: [String: Value] = [:]
@@ -267,11 +271,11 @@ struct KeptEntries<Value: Sendable & Equatable>: Sendable {
     init(_ values: [String: Value] = [:]) { set = values }
 
     /// Reads what `encode` wrote, checking every entry's shape with `skip`, decoding none.
-    init(reading reader: inout ByteReader, in bytes: [UInt8], skip: (inout ByteReader) throws -> Void) throws {
+    init(reading reader: inout ByteReader, in bytes: StableBytes, skip: (inout ByteReader) throws -> Void) throws {
         let start = reader.offset
         let count = try reader.count()
         entries.reserveCapacity(count)
-        var previous: ArraySlice<UInt8>?
+        var previous: Slice<UnsafeRawBufferPointer>?
         for _ in 0..<count {
             let entryStart = reader.offset
             let length = try reader.count()
@@ -279,7 +283,7 @@ struct KeptEntries<Value: Sendable & Equatable>: Sendable {
             _ = try reader.bytes(length)
             let valueStart = reader.offset
             try skip(&reader)
-            let current = bytes[pathStart..<valueStart]
+            let current = bytes.buffer[pathStart..<valueStart]
             if let previous, !previous.lexicographicallyPrecedes(current) { throw ByteReader.Malformed() }
             previous = current
             entries.append(
@@ -288,35 +292,39 @@ struct KeptEntries<Value: Sendable & Equatable>: Sendable {
                     (valueStart - start)..<(reader.offset - start)
                 ))
         }
-        raw = bytes[start..<reader.offset]
+        file = bytes
+        section = start..<reader.offset
+    }
+
+    /// The section's bytes.
+    private var raw: UnsafeRawBufferPointer {
+        file.map { UnsafeRawBufferPointer(rebasing: $0.buffer[section]) }
+            ?? UnsafeRawBufferPointer(start: nil, count: 0)
     }
 
     func value(_ path: String, decode: (inout ByteReader) throws -> Value) -> Value? {
         if let value = set[path] { return value }
         guard let position = position(of: path) else { return nil }
         // Checked when read (the file's checksum, then every entry's shape).
-        return raw.withUnsafeBytes { buffer in
-            var reader = ByteReader(buffer, offset: entries[position].value.lowerBound)
-            return try? decode(&reader)
-        }
+        var reader = ByteReader(raw, offset: entries[position].value.lowerBound)
+        return try? decode(&reader)
     }
 
     mutating func set(_ path: String, _ value: Value) { set[path] = value }
 
     /// Each read entry not set since, as its path's bytes and its value's reader.
-    func forEachKept(_ body: (ArraySlice<UInt8>, inout ByteReader) -> Void) {
+    func forEachKept(_ body: (UnsafeRawBufferPointer, inout ByteReader) -> Void) {
         let replaced = Set(set.keys.compactMap(position(of:)))
-        raw.withUnsafeBytes { buffer in
-            for index in entries.indices where !replaced.contains(index) {
-                var reader = ByteReader(buffer, offset: entries[index].value.lowerBound)
-                body(part(entries[index].path), &reader)
-            }
+        let raw = raw
+        for index in entries.indices where !replaced.contains(index) {
+            var reader = ByteReader(raw, offset: entries[index].value.lowerBound)
+            body(part(entries[index].path), &reader)
         }
     }
 
     /// Bytes of `raw` by their place in it.
-    private func part(_ range: Range<Int>) -> ArraySlice<UInt8> {
-        raw[(raw.startIndex + range.lowerBound)..<(raw.startIndex + range.upperBound)]
+    private func part(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: raw[range])
     }
 
     /// Where a path's entry is among those read.
@@ -393,7 +401,7 @@ struct RecordedFacts: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         self.init(Dictionary(uniqueKeysWithValues: elements))
     }
 
-    init(reading reader: inout ByteReader, in bytes: [UInt8]) throws {
+    init(reading reader: inout ByteReader, in bytes: StableBytes) throws {
         kept = try KeptEntries(reading: &reader, in: bytes) { try $0.skipSourceFacts() }
     }
 
@@ -432,7 +440,7 @@ struct RecordedDerived: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         self.init(Dictionary(uniqueKeysWithValues: elements))
     }
 
-    init(reading reader: inout ByteReader, in bytes: [UInt8]) throws {
+    init(reading reader: inout ByteReader, in bytes: StableBytes) throws {
         kept = try KeptEntries(reading: &reader, in: bytes) { _ = try $0.fixed64() }
     }
 
@@ -481,7 +489,7 @@ struct RecordedReads: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         self.init(Dictionary(uniqueKeysWithValues: elements))
     }
 
-    init(reading reader: inout ByteReader, in bytes: [UInt8]) throws {
+    init(reading reader: inout ByteReader, in bytes: StableBytes) throws {
         kept = try KeptEntries(reading: &reader, in: bytes) { reader in
             for _ in 0..<(try reader.count()) { try reader.skipInput() }
         }

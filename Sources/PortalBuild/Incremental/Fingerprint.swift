@@ -24,29 +24,29 @@ func executableStamp() -> String {
 func globalFingerprint(root: URL, content: ContentFiles) -> String {
     var hasher = StableHasher()
     hasher.combine(executableStamp())
-    func combineFile(_ name: String, at path: String) {
-        hasher.combine(name)
-        if let stamp = FileStamp.ofContent(path) {
-            hasher.combine(Int(stamp.size))
-            hasher.combine(String(stamp.content, radix: 16))
-        } else {
-            // There but unreadable (a folder, a dangling link): different from any readable file.
-            hasher.combine(FileStamp.of(path) == nil ? "missing" : "unreadable")
-        }
-    }
-    for file in content.readable { combineFile(file, at: root.path + "/" + file) }
+    // (name, path) of every file that counts, in a fixed order; read on every core.
     // A file Load expects but did not find (or found as a folder) is told by its absence here
     // and by the walk's diagnostics.
-    hasher.combine(themeFingerprint(root: root))
+    var files = content.readable.map { ($0, root.path + "/" + $0) }
     // Recorded editions are published with the site: recording one, or any change to one, is seen.
     let editions = root.appendingPathComponent(SitePath.editions)
-    for file in listFiles(under: editions) { combineFile("Editions/" + file, at: editions.path + "/" + file) }
+    files += listFiles(under: editions).map { ("Editions/" + $0, editions.path + "/" + $0) }
     // A commit changes "last updated" dates: git's log of HEAD moves with every commit or checkout.
     // In a worktree `.git` is a file naming the folder that holds them.
     let gitFolder = gitDirectory(root: root)
     for git in ["logs/HEAD", "HEAD"] where FileStamp.of(gitFolder + "/" + git) != nil {
-        combineFile(".git/" + git, at: gitFolder + "/" + git)
+        files.append((".git/" + git, gitFolder + "/" + git))
     }
+    let contents = parallelMap(files) { _, path -> String in
+        if let stamp = FileStamp.ofContent(path) { return "\(stamp.size):\(String(stamp.content, radix: 16))" }
+        // There but unreadable (a folder, a dangling link): different from any readable file.
+        return FileStamp.of(path) == nil ? "missing" : "unreadable"
+    }
+    for ((name, _), content) in zip(files, contents) {
+        hasher.combine(name)
+        hasher.combine(content)
+    }
+    hasher.combine(themeFingerprint(root: root))
     return hasher.hex
 }
 

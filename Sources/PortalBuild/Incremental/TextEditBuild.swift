@@ -21,7 +21,7 @@ func textEditGraph(_ options: BuildOptions, stamps: InputStamps, changed: [Strin
     // The snapshot is read while the data and the changed files load.
     let (loaded, read) = concurrently(
         { loadTextEdit(folders: folders, content: stamps.content, changed: changed, cache: cache) },
-        { readFileBytes(graphSnapshotPath(folders)).flatMap { decodedSnapshot($0, buildID: executableStamp()) } })
+        { MappedFile(path: graphSnapshotPath(folders)).flatMap { decodedSnapshot($0, buildID: executableStamp()) } })
     let changedFiles = Set(changed)
     guard let snapshot = read, snapshot.token == token,
         !snapshot.diagnostics.contains(where: { changedFiles.contains($0.location.file) }),

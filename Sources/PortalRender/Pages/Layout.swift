@@ -85,9 +85,25 @@ struct LayoutShell: Sendable {
 
 /// The site's own top-level folders: every page's, the theme's assets, and the folders editions
 /// add. An address holding one of them has the site's root just before it.
-private func siteFolders(_ pages: [PageID]) -> [String] {
-    let folders = Set(pages.compactMap { $0.folder.split(separator: "/").first.map(String.init) })
-    return folders.union(["assets", "editions", "changes"]).sorted()
+private func siteFolders(_ folders: [(folder: String, first: PageID)]) -> [String] {
+    let tops = Set(folders.compactMap { $0.folder.split(separator: "/").first.map(String.init) })
+    return tops.union(["assets", "editions", "changes"]).sorted()
+}
+
+/// Each folder pages are written into, with its first page, in page order. A folder's pages
+/// come together, so most pages are told from the one before by one comparison, not a look-up:
+/// a large site has 10,000 pages in a handful of folders.
+private func pageFolders(_ pages: [PageID]) -> [(folder: String, first: PageID)] {
+    var folders: [(folder: String, first: PageID)] = []
+    var seen = Set<String>()
+    var last: String?
+    for page in pages {
+        let folder = page.folder
+        if folder == last { continue }
+        last = folder
+        if seen.insert(folder).inserted { folders.append((folder, page)) }
+    }
+    return folders
 }
 
 /// The not-found page's `<base href>` worked out in the browser, for a site with no `base_path`:
@@ -104,22 +120,25 @@ private func rootFindingScript(folders: [String]) -> String {
 func layoutShell(graph: SiteGraph, pages: [PageID]) -> LayoutShell {
     var shell = LayoutShell()
     shell.basePath = graph.config.basePath
+    let folders = pageFolders(pages)
     if graph.config.basePath == nil {
-        shell.baseScript = rootFindingScript(folders: siteFolders(pages))
+        shell.baseScript = rootFindingScript(folders: siteFolders(folders))
     }
     if graph.config.basePath == nil, let css = graph.theme.assets.first(where: { $0.path == "plain.css" }) {
         shell.inlineStyles = String(decoding: css.bytes, as: UTF8.self)
     }
     var samples: [String: PageID] = ["": .home]
-    for page in pages where samples[page.folder] == nil { samples[page.folder] = page }
+    for (folder, first) in folders where samples[folder] == nil { samples[folder] = first }
+    // Whether the site has a page, looked for only when its folder is there.
+    func has(_ page: PageID) -> Bool { samples[page.folder] != nil && pages.contains(page) }
     let navTargets: [(String, PageID)] =
         [("Overview", .home)] + graph.sections.prefix(maxNavSections).map { ($0.title, $0.page) }
     let referenceTargets: [(String, PageID)] =
         [("Capabilities", .capabilities), ("Figures", .tables), ("Commitments", .commitments)]
         + Register.allCases.map { ($0.pluralSlug.capitalized, PageID.register($0)) }
         + [("Glossary", .glossary)] + (graph.config.fullReport ? [("Full report", PageID.report)] : [])
-        + (pages.contains(.editions) ? [("Editions", PageID.editions)] : [])
-        + (pages.contains(.changes) ? [("What changed", PageID.changes)] : [])
+        + (has(.editions) ? [("Editions", PageID.editions)] : [])
+        + (has(.changes) ? [("What changed", PageID.changes)] : [])
     for (name, sample) in samples {
         let href = { (target: PageID) in relativeURL(from: sample.path, to: target.path) }
         var folder = LayoutShell.Folder()
