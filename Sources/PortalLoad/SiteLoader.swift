@@ -223,9 +223,8 @@ package struct ContentFiles: Sendable {
 
     /// Why a file that is not a page is not read, or nil if it is one portal reads.
     private func classify(_ path: String) -> Diagnostic? {
-        let name = (path as NSString).lastPathComponent
-        let folder = (path as NSString).deletingLastPathComponent
-        let extensionName = (name as NSString).pathExtension
+        let (folder, name) = splitPath(path)
+        let extensionName = name.lastIndex(of: ".").map { String(name[name.index(after: $0)...]) } ?? ""
         switch folder {
         case SitePath.content where name == "site.yaml": return nil
         case SitePath.capabilities,
@@ -261,9 +260,15 @@ package struct ContentFiles: Sendable {
 
     /// The names of the readable files directly in a folder, sorted.
     func names(in folder: String) -> [String] {
-        files.filter { ($0 as NSString).deletingLastPathComponent == folder }
-            .map { ($0 as NSString).lastPathComponent }.sorted()
+        files.map(splitPath).filter { $0.folder == folder }.map(\.name).sorted()
     }
+}
+
+/// A walked path's folder and name (`Content/data/x.yaml`: `Content/data`, `x.yaml`), without
+/// Foundation's path parsing, which was a tenth of the walk of a 10,000-page site.
+private func splitPath(_ path: String) -> (folder: String, name: String) {
+    guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+    return (String(path[..<slash]), String(path[path.index(after: slash)...]))
 }
 
 private func misnamed(_ path: String, as extensionName: String) -> Diagnostic {

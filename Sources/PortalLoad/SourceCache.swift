@@ -114,9 +114,9 @@ final class LoadCachePack: @unchecked Sendable {
     var base: UnsafeRawBufferPointer { file.buffer }
     /// Offset and length of each entry, by path.
     let index: [String: (offset: Int, length: Int)]
-    /// The index's paths in the order it lists them (sorted), so an index of the same paths is
-    /// written again without sorting them.
-    let order: [String]
+    /// The index's entries in the order it lists them (sorted by path), so an index of the same
+    /// paths is written again without sorting or looking each one up.
+    let ordered: [(path: String, entry: (offset: Int, length: Int))]
     var size: Int { base.count }
 
     /// `populate`: map every page at once, for a build that reads every entry: faulting the pages
@@ -125,15 +125,15 @@ final class LoadCachePack: @unchecked Sendable {
     init?(path: String, header: [UInt8], populate: Bool = true) {
         guard let file = MappedFile(path: path, populate: populate),
             file.buffer.count >= header.count + LoadCache.trailerSize,
-            let (index, order) = Self.readIndex(file.buffer, header: header)
+            let (index, ordered) = Self.readIndex(file.buffer, header: header)
         else { return nil }
         self.file = file
         self.index = index
-        self.order = order
+        self.ordered = ordered
     }
 
     private static func readIndex(_ base: UnsafeRawBufferPointer, header: [UInt8]) -> (
-        [String: (offset: Int, length: Int)], [String]
+        [String: (offset: Int, length: Int)], [(path: String, entry: (offset: Int, length: Int))]
     )? {
         guard base.starts(with: header), base.suffix(8).elementsEqual(LoadCache.endMagic) else { return nil }
         var trailer = ByteReader(base, offset: base.count - LoadCache.trailerSize)
@@ -144,21 +144,21 @@ final class LoadCachePack: @unchecked Sendable {
         guard contentHash(bytes) == sum else { return nil }
         var reader = ByteReader(bytes)
         var index: [String: (offset: Int, length: Int)] = [:]
-        var order: [String] = []
+        var ordered: [(path: String, entry: (offset: Int, length: Int))] = []
         do {
             let count = try reader.count()
             index.reserveCapacity(count)
-            order.reserveCapacity(count)
+            ordered.reserveCapacity(count)
             for _ in 0..<count {
                 let path = try reader.string()
                 let offset = Int(try reader.unsigned())
                 let length = Int(try reader.unsigned())
                 guard offset >= header.count, length >= 0, offset <= start, length <= start - offset else { return nil }
                 index[path] = (offset, length)
-                order.append(path)
+                ordered.append((path, (offset, length)))
             }
         } catch { return nil }
-        return reader.isAtEnd ? (index, order) : nil
+        return reader.isAtEnd ? (index, ordered) : nil
     }
 
     /// Appending beats writing anew while the live entries are at least half the pack (`paths`:
@@ -199,7 +199,9 @@ final class LoadCacheSession: @unchecked Sendable {
     /// Set when the pack is written anew (renamed over `target` once whole).
     private let temporary: String?
     private let target: String
+    /// This session's entries; with `keepsPack`, on top of every entry of the last pack's index.
     private var entries: [String: (offset: Int, length: Int)] = [:]
+    private var keepsPack = false
     private var failed = false
     private let lock = NSLock()
 
@@ -251,8 +253,8 @@ final class LoadCacheSession: @unchecked Sendable {
     /// Keeps every entry of the last pack in the index this session writes, for a session that
     /// loads only some sources and appends to the pack.
     func keepEntries() {
-        guard let pack, temporary == nil else { return }
-        lock.withLock { entries = pack.index }
+        guard pack != nil, temporary == nil else { return }
+        lock.withLock { keepsPack = true }
     }
 
     /// Records an entry of `path` at its place in the file.
@@ -288,13 +290,24 @@ final class LoadCacheSession: @unchecked Sendable {
         record(path, offset: append(head.bytes, payload.bytes, tail.bytes), length: length)
     }
 
+    /// Every entry the index lists, by path. A session that keeps the last pack's entries and
+    /// replaced some of them (a text-only rebuild's) lists the pack's in its order, with this
+    /// session's in their places: one look-up in a handful per entry, none in 10,000.
+    private func indexEntries() -> [(key: String, value: (offset: Int, length: Int))] {
+        guard keepsPack, let pack else { return entriesSorted(entries, listedIn: pack?.ordered.map(\.path)) }
+        if entries.keys.allSatisfy({ pack.index[$0] != nil }) {
+            return pack.ordered.map { (key: $0.path, value: entries[$0.path] ?? $0.entry) }
+        }
+        return entriesSorted(pack.index.merging(entries) { _, new in new }, listedIn: nil)
+    }
+
     /// Writes the index and trailer; best effort: a pack that cannot be written whole is
     /// removed, and the next build parses every file.
     func finish() {
-        var index = ByteWriter(capacity: entries.count * 48)
-        index.unsigned(UInt64(entries.count))
-        // In the last pack's order when these are its paths (a text-only rebuild's).
-        for (path, entry) in entriesSorted(entries, listedIn: pack?.order) {
+        let listed = indexEntries()
+        var index = ByteWriter(capacity: listed.count * 48)
+        index.unsigned(UInt64(listed.count))
+        for (path, entry) in listed {
             index.string(path)
             index.unsigned(UInt64(entry.offset))
             index.unsigned(UInt64(entry.length))

@@ -16,6 +16,9 @@ struct InputStamps {
     /// Whether `sources` hold the hashes of the files' bytes; false until `withLoadedContent`
     /// when there was no last build.
     var hashed: Bool
+    /// Against the last state's stamps, as each file was stamped: how many of `sources` it had,
+    /// and which of those changed (unsorted). Nil without a last state.
+    var comparedWithLast: (known: Int, changed: [String])? = nil
 
     /// `previous`: the last build's state, whose stamps spare reading the files that cannot have
     /// changed since (`FileStamp.ofSource`). `content`: the walk of `Content/`, if already made.
@@ -36,12 +39,21 @@ struct InputStamps {
             reading: reading)
         var sources: [String: FileStamp] = [:]
         sources.reserveCapacity(files.count)
-        for (file, stamp) in zip(files, stamps) {
-            if let stamp { sources[file] = stamp }
+        var known = 0
+        var changed: [String] = []
+        for (file, (stamp, last)) in zip(files, stamps) {
+            guard let stamp else { continue }
+            sources[file] = stamp
+            if let last {
+                known += 1
+                if last != stamp { changed.append(file) }
+            }
         }
-        return InputStamps(
+        var taken = InputStamps(
             global: globalFingerprint(root: root, content: content) + walkFingerprint(root: root, content: content),
             sources: sources, content: content, hashed: reading)
+        if previous != nil { taken.comparedWithLast = (known, changed) }
+        return taken
     }
 
     /// Each source's size and content hash, as the load cache matches its entries by.
@@ -89,12 +101,18 @@ func planBuild(_ options: BuildOptions, stamps: InputStamps, previous: BuildStat
         return .full(reason: "the output folder changed")
     }
     guard stamps.global == state.global else { return .full(reason: "site, data, theme or history changed") }
-    // One look-up per source: the same files (as many, each known) and which of them changed.
+    // The same files (as many, each known) and which of them changed: as the stamps were taken
+    // against this state, or with one look-up per source.
     guard stamps.sources.count == state.sources.count else { return .full(reason: addedOrRemoved) }
     var changed: [String] = []
-    for (path, stamp) in stamps.sources {
-        guard let last = state.sources[path] else { return .full(reason: addedOrRemoved) }
-        if last.stamp != stamp { changed.append(path) }
+    if let compared = stamps.comparedWithLast {
+        guard compared.known == stamps.sources.count else { return .full(reason: addedOrRemoved) }
+        changed = compared.changed
+    } else {
+        for (path, stamp) in stamps.sources {
+            guard let last = state.sources[path] else { return .full(reason: addedOrRemoved) }
+            if last.stamp != stamp { changed.append(path) }
+        }
     }
     changed.sort()
     guard changed.isEmpty else { return .rebuild(changed: changed, previous: state) }
