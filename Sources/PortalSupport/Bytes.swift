@@ -30,6 +30,7 @@ public enum ASCII {
     @inlinable public static var greaterThan: UInt8 { 0x3E }
     @inlinable public static var questionMark: UInt8 { 0x3F }
     @inlinable public static var at: UInt8 { 0x40 }
+    @inlinable public static var upperA: UInt8 { 0x41 }
     @inlinable public static var upperE: UInt8 { 0x45 }
     @inlinable public static var upperL: UInt8 { 0x4C }
     @inlinable public static var openBracket: UInt8 { 0x5B }
