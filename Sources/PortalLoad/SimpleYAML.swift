@@ -257,7 +257,10 @@ private struct SimpleYAMLReader {
             guard let key = reader.key(), keys.insert(key.string ?? "").inserted else { return false }
             guard !reader.atEnd, reader.current == ASCII.space else { return false }
             reader.skipSpaces()
-            guard !reader.atEnd, let value = reader.flowScalar() else { return false }
+            // A value is a scalar or a list of scalars (`paragraphs: [12, 14]` in a data file).
+            guard !reader.atEnd,
+                let value = reader.current == ASCII.openBracket ? reader.flowSequence() : reader.flowScalar()
+            else { return false }
             pairs.append((key, value))
             return true
         }

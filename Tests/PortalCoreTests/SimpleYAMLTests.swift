@@ -100,6 +100,7 @@ struct SimpleYAMLTests {
             "- just\n- a list\n",
             "# terms\n- {term: PCC, expansion: \"Police and Crime Commissioner\"}\n- {term: A&E}\n",
             "- id: b1\n  name: B\n- id: b2\n",
+            "- {id: o001, name: \"Operation 1\", paragraphs: [121, 431]}\n- {id: o2, paragraphs: []}\n",
         ]
         for text in cases {
             let quick = parseSimpleYAML(text, file: "f.md", firstLine: 3)
@@ -113,7 +114,10 @@ struct SimpleYAMLTests {
     @Test func randomNestedDocumentsReadQuicklyOnlyAsYamsReadsThem() {
         var random = SeededRandom(seed: 12)
         let keys = ["a", "b", "caption", "Two words", "sum_of", "-x", "- y", "k-2"]
-        let values = ["1", "x", "\"q\"", "'s'", "[a, b]", "{}", "{k: v}", "", "a: b", "# c", "-", "- z", "[x"]
+        let values = [
+            "1", "x", "\"q\"", "'s'", "[a, b]", "{}", "{k: v}", "", "a: b", "# c", "-", "- z", "[x", "{k: [a, 'b']}",
+            "{k: [a, [b]]}", "{k: [}",
+        ]
         var quick = 0
         for _ in 0..<20000 {
             var text = ""
@@ -161,6 +165,8 @@ struct SimpleYAMLTests {
             "a:\n",
             "",
             "a: [x, [y]]\n",
+            "a: {k: [x, [y]]}\n",
+            "a: {k: {j: 1}}\n",
             "a: plain\n  continued\n",
         ]
         for text in fallBack {
