@@ -36,12 +36,29 @@ package func writeBytes(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, at
 /// Writes a file whole or not at all: to a temporary file beside it, then renamed over it, so a
 /// reader never sees half of it.
 package func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
+    try replaceFiles([(try writeTemporaryFile(bytes, beside: path), path)])
+}
+
+/// Writes `bytes` to a new temporary file beside `path` and gives its name, for `replaceFiles`;
+/// nothing is left behind when it fails. Several can be written at once, on their own threads.
+package func writeTemporaryFile(_ bytes: [UInt8], beside path: String) throws -> String {
     let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     do {
         try writeFileBytes(bytes, to: temporary)
-        guard rename(temporary, path) == 0 else { throw POSIXFileError(path: path, code: errno, action: "replace") }
+        return temporary
     } catch {
         unlink(temporary)
+        throw error
+    }
+}
+
+/// Renames each temporary file over its path, in the order given, so a reader that trusts a later
+/// file only with the earlier ones never sees it without them; when one cannot be renamed, it and
+/// the rest are removed.
+package func replaceFiles(_ moves: [(temporary: String, path: String)]) throws {
+    for (index, move) in moves.enumerated() where rename(move.temporary, move.path) != 0 {
+        let error = POSIXFileError(path: move.path, code: errno, action: "replace")
+        for left in moves[index...] { unlink(left.temporary) }
         throw error
     }
 }
