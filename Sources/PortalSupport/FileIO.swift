@@ -272,16 +272,25 @@ package struct FolderWalk {
                     hint: "make it readable (chmod a+rx)", at: SourceLocation(file: relative)))
             return
         }
-        var entries: [(name: [UInt8], type: Int32)] = []
+        // Each name is made a string once, straight from the entry (most are short enough to be
+        // kept inline, with no allocation); one that is not UTF-8 keeps its bytes for the error.
+        var entries: [(name: String?, bytes: [UInt8], type: Int32)] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
-            if name != [ASCII.period] && name != [ASCII.period, ASCII.period] {
-                entries.append((name, Int32(entry.pointee.d_type)))
+            let type = Int32(entry.pointee.d_type)
+            withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let bytes = UnsafeRawBufferPointer(rebasing: raw[..<(raw.firstIndex(of: 0) ?? raw.count)])
+                // `.` and `..`.
+                if !bytes.isEmpty && bytes.count <= 2 && bytes.allSatisfy({ $0 == ASCII.period }) { return }
+                if let name = String(validating: bytes, as: UTF8.self) {
+                    entries.append((name, [], type))
+                } else {
+                    entries.append((nil, Array(bytes), type))
+                }
             }
         }
         closedir(directory)
-        for (bytes, entryType) in entries {
-            guard let name = String(validating: bytes, as: UTF8.self) else {
+        for (valid, bytes, entryType) in entries {
+            guard let name = valid else {
                 diagnostics.append(
                     .error(
                         "file-name-not-utf8", "file name is not valid UTF-8",
@@ -290,7 +299,7 @@ package struct FolderWalk {
                 continue
             }
             let shown = relative + "/" + name
-            if mightBeSkipped(bytes), let skipped = skippedFileDiagnostic(name, at: shown) {
+            if mightBeSkipped(name.utf8), let skipped = skippedFileDiagnostic(name, at: shown) {
                 diagnostics += skipped
                 continue
             }
@@ -391,7 +400,7 @@ private func skippedFileDiagnostic(_ name: String, at shown: String) -> [Diagnos
 
 /// Whether `skippedFileDiagnostic` could skip a name, by its first and last bytes: most names
 /// are plain and pass without its string tests (a walk of a 10,000-page site makes 10,000).
-private func mightBeSkipped(_ name: [UInt8]) -> Bool {
+private func mightBeSkipped(_ name: String.UTF8View) -> Bool {
     guard let first = name.first, let last = name.last else { return true }
     return first == ASCII.period || first == ASCII.hash || last == ASCII.tilde || last == ASCII.hash
         || skippedEndings.contains { name.count >= $0.count && name.suffix($0.count).elementsEqual($0) }
