@@ -1,8 +1,8 @@
 import PortalSupport
 
-/// A reader for the plain YAML that front matter and table sidecars are written in: `key: value`
-/// lines whose values are plain or quoted scalars, `[a, b]` lists, `{k: v}` maps, or block lists
-/// and block maps of those, a few levels deep. It gives exactly the tree Yams gives (values,
+/// A reader for the plain YAML that front matter, table sidecars and data files are written in:
+/// `key: value` lines (or a list of items) whose values are plain or quoted scalars, `[a, b]`
+/// lists, `{k: v}` maps, or block lists and block maps of those, a few levels deep. It gives exactly the tree Yams gives (values,
 /// lines, columns, quoting) and returns nil for anything else — multi-line scalars, anchors,
 /// tags, comments after values, duplicate keys — which then goes to Yams. Yams took a twentieth
 /// of a 10,000-page build on front matter of a dozen lines a file, and most of a one-page

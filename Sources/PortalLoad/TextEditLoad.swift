@@ -3,9 +3,9 @@ import PortalMarkdown
 import PortalSupport
 
 /// A text-only rebuild's load (see `resolveTextEdit`): the site's data, config and theme as
-/// always, but not git's history, which the graph snapshot keeps; the changed sources parsed through the load cache, whose index keeps every other
-/// source's entry; and the unchanged sources left in the cache (`DeferredSources`), read only
-/// when a page asks for one. Nil when the cache cannot serve that (no pack, or one due to be
+/// always, but not git's history, which the graph snapshot keeps; the changed sources parsed
+/// through the load cache, whose index keeps every other source's entry; and the unchanged
+/// sources left in the cache (`DeferredSources`), read only when a page asks for one. Nil when the cache cannot serve that (no pack, or one due to be
 /// written anew): the build then loads everything.
 package func loadTextEdit(folders: SiteFolders, content: ContentFiles, changed: [String], cache: LoadCache) -> (
     site: LoadedSite?, diagnostics: [Diagnostic], deferred: DeferredSources

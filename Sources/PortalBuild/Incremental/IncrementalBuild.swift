@@ -101,20 +101,12 @@ func planBuild(_ options: BuildOptions, stamps: InputStamps, previous: BuildStat
         return .full(reason: "the output folder changed")
     }
     guard stamps.global == state.global else { return .full(reason: "site, data, theme or history changed") }
-    // The same files (as many, each known) and which of them changed: as the stamps were taken
-    // against this state, or with one look-up per source.
-    guard stamps.sources.count == state.sources.count else { return .full(reason: addedOrRemoved) }
-    var changed: [String] = []
-    if let compared = stamps.comparedWithLast {
-        guard compared.known == stamps.sources.count else { return .full(reason: addedOrRemoved) }
-        changed = compared.changed
-    } else {
-        for (path, stamp) in stamps.sources {
-            guard let last = state.sources[path] else { return .full(reason: addedOrRemoved) }
-            if last.stamp != stamp { changed.append(path) }
-        }
-    }
-    changed.sort()
+    // The same files (as many, each known) and which of them changed, as the stamps were taken
+    // against this state (`InputStamps.take` with it as `previous`).
+    guard stamps.sources.count == state.sources.count, let compared = stamps.comparedWithLast,
+        compared.known == stamps.sources.count
+    else { return .full(reason: addedOrRemoved) }
+    let changed = compared.changed.sorted()
     guard changed.isEmpty else { return .rebuild(changed: changed, previous: state) }
     var summary = WriteSummary()
     summary.unchanged = state.summary.files
