@@ -139,12 +139,21 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     do { try finishInterruptedCommit(output: options.output.path) } catch { return .failure(.write("\(error)")) }
     // The last state and the walk of Content/ do not depend on each other: side by side.
     let root = options.root
-    let (previous, content) = concurrently(
-        { options.incremental ? BuildState.read(root: root) : nil }, { ContentFiles(root: root) })
-    let stamps = InputStamps.take(root: root, previous: previous, content: content)
+    // The state's files are stamped as soon as it is read, and the walk's thread joins in when it
+    // is done; the stamps are used if the walk lists the same files.
+    let ahead = options.incremental ? StampsAhead() : nil
+    let (last, content) = concurrently(
+        { ahead?.readState(root: root) },
+        {
+            let walk = ContentFiles(root: root)
+            ahead?.help()
+            return walk
+        })
+    let previous = last?.state
+    let stamps = InputStamps.take(root: root, previous: previous, content: content, early: last?.stamps.stamps)
     // A one-shot build's large values are never freed piece by piece (`keepUntilExit`): at
     // 10,000 pages freeing the last state and the stamps cost a rebuild several milliseconds.
-    if options.exitsAfterBuild { keepUntilExit((previous, stamps)) }
+    if options.exitsAfterBuild { keepUntilExit((last, stamps)) }
     var fullBuildReason: String?
     var rebuild: (changed: [String], previous: BuildState)?
     switch planBuild(options, stamps: stamps, previous: previous, start: start) {
@@ -169,7 +178,8 @@ public func build(_ options: BuildOptions) -> Result<BuildReport, BuildFailure> 
     let stampsRead = stamps.withLoadedContent(reads, root: options.root)
     let affected = rebuild.map {
         affectedPages(
-            changed: $0.changed, graph: graph, previous: $0.previous, recorded: recorded?.value)
+            changed: $0.changed, graph: graph, previous: $0.previous, content: stamps.content,
+            recorded: recorded?.value)
     }
     if let affected {
         fullBuildReason = affected.reason

@@ -170,8 +170,10 @@ extension Loaded: Sendable where Value: Sendable {}
 /// it does not read.
 package struct ContentFiles: Sendable {
     private(set) var files: Set<String> = []
-    /// Section files, then capability files, as paths relative to the root.
+    /// Section files, then capability files, as paths relative to the root; each part sorted
+    /// (as the walk lists them).
     package private(set) var markdown: [String] = []
+    private var sectionCount = 0
     private(set) var diagnostics: [Diagnostic] = []
     /// Paths the walk refused with an error, so nothing reports them a second time as missing.
     var refused: Set<String> { Set(diagnostics.filter { $0.severity == .error }.map(\.location.file)) }
@@ -207,6 +209,7 @@ package struct ContentFiles: Sendable {
             }
         }
         markdown = sections + capabilities
+        sectionCount = sections.count
         // A folder where a file portal reads should be: otherwise that file would seem absent.
         for path in [SitePath.siteFile] + Self.dataFiles.map(SitePath.data) {
             var isDirectory: ObjCBool = false
@@ -254,6 +257,19 @@ package struct ContentFiles: Sendable {
     }
 
     func contains(_ path: String) -> Bool { files.contains(path) }
+
+    /// Where `path` is in `markdown`: a binary search of the part it would be in.
+    package func position(of path: String) -> Int? {
+        func search(_ range: Range<Int>) -> Int? {
+            var (low, high) = (range.lowerBound, range.upperBound)
+            while low < high {
+                let middle = (low + high) / 2
+                if markdown[middle] < path { low = middle + 1 } else { high = middle }
+            }
+            return low < range.upperBound && markdown[low] == path ? low : nil
+        }
+        return search(0..<sectionCount) ?? search(sectionCount..<markdown.count)
+    }
 
     /// Every file Load may read but the Markdown sources (site.yaml, data, tables), sorted.
     package var readable: [String] { files.sorted() }

@@ -29,7 +29,7 @@ public struct LoadCache: Sendable {
     /// (`InputStamps`, which reuses the last build's while a file's size, times and inode are
     /// unchanged): a file whose entry matches its stamp is not read at all. The build records
     /// these stamps, so a file changed since is seen by the next build.
-    package var stamps: [String: (size: Int, hash: UInt64)] = [:]
+    package var stamps = SourceStampLookup()
     /// Where the size and `contentHash` of each source read are kept, for stamps taken without
     /// reading (a first build's): each file is then read once, here.
     package var readHashes: SourceReads?
@@ -191,7 +191,7 @@ final class LoadCachePack: @unchecked Sendable {
 /// are written to, from every core at once.
 final class LoadCacheSession: @unchecked Sendable {
     let pack: LoadCachePack?
-    let stamps: [String: (size: Int, hash: UInt64)]
+    let stamps: SourceStampLookup
     let readHashes: SourceReads?
     private let descriptor: Int32
     /// Where the next entry goes in the file written to.
@@ -206,7 +206,7 @@ final class LoadCacheSession: @unchecked Sendable {
     private let lock = NSLock()
 
     init(
-        pack: LoadCachePack?, stamps: [String: (size: Int, hash: UInt64)], readHashes: SourceReads?, descriptor: Int32,
+        pack: LoadCachePack?, stamps: SourceStampLookup, readHashes: SourceReads?, descriptor: Int32,
         end: Int, temporary: String?, target: String
     ) {
         self.pack = pack
@@ -512,4 +512,16 @@ extension ByteReader {
         withUnsafeMutableBytes(of: &value) { $0.copyMemory(from: stored) }
         return Number(value: value, decimals: try int())
     }
+}
+
+/// The size and content hash of each source as the build stamped it, by path: looked up in the
+/// stamps where they are rather than copied into a dictionary of every source.
+package struct SourceStampLookup: Sendable {
+    private let find: @Sendable (String) -> (size: Int, hash: UInt64)?
+
+    package init(_ find: @escaping @Sendable (String) -> (size: Int, hash: UInt64)?) { self.find = find }
+
+    package init(_ stamps: [String: (size: Int, hash: UInt64)] = [:]) { self.init { stamps[$0] } }
+
+    package subscript(path: String) -> (size: Int, hash: UInt64)? { find(path) }
 }

@@ -38,13 +38,13 @@ private final class DeferredMaker: @unchecked Sendable {
 /// source and named in `failed`: the build must then be discarded and run again in full.
 package final class DeferredSources: @unchecked Sendable {
     private let pack: LoadCachePack
-    private let stamps: [String: (size: Int, hash: UInt64)]
+    private let stamps: SourceStampLookup
     private let root: URL
     private let environment: SourceEnvironment
     private let lock = NSLock()
     private var unread: [String] = []
 
-    init(pack: LoadCachePack, stamps: [String: (size: Int, hash: UInt64)], root: URL, environment: SourceEnvironment) {
+    init(pack: LoadCachePack, stamps: SourceStampLookup, root: URL, environment: SourceEnvironment) {
         self.pack = pack
         self.stamps = stamps
         self.root = root

@@ -262,6 +262,66 @@ package func sourceStamps(
     }.flatMap { $0 }
 }
 
+/// `FileStamp.ofSource` of the files a last build listed, named by ranges of `names` (UTF-8
+/// paths relative to `root`) with the stamps it took, in runs shared by every thread that calls
+/// `help()`: the thread that read the list starts at once, and the walk of `Content/`, which the
+/// stamps do not wait for, joins when it is done. No path becomes a string on the way.
+package final class StampRuns: @unchecked Sendable {
+    private let root: String
+    private let names: [UInt8]
+    private let paths: [Range<Int>]
+    private let previous: [FileStamp]
+    private let trustedBefore: Int64?
+    private let run = 256
+    private let lock = NSLock()
+    private var next = 0
+    private let results: UnsafeMutableBufferPointer<FileStamp?>
+
+    package init(root: String, names: [UInt8], paths: [Range<Int>], previous: [FileStamp], trustedBefore: Int64?) {
+        precondition(paths.count == previous.count)
+        self.root = root
+        self.names = names
+        self.paths = paths
+        self.previous = previous
+        self.trustedBefore = trustedBefore
+        results = .allocate(capacity: paths.count)
+        results.initialize(repeating: nil)
+    }
+
+    deinit { results.deallocate() }
+
+    /// Stamps runs of the files until none is left.
+    package func help() {
+        while let first = claim() {
+            var folder = OpenFolder(root: root)
+            defer { folder.release() }
+            names.withUnsafeBufferPointer { names in
+                for index in first..<min(first + run, paths.count) {
+                    let path = UnsafeBufferPointer(rebasing: names[paths[index]])
+                    var info = stat()
+                    guard folder.stat(path, &info) else { continue }
+                    results[index] = FileStamp.ofSource(
+                        info, previous: previous[index], trustedBefore: trustedBefore, reading: true
+                    ) { readFileBytes(root + "/" + String(decoding: path, as: UTF8.self)) }
+                }
+            }
+        }
+    }
+
+    private func claim() -> Int? {
+        lock.withLock {
+            guard next < paths.count else { return nil }
+            defer { next += run }
+            return next
+        }
+    }
+
+    /// Each file's stamp, nil where it could not be stamped; once every `help()` has returned.
+    package var stamps: [FileStamp?] { Array(results) }
+}
+
+private func statPath(_ path: String, _ info: inout stat) -> Bool { stat(path, &info) == 0 }
+
 /// The folder of the last file looked up, kept open for the next name in it.
 private struct OpenFolder {
     let root: String
@@ -282,6 +342,30 @@ private struct OpenFolder {
         }
         guard descriptor >= 0 else { return false }
         return fstatat(descriptor, String(file[file.utf8.index(after: slash)...]), &info, 0) == 0
+    }
+
+    /// The same for a path given as UTF-8 bytes; false when it cannot be stamped at all.
+    mutating func stat(_ file: UnsafeBufferPointer<UInt8>, _ info: inout stat) -> Bool {
+        func whole() -> Bool { statPath(root + "/" + String(decoding: file, as: UTF8.self), &info) }
+        guard let slash = file.lastIndex(of: ASCII.slash), file.count - slash < 256 else { return whole() }
+        let folder = UnsafeBufferPointer(rebasing: file[..<slash])
+        if path.map({ !$0.utf8.elementsEqual(folder) }) ?? true {
+            release()
+            let name = String(decoding: folder, as: UTF8.self)
+            path = Substring(name)
+            descriptor = open(root + "/" + name, O_RDONLY | O_CLOEXEC | O_DIRECTORY)
+        }
+        guard descriptor >= 0 else { return whole() }
+        // The name with its terminating zero, on the stack.
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: file.count - slash) { name in
+            var length = 0
+            for byte in file[(slash + 1)...] {
+                name[length] = CChar(bitPattern: byte)
+                length += 1
+            }
+            name[length] = 0
+            return fstatat(descriptor, name.baseAddress!, &info, 0) == 0
+        }
     }
 
     mutating func release() {

@@ -137,12 +137,13 @@ struct IncrementalTests {
 
     @Test func stateRoundTrips() throws {
         var state = BuildState(
-            executable: "x", output: "/o", global: "g", marker: FileStamp(size: 1, modified: 2), sources: [:],
+            executable: "x", output: "/o", global: "g", marker: FileStamp(size: 1, modified: 2), sources: SourceTable(),
             warnings: [],
             summary: BuildCounts(pages: 3, capabilities: 1, tables: 1, paragraphs: 4, references: 5, files: 9))
-        state.sources["Content/threats/a.md"] = BuildState.SourceState(
+        state.sources.append(
+            "Content/threats/a.md",
             // Nanosecond times have 19 digits.
-            stamp: FileStamp(size: 10, modified: 1_764_340_000_123_456_789), interface: "abc")
+            BuildState.SourceState(stamp: FileStamp(size: 10, modified: 1_764_340_000_123_456_789), interface: "abc"))
         state.warnings = [.warning("w", "message", hint: "hint", at: .init(file: "f"))]
         let decoded = try #require(BuildState.decode(state.encoded()))
         #expect(decoded.warnings.first?.hint == "hint")
@@ -391,7 +392,7 @@ extension IncrementalTests {
         _ = try built(fixture)
         let state = try #require(BuildState.read(root: fixture.root))
         #expect(!state.sources.isEmpty)
-        for (path, source) in state.sources {
+        for (path, source) in state.sources.all {
             let read = try #require(
                 FileStamp.ofSource(fixture.root.path + "/" + path, previous: nil, trustedBefore: nil))
             #expect(source.stamp == read, "\(path)")
@@ -399,8 +400,61 @@ extension IncrementalTests {
         }
         let stamps = InputStamps.take(root: fixture.root)
         #expect(!stamps.hashed)
-        #expect(stamps.sources.values.allSatisfy { $0.content == 0 })
+        #expect(stamps.stamps.allSatisfy { $0?.content == 0 })
         #expect(try built(fixture).incremental == "up to date")
+    }
+
+    /// The state's lines are kept as they were read: replacing one gives what a table made
+    /// afresh would, and a source is found wherever the hint points.
+    @Test func aSourceTableReplacesOneLineAndKeepsTheRest() throws {
+        let sources = (0..<3).map { number in
+            (
+                "Content/threats/t\(number).md",
+                BuildState.SourceState(
+                    stamp: FileStamp(size: Int64(number), modified: 5, content: 7), interface: "i\(number)")
+            )
+        }
+        var table = SourceTable()
+        for (path, source) in sources { table.append(path, source) }
+        let changed = BuildState.SourceState(stamp: FileStamp(size: 99, modified: -6, content: 8), interface: "new")
+        let replaced = table.replacing([1: (sources[1].0, changed)])
+        var fresh = SourceTable()
+        for (position, (path, source)) in sources.enumerated() { fresh.append(path, position == 1 ? changed : source) }
+        #expect(replaced == fresh)
+        #expect(replaced.source(sources[1].0, near: 1) == changed)
+        #expect(replaced.source(sources[2].0, near: 0) == sources[2].1)
+        #expect(replaced.source("Content/threats/t9.md", near: 1) == nil)
+        var state = BuildState(
+            executable: "x", output: "/o", global: "g", marker: nil, sources: replaced, warnings: [],
+            summary: BuildCounts())
+        state.marker = FileStamp(size: 1, modified: 2)
+        let decoded = try #require(BuildState.decode(state.encoded()))
+        #expect(decoded.sources == replaced)
+        #expect(decoded.sources.all.map(\.path) == sources.map(\.0))
+    }
+
+    /// A state that lists the sources in another order than the walk (an older portal's, sorted)
+    /// is still compared file by file: the edit is found, and the state saved after it is in the
+    /// walk's order again.
+    @Test func aStateInAnotherOrderStillFindsTheEdit() throws {
+        let fixture = try SiteFixture()
+        _ = try built(fixture)
+        let path = BuildState.folder(root: fixture.root).appendingPathComponent("state").path
+        var state = try #require(BuildState.read(root: fixture.root))
+        var reversed = SourceTable()
+        for (file, source) in state.sources.all.reversed() { reversed.append(file, source) }
+        state.sources = reversed
+        try writeFileAtomically(state.encoded(), to: path)
+        let walk = ContentFiles(root: fixture.root).markdown
+        #expect(state.sources.all.map(\.path) != walk)
+        Thread.sleep(forTimeInterval: 0.01)
+        try fixture.write(
+            SiteFixture.validFiles["Content/capabilities/drones.md"]!.replacingOccurrences(
+                of: "Drones are described", with: "Drones are well described"), to: "Content/capabilities/drones.md")
+        #expect(try built(fixture).incremental == "1 changed file")
+        #expect(try #require(BuildState.read(root: fixture.root)).sources.all.map(\.path) == walk)
+        #expect(try built(fixture).incremental == "up to date")
+        expectSameAsFullBuild(fixture)
     }
 
     /// A rebuild keeps the last state's sources but for the files it found changed: what it saves

@@ -166,11 +166,12 @@ struct LoadCacheTests {
         let text = try String(contentsOf: fixture.root.appendingPathComponent(path), encoding: .utf8)
         try fixture.write(text.replacingOccurrences(of: "Text after.", with: "Text after, edited."), to: path)
         let parsed = summary(load(fixture, cache: nil).0)
-        cache.stamps = [path: (size: 3, hash: 42)]
+        var stamps: [String: (size: Int, hash: UInt64)] = [path: (size: 3, hash: 42)]
         for other in markdownSourceFiles(root: fixture.root) where other != path {
             let bytes = try #require(readFileBytes(fixture.root.path + "/" + other))
-            cache.stamps[other] = (bytes.count, bytes.withUnsafeBytes(contentHash))
+            stamps[other] = (bytes.count, bytes.withUnsafeBytes(contentHash))
         }
+        cache.stamps = SourceStampLookup(stamps)
         #expect(summary(load(fixture, cache: cache).0) == parsed)
         #expect(parsed.contains { $0.contains("Text after, edited.") })
     }

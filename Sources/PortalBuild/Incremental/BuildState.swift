@@ -14,11 +14,8 @@ struct BuildState: Sendable {
     var output: String
     var global: String
     var marker: FileStamp?
-    /// Per section or capability file (path relative to the root).
-    var sources: [String: SourceState]
-    /// The paths of `sources` in the order a state lists them (sorted), as last read: a
-    /// rebuild's state, with the same paths, is written in that order without sorting them again.
-    var sourceOrder: [String] = []
+    /// Per section or capability file (path relative to the root), in the walk's order.
+    var sources: SourceTable
     var warnings: [Diagnostic]
     var summary: BuildCounts
     /// The token of the graph snapshot this state goes with (`GraphSnapshot`); nil when the
@@ -69,22 +66,8 @@ extension BuildState {
             ]
             line(fields.joined(separator: "\t"))
         }
-        // One line per source: on a large site most of the file, written as bytes without
-        // building a string per field.
-        out.reserveCapacity(out.count + sources.count * 96)
-        for (path, source) in entriesSorted(sources, listedIn: sourceOrder) {
-            out.append(contentsOf: "source\t".utf8)
-            out.append(contentsOf: path.utf8)
-            out.append(ASCII.tab)
-            appendDecimal(source.stamp.size, to: &out)
-            out.append(ASCII.tab)
-            appendDecimal(source.stamp.modified, to: &out)
-            out.append(ASCII.tab)
-            appendHex(source.stamp.content, to: &out)
-            out.append(ASCII.tab)
-            out.append(contentsOf: source.interface.utf8)
-            out.append(0x0A)
-        }
+        // One line per source, kept as bytes (`SourceTable`): on a large site most of the file.
+        out.append(contentsOf: sources.bytes)
         return out
     }
 
@@ -98,25 +81,26 @@ extension BuildState {
 
     static func decode(_ bytes: [UInt8]) -> BuildState? {
         var state = BuildState(
-            executable: "", output: "", global: "", marker: nil, sources: [:], warnings: [], summary: BuildCounts())
+            executable: "", output: "", global: "", marker: nil, sources: SourceTable(), warnings: [],
+            summary: BuildCounts())
         // About a hundred bytes a source: reserved once rather than grown ten times.
-        state.sources.reserveCapacity(bytes.count / 100)
-        state.sourceOrder.reserveCapacity(bytes.count / 100)
+        state.sources.reserveCapacity(lines: bytes.count / 100, bytes: bytes.count)
         var sawEnd = false
         var first = true
         var malformed = false
         forEachRecord(bytes) { record in
-            // Source lines are nearly all of a large site's state: read without a string per field.
-            if !first, record.fieldCount == 6, record.field(0).elementsEqual("source".utf8) {
+            // Source lines are nearly all of a large site's state: kept as they are, without a
+            // string per field.
+            if !first, record.fieldCount == 6, record.field(0).elementsEqual(SourceTable.lineTag.utf8) {
                 guard let size = record.integer(2), let time = record.integer(3), let content = record.hex(4)
                 else {
                     malformed = true
                     return false
                 }
-                let path = record.text(1)
-                state.sources[path] = SourceState(
-                    stamp: FileStamp(size: size, modified: time, content: content), interface: record.text(5))
-                state.sourceOrder.append(path)
+                state.sources.appendRead(
+                    record.buffer, line: record.ranges[0].lowerBound..<(record.ranges[5].upperBound + 1),
+                    path: record.ranges[1], stamp: FileStamp(size: size, modified: time, content: content),
+                    interface: record.ranges[5])
                 return true
             }
             let fields = (0..<record.fieldCount).map(record.text)

@@ -10,70 +10,141 @@ import PortalWrite
 /// is seen by the next one.
 struct InputStamps {
     var global: String
-    var sources: [String: FileStamp]
+    /// One per `content.markdown`, in its order; nil for a file that could not be stamped (gone
+    /// since the walk).
+    var stamps: [FileStamp?]
     /// The one walk of `Content/` these stamps were taken from, which Load reads by.
     var content: ContentFiles
-    /// Whether `sources` hold the hashes of the files' bytes; false until `withLoadedContent`
+    /// Whether `stamps` hold the hashes of the files' bytes; false until `withLoadedContent`
     /// when there was no last build.
     var hashed: Bool
-    /// Against the last state's stamps, as each file was stamped: how many of `sources` it had,
+    /// Against the last state's stamps, as each file was stamped: how many of the files it had,
     /// and which of those changed (unsorted). Nil without a last state.
     var comparedWithLast: (known: Int, changed: [String])? = nil
+    /// Whether the last state lists exactly the walk's files, in its order: a rebuild then
+    /// copies its lines by position (`SourceTable`).
+    var linesUpWithLast = false
+
+    /// The files stamped.
+    var count: Int { stamps.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+
+    func stamp(of path: String) -> FileStamp? { content.position(of: path).flatMap { stamps[$0] } }
+
+    /// When the last state was written, in seconds: a file changed in that second or after may
+    /// hold an edit its times do not show (`FileStamp.ofSource`).
+    static func trustedBefore(root: URL) -> Int64? {
+        FileStamp.of(BuildState.folder(root: root).appendingPathComponent("state").path).map {
+            $0.modified / 1_000_000_000
+        }
+    }
 
     /// `previous`: the last build's state, whose stamps spare reading the files that cannot have
     /// changed since (`FileStamp.ofSource`). `content`: the walk of `Content/`, if already made.
-    static func take(root: URL, previous: BuildState? = nil, content walked: ContentFiles? = nil) -> InputStamps {
+    /// `early`: the stamps of the files `previous` lists, taken while the walk ran (`StampRuns`),
+    /// used when the walk lists the same files.
+    static func take(
+        root: URL, previous: BuildState? = nil, content walked: ContentFiles? = nil, early: [FileStamp?]? = nil
+    ) -> InputStamps {
         let content = walked ?? ContentFiles(root: root)
         let files = content.markdown
-        // Every core: on a 50,000-page site this is most of a no-op build.
-        let written = previous.flatMap { _ in
-            FileStamp.of(BuildState.folder(root: root).appendingPathComponent("state").path).map {
-                $0.modified / 1_000_000_000
-            }
-        }
         // With no last build every file is read by Load anyway: the stamps take their hashes
         // from that read (`withLoadedContent`) rather than reading each file twice.
         let reading = previous != nil
-        let stamps = sourceStamps(
-            root: root.path, files: files, previous: { previous?.sources[$0]?.stamp }, trustedBefore: written,
-            reading: reading)
-        var sources: [String: FileStamp] = [:]
-        sources.reserveCapacity(files.count)
-        var known = 0
-        var changed: [String] = []
-        for (file, (stamp, last)) in zip(files, stamps) {
-            guard let stamp else { continue }
-            sources[file] = stamp
-            if let last {
+        var taken = InputStamps(global: "", stamps: [], content: content, hashed: reading)
+        if let table = previous?.sources, let early, early.count == files.count,
+            files.indices.allSatisfy({ table.hasPath(at: $0, files[$0]) })
+        {
+            taken.stamps = early
+            taken.linesUpWithLast = true
+            var known = 0
+            var changed: [String] = []
+            for (position, stamp) in early.enumerated() {
+                guard let stamp else { continue }
+                known += 1
+                if stamp != table.stamp(at: position) { changed.append(files[position]) }
+            }
+            taken.comparedWithLast = (known, changed)
+        } else {
+            let last = previous?.sources.byPath()
+            // Every core: on a 50,000-page site this is most of a no-op build.
+            let stamps = sourceStamps(
+                root: root.path, files: files, previous: { last?[$0]?.stamp }, trustedBefore: trustedBefore(root: root),
+                reading: reading)
+            taken.stamps = stamps.map(\.now)
+            var known = 0
+            var changed: [String] = []
+            for (file, (stamp, last)) in zip(files, stamps) {
+                guard let stamp, let last else { continue }
                 known += 1
                 if last != stamp { changed.append(file) }
             }
+            if previous != nil { taken.comparedWithLast = (known, changed) }
         }
-        var taken = InputStamps(
-            global: globalFingerprint(root: root, content: content) + walkFingerprint(root: root, content: content),
-            sources: sources, content: content, hashed: reading)
-        if previous != nil { taken.comparedWithLast = (known, changed) }
+        taken.global =
+            globalFingerprint(root: root, content: content) + walkFingerprint(root: root, content: content)
         return taken
     }
 
     /// Each source's size and content hash, as the load cache matches its entries by.
-    var forLoadCache: [String: (size: Int, hash: UInt64)] { sources.mapValues { (Int($0.size), $0.content) } }
+    var forLoadCache: SourceStampLookup {
+        let (content, stamps) = (content, stamps)
+        return SourceStampLookup { path in
+            content.position(of: path).flatMap { stamps[$0] }.map { (Int($0.size), $0.content) }
+        }
+    }
 
     /// The stamps with the hashes of the bytes Load read (`hashed` false): a source Load did not
     /// read is read here.
     func withLoadedContent(_ reads: SourceReads, root: URL) -> InputStamps {
         guard !hashed else { return self }
-        var stamps = self
+        var taken = self
         let recorded = reads.recorded
-        for (path, stamp) in sources {
+        for (position, path) in content.markdown.enumerated() {
+            guard let stamp = stamps[position] else { continue }
             if let read = recorded[path] {
-                stamps.sources[path] = stamp.withContent(size: read.size, hash: read.hash)
+                taken.stamps[position] = stamp.withContent(size: read.size, hash: read.hash)
             } else {
-                stamps.sources[path] = FileStamp.ofSource(root.path + "/" + path, previous: nil, trustedBefore: nil)
+                taken.stamps[position] = FileStamp.ofSource(
+                    root.path + "/" + path, previous: nil, trustedBefore: nil)
             }
         }
-        stamps.hashed = true
-        return stamps
+        taken.hashed = true
+        return taken
+    }
+}
+
+/// The last state read, and the stamps of the files it lists taken beside the walk of
+/// `Content/`: the thread that read the state starts stamping at once, and the walk's thread
+/// joins it when it is done (`help`), so neither waits for the other.
+final class StampsAhead: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var decided = false
+    private var runs: StampRuns?
+
+    /// Reads the state and stamps its files; nil without a state. The stamps are complete once
+    /// `help` has returned too.
+    func readState(root: URL) -> (state: BuildState, stamps: StampRuns)? {
+        let state = BuildState.read(root: root)
+        let runs = state.map {
+            $0.sources.stampRuns(root: root.path, trustedBefore: InputStamps.trustedBefore(root: root))
+        }
+        condition.withLock {
+            self.runs = runs
+            decided = true
+            condition.broadcast()
+        }
+        runs?.help()
+        guard let state, let runs else { return nil }
+        return (state, runs)
+    }
+
+    /// Stamps alongside `readState` once it has the state (returns at once without one).
+    func help() {
+        let runs = condition.withLock {
+            while !decided { condition.wait() }
+            return self.runs
+        }
+        runs?.help()
     }
 }
 
@@ -103,8 +174,8 @@ func planBuild(_ options: BuildOptions, stamps: InputStamps, previous: BuildStat
     guard stamps.global == state.global else { return .full(reason: "site, data, theme or history changed") }
     // The same files (as many, each known) and which of them changed, as the stamps were taken
     // against this state (`InputStamps.take` with it as `previous`).
-    guard stamps.sources.count == state.sources.count, let compared = stamps.comparedWithLast,
-        compared.known == stamps.sources.count
+    let count = stamps.count
+    guard count == state.sources.count, let compared = stamps.comparedWithLast, compared.known == count
     else { return .full(reason: addedOrRemoved) }
     let changed = compared.changed.sorted()
     guard changed.isEmpty else { return .rebuild(changed: changed, previous: state) }
@@ -124,7 +195,7 @@ func planBuild(_ options: BuildOptions, stamps: InputStamps, previous: BuildStat
 /// past the facts pages record one by one (a file's interface: its front matter, paragraph
 /// numbers, headings or links, which every page may read through `.site`).
 func affectedPages(
-    changed: [String], graph: SiteGraph, previous: BuildState, recorded: RecordedInputs?
+    changed: [String], graph: SiteGraph, previous: BuildState, content: ContentFiles, recorded: RecordedInputs?
 ) -> (pages: Set<String>?, inputs: RecordedInputs, reason: String?) {
     guard var inputs = recorded else { return (nil, RecordedInputs(), "no record of what each page read") }
     var changedInputs: Set<PageInput> = []
@@ -135,7 +206,7 @@ func affectedPages(
     let abbreviations = AbbreviationIndex(graph.glossary)
     for file in changed {
         guard let source = sources[file] else { return (nil, inputs, "\(file) did not load") }
-        guard previous.sources[file]?.interface == source.interface else {
+        guard previous.sources.source(file, near: content.position(of: file))?.interface == source.interface else {
             return (nil, inputs, "\(file) changed more than its text")
         }
         guard let old = inputs.facts[file] else { return (nil, inputs, "no record of \(file)") }
@@ -211,15 +282,9 @@ func prepareState(
     counts: BuildCounts, rebuilt: (inputs: RecordedInputs, changed: [String], previous: BuildState)?
 ) -> (state: BuildState, inputs: RecordedInputs)? {
     let bySource = graphSources(graph, only: rebuilt.map { Set($0.changed) })
-    // A rebuild's other sources are the last build's: their stamps are how they were told from
-    // the changed ones, and their interfaces come from the same bytes with the same site.
-    var sources = rebuilt?.previous.sources ?? [:]
-    for (file, source) in bySource {
-        guard let stamp = stamps.sources[file] else { continue }
-        sources[file] = BuildState.SourceState(stamp: stamp, interface: source.interface)
+    guard let sources = stateSources(stamps: stamps, bySource: bySource, previous: rebuilt?.previous) else {
+        return nil
     }
-    // Every source must be accounted for, or the next build could miss a change.
-    guard sources.count == stamps.sources.count else { return nil }
     var inputs: RecordedInputs
     if let rebuilt {
         inputs = rebuilt.inputs
@@ -234,11 +299,42 @@ func prepareState(
             facts: RecordedFacts(Dictionary(uniqueKeysWithValues: zip(all.map(\.key), facts))),
             derived: RecordedDerived(output.fingerprints))
     }
-    var state = BuildState(
+    let state = BuildState(
         executable: executableStamp(), output: options.output.path, global: stamps.global, marker: nil,
         sources: sources, warnings: warnings, summary: counts)
-    state.sourceOrder = rebuilt?.previous.sourceOrder ?? []
     return (state, inputs)
+}
+
+/// The state's sources, in the walk's order: every file stamped with its interface, or for a
+/// rebuild (`previous`) the last state's lines but for the files in `bySource`. A rebuild's other
+/// sources are the last build's: their stamps are how they were told from the changed ones, and
+/// their interfaces come from the same bytes with the same site. Nil unless every source is
+/// accounted for, or the next build could miss a change.
+private func stateSources(
+    stamps: InputStamps, bySource: [String: (interface: String, body: ParsedBody)], previous: BuildState?
+) -> SourceTable? {
+    let files = stamps.content.markdown
+    if let previous, stamps.linesUpWithLast {
+        var replacements: [Int: (path: String, source: BuildState.SourceState)] = [:]
+        for (file, source) in bySource {
+            guard let position = stamps.content.position(of: file), let stamp = stamps.stamps[position] else {
+                return nil
+            }
+            replacements[position] = (file, BuildState.SourceState(stamp: stamp, interface: source.interface))
+        }
+        guard stamps.count == files.count else { return nil }
+        return previous.sources.replacing(replacements)
+    }
+    let last = previous?.sources.byPath()
+    var table = SourceTable()
+    table.reserveCapacity(lines: files.count, bytes: files.count * 100)
+    for (file, stamp) in zip(files, stamps.stamps) {
+        guard let stamp else { continue }
+        let interface = bySource[file]?.interface ?? last?[file]?.interface
+        guard let interface else { return nil }
+        table.append(file, BuildState.SourceState(stamp: stamp, interface: interface))
+    }
+    return table.count == stamps.count ? table : nil
 }
 
 /// Saves the state once the site is written, with the output marker's stamp; a state that

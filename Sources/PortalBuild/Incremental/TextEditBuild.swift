@@ -33,7 +33,10 @@ func textEditGraph(_ options: BuildOptions, stamps: InputStamps, changed: [Strin
         return nil
     }
     let interfaces = site.sections.map { ($0.file, $0.interface) } + site.capabilities.map { ($0.file, $0.interface) }
-    guard interfaces.count == changed.count, interfaces.allSatisfy({ previous.sources[$0.0]?.interface == $0.1 }),
+    guard interfaces.count == changed.count,
+        interfaces.allSatisfy({
+            previous.sources.source($0.0, near: stamps.content.position(of: $0.0))?.interface == $0.1
+        }),
         let graph = resolveTextEdit(site, snapshot: snapshot, deferred: load.deferred)
     else { return nil }
     return (graph, snapshot.diagnostics, load.deferred)
