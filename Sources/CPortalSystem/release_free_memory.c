@@ -16,3 +16,11 @@ void portal_release_free_memory(void) {
     // 4096 is MALLCTL_ARENAS_ALL: every arena.
     mallctl("arena.4096.purge", NULL, NULL, NULL, 0);
 }
+
+// jemalloc's options, read by jemalloc itself when it starts (the MALLOC_CONF environment
+// variable still adds to them). Transparent huge pages for its memory and its own bookkeeping:
+// a 10,000-page build touches about 400 MB once, and taking it in 4 KB pages made 120,000 page
+// faults, whose kernel time varied from one to four seconds between builds on a shared VM; in
+// 2 MB pages they are a tenth as many, and cold builds took about 15 per cent less wall time
+// (median of 19 alternating pairs), for about 7 per cent more peak memory. Ignored by glibc.
+const char *malloc_conf = "thp:always,metadata_thp:always";
