@@ -129,7 +129,8 @@ struct RenderContext: @unchecked Sendable {
     /// The text of paragraph `number` of `section`, if it has one.
     func paragraphText(_ number: Int, in section: Section) -> String? {
         reads.record(.paragraph(number))
-        return section.paragraphs.first { $0.number == number }?.text
+        let paragraphs = section.paragraphs
+        return paragraphs.firstIndex { $0.number == number }.map { paragraphs[$0].text }
     }
 }
 

@@ -41,11 +41,21 @@ package func resolveSite(_ loaded: LoadedSite, editions: EditionHistory, links s
     let tables = verifiedTables(loaded.tables, paragraphIndex: paragraphs, diagnostics: &diagnostics)
     let relied = sectionCapabilities(
         sources, capabilities: loaded.capabilities, citations: links.citations, index: index)
-    let sections = resolvedSections(
-        sources, headings: sectionHeadings, relied: relied, capabilities: loaded.capabilities, tables: tables,
-        boardIDs: registerEntryIDs[.board] ?? [], links: links.perBody)
-    let capabilities = resolvedCapabilities(
-        loaded, sources: sources, relied: relied, links: links, diagnostics: &diagnostics)
+    // The capabilities are resolved on one core while the sections are on every other.
+    let resolvedLinks = links
+    let (sections, (capabilities, capabilityProblems)) = concurrently(
+        {
+            resolvedSections(
+                sources, headings: sectionHeadings, relied: relied, capabilities: loaded.capabilities,
+                tables: tables, boardIDs: registerEntryIDs[.board] ?? [], links: resolvedLinks.perBody)
+        },
+        {
+            var problems: [Diagnostic] = []
+            let capabilities = resolvedCapabilities(
+                loaded, sources: sources, relied: relied, links: resolvedLinks, diagnostics: &problems)
+            return (capabilities, problems)
+        })
+    diagnostics += capabilityProblems
     for section in sections where section.paragraphs.isEmpty && section.source.body.isEmpty {
         diagnostics.append(
             .warning(

@@ -233,6 +233,14 @@ package enum DeferredText: @unchecked Sendable, Hashable {
         }
     }
 
+    /// The number of UTF-8 bytes, without making a string of mapped ones.
+    package var utf8Count: Int {
+        switch self {
+        case .text(let text): return text.utf8.count
+        case .mapped(_, let bytes): return bytes.count
+        }
+    }
+
     /// `contentHash` of the UTF-8 bytes, without making a string of mapped ones.
     package var utf8Hash: UInt64 {
         switch self {

@@ -89,9 +89,10 @@ struct AcronymUse: Equatable {
 /// The paragraphs of a section that use a glossary term, with the terms.
 func acronymUses(_ paragraphs: [Paragraph], index: AbbreviationIndex) -> [AcronymUse] {
     guard !index.isEmpty else { return [] }
-    return paragraphs.compactMap { paragraph in
-        let terms = acronymsUsed(in: paragraph.text, index: index)
-        return terms.isEmpty ? nil : AcronymUse(number: paragraph.number, terms: terms)
+    // By index, as `searchTexts`: no copy of each paragraph.
+    return paragraphs.indices.compactMap { position in
+        let terms = acronymsUsed(in: paragraphs[position].text, index: index)
+        return terms.isEmpty ? nil : AcronymUse(number: paragraphs[position].number, terms: terms)
     }
 }
 
