@@ -21,6 +21,7 @@ void portal_release_free_memory(void) {
 // variable still adds to them). Transparent huge pages for its memory and its own bookkeeping:
 // a 10,000-page build touches about 400 MB once, and taking it in 4 KB pages made 120,000 page
 // faults, whose kernel time varied from one to four seconds between builds on a shared VM; in
-// 2 MB pages they are a tenth as many, and cold builds took about 15 per cent less wall time
-// (median of 19 alternating pairs), for about 7 per cent more peak memory. Ignored by glibc.
+// 2 MB pages they are a tenth as many, and cold builds were faster in 13 of 15 alternating
+// pairs (about 15 per cent in median wall time), for about 7 per cent more peak memory. Small
+// rebuilds after the machine sat idle pay for it (README, Performance). Ignored by glibc.
 const char *malloc_conf = "thp:always,metadata_thp:always";

@@ -253,7 +253,7 @@ package func sourceStamps(
         return files[first..<min(first + run, files.count)].map { file in
             let last = previous(file)
             var info = stat()
-            guard folder.stat(file, &info) || stat(root + "/" + file, &info) == 0 else { return (nil, last) }
+            guard folder.stat(file, &info) else { return (nil, last) }
             let now = FileStamp.ofSource(info, previous: last, trustedBefore: trustedBefore, reading: reading) {
                 readFileBytes(root + "/" + file)
             }
@@ -330,21 +330,14 @@ private struct OpenFolder {
 
     init(root: String) { self.root = root }
 
-    /// `stat` of a path relative to the root, through its folder's descriptor; false when that
-    /// cannot be done (the caller then asks by the whole path, for the same answer).
+    /// `stat` of a path relative to the root, through its folder's descriptor (by the whole path
+    /// where that cannot be done); false when it cannot be stamped at all.
     mutating func stat(_ file: String, _ info: inout stat) -> Bool {
-        guard let slash = file.utf8.lastIndex(of: ASCII.slash) else { return false }
-        let folder = file[..<slash]
-        if folder != path {
-            release()
-            path = folder
-            descriptor = open(root + "/" + folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        }
-        guard descriptor >= 0 else { return false }
-        return fstatat(descriptor, String(file[file.utf8.index(after: slash)...]), &info, 0) == 0
+        var file = file
+        return file.withUTF8 { stat($0, &info) }
     }
 
-    /// The same for a path given as UTF-8 bytes; false when it cannot be stamped at all.
+    /// The same for a path given as UTF-8 bytes.
     mutating func stat(_ file: UnsafeBufferPointer<UInt8>, _ info: inout stat) -> Bool {
         func whole() -> Bool { statPath(root + "/" + String(decoding: file, as: UTF8.self), &info) }
         guard let slash = file.lastIndex(of: ASCII.slash), file.count - slash < 256 else { return whole() }

@@ -28,8 +28,6 @@ struct InputStamps {
     /// The files stamped.
     var count: Int { stamps.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
 
-    func stamp(of path: String) -> FileStamp? { content.position(of: path).flatMap { stamps[$0] } }
-
     /// When the last state was written, in seconds: a file changed in that second or after may
     /// hold an edit its times do not show (`FileStamp.ofSource`).
     static func trustedBefore(root: URL) -> Int64? {
@@ -334,7 +332,7 @@ private func stateSources(
         guard let interface else { return nil }
         table.append(file, BuildState.SourceState(stamp: stamp, interface: interface))
     }
-    return table.count == stamps.count ? table : nil
+    return table
 }
 
 /// Saves the state once the site is written, with the output marker's stamp; a state that

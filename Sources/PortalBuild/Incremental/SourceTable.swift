@@ -83,12 +83,6 @@ struct SourceTable: Sendable, Equatable {
         }
     }
 
-    /// Calls `body` with the path's UTF-8 bytes, for a system call that wants them.
-    func withPathBytes<Result>(at position: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        let range = entries[position].path
-        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
-    }
-
     func stamp(at position: Int) -> FileStamp { entries[position].stamp }
 
     func interface(at position: Int) -> String {
