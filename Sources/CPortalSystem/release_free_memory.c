@@ -22,6 +22,7 @@ void portal_release_free_memory(void) {
 // a 10,000-page build touches about 400 MB once, and taking it in 4 KB pages made 120,000 page
 // faults, whose kernel time varied from one to four seconds between builds on a shared VM; in
 // 2 MB pages they are a tenth as many, and cold builds were faster in 13 of 15 alternating
-// pairs (about 15 per cent in median wall time), for about 7 per cent more peak memory. Small
-// rebuilds after the machine sat idle pay for it (README, Performance). Ignored by glibc.
+// pairs (about 15 per cent in median wall time), for about 7 per cent more peak memory. A process
+// starts with them turned off, and only a build that loads the whole site turns them on
+// (huge_pages.c): small rebuilds paid for them. Ignored by glibc.
 const char *malloc_conf = "thp:always,metadata_thp:always";

@@ -6,3 +6,9 @@ import CPortalSystem
 package func releaseFreeMemory() {
     portal_release_free_memory()
 }
+
+/// From here on the process takes its memory in huge pages (`huge_pages.c`): for a build that
+/// loads and resolves the whole site, hundreds of megabytes, not for a small rebuild.
+package func allowHugePages() {
+    portal_allow_huge_pages()
+}

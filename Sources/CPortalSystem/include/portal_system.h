@@ -10,4 +10,9 @@ int portal_cmark_special_characters_pinned(void);
 /// (release_free_memory.c); nothing without jemalloc.
 void portal_release_free_memory(void);
 
+/// Lets page faults from here on be served in transparent huge pages where the allocator asked
+/// for them (huge_pages.c): a process starts without, and a build loading the whole site calls
+/// this. Nothing on other systems.
+void portal_allow_huge_pages(void);
+
 #endif
