@@ -235,6 +235,53 @@ struct IncrementalTests {
         #expect(again.reads.pages(readingAnyOf: [.paragraph(70)]) == ["threats/t7b.html"])
     }
 
+    /// A rebuild writes only what it changed, against the file it read (`inputs-changes`); read
+    /// back over that file it gives every entry as set, over another file or damaged nothing,
+    /// and changes grown large are written whole instead.
+    @Test func recordedChangesApplyOnlyToTheFileTheyWereMadeAgainst() throws {
+        var facts: [String: RecordedInputs.SourceFacts] = [:]
+        var reads: [String: Set<PageInput>] = [:]
+        for n in 0..<200 {
+            facts["Content/threats/t\(n).md"] = .init(body: UInt64(n), paragraphs: [n: UInt64(n) * 3])
+            reads["threats/t\(n).html"] = [.site, .body("Content/threats/t\(n).md"), .paragraph(n)]
+        }
+        let whole = RecordedInputs(
+            reads: RecordedReads(reads), facts: RecordedFacts(facts),
+            derived: [.searchTexts("Content/threats/t1.md"): 9])
+        #expect(whole.encodedChanges() == nil, "inputs not read from a file are written whole")
+        let read = try #require(RecordedInputs.decode(whole.encoded()))
+        var updated = read
+        updated.facts["Content/threats/t7.md"] = .init(body: 70, paragraphs: [7: 1])
+        updated.facts["Content/threats/new.md"] = .init(body: 1, paragraphs: [:])
+        updated.reads.merge(["threats/t7.html": [.site, .paragraph(700)]])
+        updated.derived[.searchTexts("Content/threats/t1.md")] = 10
+        let changes = try #require(updated.encodedChanges())
+        let applied = try #require(read.applying(changes: changes))
+        #expect(applied == updated)
+        #expect(applied.reads.pages(readingAnyOf: [.paragraph(700)]) == ["threats/t7.html"])
+        #expect(applied.reads.pages(readingAnyOf: [.paragraph(7)]).isEmpty)
+        // Changed again, then written whole: the same entries as the changes gave.
+        var twice = applied
+        twice.facts["Content/threats/t8.md"] = .init(body: 80, paragraphs: [:])
+        let twiceChanges = try #require(twice.encodedChanges())
+        let again = try #require(read.applying(changes: twiceChanges))
+        #expect(again == twice)
+        #expect(RecordedInputs.decode(twice.encoded()) == twice)
+        // Against another file, cut short or damaged: no record.
+        var other = try #require(RecordedInputs.decode(updated.encoded()))
+        other.facts["x"] = .init(body: 0, paragraphs: [:])
+        #expect(other.applying(changes: changes) == nil)
+        #expect(read.applying(changes: Array(changes.dropLast(3))) == nil)
+        var flipped = changes
+        flipped[flipped.count / 2] ^= 0x20
+        #expect(read.applying(changes: flipped) == nil)
+        // Changes past an eighth of the file (and 64 KB): written whole.
+        var most = read
+        let paragraphs = Dictionary(uniqueKeysWithValues: (0..<20).map { ($0, UInt64($0)) })
+        for n in 0..<1000 { most.facts["Content/threats/n\(n).md"] = .init(body: 1, paragraphs: paragraphs) }
+        #expect(most.encodedChanges() == nil)
+    }
+
     /// Pages record what they read as they are rendered: their own body, the paragraphs they
     /// quote, every paragraph for the search index and the glossary.
     @Test func pagesRecordWhatTheyRead() throws {
@@ -471,6 +518,29 @@ extension IncrementalTests {
         let full = try #require(BuildState.read(root: fixture.root))
         #expect(rebuilt.sources == full.sources)
         #expect(rebuilt.sources["Content/capabilities/drones.md"] != nil)
+    }
+
+    /// A rebuild writes the recorded inputs' changes beside the file the last full build wrote,
+    /// which it leaves as it was; the next rebuild reads both and finds its edit; a full build
+    /// writes the whole again and removes the changes.
+    @Test func aRebuildWritesOnlyTheChangesToTheRecordedInputs() throws {
+        let fixture = try builtThenTextEdited()
+        let paths = RecordedInputs.Paths(folder: BuildState.folder(root: fixture.root))
+        let whole = try #require(readFileBytes(paths.whole))
+        #expect(FileStamp.of(paths.changes) == nil)
+        #expect(try built(fixture).incremental == "1 changed file")
+        #expect(readFileBytes(paths.whole) == whole)
+        #expect(FileStamp.of(paths.changes) != nil)
+        Thread.sleep(forTimeInterval: 0.01)
+        try fixture.write(
+            SiteFixture.validFiles["Content/capabilities/drones.md"]!.replacingOccurrences(
+                of: "Drones are described", with: "Drones are very well described"),
+            to: "Content/capabilities/drones.md")
+        #expect(try built(fixture).incremental == "1 changed file")
+        #expect(readFileBytes(paths.whole) == whole)
+        expectSameAsFullBuild(fixture)
+        #expect(FileStamp.of(paths.changes) == nil)
+        #expect(readFileBytes(paths.whole) != nil)
     }
 
     /// A text-only edit takes the graph's structure from the last build's snapshot, loading only
