@@ -82,6 +82,9 @@ package struct FileReadError: Error, CustomStringConvertible {
     var kind: String?
     var code: Int32 = 0
 
+    /// Nothing is at the path.
+    package var isMissing: Bool { kind == nil && code == ENOENT }
+
     package var description: String {
         if let kind { return "is \(kind), not a regular file" }
         return "cannot be read: \(String(cString: strerror(code)))"

@@ -176,12 +176,12 @@ extension BuildState {
         // core idle), then renamed into place in order.
         let state = self
         let (inputsWritten, stateWritten) = concurrently(
-            { () -> Result<(temporary: String, path: String, changesOnly: Bool), Error> in
+            { () -> Result<(temporary: String, path: String), Error> in
                 Result {
                     if let changes = inputs.encodedChanges() {
-                        return (try writeTemporaryFile(changes, beside: paths.changes), paths.changes, true)
+                        return (try writeTemporaryFile(changes, beside: paths.changes), paths.changes)
                     }
-                    return (try writeTemporaryFile(inputs.encoded(), beside: paths.whole), paths.whole, false)
+                    return (try writeTemporaryFile(inputs.encoded(), beside: paths.whole), paths.whole)
                 }
             },
             { Result { try writeTemporaryFile(state.encoded(), beside: statePath) } })
@@ -190,7 +190,7 @@ extension BuildState {
             try replaceFiles([(written.temporary, written.path)])
             // Changes made against the file just replaced apply to it no longer; a reader that
             // finds them anyway (the process stopped here) sees they name another file.
-            if !written.changesOnly { unlink(paths.changes) }
+            if written.path == paths.whole { unlink(paths.changes) }
             try replaceFiles([(stateTemporary, statePath)])
         case (.failure(let error), let other):
             if case .success(let temporary) = other { unlink(temporary) }
@@ -320,8 +320,10 @@ struct RecordedInputs: Sendable, Equatable {
         guard let whole = MappedFile(path: paths.whole).flatMap(decode) else { return nil }
         // No changes file: the whole was written last. One that cannot be read is not ignored:
         // the inputs would be the older ones.
-        guard FileStamp.of(paths.changes) != nil else { return whole }
-        return readFileBytes(paths.changes).flatMap(whole.applying(changes:))
+        switch readRegularFile(paths.changes) {
+        case .success(let changes): return whole.applying(changes: changes)
+        case .failure(let error): return error.isMissing ? whole : nil
+        }
     }
 
     /// The same facts, reads and fingerprints, wherever they were read from.
