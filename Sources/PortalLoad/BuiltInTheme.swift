@@ -760,10 +760,12 @@ kbd { font-family: inherit; font-size: 0.9em; border: 1px solid var(--border); b
 .contents h2 { font-size: 1.2rem; margin: 0 0 0.5rem; }
 /* Only the top-level entries are numbered; sub-headings sit under theirs with a dash. */
 .contents ol { margin: 0; padding-left: 0; list-style: none; counter-reset: contents; }
-.contents li { margin-bottom: 0.2rem; padding-left: 1.75rem; position: relative; }
+/* The number is right-aligned in a box wide enough for two digits, with a gap before the text:
+   "10." filled the old 1.75rem and ran into its heading. */
+.contents li { margin-bottom: 0.2rem; padding-left: 2.5rem; position: relative; }
 .contents li:not(.sub) { counter-increment: contents; }
-.contents li:not(.sub)::before { content: counter(contents) "."; position: absolute; left: 0; }
-.contents li.sub { margin-left: 1.75rem; padding-left: 1rem; }
+.contents li:not(.sub)::before { content: counter(contents) "."; position: absolute; left: 0; width: 2rem; text-align: right; }
+.contents li.sub { margin-left: 2.5rem; padding-left: 1rem; }
 .contents li.sub::before { content: "–"; position: absolute; left: 0; }
 .page-part { margin-top: 2.5rem; }
 
