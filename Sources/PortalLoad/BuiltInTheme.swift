@@ -1077,7 +1077,7 @@ ins { text-decoration: underline; text-decoration-thickness: 2px; text-underline
 <section class="page-part" aria-labelledby="cited-in">
 <h2 id="cited-in">Where the report relies on it</h2>
 {{^empty(citations)}}
-<p>{{citation_count}} {{citation_noun}} of the report cite this capability.</p>
+<p>Cited in {{citation_count}} {{citation_noun}} of the report.</p>
 {{#citations}}
 <h3><a href="{{href}}">{{title}}</a></h3>
 <ul class="citations">
