@@ -24,8 +24,9 @@ void portal_release_free_memory(void) {
 // 2 MB pages they are a tenth as many, and cold builds were faster in 13 of 15 alternating
 // pairs (about 15 per cent in median wall time), for about 7 per cent more peak memory. A process
 // starts with them turned off, and only a build that loads the whole site turns them on
-// (huge_pages.c): small rebuilds paid for them. One arena per CPU rather than jemalloc's four:
+// (huge_pages.c): small rebuilds paid for them. One arena per CPU rather than jemalloc's four per CPU:
 // a build runs one worker per core, and memory freed by one worker was not reused by the next
-// from another arena; a 10,000-page build peaked about 20 MB lower (444 against 421-431 MB in
-// 5 alternating cold builds), in the same time. Ignored by glibc.
+// from another arena; a cold 10,000-page build peaked about 20 MB lower (413-425 against
+// 432-447 MB in 5 alternating pairs) and was no slower (median 2.00 against 2.16 s). Ignored by
+// glibc.
 const char *malloc_conf = "thp:always,metadata_thp:always,percpu_arena:percpu";
